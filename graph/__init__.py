@@ -1,0 +1,1 @@
+"""Graph building: ingest articles, extract entities and metrics, resolve, emit RDF."""
