@@ -45,6 +45,7 @@ class CK(DefinedNamespace):
     adcode: URIRef
     partOf: URIRef
     # what cities do
+    NamedEntity: URIRef  # superclass of Initiative, PolicyDocument, Organization, Award
     Initiative: URIRef
     Reform: URIRef
     Platform: URIRef

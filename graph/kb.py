@@ -52,8 +52,9 @@ class Area:
     iri: str
     name: str  # full official name, e.g. 通化市
     short_names: list[str]  # e.g. 通化
-    level: str  # "Province" | "City" | "County"
+    level: str  # "Province" | "City" | "County" ("City" when typed City and another level)
     parent: str | None  # adcode
+    levels: tuple[str, ...] = ()  # every level it is typed with (北京市: Province and City)
 
 
 @dataclass
@@ -85,7 +86,7 @@ class KnowledgeBase:
 
     def province_of(self, adcode: str) -> Area | None:
         area = self.areas.get(adcode)
-        while area is not None and area.level != "Province":
+        while area is not None and "Province" not in (area.level, *area.levels):
             area = self.areas.get(area.parent) if area.parent else None
         return area
 
@@ -192,7 +193,8 @@ def _read(store: ox.Store) -> KnowledgeBase:
     for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None):
         a = by_iri.get(q.subject.value)
         if a is not None and q.object.value in level_of:
-            a.level = level_of[q.object.value]
+            a.levels = tuple(sorted({*a.levels, level_of[q.object.value]}))
+            a.level = "City" if "City" in a.levels else a.levels[-1]
     for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None):
         a = by_iri.get(q.subject.value)
         if a is not None and (q.object.language or "").startswith("zh"):

@@ -1,13 +1,58 @@
-"""Pure text helpers shared by the stages: folding and sentence splitting with offsets."""
+"""Pure text helpers shared by the stages: folding, cleaning and sentence splitting.
+
+``normalise`` turns decoded article text into the text every offset refers to:
+NFKC-folded (full-width digits/Latin become ASCII), Simplified, without page
+furniture (bylines, 来源/责编 lines, share buttons, lone numbers) or paragraphs
+printed twice, and with sentences broken by hard line breaks joined again.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 from citykg.graph.records import Sentence
 
 # A sentence ends at 。！？；! ? ; (plus any closing quotes/brackets) or at a line break.
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n+")
+
+#: A line ending like this finishes its sentence (or is a lead-in such as "主要做法:").
+_FINAL = set("。！？!?；;…:：”’」』)）】>》")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+#: Lines that are page furniture, not article text (any Chinese news site has them).
+_FURNITURE = re.compile(
+    r"^\s*(?:[【\[]?\s*)?(?:"
+    r"(?:来源|稿源|责编|责任编辑|审签|审核|终审|编辑|校对|作者|记者|通讯员|摄影|摄像|供图|图片来源|原标题"
+    r"|日期|发布时间|发布日期|更新时间|浏览次数|点击数|阅读数|字号|信息来源|文章来源)\s*[:：/]"
+    r"|(?:热点新闻|相关新闻|相关阅读|延伸阅读|推荐阅读|热门推荐|分享到?|一键分享|打印(?:本页)?|关闭(?:窗口)?"
+    r"|收藏|扫一扫|返回顶部|返回首页|上一篇|下一篇|微信|微博|QQ空间|朋友圈|大\s*中\s*小|责任编辑"
+    r"|(?:当前位置|您的位置|您现在的位置|所在位置|上一篇|下一篇|主办单位|承办单位|主办|承办|联系电话)\s*[:：].*"
+    r"|首页\s*[>»›/].*|[【\[]?字体\s*[:：]?\s*大.*|(?:扫一扫|扫码|长按).{0,12}|关注我们"
+    r"|\d{1,4}|[\d\s/|·-]+|.{0,20}版权所有.*|.*(?:ICP备|未经授权|禁止转载).*)\s*[:：]?\s*[】\]]?\s*$"
+    r")"
+)
+#: (责编:某某 校对:某某), (原载《某报》), 【打印本页】【关闭窗口】, a newspaper page header.
+_NOTE_LINE = re.compile(
+    r"^\s*(?:[(（]\s*(?:责编|责任编辑|编辑|审核|校对|来源|原载|记者|通讯员|作者|摄影)[^)）]*[)）]"
+    r"|(?:\s*[【\[][^】\]]{1,8}[】\]])+"
+    r"|\S{2,12}\s+\d{4}年\d{1,2}月\d{1,2}日(?:\s*星期.)?(?:\s+第?\s*\S{1,6}版)?)\s*$"
+)
+
+_DATE_LINE = re.compile(
+    r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"\s*(?:来源\s*[:：]?)?\s*(?P<outlet>[^\s,，。]{0,16})\s*$"
+)
+_BYLINE = re.compile(r"(?:记者|通讯员|特约撰稿|实习生)\s*[/:：]?\s*\S")
+_LIST_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十\d]+|#|——|-{2,}|[•·●▶■◆])"
+)
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|`+)")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -35,3 +80,113 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
         end -= 1
     if end > start:
         out.append(Sentence(index=len(out), start=start, end=end, text=text[start:end]))
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters only Traditional text uses (so Simplified text skips the converter).
+
+    A character OpenCC's t2s table changes but which is also a Simplified character
+    (乾 of 乾县, 于, 后) does not trigger the conversion on its own.
+    """
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+
+    def table(name: str) -> dict[str, str]:
+        rows = (line.partition("\t") for line in (folder / name).read_text(encoding="utf-8").splitlines())
+        return {k: v.split(" ") for k, _, v in rows if k}
+
+    simplified = set(table("STCharacters.txt"))
+    return frozenset(k for k, v in table("TSCharacters.txt").items() if k not in v and k not in simplified)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """NFKC-fold and convert Traditional to Simplified.
+
+    >>> fold("２０２３年，數位政府ＡＰＰ")
+    '2023年,数位政府APP'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    if not _traditional_chars().isdisjoint(text):
+        text = _t2s().convert(text)
+    return text
+
+
+def strip_markdown(line: str) -> str:
+    """Markdown heading marks, emphasis, images and links reduced to their text.
+
+    >>> strip_markdown("## 湘江之滨 **奋进** [有数](http://x)")
+    '湘江之滨 奋进 有数'
+    """
+    line = _MD_HEADING.sub("", line)
+    line = _MD_LINK.sub(lambda m: m.group(1) or "", line)
+    return _MD_EMPH.sub("", line)
+
+
+def is_furniture(line: str) -> bool:
+    """A line of page furniture (来源/责编 lines, share buttons, lone numbers, bylines).
+
+    >>> [is_furniture(x) for x in ["责编:王志宁", "分享到:", "0", "2024-12-21 14:39 大众网",
+    ...                            "大众网记者 张迪 菏泽报道", "全市建成5G基站1959处。"]]
+    [True, True, True, True, True, False]
+    """
+    s = line.strip()
+    if not s:
+        return True
+    if _FURNITURE.match(s) or _DATE_LINE.match(s) or _NOTE_LINE.match(s):
+        return True
+    return len(s) <= 40 and bool(_BYLINE.search(s)) and not any(c in s for c in "。!?;")
+
+
+def _is_heading(line: str) -> bool:
+    return len(line) < 20 or not ("," in line or "、" in line or len(line) >= 40)
+
+
+def clean_lines(text: str, markdown: bool = False) -> list[str]:
+    """Folded text -> content lines: furniture and repeated paragraphs dropped, broken lines joined.
+
+    >>> t = "标题\\n来源:某报\\n今年7月,某市的综合金融服务平台从众多参评\\n\\n项目中脱颖而出,成功入选。\\n"
+    >>> clean_lines(t + "热点新闻\\n项目中脱颖而出,成功入选。")
+    ['标题', '今年7月,某市的综合金融服务平台从众多参评项目中脱颖而出,成功入选。']
+    """
+    lines = []
+    for raw in text.splitlines():
+        line = strip_markdown(raw) if markdown else _MD_HEADING.sub("", raw)
+        line = re.sub(r"[ \t]+", " ", line).strip()
+        if line and not is_furniture(line):
+            lines.append(line)
+    out: list[str] = []
+    seen: set[str] = set()
+    for line in lines:
+        key = re.sub(r"\s+", "", line)
+        if len(key) >= 10 and key in seen:
+            continue  # a paragraph printed twice
+        seen.add(key)
+        prev = out[-1] if out else None
+        if (prev is not None and len(out) > 1 and prev[-1] not in _FINAL and not _is_heading(prev)
+                and _HAN.match(line[0]) and not _LIST_START.match(line)):  # fmt: skip
+            out[-1] = prev + line  # a sentence broken by a hard line break
+        else:
+            out.append(line)
+    while (
+        len(out) > 3
+        and len(out[-1]) < 25
+        and not any(c in out[-1] for c in "。!?;")
+        and not _NUMBERED.match(out[-1])
+    ):
+        out.pop()  # trailing short lines (a site's sign-off, link lists) are not article text
+    return out
+
+
+def normalise(text: str, markdown: bool = False) -> str:
+    """The normalised document text: folded, cleaned content lines joined by newlines."""
+    return "\n".join(clean_lines(fold(text), markdown=markdown))

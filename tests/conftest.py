@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -11,8 +10,7 @@ from click.testing import CliRunner
 
 from citykg.cli import cli
 from citykg.paths import corpus_dir
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from citykg.testing import IN_CI, require_tool  # noqa: F401  (re-exported for tests)
 
 
 @pytest.fixture(scope="session")
@@ -42,13 +40,3 @@ def out_copy(built: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "out"
     shutil.copytree(built, dst)
     return dst
-
-
-def require_tool(name: str) -> str:
-    """Path of an external tool; skip when absent, but fail in CI where .ci/run installs it."""
-    path = shutil.which(name)
-    if path is None:
-        if IN_CI:
-            pytest.fail(f"{name} is not installed; .ci/run should have installed it")
-        pytest.skip(f"{name} is not installed")
-    return path

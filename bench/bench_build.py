@@ -1,0 +1,145 @@
+"""Benchmark the build on a corpus scaled up from the bundled articles.
+
+    python bench/bench_build.py                 # 2,000 articles, 2 workers
+    python bench/bench_build.py -n 200 -j 1     # a quick run
+
+Each synthetic article is a bundled article with its city rotated through the
+division table (the city's full and short names replaced by another city's),
+so every article has its own text, hash and city. Reported, all measured in
+the same run:
+
+- extraction alone (ingest excluded; places + entities + metrics) in characters
+  per second on one core, and as a ratio to jieba's plain segmentation of the
+  same text (the yardstick the issue quotes);
+- ingest alone (decode, clean, fold, split);
+- the whole build (``citykg build --graph-only`` and, with ``--full``, the
+  post-build steps too) in seconds and characters per second per core;
+- peak memory (max RSS of this process and of the worker processes).
+
+No assertion on time: this prints numbers (and writes them as JSON with --json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from citykg.graph.build import build
+from citykg.graph.extract import extract
+from citykg.graph.ingest import load_manifest, read_document
+from citykg.graph.kb import load_kb
+from citykg.graph.places import resolve_places
+
+from citykg.paths import corpus_dir
+
+
+def make_corpus(target: Path, n: int) -> int:
+    """Write ``n`` articles into ``target``; returns the number of characters written."""
+    kb = load_kb()
+    seeds = corpus_dir()
+    manifest = load_manifest(seeds)
+    bases = []
+    for f in sorted(seeds.glob("*.txt")):
+        doc = read_document(f, manifest.get(f.name))
+        city = kb.areas[resolve_places(doc, kb).city]
+        bases.append((f.read_text(encoding="utf-8"), city))
+    cities = sorted(
+        (a for a in kb.areas.values() if a.level == "City" and a.short_names), key=lambda a: a.adcode
+    )
+    chars = 0
+    target.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        text, old = bases[i % len(bases)]
+        new = cities[(i * 7919) % len(cities)]
+        text = text.replace(old.name, new.name)
+        for short in old.short_names:
+            text = text.replace(short, new.short_names[0])
+        text += f"\n(第{i}篇)"
+        (target / f"{i:05d}_{new.adcode}.txt").write_text(text, encoding="utf-8")
+        chars += len(text)
+    return chars
+
+
+def peak_mb() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, kids
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-n", type=int, default=2000, help="articles (default 2000)")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for the build")
+    ap.add_argument("--sample", type=int, default=200, help="articles timed for extraction alone")
+    ap.add_argument("--full", action="store_true", help="also time the build with its post-build steps")
+    ap.add_argument("--no-analogues", action="store_true", help="leave the analogues step out of the build")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = ap.parse_args(argv)
+
+    results: dict[str, float | int] = {"articles": args.n, "jobs": args.jobs}
+    with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
+        src = Path(tmp) / "corpus"
+        results["chars"] = make_corpus(src, args.n)
+        files = sorted(src.glob("*.txt"))[: args.sample]
+
+        t = time.perf_counter()
+        docs = [read_document(f) for f in files]
+        ingest_s = time.perf_counter() - t
+        sample_chars = sum(len(d.text) for d in docs)
+        kb = load_kb()
+        extract(docs[0], kb)  # warm up: jieba dictionary, lexicons, gazetteer
+        t = time.perf_counter()
+        for d in docs:
+            extract(d, kb)
+        extract_s = time.perf_counter() - t
+        import jieba
+
+        t = time.perf_counter()
+        for d in docs:
+            jieba.lcut(d.text)
+        jieba_s = time.perf_counter() - t
+        results.update(
+            ingest_chars_per_s=round(sample_chars / ingest_s),
+            extract_chars_per_s_per_core=round(sample_chars / extract_s),
+            jieba_lcut_chars_per_s=round(sample_chars / jieba_s),
+            extract_vs_jieba_ratio=round(jieba_s / extract_s, 2),
+        )
+
+        out = Path(tmp) / "out"
+        t = time.perf_counter()
+        report = build([src], out, jobs=args.jobs, post_steps=False, analogues=not args.no_analogues)
+        build_s = time.perf_counter() - t
+        results.update({f"step_{k}_seconds": round(v, 1) for k, v in report.steps.items()})
+        results.update(
+            build_seconds=round(build_s, 1),
+            build_chars_per_s_per_core=round(results["chars"] / build_s / args.jobs),
+            build_documents=report.documents,
+            build_triples=report.stats.get("triples", 0),
+            trig_mb=round(report.trig.stat().st_size / 2**20, 1) if report.trig else 0,
+        )
+        t = time.perf_counter()
+        build([src], out, jobs=args.jobs, post_steps=False, incremental=True, analogues=not args.no_analogues)
+        results["incremental_rebuild_seconds"] = round(time.perf_counter() - t, 1)
+        if args.full:
+            shutil.rmtree(out)
+            t = time.perf_counter()
+            build([src], out, jobs=args.jobs, post_steps=True, analogues=not args.no_analogues)
+            results["full_build_seconds"] = round(time.perf_counter() - t, 1)
+    me, kids = peak_mb()
+    results.update(peak_rss_mb_main=round(me), peak_rss_mb_worker=round(kids))
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for k, v in results.items():
+            print(f"{k:32} {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""Benchmark the saved queries at ~1M triples: embedded Oxigraph vs rdflib, plus the endpoint.
+
+    python bench/bench_queries.py                   # ~1M triples (bundled build x ~120 cities)
+    python bench/bench_queries.py --triples 100000  # a quick run
+
+The bundled build is replicated across synthetic cities: every per-article
+graph, the analogies and the cities' divisions are copied with the city codes,
+city names and document hashes rewritten (replica 0 keeps the real names, so
+the saved queries' example parameters still resolve); the ontology and concept
+schemes are shared, as in a real multi-city build. Reported, all measured in
+the same run (no assertion on time):
+
+- loading the TriG into the persistent store (``refresh_store``);
+- opening the store and answering a first query in a fresh process (no re-parse);
+- every saved query's p50 on the embedded store (``open_store``) and on rdflib's
+  in-memory ``Dataset`` (default graph = union), and their ratio; an rdflib query
+  slower than ``--rdflib-timeout`` is stopped (it runs in a forked child) and
+  reported as ">timeout";
+- ``citykg serve`` under 50 concurrent clients on a cheap query: requests/s,
+  p50/p95 latency and errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import re
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+from citykg.graph.build import build
+
+from citykg import querylib
+from citykg.namespaces import CKR_IRI, PREFIXES
+from citykg.paths import corpus_dir
+from citykg.store import bind, open_store, refresh_store
+
+CK = PREFIXES["ck"]
+SHARED = {CKR_IRI + "graph/ontology", CKR_IRI + "graph/schemes"}
+_AREA = re.compile(re.escape(CKR_IRI) + r"(area|initiative)/(\d{6})(.*)")
+_DOCLIKE = re.compile(re.escape(CKR_IRI) + r"(doc|evidence|obs|analogy)/([0-9a-f]+)(.*)")
+
+
+def seed_build(workdir: Path) -> Path:
+    """Build the bundled corpus once (graph only); returns its TriG."""
+    out = workdir / "seed"
+    build([corpus_dir()], out, jobs=1, post_steps=False)
+    return out / "citykg.trig"
+
+
+def replicate(trig: Path, target: Path, triples: int) -> tuple[int, int]:
+    """Write ``target``: the seed dataset with its cities replicated to about ``triples``."""
+    seed = ox.Store()
+    seed.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    cities = {
+        q.subject.value
+        for q in seed.quads_for_pattern(None, rdf_type, None)
+        if q.object.value in (CK + "City", CK + "County")
+    }
+    shared, copied = [], []
+    for q in seed:
+        g = q.graph_name
+        if isinstance(g, ox.NamedNode) and g.value in SHARED:
+            shared.append(q)
+        elif isinstance(g, ox.NamedNode) and g.value.endswith("graph/divisions"):
+            (copied if q.subject.value in cities else shared).append(q)
+        else:
+            copied.append(q)
+    n = max(1, round((triples - len(shared)) / max(1, len(copied))))
+    labels = {
+        CK + "adcode",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://www.w3.org/2004/02/skos/core#altLabel",
+    }
+
+    def term(t, k: int, subject: str | None = None, predicate: str | None = None):
+        if isinstance(t, ox.NamedNode):
+            m = _AREA.fullmatch(t.value)
+            if m and CKR_IRI + "area/" + m.group(2) in cities:
+                return ox.NamedNode(f"{CKR_IRI}{m.group(1)}/{m.group(2)}{k:03d}{m.group(3)}")
+            m = _DOCLIKE.fullmatch(t.value)
+            if m:
+                return ox.NamedNode(f"{CKR_IRI}{m.group(1)}/{m.group(2)}{k:03d}{m.group(3)}")
+            return t
+        if isinstance(t, ox.Literal) and subject in cities and predicate in labels:
+            return (
+                ox.Literal(f"{t.value}{k}", language=t.language)
+                if t.language
+                else ox.Literal(f"{t.value}{k}")
+            )
+        return t
+
+    with target.open("wb") as fh:
+        fh.write(ox.serialize(shared, format=ox.RdfFormat.N_QUADS))
+        fh.write(ox.serialize(copied, format=ox.RdfFormat.N_QUADS))
+        for k in range(1, n):
+            quads = [
+                ox.Quad(
+                    term(q.subject, k),
+                    q.predicate,
+                    term(q.object, k, q.subject.value, q.predicate.value),
+                    term(q.graph_name, k),
+                )
+                for q in copied
+            ]
+            fh.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return n, len(shared) + n * len(copied)
+
+
+def time_embedded(
+    out: Path, reps: int, memory: bool
+) -> tuple[dict[str, float], dict[str, int], dict[str, str]]:
+    """p50 of each saved query with rows collected (what `citykg query` pays)."""
+    store = open_store(out, memory=memory)
+    p50, nrows, texts = {}, {}, {}
+    for name, saved in querylib.catalogue().items():
+        params = querylib.bind_params(saved, saved.example, store)
+        texts[name] = bind(saved.text, params)
+        runs = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            result = store.query(saved.text, params)
+            runs.append(time.perf_counter() - t0)
+        p50[name], nrows[name] = statistics.median(runs), len(result.rows)
+    return p50, nrows, texts
+
+
+def time_rdflib(
+    trig: Path, texts: dict[str, str], reps: int, timeout: float
+) -> tuple[dict[str, float | str], float]:
+    """p50 per query on rdflib's in-memory Dataset; each query in a forked child with a deadline."""
+    from rdflib import Dataset
+
+    t0 = time.perf_counter()
+    ds = Dataset(default_union=True)
+    ds.parse(str(trig), format="nquads")
+    load = time.perf_counter() - t0
+    out: dict[str, float | str] = {}
+    for name, text in texts.items():
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: run the query reps times, report the median
+            os.close(rfd)
+            runs = []
+            try:
+                for _ in range(reps):
+                    t = time.perf_counter()
+                    list(ds.query(text, initNs=PREFIXES))
+                    runs.append(time.perf_counter() - t)
+                payload: object = statistics.median(runs)
+            except Exception as exc:
+                payload = f"error: {type(exc).__name__}: {exc}"[:200]
+            os.write(wfd, pickle.dumps(payload))
+            os._exit(0)
+        os.close(wfd)
+        ready, _, _ = select.select([rfd], [], [], timeout)
+        if ready:
+            data = b""
+            while chunk := os.read(rfd, 65536):
+                data += chunk
+            value = pickle.loads(data)
+            out[name] = value if isinstance(value, float) else "error"
+            if not isinstance(value, float):
+                print(f"  rdflib {name}: {value}", file=sys.stderr)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            out[name] = "timeout"
+        os.waitpid(pid, 0)
+        os.close(rfd)
+    return out, load
+
+
+def first_query(out: Path) -> tuple[float, float]:
+    """(open + first query inside a fresh process, whole `citykg query` command wall time)."""
+    code = (
+        "import time; from citykg.store import open_store; t=time.perf_counter(); "
+        f"s=open_store({str(out)!r}); s.select('SELECT ?c WHERE {{ ?c a ck:City }} LIMIT 10'); "
+        "print(time.perf_counter()-t)"
+    )
+    inner = float(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+    t0 = time.perf_counter()
+    citykg = str(Path(sys.executable).parent / "citykg")
+    subprocess.run(
+        [citykg, "query", "list-cities", "--data", str(out), "--json"], capture_output=True, check=True
+    )
+    return inner, time.perf_counter() - t0
+
+
+def endpoint(out: Path, clients: int, per_client: int) -> dict[str, float]:
+    citykg = str(Path(sys.executable).parent / "citykg")
+    proc = subprocess.Popen(
+        [citykg, "serve", "--data", str(out), "--port", "0", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        url = re.search(r"http://[\d.:]+/", proc.stdout.readline()).group(0)
+        q = urllib.parse.urlencode({"query": "SELECT ?c ?l WHERE { ?c a ck:City ; rdfs:label ?l } LIMIT 20"})
+        urllib.request.urlopen(f"{url}sparql?{q}", timeout=60).read()  # warm the workers
+
+        def one(_: int) -> tuple[float, bool]:
+            t = time.perf_counter()
+            try:
+                with urllib.request.urlopen(f"{url}sparql?{q}", timeout=60) as resp:
+                    ok = resp.status == 200 and len(json.load(resp)["results"]["bindings"]) == 20
+            except OSError:
+                ok = False
+            return time.perf_counter() - t, ok
+
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            results = list(pool.map(one, range(clients * per_client)))
+        wall = time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    lat = sorted(r[0] for r in results)
+    return {
+        "clients": clients,
+        "requests": len(results),
+        "errors": sum(not r[1] for r in results),
+        "req_per_s": len(results) / wall,
+        "p50_ms": 1000 * lat[len(lat) // 2],
+        "p95_ms": 1000 * lat[int(len(lat) * 0.95)],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--triples", type=int, default=1_000_000, help="target dataset size")
+    ap.add_argument("--reps", type=int, default=5, help="runs per query (median reported)")
+    ap.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds per rdflib query")
+    ap.add_argument("--no-rdflib", action="store_true", help="skip the rdflib comparison")
+    ap.add_argument("--out", type=Path, help="work folder (default: a temp dir)")
+    ap.add_argument("--json", type=Path, help="also write the numbers here")
+    args = ap.parse_args()
+    work = args.out or Path(tempfile.mkdtemp(prefix="citykg-bench-q-"))
+    work.mkdir(parents=True, exist_ok=True)
+    report: dict[str, object] = {}
+    seed = seed_build(work)
+    out = work / "scaled"
+    out.mkdir(exist_ok=True)
+    nq = out / "citykg.nq"
+    replicas, triples = replicate(seed, nq, args.triples)
+    report.update(replicas=replicas, triples=triples)
+    print(f"dataset: {triples:,} quads ({replicas} replicas of the bundled build)")
+    t0 = time.perf_counter()
+    refresh_store(out, nq, force=True)
+    report["store_load_s"] = time.perf_counter() - t0
+    print(f"load into the persistent store: {report['store_load_s']:.1f} s")
+    inner, command = first_query(nq)
+    report.update(open_first_query_s=inner, cli_first_query_s=command)
+    print(
+        f"open store + first query (fresh process): {inner * 1000:.0f} ms; whole `citykg query` command: "
+        f"{command:.2f} s"
+    )
+    p50, nrows, texts = time_embedded(nq, args.reps, memory=False)
+    t0 = time.perf_counter()
+    open_store(nq, memory=True)
+    report["memory_copy_s"] = time.perf_counter() - t0
+    print(f"copy the store into memory (server workers): {report['memory_copy_s']:.1f} s")
+    mem50, _, _ = time_embedded(nq, args.reps, memory=True)
+    rdf: dict[str, float | str] = {}
+    if not args.no_rdflib:
+        rdf, load = time_rdflib(nq, texts, max(1, min(args.reps, 3)), args.rdflib_timeout)
+        report["rdflib_load_s"] = load
+        print(f"rdflib Dataset parse: {load:.1f} s")
+    print(
+        f"\n{'query':26s} {'rows':>6s} {'on-disk p50':>12s} {'in-memory':>10s} {'rdflib p50':>11s} {'rdflib/mem':>10s}"
+    )
+    rows = []
+    for name in p50:
+        r = rdf.get(name, "-")
+        if isinstance(r, float):
+            rtext, ratio = f"{r * 1000:.0f} ms", f"{r / mem50[name]:.0f}x"
+        elif r == "timeout":
+            rtext, ratio = f">{args.rdflib_timeout:.0f} s", f">{args.rdflib_timeout / mem50[name]:.0f}x"
+        else:
+            rtext, ratio = str(r), "-"
+        print(
+            f"{name:26s} {nrows[name]:6d} {p50[name] * 1000:9.1f} ms {mem50[name] * 1000:7.1f} ms {rtext:>11s} {ratio:>10s}"
+        )
+        rows.append(
+            {
+                "query": name,
+                "rows": nrows[name],
+                "disk_p50_ms": p50[name] * 1000,
+                "memory_p50_ms": mem50[name] * 1000,
+                "rdflib_p50_ms": r * 1000 if isinstance(r, float) else r,
+            }
+        )
+    report["queries"] = rows
+    report["endpoint"] = ep = endpoint(nq, 50, 10)
+    print(
+        f"\nendpoint, {ep['clients']} concurrent clients x 10 requests: {ep['req_per_s']:.0f} req/s, "
+        f"p50 {ep['p50_ms']:.0f} ms, p95 {ep['p95_ms']:.0f} ms, errors {ep['errors']}"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

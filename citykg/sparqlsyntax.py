@@ -1,0 +1,201 @@
+"""A small SPARQL lexer: query form, variables, SERVICE use, VALUES injection.
+
+Enough of SPARQL's lexical grammar to skip comments, strings and IRIs, so that
+parameters can be bound for a remote endpoint by inserting a ``VALUES`` block
+of serialised RDF terms at the start of the WHERE group - never by pasting user
+text into the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\];,]*)?)
+  | (?P<punct>[{}()])
+  | (?P<other>\S)
+    """,
+    re.X | re.S,
+)
+FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def tokens(query: str) -> Iterator[Token]:
+    """Significant tokens (comments dropped).
+
+    >>> [t.text for t in tokens('SELECT ?x # "not" a string\\n{ ?x <a:b> "}" }')]
+    ['SELECT', '?x', '{', '?x', '<a:b>', '"}"', '}']
+    """
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup or "other"
+        if kind != "comment":
+            yield Token(kind, m.group(), m.start(), m.end())
+
+
+def query_form(query: str) -> str:
+    """``select``, ``ask``, ``graph`` (CONSTRUCT/DESCRIBE), ``update`` or ``unknown``.
+
+    >>> query_form("PREFIX ck: <https://x/> SELECT * { ?s ?p ?o }")
+    'select'
+    >>> query_form("prefix : <a:b> insert data { :a :b :c }")
+    'update'
+    """
+    for t in tokens(query):
+        if t.kind != "word":
+            continue
+        word = t.text.upper()
+        if word in ("BASE", "PREFIX") or t.text.endswith(":"):
+            continue
+        if word in FORMS:
+            return FORMS[word]
+        if word in UPDATE_WORDS:
+            return "update"
+        return "unknown"
+    return "unknown"
+
+
+def variables(query: str) -> set[str]:
+    """Names of the variables the query text mentions.
+
+    >>> sorted(variables("SELECT ?a WHERE { ?a ?b $c . FILTER(?a != '?d') }"))
+    ['a', 'b', 'c']
+    """
+    return {t.text[1:] for t in tokens(query) if t.kind == "var"}
+
+
+def uses_service(query: str) -> bool:
+    """True when the query federates (``SERVICE``), which would reach the network.
+
+    >>> uses_service('SELECT * { ?s ?p "SERVICE" }'), uses_service("SELECT * { SERVICE <a:b> { ?s ?p ?o } }")
+    (False, True)
+    """
+    return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokens(query))
+
+
+def _open_brace(toks: list[Token], start: int) -> int:
+    """Index of the ``{`` opening the WHERE group of the query form at ``toks[start]``."""
+    form = toks[start].text.upper()
+    skip_template = form == "CONSTRUCT"
+    depth = parens = 0
+    after_where = False
+    for i in range(start + 1, len(toks)):
+        t = toks[i]
+        if t.kind == "word" and t.text.upper() == "WHERE" and depth == 0 and parens == 0:
+            if skip_template:
+                raise ValueError("parameters cannot be bound in the short CONSTRUCT WHERE form")
+            after_where = True
+        elif t.text == "(" and t.kind == "punct":
+            parens += 1
+        elif t.text == ")" and t.kind == "punct":
+            parens -= 1
+        elif t.text == "{" and t.kind == "punct":
+            if depth == 0 and parens == 0:
+                if skip_template and not after_where:
+                    skip_template = False
+                    depth += 1
+                    continue
+                return i
+            depth += 1
+        elif t.text == "}" and t.kind == "punct":
+            depth -= 1
+    raise ValueError("the query has no WHERE group to bind parameters in")
+
+
+def _groups(query: str) -> list[tuple[int, int, set[str]]]:
+    """(insert offset, end offset, variables inside) of the WHERE group of the query and each sub-SELECT."""
+    toks = list(tokens(query))
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, t in enumerate(toks):
+        if t.kind == "punct" and t.text == "{":
+            stack.append(i)
+        elif t.kind == "punct" and t.text == "}" and stack:
+            match[stack.pop()] = i
+    out = []
+    forms = [i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() in FORMS]
+    for n, i in enumerate(forms):
+        if n > 0 and toks[i].text.upper() != "SELECT":
+            continue
+        open_i = _open_brace(toks, i)
+        close_i = match.get(open_i, len(toks) - 1)
+        names = {t.text[1:] for t in toks[open_i:close_i] if t.kind == "var"}
+        out.append((toks[open_i].end, toks[close_i].start, names))
+    return out
+
+
+def where_brace(query: str) -> int:
+    """Offset just after the ``{`` opening the query's WHERE group.
+
+    >>> q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    >>> q[where_brace(q):]
+    ' ?s ?p ?o }'
+    """
+    toks = list(tokens(query))
+    first = next((i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() in FORMS), None)
+    if first is None:
+        raise ValueError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return toks[_open_brace(toks, first)].end
+
+
+def inject_values(query: str, bindings: dict[str, str]) -> str:
+    """Bind variables by a ``VALUES`` row at the start of the WHERE group.
+
+    ``bindings`` maps a variable name to an already serialised RDF term
+    (N-Triples syntax, as ``str()`` of a pyoxigraph term gives). Like SEP-0007
+    substitution, a sub-SELECT that mentions a bound variable gets the row too,
+    so it is evaluated for that value only.
+
+    >>> inject_values('SELECT ?c { ?c ?p ?l }', {"l": '"青岛"'})
+    'SELECT ?c { VALUES (?l) { ("青岛") } ?c ?p ?l }'
+    >>> inject_values('SELECT * { ?a ?b ?l { SELECT ?l WHERE { ?l ?x ?y } } }', {"l": "<a:b>"})
+    'SELECT * { VALUES (?l) { (<a:b>) } ?a ?b ?l { SELECT ?l WHERE { VALUES (?l) { (<a:b>) } ?l ?x ?y } } }'
+    """
+    if not bindings:
+        return query
+    groups = _groups(query)
+    if not groups:
+        raise ValueError("the query has no WHERE group to bind parameters in")
+    inserts = []
+    for n, (at, _, names) in enumerate(groups):
+        chosen = list(bindings) if n == 0 else [k for k in bindings if k in names]
+        if chosen:
+            row = " ".join(f"?{k}" for k in chosen), " ".join(bindings[k] for k in chosen)
+            inserts.append((at, f" VALUES ({row[0]}) {{ ({row[1]}) }}"))
+    for at, text in sorted(inserts, reverse=True):
+        query = query[:at] + text + query[at:]
+    return query
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def describe_syntax_error(message: str) -> str:
+    """Reword pyoxigraph's ``error at L:C: msg`` as ``line L, column C: msg``.
+
+    >>> describe_syntax_error("error at 3:2: expected OPTIONAL")
+    'line 3, column 2: expected OPTIONAL'
+    """
+    m = _ERROR_AT.search(message)
+    if not m:
+        return message
+    detail = m.group(3).strip().splitlines()[0]
+    if len(detail) > 160:
+        detail = detail[:159] + "…"
+    return f"line {m.group(1)}, column {m.group(2)}: {detail}"

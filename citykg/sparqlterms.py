@@ -1,0 +1,118 @@
+"""RDF terms and query results shared by every store: rows of terms, booleans or triples.
+
+``QueryResult.dicts()`` is the one row shape every command prints (IRIs in full,
+literals as their lexical form), so the embedded store and a remote endpoint
+answer identically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+
+from citykg.namespaces import PREFIXES
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass
+class QueryResult:
+    """What any store answers: rows of RDF terms (SELECT), a boolean (ASK) or triples."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Term | None]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False  # more rows existed than max_rows
+
+    def dicts(self) -> list[dict[str, str | None]]:
+        """Rows as variable -> lexical value (IRIs in full); unbound -> None."""
+        if self.kind == "ask":
+            return [{"result": "true" if self.boolean else "false"}]
+        return [{v: lexical(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
+
+    def serialize(self, fmt: str = "turtle") -> str:
+        """CONSTRUCT/DESCRIBE triples as Turtle, N-Triples or JSON-LD text."""
+        return serialize_triples(self.triples, fmt)
+
+
+def lexical(term: Term | None) -> str | None:
+    """The value a row shows: full IRI, literal lexical form, ``_:id`` for blank nodes."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def to_term(value: Any) -> Term:
+    """An RDF term from a pyoxigraph/rdflib term or a plain Python value.
+
+    >>> str(to_term(3)), str(to_term("青岛"))
+    ('"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"青岛"')
+    """
+    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
+        return value
+    module = type(value).__module__
+    if module.startswith("rdflib"):
+        from rdflib import BNode, Literal, URIRef
+
+        if isinstance(value, URIRef):
+            return ox.NamedNode(str(value))
+        if isinstance(value, BNode):
+            return ox.BlankNode(str(value))
+        if isinstance(value, Literal):
+            if value.language:
+                return ox.Literal(str(value), language=value.language)
+            if value.datatype:
+                return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+            return ox.Literal(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, Decimal | float):
+        return ox.Literal(format(Decimal(str(value)), "f"), datatype=ox.NamedNode(XSD + "decimal"))
+    if isinstance(value, dt.date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    return ox.Literal(str(value))
+
+
+def serialize_triples(triples: list[ox.Triple], fmt: str = "turtle") -> str:
+    """Serialise triples; ``fmt`` is turtle, ntriples or jsonld."""
+    if fmt == "jsonld":
+        from rdflib import Graph
+
+        g = Graph()
+        for p, iri in PREFIXES.items():
+            g.bind(p, iri)
+        g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+        return g.serialize(format="json-ld", indent=2)
+    rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "ntriples" else ox.RdfFormat.TURTLE
+    prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+    kwargs = {"prefixes": prefixes} if prefixes else {}
+    return ox.serialize(triples, format=rdf_format, **kwargs).decode()
+
+
+def collect(answer: Any, kind: str, max_rows: int | None = None) -> QueryResult:
+    """Turn a pyoxigraph answer (solutions, boolean or triples) into a QueryResult."""
+    if kind == "ask":
+        return QueryResult("ask", boolean=bool(answer))
+    if kind == "graph":
+        return QueryResult("graph", triples=list(answer))
+    names = [v.value for v in answer.variables]
+    result = QueryResult("select", variables=names)
+    for sol in answer:
+        if max_rows is not None and len(result.rows) >= max_rows:
+            result.truncated = True
+            break
+        result.rows.append([sol[i] for i in range(len(names))])
+    return result

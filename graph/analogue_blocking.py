@@ -1,0 +1,82 @@
+"""Candidate generation for the analogue finder: which pairs are worth scoring at all.
+
+Two initiatives are compared only if they are in different cities and share a
+block: a concept they realize (or a concept linked to it in the schemes), a
+rare character n-gram of their names, or one of the most telling n-grams of
+their contexts. Blocks of up to ``MAX_BLOCK`` members are paired exhaustively;
+a larger concept block (一网通办 in hundreds of cities) is paired by a sorted
+neighbourhood: members sorted by name and each paired with the next ``WINDOW``
+ones, so identical and near-identical names meet while the work stays linear.
+Larger name/context blocks are common words (智慧, 平台) and propose nothing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+MAX_BLOCK = 64
+WINDOW = 16
+CONTEXT_TERMS = 12  # highest-weighted context n-grams of an item used for blocking
+
+
+@dataclass(frozen=True)
+class BlockItem:
+    """What blocking needs to know about one item."""
+
+    city: str
+    key: str  # name key (place names removed)
+    concepts: frozenset[str]
+    linked: frozenset[str]  # concepts linked to its own in the schemes
+    name_terms: frozenset[str]
+    context_terms: frozenset[str]
+
+
+def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
+    """Distinct pairs (i < j) of items of different cities sharing a block, in a stable order."""
+    blocks: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        for c in it.concepts:
+            blocks.setdefault("c " + c, []).append(i)
+        for g in it.name_terms:
+            blocks.setdefault("n " + g, []).append(i)
+        for g in it.context_terms:
+            blocks.setdefault("x " + g, []).append(i)
+    seen: set[int] = set()
+    n = len(items)
+
+    def emit(i: int, j: int) -> Iterator[tuple[int, int]]:
+        if i == j or items[i].city == items[j].city:
+            return
+        a, b = (i, j) if i < j else (j, i)
+        code = a * n + b
+        if code not in seen:
+            seen.add(code)
+            yield a, b
+
+    order = {}
+    for name in sorted(blocks):
+        members = blocks[name]
+        if len(members) <= MAX_BLOCK:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    yield from emit(members[x], members[y])
+        elif name.startswith("c "):
+            ranked = sorted(members, key=lambda i: (items[i].key, items[i].city, i))
+            order[name] = ranked
+            for x in range(len(ranked)):
+                for y in range(x + 1, min(x + 1 + WINDOW, len(ranked))):
+                    yield from emit(ranked[x], ranked[y])
+    for i, it in enumerate(items):  # concepts linked in the schemes
+        for c in sorted(it.linked):
+            members = blocks.get("c " + c, [])
+            if len(members) <= MAX_BLOCK:
+                for j in members:
+                    yield from emit(i, j)
+                continue
+            ranked = order[("c " + c)]
+            keys = [items[j].key for j in ranked]
+            at = bisect_left(keys, it.key)
+            for j in ranked[max(0, at - WINDOW // 2) : at + WINDOW // 2]:
+                yield from emit(i, j)

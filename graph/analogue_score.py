@@ -1,0 +1,141 @@
+"""The scoring model of the analogue finder: features of a pair and their logistic weights.
+
+A score is sigmoid(BIAS + sum of WEIGHTS x features), a probability-like number in
+[0, 1]. The weights are hand-set and documented in docs/analogues.md, where the
+default threshold's precision and recall on the development gold are reported;
+a logistic regression fitted on the development pairs was used only as a guide
+(it over-rewards names and under-rewards the concept scheme, because the gold
+marks only part of the right pairs).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+#: materialisation threshold = default threshold of ``citykg analogues``
+DEFAULT_THRESHOLD = 0.5
+
+#: logistic weights (hand-set; documented in docs/analogues.md)
+BIAS = -5.0
+WEIGHTS = {
+    "same_concept_exact": 6.5,  # same ck:realizes concept, both names are its labels
+    "same_concept": 4.0,  # same ck:realizes concept, found inside a longer name
+    "close_concept": 4.5,  # skos:closeMatch / exactMatch between their concepts
+    "related_concept": 2.0,  # skos:related
+    "broader_concept": 1.0,  # one concept is broader than the other
+    "name": 2.5,  # cosine of name n-grams, 0..1
+    "contain": 1.5,  # one name key contains the other (len ratio >= 0.6)
+    "aligned": 6.0,  # names agree char by char in order: 四星级新型智慧城市 ~ 四星级成长型智慧城市
+    "context": 1.0,  # cosine of context n-grams, 0..1
+    "facets": 0.5,  # overlap of context facets, 0..1
+    "same_domain": 1.0,
+    "same_indicator": 0.3,
+    "component": -20.0,  # one side is a generic building block (电子证照, 5G基站)
+    "class_mismatch": -4.0,  # Award vs not, PolicyDocument vs not
+    "other_province": -10.0,  # 省级… of two different provinces
+    "other_instance": -3.0,  # same programme, different specifics: 就医付费一件事 vs 花卉产业一件事
+    "not_counterpart": -5.0,  # one side has a clearly better match in the other's city
+}
+SEPARATE_CLASSES = ("Award", "PolicyDocument")
+GAP_CAP = 2.0  # logit units: a pair this far behind its rival gets the full not_counterpart weight
+GROUPED = True  # rivals are only the items of the same concept set (or name) as the partner
+GENERIC_HEADS = (
+    "平台",
+    "系统",
+    "工程",
+    "项目",
+    "建设",
+    "行动",
+    "中心",
+    "app",
+    "小程序",
+    "改革",
+    "试点",
+    "服务",
+    "机制",
+    "工作",
+    "模式",
+    "体系",
+    "专项",
+    "提升",
+    "推进",
+    "深化",
+    "全面",
+)
+PROVINCIAL_WORDS = ("省级", "省首", "全省", "省十", "省重点")
+TOP_PER_ITEM = 10  # a pair is materialised when it is among the 10 best of either side
+
+
+@dataclass
+class Features:
+    same_concepts: list[str] = field(default_factory=list)
+    exact: bool = False  # both names are labels (pref/alt) of a shared concept
+    concept_links: list[tuple[str, str, str]] = field(default_factory=list)  # (a, kind, b)
+    name: float = 0.0
+    contain: float = 0.0
+    aligned: float = 0.0  # (SequenceMatcher ratio of the name keys - 0.5) / 0.5, floored at 0
+    context: float = 0.0
+    facets: float = 0.0
+    shared_facets: list[tuple[str, str, str]] = field(default_factory=list)  # (iri, cue a, cue b)
+    domains: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)
+    component: bool = False
+    class_mismatch: bool = False
+    other_province: bool = False  # a provincial list or platform of two different provinces
+    other_instance: bool = False  # same concept, different specifics: 就医付费一件事 vs 花卉产业一件事
+
+    named_only: bool = False  # both are lists or documents: known by name, not by topic
+
+    def vector(self) -> dict[str, float]:
+        """The numbers the logistic combination weighs (keys of ``WEIGHTS``)."""
+        kinds = {k for _, k, _ in self.concept_links}
+        c = 0.5 if self.named_only else 1.0  # an award about digital cities is not the same award
+        return {
+            "same_concept_exact": c * (bool(self.same_concepts) and self.exact),
+            "same_concept": c * (bool(self.same_concepts) and not self.exact),
+            "close_concept": c * ("close" in kinds),
+            "related_concept": c * ("related" in kinds),
+            "broader_concept": c * bool(kinds & {"broader", "narrower"}),
+            "name": self.name,
+            "contain": self.contain,
+            "aligned": self.aligned,
+            "context": self.context,
+            "facets": self.facets,
+            "same_domain": float(bool(self.domains)),
+            "same_indicator": float(bool(self.indicators)),
+            "component": float(self.component),
+            "class_mismatch": float(self.class_mismatch),
+            "other_province": float(self.other_province),
+            "other_instance": float(self.other_instance),
+        }
+
+    def logit(self) -> float:
+        return BIAS + sum(WEIGHTS[k] * v for k, v in self.vector().items())  # not_counterpart: later
+
+    def score(self) -> float:
+        return sigmoid(self.logit())
+
+
+def logit(p: float) -> float:
+    """Inverse of ``sigmoid`` (0 -> -inf).
+
+    >>> logit(0.5)
+    0.0
+    """
+    if p <= 0.0:
+        return -math.inf
+    if p >= 1.0:
+        return math.inf
+    return math.log(p / (1.0 - p))
+
+
+def sigmoid(z: float) -> float:
+    """Logistic function, safe for large |z|.
+
+    >>> sigmoid(0.0), round(sigmoid(4.0), 3)
+    (0.5, 0.982)
+    """
+    if z < -40:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))

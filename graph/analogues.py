@@ -1,0 +1,353 @@
+"""Cross-city policy analogues: scored, explained, materialised as ck:Analogy.
+
+For every pair of initiatives in *different* cities that a blocking step puts
+forward (shared or linked concept, a shared rare name n-gram, a shared rare
+context n-gram), seven kinds of evidence are measured:
+
+- ``same_concept``    both ck:realizes the same concept of the reform scheme;
+- ``related_concept`` their concepts are linked in the schemes (skos:closeMatch /
+  exactMatch, related, broader/narrower);
+- ``similar_name``    TF-IDF cosine of char 2-3-grams of the names with place names
+  removed (威海市城市运行管理服务平台 -> 城市运行管理服务平台), plus containment;
+- ``similar_context`` TF-IDF cosine of the evidence sentences around the mentions
+  and the overlap of context facets (ontology/schemes/facets.ttl: target group,
+  service object, data source, outcome);
+- ``same_domain``, ``same_indicator``.
+
+They are combined by a logistic function with hand-set weights (``WEIGHTS``),
+so a score is a probability-like number in [0, 1]. A generic building block
+(电子证照, 5G基站: the ``component`` facets) and a class mismatch (an Award vs a
+Reform, a PolicyDocument vs a Platform) pull the score down.
+
+Default threshold (also the materialisation threshold): ``DEFAULT_THRESHOLD``.
+Measured on the development gold (5 seed articles, 41 high/medium pairs) by
+``score.py``: see docs/analogues.md for the numbers of the current build.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from citykg.graph.analogue_blocking import CONTEXT_TERMS, BlockItem, candidate_pairs
+from citykg.graph.analogue_data import AnalogueInput, ConceptInfo, Item, load_input
+from citykg.graph.analogue_explain import Analogy, explain, quads_for
+from citykg.graph.analogue_score import (
+    BIAS,
+    DEFAULT_THRESHOLD,
+    GAP_CAP,
+    GENERIC_HEADS,
+    GROUPED,
+    PROVINCIAL_WORDS,
+    SEPARATE_CLASSES,
+    TOP_PER_ITEM,
+    WEIGHTS,
+    Features,
+    logit,
+    sigmoid,
+)
+from citykg.graph.analogue_text import (
+    FacetMatcher,
+    TfIdf,
+    Vector,
+    aligned,
+    char_ngrams,
+    contains_ratio,
+    cosine,
+    fold,
+    name_key,
+)
+
+__all__ = ["DEFAULT_THRESHOLD", "WEIGHTS", "Analogy", "Features", "Finder", "analogy_quads", "find_analogues"]
+
+
+@dataclass
+class _Prepared:
+    key: str
+    name_vec: Vector
+    ctx_vec: Vector
+    facets: dict[str, str]
+    facet_vec: Vector
+    expanded: dict[str, tuple[str, str]]  # linked concept -> (own concept, link kind)
+    component: bool
+    provincial: bool
+    names: frozenset[str]  # folded label and name key, to compare with concept labels
+    specifics: str  # what the name adds to its concept: 就医付费一件事 -> 就医付费
+
+
+class Finder:
+    """Prepares vectors once, then scores any pair of items of one dataset."""
+
+    def __init__(self, data: AnalogueInput) -> None:
+        self.data = data
+        self.items = data.items
+        self.concepts: dict[str, ConceptInfo] = data.concepts
+        self.matcher = FacetMatcher.from_labels(data.facets, data.facet_labels)
+        components = {
+            fold(lab)
+            for iri, labs in data.facet_labels.items()
+            if data.facets[iri].kind == "component"
+            for lab in labs
+        }
+        keys = [
+            name_key(it.label, [*data.place_names.get(it.city, ()), *data.all_place_names])
+            for it in self.items
+        ]
+        name_bags = [char_ngrams(k) for k in keys]
+        ctx_texts = [self._context_text(it) for it in self.items]
+        ctx_bags = [char_ngrams(t, (2,)) for t in ctx_texts]
+        self.name_model = TfIdf.fit(name_bags)
+        self.ctx_model = TfIdf.fit(ctx_bags)
+        found = [
+            {
+                iri: cue
+                for iri, cue in self.matcher.find(it.label + "。" + "".join(it.quotes)).items()
+                if data.facets[iri].kind != "component"
+            }
+            for it in self.items
+        ]
+        self.facet_model = TfIdf.fit(Counter(list(f)) for f in found)  # common facets (居民) weigh less
+        self.prep: list[_Prepared] = []
+        for it, key, nb, cb, facets in zip(self.items, keys, name_bags, ctx_bags, found, strict=True):
+            self.prep.append(
+                _Prepared(
+                    key=key,
+                    name_vec=self.name_model.vector(nb),
+                    ctx_vec=self.ctx_model.vector(cb),
+                    facets=facets,
+                    facet_vec=self.facet_model.vector(Counter(list(facets))),
+                    expanded=self._expand(it.concepts),
+                    component=key in components,
+                    provincial=self._provincial(it.label),
+                    names=frozenset({fold(it.label), key}),
+                    specifics=self._specifics(it, key),
+                )
+            )
+        self._aligned: dict[tuple[str, str], float] = {}
+
+    def _provincial(self, label: str) -> bool:
+        """Does the name say it is a provincial list/platform (省级…, 全省…, 吉林省…)?
+
+        Such a thing is the same programme only within one province (gold notes:
+        provincial industrial-internet lists of different provinces are not analogues).
+        """
+        text = fold(label)
+        return (
+            text.startswith("省")
+            or any(w in text for w in PROVINCIAL_WORDS)
+            or any(fold(p) in text for p in self.data.province_names)
+        )
+
+    def _specifics(self, item: Item, key: str) -> str:
+        """The name key minus the longest label of its concept and generic head words.
+
+        Empty when the name is the concept itself (智慧社区, 城市生命线工程) or contains
+        none of its labels. Two different non-empty specifics mark two different
+        instances of one programme: 就医付费一件事 vs 花卉产业一件事.
+        """
+        labels = [lab for c in item.concepts if c in self.concepts for lab in self.concepts[c].cues if lab]
+        hits = [lab for lab in labels if lab in key]
+        if not hits:
+            return ""
+        rest = key.replace(max(hits, key=lambda x: (len(x), x)), "")
+        for word in GENERIC_HEADS:
+            rest = rest.replace(word, "")
+        return rest if len(rest) >= 2 else ""
+
+    def _context_text(self, item: Item) -> str:
+        names = [item.label, *self.data.place_names.get(item.city, ())]
+        text = fold("".join(item.quotes))
+        for n in sorted({fold(x) for x in names if x}, key=len, reverse=True):
+            text = text.replace(n, "")
+        return text
+
+    def _expand(self, own: set[str]) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        for c in sorted(own):
+            info = self.concepts.get(c)
+            if info is None:
+                continue
+            for kind in ("close", "related", "broader", "narrower"):
+                for d in sorted(info.links.get(kind, ())):
+                    if d not in own:
+                        out.setdefault(d, (c, kind))
+        return out
+
+    # ------------------------------------------------------------ features
+
+    def features(self, i: int, j: int) -> Features:
+        a, b = self.items[i], self.items[j]
+        pa, pb = self.prep[i], self.prep[j]
+        f = Features()
+        f.same_concepts = sorted(a.concepts & b.concepts)
+        f.exact = any(
+            pa.names & self.concepts[c].names and pb.names & self.concepts[c].names
+            for c in f.same_concepts
+            if c in self.concepts
+        )
+        for d in sorted(b.concepts):
+            if d in pa.expanded:
+                c, kind = pa.expanded[d]
+                f.concept_links.append((c, kind, d))
+        f.name = cosine(pa.name_vec, pb.name_vec)
+        ratio = contains_ratio(pa.key, pb.key)
+        f.contain = 1.0 if ratio >= 0.6 and min(len(pa.key), len(pb.key)) >= 2 else 0.0
+        pair = (pa.key, pb.key) if pa.key <= pb.key else (pb.key, pa.key)
+        if pair not in self._aligned:  # SequenceMatcher is the slow part; names repeat a lot
+            self._aligned[pair] = aligned(*pair)
+        f.aligned = self._aligned[pair]
+        if min(len(pa.key), len(pb.key)) < 2:  # a name that is only a place: 数字通化 -> 数字
+            f.name, f.contain, f.aligned = min(f.name, 0.5), 0.0, 0.0
+        f.context = cosine(pa.ctx_vec, pb.ctx_vec)
+        shared = sorted(set(pa.facets) & set(pb.facets))
+        f.shared_facets = [(x, pa.facets[x], pb.facets[x]) for x in shared]
+        f.facets = cosine(pa.facet_vec, pb.facet_vec)
+        f.domains = sorted(a.domains & b.domains)
+        f.indicators = sorted(a.indicators & b.indicators)
+        f.component = pa.component or pb.component
+        f.class_mismatch = any((a.cls == c) != (b.cls == c) for c in SEPARATE_CLASSES)
+        f.named_only = a.cls in SEPARATE_CLASSES and b.cls in SEPARATE_CLASSES
+        if a.province and b.province and a.province != b.province:
+            f.other_province = pa.provincial or pb.provincial
+        f.other_instance = self._other_instance(pa, pb)
+        return f
+
+    def _other_instance(self, pa: _Prepared, pb: _Prepared) -> bool:
+        if not (pa.specifics and pb.specifics):
+            return False
+        return aligned(pa.specifics, pb.specifics) < 0.3 and not (
+            pa.specifics in pb.specifics or pb.specifics in pa.specifics
+        )
+
+    def quick_logit(self, i: int, j: int) -> float:
+        """``features(i, j).logit()`` without building the explanation (the hot loop).
+
+        A test checks the two agree on every candidate pair.
+        """
+        a, b = self.items[i], self.items[j]
+        pa, pb = self.prep[i], self.prep[j]
+        w = WEIGHTS
+        z = BIAS
+        if pa.component or pb.component:
+            z += w["component"]
+        c = 0.5 if a.cls in SEPARATE_CLASSES and b.cls in SEPARATE_CLASSES else 1.0
+        shared = a.concepts & b.concepts
+        if shared:
+            exact = any(
+                pa.names & self.concepts[x].names and pb.names & self.concepts[x].names
+                for x in shared
+                if x in self.concepts
+            )
+            z += c * w["same_concept_exact" if exact else "same_concept"]
+        if pa.expanded and b.concepts:
+            kinds = {pa.expanded[d][1] for d in b.concepts if d in pa.expanded}
+            z += c * (
+                w["close_concept"] * ("close" in kinds)
+                + w["related_concept"] * ("related" in kinds)
+                + w["broader_concept"] * bool(kinds & {"broader", "narrower"})
+            )
+        name = cosine(pa.name_vec, pb.name_vec)
+        if min(len(pa.key), len(pb.key)) < 2:
+            z += w["name"] * min(name, 0.5)
+        else:
+            short, long_ = (pa.key, pb.key) if len(pa.key) <= len(pb.key) else (pb.key, pa.key)
+            z += w["name"] * name + w["contain"] * (short in long_ and len(short) / len(long_) >= 0.6)
+            pair = (pa.key, pb.key) if pa.key <= pb.key else (pb.key, pa.key)
+            if pair not in self._aligned:
+                self._aligned[pair] = aligned(*pair)
+            z += w["aligned"] * self._aligned[pair]
+        z += w["context"] * cosine(pa.ctx_vec, pb.ctx_vec) + w["facets"] * cosine(pa.facet_vec, pb.facet_vec)
+        z += w["same_domain"] * bool(a.domains & b.domains) + w["same_indicator"] * bool(
+            a.indicators & b.indicators
+        )
+        if any((a.cls == x) != (b.cls == x) for x in SEPARATE_CLASSES):
+            z += w["class_mismatch"]
+        if a.province and b.province and a.province != b.province and (pa.provincial or pb.provincial):
+            z += w["other_province"]
+        if self._other_instance(pa, pb):
+            z += w["other_instance"]
+        return z
+
+    # ------------------------------------------------------------ candidates
+
+    def candidates(self) -> Iterator[tuple[int, int]]:
+        """Pairs worth scoring (see ``analogue_blocking``), each once, in a stable order."""
+        blocks = []
+        for it, p in zip(self.items, self.prep, strict=True):
+            top = sorted(p.ctx_vec.items(), key=lambda kv: (-kv[1], kv[0]))[:CONTEXT_TERMS]
+            blocks.append(
+                BlockItem(
+                    it.city,
+                    p.key,
+                    frozenset(it.concepts),
+                    frozenset(p.expanded),
+                    frozenset(p.name_vec),
+                    frozenset(g for g, _ in top),
+                )
+            )
+        return candidate_pairs(blocks)
+
+    # ------------------------------------------------------------ results
+
+    def analogy(self, i: int, j: int, score: float | None = None) -> Analogy:
+        """The scored, explained analogy of items i and j (source = the smaller IRI)."""
+        if self.items[j].iri < self.items[i].iri:
+            i, j = j, i
+        f = self.features(i, j)
+        basis, kinds = explain(f, self.items[i], self.items[j], self.data)
+        value = f.score() if score is None else score
+        return Analogy(self.items[i], self.items[j], round(value, 3), basis, kinds)
+
+    def logits(self, floor: float = -math.inf) -> dict[tuple[int, int], float]:
+        """Final logit of the candidate pairs whose raw logit reaches ``floor``.
+
+        Final = raw logit + ``WEIGHTS["not_counterpart"]`` x (how far, in logit units,
+        capped at ``GAP_CAP``, the pair falls behind the best match either side has in
+        the other's city) / ``GAP_CAP``. So 智慧社区 (青岛) pairs with 智慧社区 (菏泽),
+        not also with 牡丹区智慧社区小程序 (菏泽). The penalty only lowers scores, so a
+        pair below ``floor`` can never be materialised and is not kept.
+        """
+        raw: dict[tuple[int, int], float] = {}
+        best: dict[tuple[int, str, object], float] = {}
+        groups = [frozenset(it.concepts) or p.key for it, p in zip(self.items, self.prep, strict=True)]
+        for i, j in self.candidates():
+            z = self.quick_logit(i, j)
+            for x, y in ((i, j), (j, i)):
+                key = (x, self.items[y].city, groups[y] if GROUPED else "")
+                if z > best.get(key, -math.inf):
+                    best[key] = z
+            if z >= floor:
+                raw[(i, j)] = z
+        out = {}
+        for (i, j), z in raw.items():
+            gi, gj = (groups[i], groups[j]) if GROUPED else ("", "")
+            gaps = (best[(i, self.items[j].city, gj)] - z, best[(j, self.items[i].city, gi)] - z)
+            gap = max(gaps)  # either side having a clearly better match is enough
+            out[(i, j)] = z + WEIGHTS["not_counterpart"] * min(max(gap, 0.0), GAP_CAP) / GAP_CAP
+        return out
+
+    def analogies(self, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM) -> list[Analogy]:
+        """Analogies scoring >= ``min_score``, keeping a pair if it is in the ``top`` of either side."""
+        floor = logit(min_score)
+        kept = {p: z for p, z in self.logits(floor).items() if z >= floor}
+        ranked: dict[int, list[tuple[float, str, tuple[int, int]]]] = {}
+        for (i, j), z in kept.items():
+            ranked.setdefault(i, []).append((-z, self.items[j].iri, (i, j)))
+            ranked.setdefault(j, []).append((-z, self.items[i].iri, (i, j)))
+        chosen = {p for lst in ranked.values() for _, _, p in sorted(lst)[:top]}
+        out = [self.analogy(i, j, sigmoid(kept[(i, j)])) for i, j in sorted(chosen)]
+        out.sort(key=lambda a: (-a.score, a.source.iri, a.target.iri))
+        return out
+
+
+def find_analogues(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> list[Analogy]:
+    """All analogues in ``store`` scoring at least ``min_score``, best first."""
+    return Finder(load_input(store)).analogies(min_score)
+
+
+def analogy_quads(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> Iterator[ox.Quad]:
+    """The quads of graph ckr:graph/analogies for ``store`` (called by the build)."""
+    yield from quads_for(find_analogues(store, min_score))

@@ -1,0 +1,347 @@
+"""The build: source files -> ``OUT/citykg.trig`` (plus the post-build steps of other packages).
+
+Named steps, in order: collect sources (files, folders, manifests) -> ingest and
+extract each file (in worker processes, each result an N-Quads text, cached in
+``OUT/cache``) -> one in-memory pyoxigraph store with the ontology, schemes,
+divisions and document graphs -> analogues -> TriG written to a temp file and
+renamed -> persistent SPARQL store, ontology docs, HTML site. A bad input file
+is a one-line problem; the others are still built.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from citykg.graph import cache as cachemod
+from citykg.graph.extract import extract
+from citykg.graph.ingest import (
+    DEFAULT_MAX_BYTES,
+    SUFFIXES,
+    IngestError,
+    SourceMeta,
+    load_manifest,
+    read_document,
+)
+from citykg.graph.kb import KnowledgeBase, load_kb
+from citykg.graph.rdfize import N, division_quads, rdfize
+
+from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_ONTOLOGY, GRAPH_SCHEMES, PREFIXES
+from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
+
+
+@dataclass
+class Source:
+    path: Path
+    meta: SourceMeta | None = None
+
+
+@dataclass
+class DocResult:
+    """What a worker returns for one file."""
+
+    path: Path
+    file_name: str
+    content_hash: str | None = None
+    nquads: str = ""
+    areas: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    cached: bool = False
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    trig: Path | None = None
+    documents: int = 0
+    extracted: int = 0
+    reused: int = 0
+    problems: list[str] = field(default_factory=list)  # skipped inputs (exit code 2)
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per named step
+    seconds: float = 0.0
+
+    def step(self, name: str, since: float) -> float:
+        """Record the seconds of step ``name`` (started at ``since``); returns now."""
+        now = time.perf_counter()
+        self.steps[name] = round(self.steps.get(name, 0.0) + now - since, 3)
+        return now
+
+
+# ---------------------------------------------------------------- sources
+
+
+def collect_sources(paths: Iterable[Path]) -> tuple[list[Source], list[str]]:
+    """Files to build (folders expanded, manifests applied) and one-line problems."""
+    sources: list[Source] = []
+    problems: list[str] = []
+    manifests: dict[Path, dict[str, SourceMeta]] = {}
+
+    def manifest(folder: Path) -> dict[str, SourceMeta]:
+        if folder not in manifests:
+            try:
+                manifests[folder] = load_manifest(folder)
+            except IngestError as exc:
+                problems.append(f"{folder / 'manifest.json'}: {exc}")
+                manifests[folder] = {}
+            for name in sorted(manifests[folder]):
+                if not (folder / name).is_file():
+                    problems.append(f"{folder / 'manifest.json'}: entry for missing file {name}; skipped")
+        return manifests[folder]
+
+    seen: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))  # fmt: skip
+            if not files:
+                problems.append(f"{p}: no .txt, .md or .html files in this folder")
+        elif p.is_file():
+            files = [p]
+        else:
+            problems.append(f"{p}: no such file or folder")
+            continue
+        for f in files:
+            key = f.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            sources.append(Source(f, manifest(f.parent).get(f.name)))
+    return sources, problems
+
+
+# ---------------------------------------------------------------- one document (runs in a worker)
+
+_KB: KnowledgeBase | None = None
+
+
+def _kb() -> KnowledgeBase:
+    global _KB
+    if _KB is None:
+        _KB = load_kb()
+    return _KB
+
+
+def _warm() -> None:
+    """Load the knowledge base, jieba and every lexicon once, in this process."""
+    import jieba
+    from citykg.graph.ingest import document_from_text
+    from citykg.graph.places import warm_up
+
+    jieba.initialize()
+    warm_up(_kb())
+    extract(
+        document_from_text("北京市推进“一网通办”改革,政务服务事项网上可办率达到98%。", "warm-up.txt"), _kb()
+    )
+
+
+def process(source: Source, max_bytes: int, cache: Path | None, reuse: dict[str, str],
+            seen: set[str] | None = None) -> DocResult:  # fmt: skip
+    """Ingest and extract one file (or reuse its cached quads) -> N-Quads text.
+
+    ``seen``: content hashes already extracted in this process; a file with the
+    same text is not extracted again (the build reports it as a duplicate).
+    """
+    result = DocResult(path=source.path, file_name=source.path.name)
+    try:
+        doc = read_document(source.path, source.meta, max_bytes=max_bytes)
+    except IngestError as exc:
+        result.error = str(exc)
+        return result
+    except OSError as exc:
+        result.error = f"cannot read ({exc.strerror or exc})"
+        return result
+    result.content_hash = doc.content_hash
+    if seen is not None:
+        if doc.content_hash in seen:
+            return result
+        seen.add(doc.content_hash)
+    hit = cache is not None and reuse.get(doc.content_hash) == doc.file_name
+    entry = cachemod.load_entry(cache, doc.content_hash) if hit and cache is not None else None
+    if entry is not None:
+        result.nquads, meta = entry
+        result.areas, result.warnings = list(meta.get("areas", [])), list(meta.get("warnings", []))
+        result.cached = True
+        return result
+    kb = _kb()
+    ex = extract(doc, kb)
+    dq = rdfize(ex, kb)
+    result.nquads = ox.serialize(dq.all_quads(), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    result.areas = sorted(dq.areas)
+    result.warnings = ex.warnings
+    return result
+
+
+# ---------------------------------------------------------------- the build
+
+
+def ontology_files() -> list[Path]:
+    try:
+        from citykg.ontology import ontology_graph_files
+    except ModuleNotFoundError:
+        root = ontology_dir()
+        return [f for f in (root / "citykg.ttl", root / "units.ttl") if f.exists()]
+    return list(ontology_graph_files())
+
+
+def _run(sources: list[Source], jobs: int, max_bytes: int, cache: Path | None,
+         reuse: dict[str, str]) -> Iterator[DocResult]:  # fmt: skip
+    """Results in input order, one at a time (so their quads need not all be held at once)."""
+    if jobs <= 1 or len(sources) < 8:
+        seen: set[str] = set()
+        for s in sources:
+            yield process(s, max_bytes, cache, reuse, seen)
+        return
+    _warm()  # lexicons and dictionaries loaded before forking, shared copy-on-write
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        n = len(sources)
+        chunk = max(1, min(16, n // (jobs * 8)))
+        yield from pool.map(process, sources, [max_bytes] * n, [cache] * n, [reuse] * n, chunksize=chunk)
+
+
+def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+          jobs: int | None = None, post_steps: bool = True, analogues: bool = True,
+          progress: Callable[[int], None] | None = None, sources: list[Source] | None = None) -> BuildReport:  # fmt: skip
+    """Build ``out/citykg.trig`` from ``paths`` (default: the bundled corpus)."""
+    t0 = time.perf_counter()
+    report = BuildReport(out=out)
+    if sources is None:
+        sources, report.problems = collect_sources(list(paths) if paths else [corpus_dir()])
+    cache = out / cachemod.CACHE_DIR
+    fp = cachemod.fingerprint()
+    reuse = cachemod.read_index(cache, fp) if incremental else {}
+    jobs = jobs or min(2, os.cpu_count() or 1)
+
+    kb = _kb()
+    store = ox.Store()
+    seen: dict[str, str] = {}
+    areas: set[str] = set()
+    for r in _run(sources, jobs, max_bytes, cache, reuse):
+        if progress:
+            progress(1)
+        if r.error or r.content_hash is None:
+            report.problems.append(f"{r.path}: {r.error}; skipped")
+            continue
+        if r.content_hash in seen:
+            report.warnings.append(f"{r.path}: same text as {seen[r.content_hash]}; extracted once")
+            continue
+        seen[r.content_hash] = r.file_name
+        store.load(input=r.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        if not r.cached:
+            cachemod.write_entry(cache, r.content_hash, r.nquads, {"areas": r.areas, "warnings": r.warnings})
+        r.nquads = ""
+        areas.update(r.areas)
+        report.warnings.extend(r.warnings)
+        report.reused += r.cached
+    report.documents = len(seen)
+    report.extracted = report.documents - report.reused
+    t = report.step("extract", t0)
+    if not seen:
+        report.seconds = time.perf_counter() - t0
+        return report
+    cachemod.write_index(cache, fp, seen)
+    for f in ontology_files():
+        store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_ONTOLOGY))
+    for f in sorted((ontology_dir() / "schemes").glob("*.ttl")):
+        store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_SCHEMES))
+    store.bulk_extend(division_quads(kb, areas))
+    t = report.step("store", t)
+    if analogues:
+        _analogues(store, report)
+        t = report.step("analogues", t)
+    report.trig = write_trig(store, out / TRIG_NAME)
+    t = report.step("write", t)
+    report.stats = stats(store)
+    t = report.step("stats", t)
+    if post_steps:
+        _post_steps(out, report)
+        report.step("post", t)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _analogues(store: ox.Store, report: BuildReport) -> None:
+    try:
+        from citykg.graph.analogues import analogy_quads
+    except ModuleNotFoundError as exc:
+        if exc.name != "citykg.graph.analogues":
+            raise
+        return
+    g = N(GRAPH_ANALOGIES)
+    try:
+        quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in analogy_quads(store)]
+    except Exception as exc:
+        report.problems.append(
+            f"analogues step failed ({type(exc).__name__}: {exc}); built without analogues"
+        )
+        return
+    store.bulk_extend(quads)
+
+
+def write_trig(store: ox.Store, target: Path) -> Path:
+    """Serialise the store as TriG, graph by graph in sorted order, via a temp file + rename."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
+    try:
+        with tmp.open("wb") as fh:
+            for g in graphs:
+                quads = sorted(store.quads_for_pattern(None, None, None, g), key=_quad_key)
+                fh.write(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+                fh.write(b"\n")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _quad_key(q: ox.Quad) -> tuple[str, str, str]:
+    return (q.subject.value, q.predicate.value, str(q.object))
+
+
+_STATS = """
+PREFIX ck: <{ck}>
+SELECT ?k (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+  {{ ?x a ck:SourceDocument BIND("documents" AS ?k) }}
+  UNION {{ ?d a ck:SourceDocument ; ck:aboutCity ?x BIND("cities" AS ?k) }}
+  UNION {{ ?x a ?c ; ck:evidence ?e . VALUES ?c {{ ck:Reform ck:Platform ck:Project ck:PolicyDocument
+           ck:Organization ck:Award }} BIND(STRAFTER(STR(?c), "#") AS ?k) }}
+  UNION {{ ?x a ck:Observation BIND("observations" AS ?k) }}
+}} GROUP BY ?k
+"""
+
+
+def stats(store: ox.Store) -> dict[str, int]:
+    """Counts for the summary table (documents, cities, initiatives by class, observations, triples)."""
+    rows = store.query(_STATS.format(ck=PREFIXES["ck"]), use_default_graph_as_union=True)
+    out = {row["k"].value: int(row["n"].value) for row in rows}
+    out["triples"] = len(store)
+    return out
+
+
+def _post_steps(out: Path, report: BuildReport) -> None:
+    """Steps other packages own, run on the written TriG (each optional until it exists)."""
+    steps = (("citykg.store", "refresh_store", "SPARQL store"), ("citykg.ontology", "write_docs", "ontology docs"),
+             ("citykg.viz.site", "write_site", "HTML site"))  # fmt: skip
+    import importlib
+
+    for module, name, label in steps:
+        try:
+            fn = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module.startswith(exc.name):
+                continue  # that package is not written yet
+            raise
+        except AttributeError:
+            continue
+        try:
+            fn(out)
+        except Exception as exc:
+            report.warnings.append(f"{label} step failed ({type(exc).__name__}: {exc})")

@@ -1,0 +1,82 @@
+"""The per-document cache of a build (``OUT/cache``): what ``--incremental`` reuses.
+
+``OUT/cache/<content-hash>.nq`` holds the quads one document contributed (its
+graph and the concepts it minted), ``<hash>.json`` the areas it used and its
+warnings, and ``index.json`` maps each hash to the file name it was built from,
+under a fingerprint of everything extraction depends on (code and curated data):
+when either changes, nothing is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from citykg import __version__
+from citykg.paths import ontology_dir
+
+CACHE_DIR = "cache"
+CACHE_INDEX = "index.json"
+
+
+def fingerprint() -> str:
+    """Identity of the extractor: citykg's version, the graph code and the curated data files."""
+    h = hashlib.sha256(__version__.encode())
+    root = ontology_dir()
+    for f in sorted([*(root / "schemes").glob("*.ttl"), root / "divisions.ttl"]):
+        if f.exists():
+            h.update(f.name.encode() + f.read_bytes())
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def read_index(cache: Path, expected: str) -> dict[str, str]:
+    """{content hash: file name} of a cache built with the same fingerprint, else {}."""
+    try:
+        raw = json.loads((cache / CACHE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict) or raw.get("fingerprint") != expected:
+        return {}
+    docs = raw.get("documents", {})
+    return (
+        {k: v for k, v in docs.items() if isinstance(k, str) and isinstance(v, str)}
+        if isinstance(docs, dict)
+        else {}
+    )
+
+
+def load_entry(cache: Path, content_hash: str) -> tuple[str, dict[str, Any]] | None:
+    """The cached N-Quads and metadata of one document, or None when missing or unreadable."""
+    try:
+        nquads = (cache / f"{content_hash}.nq").read_text(encoding="utf-8")
+        meta = json.loads((cache / f"{content_hash}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return nquads, meta
+
+
+def write_entry(cache: Path, content_hash: str, nquads: str, meta: dict[str, Any]) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    atomic_write(cache / f"{content_hash}.json", json.dumps(meta, ensure_ascii=False).encode())
+    atomic_write(cache / f"{content_hash}.nq", nquads.encode("utf-8"))
+
+
+def write_index(cache: Path, fp: str, documents: dict[str, str]) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    data = {"fingerprint": fp, "documents": dict(sorted(documents.items()))}
+    atomic_write(cache / CACHE_INDEX, json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder and rename, so readers never see half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,149 @@
+"""Lookups the entity extractor builds from the concept schemes (reforms, domains).
+
+The schemes are data (``ontology/schemes/*.ttl``); this module turns them into
+compiled matchers once per knowledge base: every reform label found in text, the
+concept an entity name realizes, and the domain suggested by cue words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from citykg.graph.kb import Concept, KnowledgeBase
+
+QUOTES = "“”‘’「」『』\"'《》"
+_FOLD = str.maketrans({**{q: None for q in QUOTES}, "＋": "+", "×": "x"})
+_SPACE = re.compile(r"\s+")
+
+
+def fold(label: str) -> str:
+    """The key a label is compared by: quotes and spaces removed, ＋ folded, Latin lower-cased.
+
+    >>> fold("高效办成“一件事”")
+    '高效办成一件事'
+    >>> fold("互联网＋政务服务")
+    '互联网+政务服务'
+    """
+    return _SPACE.sub("", label.translate(_FOLD)).lower()
+
+
+@dataclass
+class Lexicon:
+    """Compiled matchers over one knowledge base."""
+
+    by_label: dict[str, Concept]  # fold(label) -> reform concept (pref + alt labels)
+    by_cue: dict[str, Concept]  # fold(label) -> reform concept, hidden labels included
+    categories: set[str]  # IRIs of category concepts (top concepts with narrower ones)
+    label_re: re.Pattern[str] | None  # pref/alt labels of non-category concepts, longest first
+    cue_re: re.Pattern[str] | None  # every reform label, for containment linking
+    domain_re: re.Pattern[str] | None  # domain labels and hidden cue words
+    domain_of_cue: dict[str, str]  # cue -> domain IRI
+    cue_rank: dict[str, int]  # cue -> 2 for a domain's own label, 1 for a hidden cue word
+    domain_iris: set[str]
+
+
+def _alternation(words: list[str]) -> re.Pattern[str] | None:
+    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def build_lexicon(kb: KnowledgeBase) -> Lexicon:
+    """Index the reform and domain schemes of ``kb`` (cached per knowledge base)."""
+    return _build(_KBKey(kb))
+
+
+class _KBKey:
+    """Hash a KnowledgeBase by identity so lru_cache can hold it."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def __hash__(self) -> int:
+        return id(self.kb)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _KBKey) and other.kb is self.kb
+
+
+@lru_cache(maxsize=8)
+def _build(key: _KBKey) -> Lexicon:
+    kb = key.kb
+    reforms = kb.reforms
+    categories = {c.iri for c in reforms if not c.broader and c.narrower}
+    by_label: dict[str, Concept] = {}
+    by_cue: dict[str, Concept] = {}
+    surface: list[str] = []
+    for c in reforms:
+        for lab in [c.pref_zh, *c.alt_zh]:
+            if lab:
+                by_label.setdefault(fold(lab), c)
+                by_cue.setdefault(fold(lab), c)
+                if c.iri not in categories:
+                    surface.append(lab)
+        for lab in c.hidden:
+            by_cue.setdefault(fold(lab), c)
+    domain_of_cue: dict[str, str] = {}
+    cue_rank: dict[str, int] = {}
+    for d in kb.domains:
+        for rank, labs in ((2, [d.pref_zh, *d.alt_zh]), (1, d.hidden)):
+            for lab in labs:
+                if lab and fold(lab) not in domain_of_cue:
+                    domain_of_cue[fold(lab)] = d.iri
+                    cue_rank[fold(lab)] = rank
+    return Lexicon(
+        by_label=by_label,
+        by_cue=by_cue,
+        categories=categories,
+        label_re=_alternation(surface),
+        cue_re=_alternation(list(by_cue)),
+        domain_re=_alternation(list(domain_of_cue)),
+        domain_of_cue=domain_of_cue,
+        cue_rank=cue_rank,
+        domain_iris={d.iri for d in kb.domains},
+    )
+
+
+def concept_for(lex: Lexicon, label: str) -> Concept | None:
+    """The reform concept an entity name realizes: an exact label, else the longest label
+    or cue word the name contains (a name is an instance of the concept it names)."""
+    key = fold(label)
+    hit = lex.by_label.get(key)
+    if hit is not None:
+        return hit
+    if lex.cue_re is None:
+        return None
+    best: Concept | None = None
+    best_len = 0
+    for m in lex.cue_re.finditer(key):
+        c = lex.by_cue.get(m.group(0).lower())
+        if c is not None and len(m.group(0)) > best_len and c.iri not in lex.categories:
+            # a short cue counts when it covers a fair share of the name or is its head
+            n = len(m.group(0))
+            if n >= 4 or n * 2 >= len(key) or (n >= 3 and m.end() == len(key)):
+                best, best_len = c, len(m.group(0))
+    return best
+
+
+def domain_for(lex: Lexicon, name: str, context: str = "") -> str | None:
+    """The domain suggested by the cue words of ``name`` (first), else of its sentence.
+
+    A domain's own label (文旅) beats a hidden cue word (大数据); then the longest cue
+    wins; ties go to the earliest occurrence.
+    """
+    for text in (name, context):
+        if not text or lex.domain_re is None:
+            continue
+        best: tuple[int, int] | None = None
+        best_cue = ""
+        for m in lex.domain_re.finditer(text):
+            cue = m.group(0).lower()
+            score = (lex.cue_rank.get(cue, 0), len(cue))
+            if best is None or score > best:
+                best, best_cue = score, cue
+        if best is not None:
+            return lex.domain_of_cue.get(best_cue)
+    return None

@@ -1,0 +1,356 @@
+"""Candidate entity spans from the conventions of Chinese government news.
+
+Each rule proposes ``Candidate`` spans inside one sentence: titles in 《》, quoted
+names (with the descriptor that follows them: “X”平台, “X”模式, “X”APP...),
+names ending in a head noun (…平台, …系统, …局, …项目, …奖), and award phrases
+(入选/荣获/获评 …). Left boundaries of unquoted names are found on jieba tokens of
+a short window before the head only, so the expensive step sees little text.
+``entities.py`` filters, resolves and merges the candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+from jieba import posseg
+
+jieba.setLogLevel(60)
+# functional-zone words jieba's dictionary splits (经/开/区), so names starting with them stay whole
+for _w in ("经开区", "高新区", "自贸区", "开发区", "示范区", "新区"):
+    jieba.add_word(_w, 2000, "ns")
+
+HAN = r"\u4e00-\u9fff"
+NAME_CH = rf"[{HAN}A-Za-z0-9+＋·]"
+
+
+@dataclass
+class Candidate:
+    start: int  # offsets into the document text; [start, end) is the mention
+    end: int
+    label: str  # the name with quotes removed
+    cls: str  # one of records.ENTITY_CLASSES
+    source: str  # title | quote | concept | head | award | ministry | bare
+    core: str = ""  # for “X”+descriptor: the quoted brand X
+
+
+# ---------------------------------------------------------------- class from a name's head
+
+_HEADS: list[tuple[str, str]] = [
+    # (regex anchored at the end of a name, class); first match wins
+    (
+        r"(?:APP|App|app|客户端|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|底座|健康宝|码通|政务网|服务网|门户网|网站|专网|外网|数据库|一张图|一张网|门户|热线|智能体|专区)$",
+        "Platform",
+    ),
+    (r"(?:电子证照|电子印章|电子签章|[^一]码|[^一]云)$", "Platform"),
+    (r"(?:指挥中心|运营中心|运行中心|管理中心|数智中心|监测中心|调度中心|政务云|云平台)$", "Platform"),
+    (r"(?:数据中心|算力中心|智算中心)$", "Project"),
+    (r"(?:一等奖|二等奖|三等奖|金奖|银奖|大奖|奖|百强榜|榜单|先锋榜|排行榜|称号|名城|百强)$", "Award"),
+    (
+        r"(?:交易中心|交易所|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|研究所|学院|大学|实验室|指挥部|大队|支队|创新中心|服务中心|政务服务大厦|市民中心)$",
+        "Organization",
+    ),
+    (r"(?:建设项目|项目|工程|产业园|示范园|园区|基地|示范区|试验段|核心节点|直联点|总部)$", "Project"),
+    (
+        r"(?:改革|模式|机制|行动|一件事|通办|网办|即办|即享|快享|先办|跑一次|认证|公示|过户|亮证|场景)$",
+        "Reform",
+    ),
+    (r"^[^+＋]*[\u4e00-\u9fff]{2}[^+＋]*[+＋][^+＋]*[\u4e00-\u9fff]{2}[^+＋]*$", "Reform"),
+]
+_HEAD_RES = [(re.compile(p), c) for p, c in _HEADS]
+
+
+_HEAD_AT_END = re.compile(
+    r"(?:APP|App|app|客户端|小程序|公众号|服务号|综合服务平台|服务平台|管理平台|平台|管理系统|系统|中枢|大脑|专网|外网|数据库|一张图|一张网|门户|热线|"
+    r"指挥中心|运营中心|运行中心|数据中心|服务中心|创新中心|中心|管理局|服务局|局|委员会|委|办公厅|厅|办公室|办|专班|协会|联盟|集团|有限公司|公司|研究院|"
+    r"研究所|学院|大学|实验室|指挥部|大队|建设项目|项目|示范工程|工程|产业园|园区|基地|示范区|一等奖|奖|百强榜|榜单|称号|改革|行动)$"
+)
+
+
+def head_of(name: str) -> str:
+    """The head noun a name ends with ('' when none).
+
+    >>> head_of("信用综合服务平台"), head_of("市级重点实验室")
+    ('综合服务平台', '实验室')
+    """
+    m = _HEAD_AT_END.search(name)
+    return m.group(0) if m else ""
+
+
+def class_of_name(name: str) -> str | None:
+    """The class a name's head noun implies, or None.
+
+    >>> class_of_name("智游文旅大数据平台"), class_of_name("市大数据局"), class_of_name("全程网办")
+    ('Platform', 'Organization', 'Reform')
+    >>> class_of_name("数字经济") is None
+    True
+    """
+    for rx, cls in _HEAD_RES:
+        if rx.search(name):
+            return cls
+    return None
+
+
+# words that end a name when walking left from its head (verbs and function words that
+# precede names in this genre; measure words after numbers)
+_BOUNDARY = set(
+    """的 和 与 及 以及 或 等 在 为 将 把 对 由 从 向 是 了 已 以 让 被 于 经 并 且 共 还 也 都 即 其 个 家 项 座 条 套 台 次 名 位 批 类 款 种 所
+    到 明确 首例 首个 首条 首家 加入 在建 他 她 他们 我们 其余 众多 良好 统筹 保障 位于 推进了 依法 通过 依托 利用 运用 借助 基于 依靠 围绕 聚焦 建立 建成 搭建 打造 构建 推出 上线 开发 接入 入驻 完善 升级 整合 推广 使用 登录 下载
+    包括 实现 形成 成立 组建 启动 推进 推动 开展 实施 深化 加快 持续 积极 全面 不断 进一步 创新 探索 推行 落实 部署 获评 荣获 入选
+    获得 荣膺 成为 评为 列入 作为 其中 目前 同时 此外 已经 正在 今年 去年 近年来 首创 研发 牵头 起草 印发 出台 发布 编制 制定 召开 举行 负责
+    承担 参与 支持 助力 赋能 依据 按照 根据 结合 覆盖 集成 汇聚 归集 联通 打通 在线 上线 设立 新建 新版 累计 完成 拥有 入围 获批
+    我市 该市 本市 全市 全省 全国 全区 全县 各地 各级 各类 一批 一系列 多个 首个 首批 这 这个 这些 该 此 各 有 没有 是否 如何 哪些 其他
+    引进 培育 招引 提升 加强 强化 优化 提高 扩展 拓展 建设了 完善了 开通 启用 投用 投入 接 连 联合 合作 携手 共同 采用 访问
+    介绍 表示 指出 认为 称 说 解读 发言 记者 主任 局长 书记 副局长 成员 党组 党委 工作人员 负责人 主持人""".split()
+)
+_LEVEL_PREFIX = ("市", "省", "区", "县", "州", "国家", "中国", "全国")
+_PUNCT = re.compile(rf"[^{HAN}A-Za-z0-9+＋·]")
+
+
+_MEASURE = re.compile(
+    r"^(?:[余多个家项座条套台次名位批类款种所万亿千百十几两数]{1,2}|[一二三四五六七八九十两几多]+[级类个项大批])$"
+)
+
+
+@lru_cache(maxsize=20000)
+def _lcut(window: str) -> tuple[str, ...]:
+    return tuple(jieba.lcut(window, HMM=False))
+
+
+def tokenize(text: str, start: int) -> list[tuple[int, str]]:
+    """jieba tokens of ``text`` with their document offsets (``text`` starts at ``start``)."""
+    out = []
+    pos = start
+    for tok in _lcut(text):
+        out.append((pos, tok))
+        pos += len(tok)
+    return out
+
+
+def window_tokens(
+    text: str, head_start: int, head_end: int, floor: int, max_len: int
+) -> list[tuple[int, str]]:
+    """Tokens of the short window before a head (jieba only ever sees these few characters)."""
+    lo = max(floor, head_start - max_len - 2)
+    return tokenize(text[lo:head_end], lo)
+
+
+def left_boundary(tokens: list[tuple[int, str]], head_start: int, floor: int, max_len: int = 18,
+                  allow_and: bool = False) -> int:  # fmt: skip
+    """Where the name whose head starts at ``head_start`` begins.
+
+    ``tokens`` are the sentence's jieba tokens (document offsets). Walks left until
+    a boundary word, punctuation, a number or measure word, ``floor`` or
+    ``max_len`` characters; ``allow_and`` keeps 和 inside names that start with a
+    level prefix (市工业和信息化局).
+
+    >>> t = "通钢自信公司建设的吉林省医药工业互联网平台"
+    >>> t[left_boundary(tokenize(t, 0), len(t) - 2, 0):]
+    '吉林省医药工业互联网平台'
+    """
+    # the token holding head_start belongs to the name; walk from the one before it
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i][0] >= head_start:
+        i -= 1
+    start = head_start
+    if i >= 0 and tokens[i][0] + len(tokens[i][1]) > head_start:
+        start = tokens[i][0]
+        i -= 1
+    while i >= 0:
+        tpos, tok = tokens[i]
+        if tpos < floor or head_start - tpos > max_len:
+            break
+        if tok in _BOUNDARY:
+            if allow_and and tok == "和" and i > 0:
+                # 和 inside a body's name: a level or place word comes before it (市工业和信息化局)
+                j = i - 1
+                while j >= 0 and tokens[j][1] not in _BOUNDARY and not _PUNCT.search(tokens[j][1]):
+                    if tokens[j][1].startswith(_LEVEL_PREFIX) or tokens[j][1].endswith(_LEVEL_PREFIX[:4]):
+                        start = tpos
+                        break
+                    j -= 1
+                if start == tpos:
+                    i -= 1
+                    continue
+            break
+        if _PUNCT.search(tok) or _MEASURE.match(tok) or re.match(r"^[\d.]+$", tok):
+            break
+        start = tpos
+        i -= 1
+    return start
+
+
+# ---------------------------------------------------------------- 《titles》
+
+_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+_DOC_SUFFIX = re.compile(
+    r"(?:规划|方案|意见|办法|措施|通知|报告|计划|条例|规定|决定|纲要|细则|指南|指引|标准|白皮书|蓝皮书|清单|目录|政策|规范|制度|"
+    r"章程|公告|通告|批复|要点|纪要|法|导则|体系|评估|若干措施|行动计划|三年行动|实施意见)"
+    r"(?:[(（][^()（）]{1,16}[)）])?$"
+)
+
+
+def titles(text: str, s_start: int, s_text: str) -> list[Candidate]:
+    """《…》 titles of plans, opinions, measures and reports (not newspapers or books)."""
+    out = []
+    for m in _TITLE.finditer(s_text):
+        inner = m.group(1).strip()
+        if _DOC_SUFFIX.search(inner):
+            # the exact title, inner quotes kept (《“数字通化”总体规划》); stray inner spaces dropped
+            label = re.sub(rf"(?<=[{HAN}])\s+(?=[{HAN}])", "", inner)
+            out.append(Candidate(s_start + m.start(1), s_start + m.end(1), label, "PolicyDocument", "title"))
+    return out
+
+
+def clean_label(label: str) -> str:
+    """Quotes removed, inner spaces between Han characters removed."""
+    label = re.sub(r"[“”‘’「」『』\"]", "", label)
+    return re.sub(rf"(?<=[{HAN}])\s+(?=[{HAN}])", "", label).strip()
+
+
+_LEADING_VERBS = {
+    "建设",
+    "建成",
+    "打造",
+    "搭建",
+    "构建",
+    "升级",
+    "完善",
+    "深化",
+    "推广",
+    "开发",
+    "运营",
+    "上线",
+}
+
+
+@lru_cache(maxsize=50000)
+def leading_junk(label: str) -> int:
+    """How many leading characters of a name are pronouns, adverbs, numerals or particles.
+
+    >>> leading_junk("当他再来到市民中心")
+    5
+    """
+    n = 0
+    pairs = [(p.word, p.flag) for p in posseg.lcut(label, HMM=False)]
+    for w, flag in pairs[:-1]:
+        rest = len(label) - n - len(w)
+        if flag[:1] in ("r", "p", "c", "u", "d", "m", "q", "y", "e", "o", "t") or w in _BOUNDARY:
+            n += len(w)
+            continue
+        if ((flag == "v" and len(w) >= 2) or w in _LEADING_VERBS) and rest >= 4:
+            n += len(w)
+            continue
+        break
+    return n
+
+
+# ---------------------------------------------------------------- head nouns (unquoted)
+
+_HEAD_RE = re.compile(
+    r"APP|App|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|专网|数据库|一张网|热线|指挥中心|运营中心|运行中心|管理中心|监测中心|调度中心|数智中心|数据中心|交易中心|交易所"
+    r"|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|学院|大学|实验室|指挥部|大队"
+    r"|创新中心|服务中心|建设项目|项目|工程|产业园|示范园|基地|试验段|核心节点|直联点|总部|一等奖|奖|百强榜|先锋榜|榜单"
+    r"|名城|改革|行动"
+)
+# head + next character forming a longer word: not the end of a name
+_NOT_HEAD = re.compile(
+    r"^(?:委办|委员(?!会)|委托|委屈|平台化|平台型|系统性|系统化|系统地|工程师|项目化|项目制|局长|局面|局势|局限|局部|行动力|行动者|改革开放|改革委|"
+    r"基地化|公司化|集团化|大学生|学院派|奖励|奖补|奖金|奖项|热线电话|中枢神经|大脑袋|项目库|平台上|系统内|热线员)"
+)
+
+
+def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Unquoted names that end in a head noun: 智游文旅大数据平台, 市自然资源局, …改革."""
+    out = []
+    for m in _HEAD_RE.finditer(s_text):
+        if _NOT_HEAD.match(s_text[m.start() : m.start() + 4]):
+            continue
+        if m.group(0) == "局" and m.start() > 0 and s_text[m.start() - 1] in "布格大全开当结变破出棋骗饭时":
+            continue
+        hs, he = s_start + m.start(), s_start + m.end()
+        cls = class_of_name(m.group(0)) or "Organization"
+        if hs > s_start and text[hs - 1] in "”’」》“‘「":
+            continue  # the quote rule owns “X”平台
+        start = left_boundary(
+            window_tokens(text, hs, he, s_start, 18), hs, s_start, allow_and=cls == "Organization"
+        )
+        if start > s_start and text[start - 1] in "”’」》“‘「":
+            continue
+        if start < hs:
+            start += min(leading_junk(text[start:he]), hs - start)
+        label = text[start:he]
+        cls = class_of_name(label) or cls
+        if label.endswith("中心") and (
+            label.startswith(_LEVEL_PREFIX[:4]) or any(label[:n] in area_names for n in (2, 3, 4))
+        ):
+            cls = "Organization"  # 市城市运行管理中心, 龙岗区…运行管理中心: an institution of that place
+        out.append(Candidate(start, he, label, cls, "head"))
+    return out
+
+
+# ---------------------------------------------------------------- award phrases
+
+_AWARD_PHRASE = re.compile(
+    rf"(?:入选|荣获|获评|荣膺|被评为|评为|获批|跻身|成功创建|被命名为|被授予|授予)了?"
+    rf"(?P<n>[{HAN}A-Za-z0-9“”‘’\"+·]{{3,30}}?)(?:荣誉称号|称号|名单|榜单|荣誉)?(?=[，。；、,;）)]|$|等|称号|名单|榜单)"
+)
+_STAR = re.compile(rf"[一二三四五]星级[{HAN}]{{2,10}}?(?:城市|社区|园区|单位|企业|景区)")
+_AWARD_WORD = re.compile(
+    r"首版次|首台套|专精特新|小巨人|瞪羚|奖|榜|称号|星级|城市|案例|示范|试点|标杆|企业|集群|百强|名城|优秀|先进|品牌|园区|基地|社区|清单|总部|名录"
+)
+
+
+def awards(text: str, s_start: int, s_text: str) -> list[Candidate]:
+    """Honours a city or initiative entered: 入选…, 荣获…, 获评…, 被评为…."""
+    out = []
+    for m in _AWARD_PHRASE.finditer(s_text):
+        raw = m.group("n")
+        label = clean_label(raw)
+        if len(label) < 4 or not _AWARD_WORD.search(label) or raw.startswith(("数量", "比例", "总数")):
+            continue
+        if "之一" in label or re.search(r"\d+[个家项座]", label):
+            continue
+        start, end = s_start + m.start("n"), s_start + m.end("n")
+        # strip a leading year (2024年度…) from the label but keep it in the span
+        out.append(Candidate(start, end, label, "Award", "award"))
+    for m in _STAR.finditer(s_text):
+        out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Award", "award"))
+    return out
+
+
+_PROGRAMME = re.compile(rf"(?:数字|智慧|数智)([{HAN}]{{2,3}}?)(?=建设|战略|品牌|[，。、；,;“”]|$)")
+
+
+def city_programmes(text: str, s_start: int, s_text: str, area_names: frozenset[str]) -> list[Candidate]:
+    """A place's own digital programme written without quotes: 推进数字重庆建设, 智慧株洲."""
+    out: list[Candidate] = []
+    if "数" not in s_text and "智" not in s_text:
+        return out
+    for m in _PROGRAMME.finditer(s_text):
+        if m.group(1) in area_names:
+            out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Project", "head"))
+    return out
+
+
+# national ministries and offices written by their usual short names (工信部, 住建部, 国办)
+_MINISTRY = re.compile(
+    r"(?:国家)?(?:工信|住建|商务|科技|财政|人社|民政|公安|教育|司法|交通运输|自然资源|生态环境|农业农村|水利|"
+    r"文旅|文化和旅游|应急管理|工业和信息化|住房和城乡建设|人力资源和社会保障|外交|审计|退役军人事务)部|国办|国务院办公厅|"
+    r"(?:国家|中央)?网信办|国家发展改革委|国家发改委|国家数据局|国家卫健委|国务院国资委|国家市场监管总局|国家税务总局"
+)
+
+
+_MINISTRY_HINT = re.compile(r"[部办委局厅]")
+
+
+def ministries(text: str, s_start: int, s_text: str) -> list[Candidate]:
+    """Central-government bodies written by their usual short names."""
+    if not _MINISTRY_HINT.search(s_text):
+        return []
+    return [
+        Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Organization", "ministry")
+        for m in _MINISTRY.finditer(s_text)
+    ]

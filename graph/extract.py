@@ -1,0 +1,28 @@
+"""Extraction of one document: places, then entities, then observations.
+
+``extract(doc, kb)`` is the single entry the build and ``citykg extract`` call.
+The entity and metric stages live in their own modules
+(``citykg.graph.entities``, ``citykg.graph.metrics``); this module only
+orchestrates them and ties every record to the article's city.
+"""
+
+from __future__ import annotations
+
+from citykg.graph.entities import extract_entities
+from citykg.graph.kb import KnowledgeBase
+from citykg.graph.metrics import extract_observations
+from citykg.graph.places import resolve_places
+from citykg.graph.records import Document, Extraction
+
+
+def extract(doc: Document, kb: KnowledgeBase) -> Extraction:
+    """Everything citykg extracts from one document, as records (no RDF yet)."""
+    places = resolve_places(doc, kb)
+    result = Extraction(document=doc, city=places.city, areas=places.areas, warnings=list(doc.warnings))
+    if places.city is None:
+        result.warnings.append(f'{doc.file_name}: no city found (give it a "city" in manifest.json)')
+    result.entities = extract_entities(doc, kb, places.city, places.areas)
+    for e in result.entities:
+        e.city = e.city or places.city
+    result.observations = extract_observations(doc, kb, result.entities, places.city)
+    return result

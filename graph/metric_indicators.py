@@ -1,0 +1,189 @@
+"""Resolve what a number measures: an indicator of the scheme, or a new uncurated one.
+
+The indicator scheme (``ontology/schemes/indicators.ttl``) is data; this module matches
+its labels against the words around a number: the clause before it (``累计建设5G基站``
+in ``累计建设5G基站1959处``) and, for counts, the noun after it (``200个智慧社区``).
+The longest label wins, a label right after a count beats one before it, and
+``ck:expectedUnit`` rules out indicators measured in another kind of unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citykg.graph.kb import Concept, KnowledgeBase
+
+from citykg.namespaces import uncurated_concept_iri
+
+_GROUPS = {
+    "pct": "% ‰ 个百分点",
+    "money": "元 美元",
+    "time": "秒 毫秒 分钟 小时 天 工作日 周 个月",
+    "storage": "TB PB EB GB T",
+    "bandwidth": "Gbps Mbps Tbps",
+    "area": "平方米 平方公里 平方千米 亩 公顷",
+    "length": "米 公里 千米",
+    "power": "千瓦 兆瓦 GW",
+    "energy": "千瓦时",
+    "mass": "吨 公斤 千克",
+    "compute": "P PFlops EFlops",
+    "ratio": "倍",
+}
+UNIT_GROUPS: dict[str, str] = {u: g for g, units in _GROUPS.items() for u in units.split()}
+
+
+def unit_group(unit: str) -> str:
+    """The kind of a unit: counts (个, 条, 家, 人 ...) share one group.
+
+    >>> unit_group("个"), unit_group("处"), unit_group("元/年"), unit_group("%")
+    ('count', 'count', 'money/rate', 'pct')
+    """
+    base, _, per = unit.partition("/")
+    group = UNIT_GROUPS.get(base, "count")
+    return f"{group}/rate" if per else group
+
+
+def compatible(unit: str, expected: str | None) -> bool:
+    """Whether an observed unit can measure an indicator expecting ``expected``.
+
+    >>> compatible("处", "个"), compatible("%", "个"), compatible("T", "TB"), compatible("元", None)
+    (True, False, True, True)
+    """
+    if not expected:
+        return True
+    a, b = unit_group(unit), unit_group(expected)
+    return a == b or {a, b} == {"storage", "bandwidth"}
+
+
+@dataclass(frozen=True)
+class IndicatorHit:
+    iri: str
+    label: str  # prefLabel of a curated indicator, or the minted label
+    new: bool
+
+
+class IndicatorIndex:
+    """Label lookup over the indicator scheme, compiled once per knowledge base."""
+
+    def __init__(self, indicators: list[Concept]) -> None:
+        self.by_label: dict[str, Concept] = {}
+        self.by_iri: dict[str, Concept] = {c.iri: c for c in indicators}
+        for c in sorted(indicators, key=lambda c: c.iri):
+            for label in c.labels:
+                if len(label) >= 2:
+                    self.by_label.setdefault(label, c)
+        alts = sorted(self.by_label, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, alts))) if alts else None
+
+    def _occurrences(self, window: str) -> list[tuple[int, str]]:
+        """Every (start, label) in window, overlapping ones included."""
+        if self.pattern is None:
+            return []
+        out = []
+        pos = 0
+        while True:
+            m = self.pattern.search(window, pos)
+            if m is None:
+                return out
+            out.append((m.start(), m.group(0)))
+            pos = m.start() + 1
+
+    def resolve(self, before: str, after: str, unit: str) -> Concept | None:
+        """The best indicator for a number with ``before``/``after`` context and ``unit``."""
+        best: tuple[float, Concept] | None = None
+        for where, window in (("before", before), ("after", after)):
+            for start, label in self._occurrences(window):
+                c = self.by_label[label]
+                if not compatible(unit, c.expected_unit):
+                    continue
+                if where == "before":
+                    distance = len(window) - (start + len(label))
+                    score = 2 * len(label) - distance / 4
+                else:
+                    score = 2 * len(label) + 2 - start / 2
+                if c.expected_unit == unit:
+                    score += 1.5
+                if best is None or score > best[0]:
+                    best = (score, c)
+        return best[1] if best else None
+
+
+_INDEXES: dict[int, tuple[KnowledgeBase, IndicatorIndex]] = {}
+
+
+def index_for(kb: KnowledgeBase) -> IndicatorIndex:
+    """The indicator index of ``kb``, built once per knowledge base object."""
+    hit = _INDEXES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        hit = _INDEXES[id(kb)] = (kb, IndicatorIndex(kb.indicators))
+    return hit[1]
+
+
+# -- minting a label for an indicator the scheme does not know -------------------
+_LEAD = re.compile(
+    r"^(?:(?:截至目前|目前|当前|现已|近年来|其中|同时|此外|另外|全市|全区|全县|全省|我市|我区|我县|该市|该区|"
+    r"累计|共计|总计|共|已经|已|均|全部|并|还|又|先后|分别|持续|进一步|不断|有效|成功|正式|"
+    r"围绕|通过|依托|在|对|将|把|使|让|为|有|达|约|近|超|力争|争取|预计|计划)+)"
+)
+_TRAIL = re.compile(
+    r"(?:已|均|分别|累计|共|总量达?|总数|持续|稳定|保持|提升|提高|增长|增加|下降|降低|减少|扩展|扩大|缩短|压减|"
+    r"上升|跃升|达到|达|为|至|到|超过|超|突破|逾|近|约|高达|的|了|由此前|由|从|在|共计|平均|均|便|只|仅|"
+    r"需要|只用|用了|合计|总计|共有|拥有|有|降|升|减|增|扩容|压缩|缩减)+$"
+)
+_VERB = re.compile(
+    r".*(?:建设|建成|新建|打造|培育|汇聚|归集|接入|上线|推出|发布|开通|覆盖|完成|实现|获批|认定|入选|创建|"
+    r"编制|铺设|集成|整合|开放|调用|减免|办理|兑现|节约|新增|加装|监控|采集|布设|部署|安装|引进|服务|"
+    r"组织|举办|开展|受理|办结|签约|落地|吸引|带动|惠及|为)"
+)
+_TIME_WORDS = re.compile(
+    r"(?:截至|截止到?|到|至)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末|初|上半年|下半年|度|全年)?|"
+    r"今年以来|今年上半年|今年|去年|上半年|下半年|以来|目前|当前"
+)
+_AFTER_STOP = re.compile(
+    r"[,，。;；、:：()（）“”\"《》\d]|的|和|与|及|等|在|为|是|将|已|被|获|入选|纳入|实现|完成|合作|开发|参与|加入|"
+    r"入驻|开展|推出|发布|建设|打造|形成|提供|达到|覆盖|接入|全部|均|上线|通过|进行|已经|正|进入|基本|因|尚未|未|没有|不"
+)
+
+
+def noun_after(after: str) -> str:
+    """The noun a count is of: ``200个智慧社区建成`` -> ``智慧社区`` (up to the first stop word).
+
+    >>> noun_after("智慧社区,覆盖率"), noun_after("部门合作开发服务接口")
+    ('智慧社区', '部门')
+    """
+    m = _AFTER_STOP.search(after)
+    return (after[: m.start()] if m else after)[:10]
+
+
+def mint_label(before: str, after: str, unit: str, counter: bool) -> str:
+    """A readable indicator label from the sentence's measured noun phrase ("" if none).
+
+    >>> mint_label("累计归集各类政务数据", "", "条", False)
+    '各类政务数据'
+    >>> mint_label("建成超过", "智慧社区", "个", True)
+    '智慧社区数'
+    >>> mint_label("2025年争取新建5G基站", "", "座", False), mint_label("累计建成", "", "座", False)
+    ('5G基站', '')
+    """
+    noun = noun_after(after) if counter else ""
+    if len(noun) >= 2:
+        return noun if noun.endswith(("数", "量")) else noun + "数"
+    head = _TIME_WORDS.sub("", before)
+    head = re.sub(r"[“”\"'‘’「」]", "", head)
+    head = head[head.rfind("、") + 1 :] if len(head) - head.rfind("、") > 2 else head
+    head = _TRAIL.sub("", head)
+    m = _VERB.match(head)
+    if m and len(head) - m.end() >= 2:
+        head = head[m.end() :]
+    head = _TRAIL.sub("", _LEAD.sub("", head))
+    head = head.strip("“”\"'‘’ 「」")
+    if len(head) < 2 or _VERB.fullmatch(head):
+        return ""
+    return head[-16:]
+
+
+def mint(label: str) -> IndicatorHit:
+    return IndicatorHit(str(uncurated_concept_iri("indicator", label)), label, True)

@@ -1,0 +1,258 @@
+"""Places: the city an article is about and every administrative division it mentions.
+
+All 3,200 GB/T 2260 names (official and short) are compiled into one trie-shaped
+regex, so one pass over the text finds every candidate. Then:
+
+1. the city is voted: names in the title and first sentences weigh more, full
+   names (通化市) more than short ones (通化), a county or district votes for its
+   city, and metadata (manifest ``city``) decides outright when it resolves;
+2. ambiguous names are resolved with that context: 朝阳 is the 朝阳区 of the
+   article's city, a short name prefers the higher level (通化 is 通化市, not
+   通化县), and a county's short name only counts inside its own city;
+3. short names that are ordinary words (jieba's dictionary says so) never fire.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from citykg.graph.kb import Area, KnowledgeBase
+from citykg.graph.records import AreaMention, Document, Mention
+
+_RANK = {"Province": 3, "City": 2, "County": 1}
+_PLACE_TAGS = {"ns", "j", "nrt"}
+_EDGE_FREQ = 50  # a word across a name's edge at least this frequent vetoes the name
+_COMMON_FREQ = 1000  # a county short name this frequent in jieba's dictionary is an ordinary word
+W_FULL, W_SHORT, W_COUNTY, TITLE_BONUS, LEAD_BONUS = 2.0, 1.5, 1.0, 3.0, 2.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a division name in the text."""
+
+    name: str
+    start: int
+    end: int
+    full: bool  # an official name (通化市), not a short form (通化)
+
+
+@dataclass
+class PlaceResult:
+    city: str | None  # adcode of the ck:City the article is about
+    areas: list[AreaMention]
+    scores: dict[str, float]  # city adcode -> vote (for debugging and tests)
+
+
+def trie_regex(words: list[str]) -> re.Pattern[str]:
+    """A regex matching any of ``words``, longest first, built as a trie (fast to scan).
+
+    >>> trie_regex(["通化", "通化市", "通化县", "辉南"]).findall("通化市和通化县、辉南、通化")
+    ['通化市', '通化县', '辉南', '通化']
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(build(trie))
+
+
+class Gazetteer:
+    """Division names of a knowledge base, indexed for one-pass matching."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.full: dict[str, list[Area]] = defaultdict(list)
+        self.short: dict[str, list[Area]] = defaultdict(list)
+        for a in kb.areas.values():
+            if a.name and (len(a.name) > 2 or a.level != "County"):  # 城区/郊区/矿区 are words
+                self.full[a.name].append(a)
+            for s in a.short_names:
+                if len(s) >= 2:
+                    self.short[s].append(a)
+        for areas in self.short.values():
+            areas.sort(key=lambda a: (-_RANK.get(a.level, 0), a.adcode))
+        self.pattern = trie_regex(sorted({*self.full, *self.short}))
+
+    def hits(self, text: str) -> list[Hit]:
+        """Name occurrences that do not cut through a word (其中卫生 is not 中卫, 黄河南路 not 河南)."""
+        out = []
+        for m in self.pattern.finditer(text):
+            name, start, end = m.group(), m.start(), m.end()
+            full = name in self.full
+            if start > 0 and _is_word(text[start - 1 : start + 1]):
+                continue
+            if not full and end < len(text) and _is_word(text[end - 1 : end + 1]):
+                continue
+            out.append(Hit(name, start, end, full))
+        return out
+
+    def candidates(self, hit: Hit) -> list[Area]:
+        return self.full[hit.name] if hit.full else self.short[hit.name]
+
+
+_CACHE: dict[int, tuple[KnowledgeBase, Gazetteer]] = {}
+
+
+def gazetteer(kb: KnowledgeBase) -> Gazetteer:
+    """The (cached) gazetteer of ``kb``."""
+    cached = _CACHE.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        if len(_CACHE) > 4:
+            _CACHE.clear()
+        cached = _CACHE[id(kb)] = (kb, Gazetteer(kb))
+    return cached[1]
+
+
+@lru_cache(maxsize=1)
+def _jieba_words() -> dict[str, tuple[int, str]]:
+    import jieba
+
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    out: dict[str, tuple[int, str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
+                out[parts[0]] = (int(parts[1]), parts[2])
+    return out
+
+
+def warm_up(kb: KnowledgeBase) -> None:
+    """Build the gazetteer and load the word list now (before worker processes fork)."""
+    gazetteer(kb)
+    _jieba_words()
+
+
+def _is_word(pair: str) -> bool:
+    """True when two characters straddling a name's edge form a dictionary word."""
+    entry = _jieba_words().get(pair)
+    return entry is not None and entry[0] >= _EDGE_FREQ
+
+
+def is_common_word(name: str, level: str) -> bool:
+    """True when a short name is an ordinary word (开发, 和平, 城中), so it must not fire alone.
+
+    >>> is_common_word("和平", "County"), is_common_word("辉南", "County"), is_common_word("青岛", "City")
+    (True, False, False)
+    """
+    entry = _jieba_words().get(name)
+    if entry is None:
+        return False
+    freq, tag = entry
+    if tag not in _PLACE_TAGS:
+        return True
+    return level == "County" and freq >= _COMMON_FREQ
+
+
+def _city(kb: KnowledgeBase, area: Area) -> Area | None:
+    return kb.city_of(area.adcode)
+
+
+def vote_city(doc: Document, kb: KnowledgeBase, hits: list[Hit]) -> dict[str, float]:
+    """City adcode -> score from the name hits (title and lead sentences weigh more)."""
+    gz = gazetteer(kb)
+    lead_end = doc.sentences[min(3, len(doc.sentences) - 1)].end if doc.sentences else 0
+    title_hits = gz.hits(doc.title) if doc.title else []
+    scores: Counter[str] = Counter()
+    for hit, bonus in [*((h, TITLE_BONUS) for h in title_hits),
+                       *((h, LEAD_BONUS if h.start < lead_end else 1.0) for h in hits)]:  # fmt: skip
+        cands = gz.candidates(hit)
+        if not hit.full:
+            top = cands[0]
+            if top.level == "County" or is_common_word(hit.name, top.level):
+                continue  # a county's short name only counts once its city is known
+            cands = [a for a in cands if a.level == top.level]
+        weight = (W_FULL if hit.full else W_SHORT) * bonus
+        cities = {c.adcode for a in cands if a.level != "Province" or "City" in a.levels
+                  for c in [_city(kb, a)] if c is not None}  # fmt: skip
+        for code in cities:
+            is_county = kb.areas[code].name != hit.name and all(a.level == "County" for a in cands)
+            scores[code] += (W_COUNTY * bonus if is_county else weight) / len(cities)
+    return dict(scores)
+
+
+def resolve_hint(kb: KnowledgeBase, hint: str) -> Area | None:
+    """The city a metadata name (通化市, 通化, 辉南县) denotes, if unambiguous."""
+    gz = gazetteer(kb)
+    areas = gz.full.get(hint) or gz.short.get(hint) or []
+    cities = {c.adcode: c for a in areas for c in [_city(kb, a)] if c is not None}
+    if len(cities) == 1:
+        return next(iter(cities.values()))
+    top = [a for a in areas if a.level == "City"]
+    return top[0] if len(top) == 1 else None
+
+
+def resolve_places(doc: Document, kb: KnowledgeBase) -> PlaceResult:
+    """The article's city (adcode) and every division mention resolved to one area."""
+    gz = gazetteer(kb)
+    hits = gz.hits(doc.text)
+    scores = vote_city(doc, kb, hits)
+    city: Area | None = resolve_hint(kb, doc.city_hint) if doc.city_hint else None
+    if city is None and scores:
+        first = {}
+        for h in hits:
+            for a in gz.candidates(h):
+                c = _city(kb, a)
+                if c is not None:
+                    first.setdefault(c.adcode, h.start)
+        best = max(scores, key=lambda c: (scores[c], -first.get(c, 10**9)))
+        city = kb.areas[best]
+    province = kb.province_of(city.adcode) if city else None
+    areas: list[AreaMention] = []
+    for h in hits:
+        area = _pick(kb, gz.candidates(h), h, city, province)
+        if area is None:
+            continue
+        sent = doc.sentence_at(h.start) if doc.sentences else None
+        areas.append(AreaMention(area.adcode, Mention(h.name, h.start, h.end, sent.index if sent else 0)))
+    return PlaceResult(city.adcode if city else None, areas, scores)
+
+
+def _pick(
+    kb: KnowledgeBase, cands: list[Area], hit: Hit, city: Area | None, province: Area | None
+) -> Area | None:
+    """One area for a hit, using the article's city and province as context."""
+
+    def under(a: Area, anc: Area | None) -> bool:
+        x: Area | None = a
+        while x is not None and anc is not None:
+            if x.adcode == anc.adcode:
+                return True
+            x = kb.areas.get(x.parent) if x.parent else None
+        return False
+
+    if not hit.full:
+        top = cands[0]
+        if is_common_word(hit.name, top.level) and not any(city and under(a, city) for a in cands):
+            return None
+        if top.level != "County":
+            same = [a for a in cands if a.level == top.level]
+            if len(same) == 1:
+                return same[0]
+            cands = same
+        else:
+            local = [a for a in cands if city and under(a, city)]
+            if is_common_word(hit.name, "County") or not local:
+                return None  # a county's short name counts only inside the article's city
+            return local[0]
+    if len(cands) == 1:
+        return cands[0]
+    for anc in (city, province):
+        local = [a for a in cands if anc is not None and under(a, anc)]
+        if len(local) == 1:
+            return local[0]
+    return None  # ambiguous (鼓楼区 in four cities) and no context decides

@@ -1,0 +1,113 @@
+"""The reform and domain schemes as the extractor reads them (graph/entity_lexicon.py)."""
+
+from __future__ import annotations
+
+import doctest
+from functools import cache
+
+import pytest
+from citykg.graph import entities, entity_concepts, entity_lexicon, entity_quotes, entity_rules
+from citykg.graph.entity_lexicon import Lexicon, build_lexicon, concept_for, domain_for
+from citykg.graph.kb import KnowledgeBase, load_kb
+
+from citykg.namespaces import CKR_IRI
+
+REFORM = CKR_IRI + "concept/reform/"
+DOMAIN = CKR_IRI + "concept/domain/"
+FIXED_DOMAINS = (
+    "government-services city-governance health education transport social-security housing-community "
+    "culture-tourism credit-finance digital-economy digital-infrastructure data-resources public-safety "
+    "environment agriculture business-environment employment"
+).split()
+
+
+@cache
+def kb() -> KnowledgeBase:
+    return load_kb()
+
+
+@cache
+def lex() -> Lexicon:
+    return build_lexicon(kb())
+
+
+@pytest.mark.parametrize("module", [entities, entity_concepts, entity_lexicon, entity_quotes, entity_rules])
+def test_doctests(module) -> None:
+    assert doctest.testmod(module).failed == 0
+
+
+def test_domain_scheme_has_the_fixed_slugs_with_cue_words() -> None:
+    domains = {c.iri: c for c in kb().domains}
+    assert set(domains) == {DOMAIN + s for s in FIXED_DOMAINS}
+    for c in domains.values():
+        assert c.pref_zh and c.pref_en and c.definition
+        assert len(c.hidden) >= 5, f"{c.iri} needs cue words (skos:hiddenLabel)"
+
+
+def test_reform_scheme_size_and_links() -> None:
+    reforms = kb().reforms
+    assert 60 <= len(reforms) <= 120
+    domains = {c.iri for c in kb().domains}
+    for c in reforms:
+        assert c.domains and set(c.domains) <= domains, c.iri
+    linked = [c for c in reforms if c.related or c.close_match]
+    assert len(linked) >= len(reforms) // 2
+
+
+# variants one analogue finder must see as the same mechanism (same concept or closeMatch)
+SAME = [
+    ("无感认证", "静默认证"),
+    ("城市云脑中枢", "城市大脑"),
+    ("公共数据运营", "公共数据授权运营"),
+    ("一朵云", "政务云"),
+    ("云底座", "政务云"),
+    ("无证明办事", "无证明城市"),
+    ("12345政务热线", "12345热线"),
+    ("互联网＋政务服务", "互联网+政务服务"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_variants_realize_one_concept(a: str, b: str) -> None:
+    ca, cb = concept_for(lex(), a), concept_for(lex(), b)
+    assert ca is not None and cb is not None
+    assert ca.iri == cb.iri
+
+
+def test_one_thing_once_is_a_close_match_of_efficient_one_thing() -> None:
+    c = concept_for(lex(), "一件事一次办")
+    assert c is not None and REFORM + "efficient-one-thing" in c.close_match
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("义务教育入学一件事", "efficient-one-thing"),  # a named one-thing service is an instance
+        ("社保待遇领取资格无感认证", "passive-verification"),
+        ("郓城县智慧社区建设", "smart-community"),
+        ("蓝天白云", None),
+    ],
+)
+def test_concept_by_containment(name: str, slug: str | None) -> None:
+    c = concept_for(lex(), name)
+    assert (c.iri if c else None) == (REFORM + slug if slug else None)
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "slug"),
+    [
+        ("全民健康信息平台", "", "health"),
+        ("智游文旅大数据平台", "", "culture-tourism"),
+        ("小威智答", "市民可在线查询社保待遇和养老金发放", "social-security"),
+        ("某某通", "", None),
+    ],
+)
+def test_domain_cues(name: str, sentence: str, slug: str | None) -> None:
+    assert domain_for(lex(), name, sentence) == (DOMAIN + slug if slug else None)
+
+
+def test_category_concepts_are_not_matched_in_plain_text() -> None:
+    assert lex().categories
+    for iri in lex().categories:
+        label = kb().concepts[iri].pref_zh
+        assert lex().label_re is None or not lex().label_re.fullmatch(label)

@@ -1,0 +1,122 @@
+"""Places: the article's city and every division it mentions, with ambiguity handled."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from citykg.graph.ingest import document_from_text, load_manifest, read_document
+from citykg.graph.kb import load_kb
+from citykg.graph.places import gazetteer, is_common_word, resolve_places
+
+GOLD = Path("/work/shared/eval/seeds-gold.json")
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+def names(kb, result):
+    return {(kb.areas[a.adcode].name, a.mention.text) for a in result.areas}
+
+
+def place(kb, text, **meta):
+    doc = document_from_text(text, "t.txt", **meta)
+    r = resolve_places(doc, kb)
+    return (kb.areas[r.city].name if r.city else None), names(kb, r)
+
+
+EXPECTED_SEED_CITY = {"000": "通化市", "001": "青岛市", "002": "威海市", "003": "株洲市", "004": "菏泽市"}
+
+
+def test_seed_cities(kb, seed_dir):
+    man = load_manifest(seed_dir)
+    for f in sorted(seed_dir.glob("*.txt")):
+        r = resolve_places(read_document(f, man.get(f.name)), kb)
+        assert kb.areas[r.city].name == EXPECTED_SEED_CITY[f.name[:3]]
+        assert "City" in kb.areas[r.city].levels
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="development gold not available")
+def test_seed_cities_match_gold(kb, seed_dir):
+    gold = {d["file"]: d["city"] for d in json.loads(GOLD.read_text(encoding="utf-8"))["documents"]}
+    for f, city in gold.items():
+        r = resolve_places(read_document(seed_dir / f), kb)
+        assert kb.areas[r.city].name.startswith(city.rstrip("市"))
+
+
+def test_seed_counties_resolve_to_their_city(kb, seed_dir):
+    r = resolve_places(read_document(seed_dir / "000_dc9962ff8289445f.txt"), kb)
+    found = names(kb, r)
+    assert ("辉南县", "辉南") in found and ("通化市", "通化") in found
+    assert all(kb.city_of(a.adcode) is None or kb.city_of(a.adcode).name == "通化市"
+               for a in r.areas if kb.areas[a.adcode].level == "County")  # fmt: skip
+    r = resolve_places(read_document(seed_dir / "004_d6a477be16eb06b7.txt"), kb)
+    assert ("牡丹区", "牡丹区") in names(kb, r) and ("牡丹区", "牡丹") in names(kb, r)
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "mentioned", "not_mentioned"),
+    [
+        ("上海市推进“一网通办”改革,浦东新区率先试点。上海还将扩大覆盖面。", "上海市", {"浦东新区"}, set()),
+        ("朝阳区政务服务中心启动“接诉即办”,北京市民反映问题更快。", "北京市", {"朝阳区"}, set()),
+        (
+            "朝阳市大数据局召开会议,龙城区和双塔区参加。朝阳将建设城市大脑。",
+            "朝阳市",
+            {"龙城区", "双塔区"},
+            {"朝阳区"},
+        ),
+        ("长春市朝阳区上线政务服务平台。长春市数字政府建设提速。", "长春市", {"朝阳区"}, set()),
+        ("昆山市推出“一网通办”,苏州全市推广。", "苏州市", {"昆山市"}, set()),
+        ("仙桃市推进数字政府建设。仙桃将建设城市大脑。", "仙桃市", set(), set()),
+        ("延边州推进智慧城市建设,延吉市上线政务服务平台。", "延边朝鲜族自治州", {"延吉市"}, set()),
+        ("通化县推进数字乡村建设,通化市大数据局给予指导。通化全市推广。", "通化市", {"通化县"}, set()),
+        # ordinary words that are also short names must not fire
+        ("西宁市指数位列全国前列,其中卫生健康数据开放全国领先。", "西宁市", set(), {"中卫市"}),
+        ("以前开车走黄河南路需要20多分钟,郑州市推进绿波带建设。", "郑州市", set(), {"河南省"}),
+        ("开发区推进和平共处理念,大连市数字政府建设取得成效。", "大连市", set(), {"和平区", "开发区"}),
+    ],
+)
+def test_resolution_table(kb, text, city, mentioned, not_mentioned):
+    got_city, found = place(kb, text + "这是用于检验识别效果的补充句子。")
+    assert got_city == city
+    areas = {n for n, _ in found}
+    assert mentioned <= areas
+    assert not (not_mentioned & areas)
+
+
+def test_county_short_name_only_inside_its_city(kb):
+    # 牡丹 is 牡丹区 of 菏泽 only when the article is about 菏泽; elsewhere it is a flower
+    _, found = place(kb, "洛阳市举办牡丹文化节,牡丹花开满城。洛阳市推进数字文旅建设。")
+    assert "牡丹区" not in {n for n, _ in found}
+
+
+def test_metadata_city_decides(kb):
+    city, _ = place(kb, "我市推进数字政府建设,青岛市来考察学习。", city="济南市")
+    assert city == "济南市"
+
+
+def test_city_from_title_beats_body_mentions(kb):
+    text = "威海深化新型智慧城市建设\n省会济南和青岛等城市的经验值得借鉴,全市推进城市大脑建设。"
+    assert place(kb, text, title="威海深化新型智慧城市建设")[0] == "威海市"
+
+
+def test_every_city_of_the_table_is_found_by_its_full_name(kb):
+    wrong = []
+    for a in kb.areas.values():
+        if a.level == "City" and len(a.name) > 2:
+            got, _ = place(kb, f"{a.name}推进数字政府建设。{a.name}上线政务服务平台,全市推广。")
+            if got != a.name:
+                wrong.append((a.name, got))
+    assert wrong == []
+
+
+def test_common_words():
+    assert is_common_word("开发", "County") and is_common_word("和平", "County")
+    assert not is_common_word("辉南", "County") and not is_common_word("青岛", "City")
+
+
+def test_gazetteer_is_cached(kb):
+    assert gazetteer(kb) is gazetteer(kb)

@@ -1,0 +1,76 @@
+"""citykg.checks: batched SHACL and the reasoner's type sample agree with the whole-graph checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from citykg.checks import Report, ensure_ontology, load_store, run_shacl_store, type_sample, union_graph
+from citykg.namespaces import CK, CKR
+from citykg.reasoning import check_consistency, explain_clashes
+from citykg.testing import require_tool
+
+GOOD = Path(__file__).parent / "fixtures" / "validate" / "good.trig"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def node(iri: object) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+@pytest.fixture
+def store() -> ox.Store:
+    s = load_store(GOOD)
+    assert ensure_ontology(s) is True
+    assert ensure_ontology(s) is False  # only once
+    return s
+
+
+def broken(s: ox.Store) -> ox.Store:
+    """Three defects in three different documents' nodes."""
+    obs = node(CKR["obs/aaaa1111/40-46"])
+    for q in list(s.quads_for_pattern(obs, node(CK.unit), None)):
+        s.remove(q)
+    org = node(CKR["initiative/440300/o1"])
+    for q in list(s.quads_for_pattern(org, node(CK.evidence), None)):
+        s.remove(q)
+    area = node(CKR["area/330100"])
+    for q in list(s.quads_for_pattern(area, node(CK.adcode), None)):
+        s.remove(q)
+        s.add(ox.Quad(area, q.predicate, ox.Literal("3301"), q.graph_name))
+    return s
+
+
+@pytest.mark.parametrize("batch", [50, 300, 10**9])
+def test_batched_shacl_finds_what_the_whole_graph_finds(store: ox.Store, batch: int) -> None:
+    broken(store)
+    whole, parts = Report(data="x"), Report(data="x")
+    run_shacl_store(store, whole)
+    run_shacl_store(store, parts, batch_triples=batch)
+    assert len(whole.problems) == 3
+    assert sorted(p.line() for p in parts.problems) == sorted(p.line() for p in whole.problems)
+    if batch == 50:
+        assert parts.shacl_batches > 5
+
+
+def test_type_sample_is_small_and_a_subset(store: ox.Store) -> None:
+    sample = type_sample(store)
+    whole = union_graph(store)
+    assert len(sample) < len(whole)
+    assert all(t in whole for t in sample)
+    # every predicate the data uses is represented
+    assert set(sample.predicates()) == set(whole.predicates())
+
+
+def test_type_sample_keeps_a_disjointness_clash(store: ox.Store) -> None:
+    require_tool("java")
+    reform = node(CKR["initiative/330100/r1"])
+    store.add(ox.Quad(reform, RDF_TYPE, node(CK.Platform), node(CKR["graph/test"])))
+    sample = type_sample(store)
+    result = check_consistency(sample)
+    assert result.consistent is False
+    assert any(
+        c.startswith("ckr:initiative/330100/r1 is both a ck:Platform") for c in explain_clashes(sample)
+    )

@@ -1,0 +1,229 @@
+"""``citykg serve`` as a real process on 127.0.0.1, exercised by SPARQLWrapper and curl."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from citykg.testing import require_tool
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+pytestmark = pytest.mark.server
+FIXTURE = Path(__file__).parent / "fixtures" / "sparql-mini.trig"
+CITYKG = Path(sys.executable).parent / "citykg"
+# A label that would run script if the page used innerHTML.
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
+
+
+def start(data: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(
+        [str(CITYKG), "serve", "--data", str(data), "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    line = proc.stdout.readline() if ready else ""
+    match = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+    if not match:
+        proc.kill()
+        pytest.fail(f"citykg serve did not start: {line!r}")
+    return proc, match.group(1)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("serve")
+    trig = FIXTURE.read_text(encoding="utf-8")
+    trig += (
+        "\n<https://w3id.org/citykg/resource/doc/dddd00000004> {\n"
+        f'  ckr:initiative\\/370200\\/hostile a ck:Platform ; rdfs:label "{HOSTILE.replace(chr(34), chr(92) + chr(34))}"@zh ;\n'
+        "    ck:inCity ckr:area\\/370200 .\n}\n"
+    )
+    (out / "citykg.trig").write_text(trig, encoding="utf-8")
+    proc, url = start(out, "--timeout", "3", "--max-rows", "100", "--workers", "2")
+    yield url
+    stop(proc)
+
+
+def sparql(url: str, query: str, fmt: str):
+    client = SPARQLWrapper(url + "sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client.query().convert()
+
+
+def test_sparqlwrapper_json_xml_csv_turtle(server: str) -> None:
+    q = "SELECT ?city WHERE { ?c a ck:City ; rdfs:label ?city } ORDER BY ?city"
+    data = sparql(server, q, JSON)
+    assert [b["city"]["value"] for b in data["results"]["bindings"]] == [
+        "吉林市",
+        "威海市",
+        "通化市",
+        "青岛市",
+    ]
+    assert data["results"]["bindings"][0]["city"]["xml:lang"] == "zh"
+    xml = sparql(server, q, XML)
+    assert xml.getElementsByTagName("literal")[0].firstChild.data == "吉林市"
+    assert sparql(server, q, CSV).decode().splitlines() == ["city", "吉林市", "威海市", "通化市", "青岛市"]
+    turtle = sparql(server, 'CONSTRUCT { ?c a ck:City } WHERE { ?c ck:adcode "220500" }', TURTLE)
+    assert "ck:City" in turtle.decode()
+    assert sparql(server, "ASK { ?c a ck:Province }", JSON)["boolean"] is True
+
+
+def curl(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [require_tool("curl"), "-s", "-w", "\\n%{http_code}", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_curl_get_post_and_tsv(server: str) -> None:
+    q = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a ck:City }"
+    get = curl(
+        "-G",
+        "--data-urlencode",
+        f"query={q}",
+        "-H",
+        "Accept: application/sparql-results+json",
+        server + "sparql",
+    )
+    body, status = get.stdout.rsplit("\n", 1)
+    assert status == "200" and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "4"
+    post = curl(
+        "-H",
+        "Content-Type: application/sparql-query",
+        "-H",
+        "Accept: text/tab-separated-values",
+        "--data-binary",
+        q,
+        server + "sparql",
+    )
+    assert post.stdout == '?n\n"4"^^<http://www.w3.org/2001/XMLSchema#integer>\n\n200'
+    form = curl("--data-urlencode", f"query={q}", "-H", "Accept: text/csv", server + "sparql")
+    assert form.stdout == "n\n4\n\n200"  # text mode folds the CSV CRLFs
+
+
+def test_updates_are_refused(server: str) -> None:
+    for args in (
+        ["--data-urlencode", "update=DROP ALL"],
+        ["--data-urlencode", "query=DELETE WHERE { ?s ?p ?o }"],
+        ["-H", "Content-Type: application/sparql-update", "--data-binary", "CLEAR ALL"],
+    ):
+        result = curl(*args, server + "sparql")
+        assert result.stdout == "This endpoint is read-only: SPARQL updates are refused.\n\n403"
+    assert sparql(server, "ASK { ?c a ck:City }", JSON)["boolean"] is True
+
+
+def test_bad_query_and_bad_accept(server: str) -> None:
+    bad = curl("--data-urlencode", "query=SELECT * WHERE { ?s ?p }", server + "sparql")
+    assert bad.stdout.startswith("query: SPARQL syntax error at line 1, column ")
+    assert bad.stdout.endswith("\n400")
+    png = curl("-G", "--data-urlencode", "query=ASK {}", "-H", "Accept: image/png", server + "sparql")
+    assert png.stdout.endswith("406")
+
+
+def test_row_cap_and_timeout_answer_clearly(server: str) -> None:
+    cap = curl("--data-urlencode", "query=SELECT * WHERE { ?s ?p ?o }", server + "sparql")
+    assert cap.stdout == (
+        "The query returns more than 100 rows - add LIMIT (or start the server with a higher "
+        "--max-rows).\n\n400"
+    )
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    timeout = curl("--data-urlencode", f"query={slow}", server + "sparql")
+    assert timeout.stdout == (
+        "The query exceeded the 3 s time limit and was stopped - narrow it or add LIMIT "
+        "(or start the server with a higher --timeout).\n\n503"
+    )
+    # the pool recovered: a replacement worker answers
+    assert sparql(server, "ASK { ?c a ck:City }", JSON)["boolean"] is True
+
+
+def test_saved_query_endpoint_resolves_labels(server: str) -> None:
+    url = server + "saved/cities-running-reform?" + urllib.parse.urlencode({"reform": "静默认证"})
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        data = json.load(resp)
+    assert sorted(b["city"]["value"] for b in data["results"]["bindings"]) == ["威海市", "通化市"]
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(server + "saved/cities-running-reform?city=x", timeout=30)
+    assert err.value.code == 400
+    assert err.value.read().decode() == (
+        'Query "cities-running-reform" does not declare parameter "city" (it takes: reform).\n'
+    )
+
+
+def test_fifty_concurrent_clients(server: str) -> None:
+    q = urllib.parse.urlencode({"query": "SELECT ?c WHERE { ?c a ck:City }"})
+
+    def one(_: int) -> int:
+        with urllib.request.urlopen(f"{server}sparql?{q}", timeout=60) as resp:
+            return len(json.load(resp)["results"]["bindings"])
+
+    with ThreadPoolExecutor(50) as pool:
+        answers = list(pool.map(one, range(200)))
+    assert answers == [4] * 200
+
+
+@pytest.mark.browser
+def test_page_is_offline_and_shows_data_as_text(server: str) -> None:
+    with urllib.request.urlopen(server, timeout=30) as resp:
+        html = resp.read().decode()
+        csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert not re.search(r"(src|href)=\"(https?:)?//", html), "no CDN or remote asset"
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        require_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium)
+        page = browser.new_page()
+        outside: list[str] = []
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(server)
+                else (outside.append(route.request.url), route.abort())
+            ),
+        )
+        page.goto(server)
+        page.select_option("#saved", "platforms-by-city")
+        page.click("#run")
+        page.wait_for_selector("#results table")
+        cells = page.locator("#results td").all_text_contents()
+        assert HOSTILE in cells  # shown as text ...
+        assert page.title() == "citykg SPARQL"  # ... never run
+        assert page.locator("#results img").count() == 0
+        page.fill("#query", "SELECT ?x WHERE { ?x ?y }")
+        page.click("#run")
+        page.wait_for_selector("#error:not(:empty)")
+        assert "syntax error" in page.text_content("#error")
+        browser.close()
+    assert outside == []
