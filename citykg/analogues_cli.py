@@ -160,29 +160,40 @@ def directed(rows: list[Row]) -> list[Row]:
 
 
 def similar_cities(ds: Dataset, city: str) -> list[dict[str, Any]]:
-    """Cities ranked by portfolio overlap with ``city`` (soft Jaccard of best analogue scores)."""
+    """Cities ranked by portfolio overlap with ``city``.
+
+    A soft Jaccard: for another city D, the best analogue score of each of
+    ``city``'s initiatives in D plus the best score of each of D's initiatives in
+    ``city``, over the two cities' initiative counts.
+    """
     count: dict[str, int] = defaultdict(int)
     for _, _, c, _ in ds.items.values():
         count[c] += 1
-    best: dict[tuple[str, str], float] = {}
+    mine: dict[tuple[str, str], float] = {}  # (my initiative, other city) -> best score
+    theirs: dict[str, float] = {}  # their initiative -> best score against mine
     examples: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for r in directed(ds.analogies):
-        if ds.city(r.a) == city and ds.city(r.b) != city:
-            other = ds.city(r.b)
-            for key in ((r.a, other), (r.b, city)):
-                best[key] = max(best.get(key, 0.0), r.score)
-            examples[other].append((r.score, f"{ds.label(r.a)} ~ {ds.label(r.b)}"))
+        if ds.city(r.a) != city or ds.city(r.b) == city:
+            continue
+        other = ds.city(r.b)
+        mine[(r.a, other)] = max(mine.get((r.a, other), 0.0), r.score)
+        theirs[r.b] = max(theirs.get(r.b, 0.0), r.score)
+        examples[other].append((r.score, f"{ds.label(r.a)} ~ {ds.label(r.b)}"))
+    totals: dict[str, float] = defaultdict(float)
+    shared: dict[str, int] = defaultdict(int)
+    for (_, other), v in mine.items():
+        totals[other] += v
+        shared[other] += 1
+    for b, v in theirs.items():
+        totals[ds.city(b)] += v
     out = []
     for other, ex in examples.items():
-        total = sum(v for (x, c), v in best.items() if c in (other, city) and ds.city(x) in (city, other))
-        sim = total / (count[city] + count[other])
-        shared = len({x for (x, c) in best if c == other})
         names = list(dict.fromkeys(t for _, t in sorted(ex, key=lambda e: (-e[0], e[1]))))
         out.append(
             {
                 "city": ds.city_label(other),
-                "similarity": round(sim, 3),
-                "shared": shared,
+                "similarity": round(totals[other] / (count[city] + count[other]), 3),
+                "shared": shared[other],
                 "examples": "; ".join(names[:3]),
             }
         )

@@ -19,16 +19,17 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from citykg.namespaces import CK_IRI, GRAPH_ONTOLOGY
 from citykg.ontology import ONTOLOGY_IRI, is_known_unit, known_units, ontology_graph_files, shapes_file
 from citykg.reasoning import ReasonerResult, short
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _OX_FORMATS = {".trig": "TRIG", ".nq": "N_QUADS", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
-BATCH_TRIPLES = 300_000  # above this, SHACL runs in batches and HermiT on the type sample
+BATCH_TRIPLES = 300_000  # above this, SHACL runs in batches of about this many triples
+REASON_ALL_MAX = 100_000  # above this, HermiT reasons over the type sample (bench/bench_validate.py)
 
 
 @dataclass
@@ -84,9 +85,7 @@ def load_store(trig: Path) -> ox.Store:
 
 def ensure_ontology(store: ox.Store) -> bool:
     """Add the bundled ontology graph when the data has none; True if it was added."""
-    header = ox.Quad(
-        ox.NamedNode(str(ONTOLOGY_IRI)), _RDF_TYPE, ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
-    )
+    header = ox.Quad(ox.NamedNode(str(ONTOLOGY_IRI)), _RDF_TYPE, ox.NamedNode(str(OWL.Ontology)))
     if any(True for _ in store.quads_for_pattern(header.subject, header.predicate, header.object)):
         return False
     for path in ontology_graph_files():
@@ -222,10 +221,7 @@ def run_shacl_store(store: ox.Store, report: Report, batch_triples: int = BATCH_
 def check_units(store: ox.Store, report: Report) -> None:
     """Warn (not fail) about ck:unit strings ontology/units.ttl does not know yet."""
     known = known_units() | {
-        q.object.value
-        for q in store.quads_for_pattern(
-            None, ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation"), None
-        )
+        q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(SKOS.notation)), None)
     }
     unknown: dict[str, int] = {}
     for q in store.quads_for_pattern(None, ox.NamedNode(CK_IRI + "unit"), None):

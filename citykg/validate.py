@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from citykg.checks import (
-    BATCH_TRIPLES,
+    REASON_ALL_MAX,
     Problem,
     Report,
     check_units,
@@ -58,7 +58,7 @@ def locate_trig(data: Path) -> Path:
 def run_reasoner(store: ox.Store, scope: str, report: Report) -> None:
     """HermiT over all triples (``all``) or the type sample (``types``); clashes named in plain words."""
     if scope == "auto":
-        scope = "types" if len(store) > BATCH_TRIPLES else "all"
+        scope = "types" if len(store) > REASON_ALL_MAX else "all"
     report.reasoner_scope = scope
     graph = union_graph(store) if scope == "all" else type_sample(store)
     result = check_consistency(graph)
@@ -173,7 +173,7 @@ def summary(report: Report) -> str:
     default="auto",
     show_default=True,
     help="What HermiT reasons over: all triples, or one triple per distinct type combination "
-    f"(auto: all up to {BATCH_TRIPLES:,} triples).",
+    f"(auto: all up to {REASON_ALL_MAX:,} triples).",
 )
 @click.option(
     "--limit",

@@ -67,9 +67,11 @@ def explain(f: Features, a: Item, b: Item, data: AnalogueInput) -> tuple[list[st
     concepts = data.concepts
     reasons: dict[str, str] = {}
     if f.same_concepts:
-        reasons["same_concept"] = "both realize " + "; ".join(
-            concept_label(concepts, c) for c in f.same_concepts
-        )
+        text = "both realize " + "; ".join(concept_label(concepts, c) for c in f.same_concepts)
+        first = concepts.get(f.same_concepts[0])
+        if a.label != b.label and first is not None and first.definition:
+            text += f" - {first.definition.rstrip('.')}"  # different names: say what they share
+        reasons["same_concept"] = text
     if f.concept_links:
         parts = [
             f"{concept_label(concepts, x)} {LINK_WORDS[k]} {concept_label(concepts, y)}"

@@ -35,9 +35,11 @@ WEIGHTS = {
     "class_mismatch": -4.0,  # Award vs not, PolicyDocument vs not
     "other_province": -10.0,  # 省级… of two different provinces
     "other_instance": -3.0,  # same programme, different specifics: 就医付费一件事 vs 花卉产业一件事
+    "instance_of": -1.5,  # the programme vs one instance of it: 高效办成一件事 vs 就医付费一件事
     "not_counterpart": -5.0,  # one side has a clearly better match in the other's city
 }
 SEPARATE_CLASSES = ("Award", "PolicyDocument")
+GAP_MARGIN = 1.0  # logit units a pair may trail its best rival without penalty
 GAP_CAP = 2.0  # logit units: a pair this far behind its rival gets the full not_counterpart weight
 GROUPED = True  # rivals are only the items of the same concept set (or name) as the partner
 GENERIC_HEADS = (
@@ -84,6 +86,9 @@ class Features:
     class_mismatch: bool = False
     other_province: bool = False  # a provincial list or platform of two different provinces
     other_instance: bool = False  # same concept, different specifics: 就医付费一件事 vs 花卉产业一件事
+    instance_of: bool = (
+        False  # one is the programme, the other one instance: 高效办成一件事 vs 就医付费一件事
+    )
 
     named_only: bool = False  # both are lists or documents: known by name, not by topic
 
@@ -108,6 +113,7 @@ class Features:
             "class_mismatch": float(self.class_mismatch),
             "other_province": float(self.other_province),
             "other_instance": float(self.other_instance),
+            "instance_of": float(self.instance_of),
         }
 
     def logit(self) -> float:

@@ -10,6 +10,7 @@ is a one-line problem; the others are still built.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -78,6 +79,15 @@ class BuildReport:
 # ---------------------------------------------------------------- sources
 
 
+_NOT_ARTICLES = ("readme", "changelog", "license", "licence", "contributing")
+
+
+def _is_article(f: Path, root: Path) -> bool:
+    """A file of a source folder that is an article (not hidden, not the folder's README)."""
+    return (f.is_file() and f.suffix.lower() in SUFFIXES and not f.stem.lower().startswith(_NOT_ARTICLES)
+            and not any(part.startswith(".") for part in f.relative_to(root).parts))  # fmt: skip
+
+
 def collect_sources(paths: Iterable[Path]) -> tuple[list[Source], list[str]]:
     """Files to build (folders expanded, manifests applied) and one-line problems."""
     sources: list[Source] = []
@@ -100,8 +110,7 @@ def collect_sources(paths: Iterable[Path]) -> tuple[list[Source], list[str]]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                           and not any(part.startswith(".") for part in f.relative_to(p).parts))  # fmt: skip
+            files = sorted(f for f in p.rglob("*") if _is_article(f, p))
             if not files:
                 problems.append(f"{p}: no .txt, .md or .html files in this folder")
         elif p.is_file():
@@ -224,7 +233,10 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
     store = ox.Store()
     seen: dict[str, str] = {}
     areas: set[str] = set()
-    for r in _run(sources, jobs, max_bytes, cache, reuse):
+    unique = _drop_copies(sources, max_bytes, report)
+    if progress and len(unique) < len(sources):
+        progress(len(sources) - len(unique))
+    for r in _run(unique, jobs, max_bytes, cache, reuse):
         if progress:
             progress(1)
         if r.error or r.content_hash is None:
@@ -266,6 +278,25 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
         report.step("post", t)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _drop_copies(sources: list[Source], max_bytes: int, report: BuildReport) -> list[Source]:
+    """Byte-identical files are extracted once (different bytes, same text: caught by content hash)."""
+    first: dict[str, Path] = {}
+    kept = []
+    for s in sources:
+        try:
+            size = s.path.stat().st_size
+            digest = hashlib.sha256(s.path.read_bytes()).hexdigest() if 0 < size <= max_bytes else None
+        except OSError:
+            digest = None
+        if digest is not None and digest in first:
+            report.warnings.append(f"{s.path}: same text as {first[digest].name}; extracted once")
+            continue
+        if digest is not None:
+            first[digest] = s.path
+        kept.append(s)
+    return kept
 
 
 def _analogues(store: ox.Store, report: BuildReport) -> None:

@@ -40,7 +40,7 @@ _GENERIC = set(
     国家级 国家 全市 全省 全国 市 省 区 县 新 大 小 老 原 现有 自有 自主 其他 该 本 一个 一批 多个 四大 三大 两大 各 内部 外部 配套 平台 系统
     建设 发展 创新 改革 项目 工程 示范 试点 全面 深化 持续 推进 整体 全域 协同 联动 高效 便捷 精准 集成 开放 共享 合作 主要 核心 关键 部门
     一级 二级 行政 机构 单位 主管 职能 有关部门 委办 专门 领导 小组 工作组 党组 党委 国有 民营 龙头 骨干 优秀 先进 新一代 智能化改造 数字化转型
-    住宅 水利 系统性 技改 软件 参评 工业 行业级 工业互联网 互联网 远程 控制 公众 云计算 孵化 投资 商业 大中型 大型 中型 小型 边缘 生产 过程 生产过程 微机电 电 机电 产业链
+    住宅 水利 系统性 技改 软件 参评 工业 行业级 工业互联网 互联网 远程 控制 公众 云计算 孵化 投资 移动 商业 大中型 大型 中型 小型 边缘 生产 过程 生产过程 微机电 电 机电 产业链
     基层 一线 前沿 未来 传统 新兴 高新 高端 重大 一系列 标准化 规范化 网格 覆盖 提升 优化 完善 打造 构建 加快 积极 全 总 分 子""".split()
 )
 _NOT_A_BODY = {"", "各", "相关", "有关", "该", "本", "委办", "职能", "主管", "各级", "一", "二", "三"}
@@ -100,7 +100,7 @@ def _keep(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> bool:
     if c.source == "quote":
         key = fold(label)
         # a bare cue word (“一件事”) is not a name
-        return not (key in lex.by_cue and key not in lex.by_label)
+        return not (key in lex.by_cue and key not in lex.by_label and len(key) <= 3)
     if c.source in ("title", "concept", "ministry", "bare"):
         return True
     core = _strip_place(label, area_names)
@@ -115,6 +115,8 @@ def _keep(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> bool:
         if core == label:  # no level or place: only a named standing body (…领导小组办公室)
             return len(label) >= 8 and bool(re.search(r"领导小组|工作组|委员会|指挥部|专班", label))
         return len(core) >= 3 and body not in _NOT_A_BODY
+    if c.cls == "Organization" and core != label and any(label[:n] in area_names for n in (2, 3, 4, 5)):
+        return len(core) >= 3  # a firm or institute named by its place: 贵阳大数据集团
     if c.cls == "Organization":
         return (
             len(label) >= 4

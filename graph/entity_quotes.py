@@ -36,7 +36,7 @@ _DESC = [
     (re.compile(r"应用|服务|品牌"), "Bare"),  # the quoted name's own head decides; else a platform
 ]
 _LONG_DESC = re.compile(
-    rf"(?:(?![等的和与及在为是])[{HAN}]){{1,10}}?(?:机制|平台|系统|中枢|大脑|工程|项目|行动|模式|奖)(?![化性师型])"
+    rf"(?:(?![等的和与及在为是])[{HAN}]){{1,10}}?(?:机制|平台|系统|中枢|大脑|小程序|公众号|工程|项目|行动|模式|奖|案例)(?![化性师型])"
 )
 _REFORM_MORPH = re.compile(
     r"一件事|一次办|通办|网办|即办|即享|快享|先办|跑一次|零跑|无证明|免证|零证明|认证$|审批$|公示$|过户$|亮证$|一网|一窗|一码|"
@@ -45,6 +45,31 @@ _REFORM_MORPH = re.compile(
 _AWARD_VERB = re.compile(
     r"(?:入选|荣获|获评|荣膺|被评为|评为|获批|上榜|跻身|授予|被命名为|被确定为|成功创建|获得)[了为]?$"
 )
+# city and provincial service apps: a place abbreviation + 办/通/事/码 (浙里办, 渝快办, 皖事通),
+# 爱/i/e + place (爱山东, i深圳, e福州), 我的 + place (我的长沙)
+_BRAND = re.compile(
+    r"^(?:[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔贵滇藏陕秦甘陇青宁新甬穗榕蓉邕筑申汉锡][\u4e00-\u9fff]{1,2}[办通事码管服]"
+    r"|[爱iIeE][\u4e00-\u9fff]{2,3}|我的[\u4e00-\u9fff]{2,3})$"
+)
+_TONG_VERBS = {
+    "畅通",
+    "连通",
+    "互通",
+    "打通",
+    "联通",
+    "贯通",
+    "疏通",
+    "流通",
+    "沟通",
+    "开通",
+    "融通",
+    "直通",
+    "精通",
+    "普通",
+    "交通",
+}
+_AWARD_TAIL = re.compile(r"^(?:(?![等的和与及])[\u4e00-\u9fff]){0,4}?(?:标杆|案例|示范)")
+_PLACE_TAIL = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:专区|频道|分厅|旗舰店|分站|专版)")
 _QUOTE_RUN = re.compile(r"(?:“[^“”]{1,32}”[、，,和及与]?)+$")
 _RUN_AFTER = re.compile(
     r"^(?:[、和及与]?“[^“”]{1,32}”)+(?:(?:[两三四五六七八九十]大|等)(?:平台|应用|APP|App|客户端|小程序|系统)|APP|App|平台)"
@@ -65,9 +90,11 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
         i_start, i_end = s_start + m.start(gi), s_start + m.end(gi)
         if "、" in inner and not _BAD_INNER.search(inner.replace("、", "")):
             pos = i_start
+            listed_known = any(known(part) for part in inner.split("、"))
             for part in inner.split("、"):
                 if len(part) >= 2:
-                    cls = known(part) or ("Reform" if _REFORM_MORPH.search(part) else None)
+                    # named reforms (“一网通办、一网统管”), or reform-like words listed with one
+                    cls = known(part) or ("Reform" if listed_known and _REFORM_MORPH.search(part) else None)
                     if cls:
                         out.append(Candidate(pos, pos + len(part), part, cls, "quote"))
                 pos += len(part) + 1
@@ -90,11 +117,18 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
             continue
         after = s_text[m.end() :]
         q_end = s_start + m.end()
-        app = _APP_TAIL.match(after)
+        app = _APP_TAIL.match(after) or _PLACE_TAIL.match(after)
         if app:
             end = q_end + app.end()
             out.append(Candidate(s_start + m.start(), end, clean_label(text[s_start + m.start():end]), "Platform", "quote",
                                  core=clean_label(inner)))  # fmt: skip
+            continue
+        award = _AWARD_TAIL.match(after)
+        if award and not known(inner):
+            # “5G+工业互联网”应用标杆: the honour is the whole phrase
+            end = q_end + award.end()
+            label = clean_label(text[s_start + m.start() : end])
+            out.append(Candidate(s_start + m.start(), end, label, "Award", "quote"))
             continue
         desc_cls = None
         desc_len = 0
@@ -106,7 +140,7 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
         short = len(inner) <= 2 or inner in _CUE_ONLY
         if desc_cls is None:
             d = _LONG_DESC.match(after)
-            if d and (short or (len(d.group(0)) >= 4 and re.search(r"(?:工程|项目|奖)$", d.group(0)))):
+            if d and (short or (len(d.group(0)) >= 4 and re.search(r"(?:工程|项目|奖|案例)$", d.group(0)))):
                 # “蓝谷至胶东国际机场”智慧一级公路示范工程: the descriptor is part of the name
                 end = q_end + d.end()
                 cls = class_of_name(d.group(0)) or "Reform"
@@ -184,8 +218,12 @@ def _classify_bare(inner: str, area_names: set[str]) -> str | None:
     cls = class_of_name(inner)
     if cls:
         return cls
+    if _BRAND.match(inner):
+        return "Platform"  # 浙里办, 爱山东, i深圳, 我的长沙: the naming habits of city apps
     if _REFORM_MORPH.search(inner) and len(inner) >= 3:
         return "Reform"
+    if inner.endswith("通") and len(inner) >= 3 and inner[-2:] not in _TONG_VERBS:
+        return "Platform"  # 办事通, 惠企通
     if re.match(r"^(?:数字|智慧|数智)", inner) and re.sub(r"^(?:数字|智慧|数智)", "", inner) in area_names:
         return "Project"  # a city's own digital programme: 数字通化, 智慧株洲
     return None

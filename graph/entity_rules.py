@@ -47,7 +47,7 @@ _HEADS: list[tuple[str, str]] = [
     (r"(?:电子证照|电子印章|电子签章|[^一]码|[^一]云)$", "Platform"),
     (r"(?:指挥中心|运营中心|运行中心|管理中心|数智中心|监测中心|调度中心|政务云|云平台)$", "Platform"),
     (r"(?:数据中心|算力中心|智算中心)$", "Project"),
-    (r"(?:一等奖|二等奖|三等奖|金奖|银奖|大奖|奖|百强榜|榜单|先锋榜|排行榜|称号|名城|百强)$", "Award"),
+    (r"(?:一等奖|二等奖|三等奖|金奖|银奖|大奖|奖|百强榜|榜单|先锋榜|排行榜|称号|名城|百强|案例)$", "Award"),
     (
         r"(?:交易中心|交易所|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|研究所|学院|大学|实验室|指挥部|大队|支队|创新中心|服务中心|政务服务大厦|市民中心)$",
         "Organization",
@@ -97,7 +97,7 @@ def class_of_name(name: str) -> str | None:
 # precede names in this genre; measure words after numbers)
 _BOUNDARY = set(
     """的 和 与 及 以及 或 等 在 为 将 把 对 由 从 向 是 了 已 以 让 被 于 经 并 且 共 还 也 都 即 其 个 家 项 座 条 套 台 次 名 位 批 类 款 种 所
-    到 明确 首例 首个 首条 首家 加入 在建 他 她 他们 我们 其余 众多 良好 统筹 保障 位于 推进了 依法 通过 依托 利用 运用 借助 基于 依靠 围绕 聚焦 建立 建成 搭建 打造 构建 推出 上线 开发 接入 入驻 完善 升级 整合 推广 使用 登录 下载
+    到 布局 明确 首例 首个 首条 首家 加入 在建 他 她 他们 我们 其余 众多 良好 统筹 保障 位于 推进了 依法 通过 依托 利用 运用 借助 基于 依靠 围绕 聚焦 建立 建成 搭建 打造 构建 推出 上线 开发 接入 入驻 完善 升级 整合 推广 使用 登录 下载
     包括 实现 形成 成立 组建 启动 推进 推动 开展 实施 深化 加快 持续 积极 全面 不断 进一步 创新 探索 推行 落实 部署 获评 荣获 入选
     获得 荣膺 成为 评为 列入 作为 其中 目前 同时 此外 已经 正在 今年 去年 近年来 首创 研发 牵头 起草 印发 出台 发布 编制 制定 召开 举行 负责
     承担 参与 支持 助力 赋能 依据 按照 根据 结合 覆盖 集成 汇聚 归集 联通 打通 在线 上线 设立 新建 新版 累计 完成 拥有 入围 获批
@@ -110,7 +110,7 @@ _PUNCT = re.compile(rf"[^{HAN}A-Za-z0-9+＋·]")
 
 
 _MEASURE = re.compile(
-    r"^(?:[余多个家项座条套台次名位批类款种所万亿千百十几两数]{1,2}|[一二三四五六七八九十两几多]+[级类个项大批])$"
+    r"^(?:[余多个家项座条套台次名位批类款种所万亿千百十几两]{1,2}|[一二三四五六七八九十两几多]+[级类个项大批])$"
 )
 
 
@@ -226,12 +226,24 @@ _LEADING_VERBS = {
 }
 
 
+# verbs that belong inside names: what a platform or body does
+_NAME_VERBS = set(
+    """应用 发展 审批 指挥 交换 运行 监测 监管 管理 服务 共享 调度 治理 执法 办理 受理 投诉 登记 认证 预警 采集 交易 支付 结算 出行 停车
+    就医 养老 救助 防汛 巡检 评价 孵化 融合 协同 应急 办事 监督 检测 导航 缴费 挂号 问诊 诊疗 学习 培训 招聘 审查 审计 统计""".split()
+)
+
+
 @lru_cache(maxsize=50000)
 def leading_junk(label: str) -> int:
-    """How many leading characters of a name are pronouns, adverbs, numerals or particles.
+    """How many leading characters of a span are not part of the name: pronouns, adverbs,
+    numerals, particles, and a clause ending in a verb (银行贷款注入|株洲飞马橡胶实业有限公司).
 
-    >>> leading_junk("当他再来到市民中心")
-    5
+    Verbs that name what a system does (审批, 监测, 共享) stay inside names.
+
+    >>> leading_junk("当他再来到市民中心"), leading_junk("银行贷款注入株洲飞马橡胶实业有限公司")
+    (5, 6)
+    >>> leading_junk("工程建设项目审批管理系统")
+    0
     """
     n = 0
     pairs = [(p.word, p.flag) for p in posseg.lcut(label, HMM=False)]
@@ -240,10 +252,15 @@ def leading_junk(label: str) -> int:
         if flag[:1] in ("r", "p", "c", "u", "d", "m", "q", "y", "e", "o", "t") or w in _BOUNDARY:
             n += len(w)
             continue
-        if ((flag == "v" and len(w) >= 2) or w in _LEADING_VERBS) and rest >= 4:
+        if ((flag == "v" and len(w) >= 2 and w not in _NAME_VERBS) or w in _LEADING_VERBS) and rest >= 4:
             n += len(w)
             continue
         break
+    pos = 0
+    for w, flag in pairs[:-1]:
+        pos += len(w)
+        if pos > n and flag == "v" and len(w) >= 2 and w not in _NAME_VERBS and len(label) - pos >= 3:
+            n = pos
     return n
 
 
@@ -283,7 +300,7 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
             start += min(leading_junk(text[start:he]), hs - start)
         label = text[start:he]
         cls = class_of_name(label) or cls
-        if label.endswith("中心") and (
+        if label.endswith(("管理中心", "运行中心", "指挥中心", "服务中心", "运营中心", "数据中心")) and (
             label.startswith(_LEVEL_PREFIX[:4]) or any(label[:n] in area_names for n in (2, 3, 4))
         ):
             cls = "Organization"  # 市城市运行管理中心, 龙岗区…运行管理中心: an institution of that place
@@ -294,12 +311,12 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
 # ---------------------------------------------------------------- award phrases
 
 _AWARD_PHRASE = re.compile(
-    rf"(?:入选|荣获|获评|荣膺|被评为|评为|获批|跻身|成功创建|被命名为|被授予|授予)了?"
+    rf"(?:入选|荣获|获评|荣膺|被评为|评为|获批(?:建设|设立)?|跻身|成功创建|被命名为|被授予|授予)了?"
     rf"(?P<n>[{HAN}A-Za-z0-9“”‘’\"+·]{{3,30}}?)(?:荣誉称号|称号|名单|榜单|荣誉)?(?=[，。；、,;）)]|$|等|称号|名单|榜单)"
 )
 _STAR = re.compile(rf"[一二三四五]星级[{HAN}]{{2,10}}?(?:城市|社区|园区|单位|企业|景区)")
 _AWARD_WORD = re.compile(
-    r"首版次|首台套|专精特新|小巨人|瞪羚|奖|榜|称号|星级|城市|案例|示范|试点|标杆|企业|集群|百强|名城|优秀|先进|品牌|园区|基地|社区|清单|总部|名录"
+    r"首版次|首台套|专精特新|小巨人|瞪羚|先导区|先行区|示范区|试验区|奖|榜|称号|星级|城市|案例|示范|试点|标杆|企业|集群|百强|名城|优秀|先进|品牌|园区|基地|社区|清单|总部|名录"
 )
 
 

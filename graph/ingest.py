@@ -39,6 +39,9 @@ _TRAILING_OUTLET = re.compile(
 )
 
 
+_PAPER_HEADER = re.compile(r"^\s*(\S{2,12}?(?:日报|晚报|时报|报|网|新闻))\s+\d{4}年\d{1,2}月\d{1,2}日")
+
+
 class IngestError(Exception):
     """An input file that cannot become a document; the message names the problem."""
 
@@ -288,12 +291,14 @@ def infer_outlet(text: str) -> str | None:
 
     >>> infer_outlet("2023-09-07来源: 吉林日报\\n正文"), infer_outlet("2024-12-21 14:39   大众网")
     ('吉林日报', '大众网')
+    >>> infer_outlet("标题\\n某某日报 2024年1月10日 第A1版\\n正文")
+    '某某日报'
     """
     m = _OUTLET.search(text)
     if m:
         return m.group(1)
     for line in text.splitlines()[:8]:
-        m = _TRAILING_OUTLET.match(line)
+        m = _TRAILING_OUTLET.match(line) or _PAPER_HEADER.match(line)
         if m:
             return m.group(1)
     return None

@@ -128,7 +128,7 @@ def _read(store: ox.Store) -> KnowledgeBase:
     for q in store.quads_for_pattern(None, in_scheme, None):
         iri = q.subject.value
         scheme = q.object.value
-        name = scheme[len(SCHEME_PREFIX):] if scheme.startswith(SCHEME_PREFIX) else scheme
+        name = scheme[len(SCHEME_PREFIX) :] if scheme.startswith(SCHEME_PREFIX) else scheme
         concepts.setdefault(iri, Concept(iri=iri, scheme=name))
 
     def each(pred: str):
@@ -151,9 +151,13 @@ def _read(store: ox.Store) -> KnowledgeBase:
         c = concepts.get(q.subject.value)
         if c is not None and (not c.definition or q.object.language == "en"):
             c.definition = q.object.value
-    for pred, attr in ((SKOS + "broader", "broader"), (SKOS + "narrower", "narrower"),
-                       (SKOS + "related", "related"), (SKOS + "closeMatch", "close_match"),
-                       (CK_IRI + "domain", "domains")):
+    for pred, attr in (
+        (SKOS + "broader", "broader"),
+        (SKOS + "narrower", "narrower"),
+        (SKOS + "related", "related"),
+        (SKOS + "closeMatch", "close_match"),
+        (CK_IRI + "domain", "domains"),
+    ):
         for q in each(pred):
             c = concepts.get(q.subject.value)
             if c is not None and isinstance(q.object, ox.NamedNode):

@@ -167,12 +167,15 @@ def mint_label(before: str, after: str, unit: str, counter: bool) -> str:
     '智慧社区数'
     >>> mint_label("2025年争取新建5G基站", "", "座", False), mint_label("累计建成", "", "座", False)
     ('5G基站', '')
+    >>> mint_label("对区内建筑、", "", "公里", False)
+    '区内建筑'
     """
     noun = noun_after(after) if counter else ""
     if len(noun) >= 2:
         return noun if noun.endswith(("数", "量")) else noun + "数"
     head = _TIME_WORDS.sub("", before)
     head = re.sub(r"[“”\"'‘’「」]", "", head)
+    head = head.rstrip("、")  # 2.4万栋建筑、860公里…: the list separator is not part of the noun
     head = head[head.rfind("、") + 1 :] if len(head) - head.rfind("、") > 2 else head
     head = _TRAIL.sub("", head)
     m = _VERB.match(head)

@@ -33,10 +33,12 @@ _ADDRESS = re.compile(r"\d+[区号幢期楼]$")
 _LATIN_UNITS = re.compile(r"^[A-Za-z]+$")
 # a one-character unit that is really the first character of a word (3部委, 5门诊, 2台州)
 _UNIT_NOT_BEFORE = {"部": "门委署分队位长件", "门": "诊户类", "台": "州湾阶", "头": "部条", "只": "是要有能",
-                    "根": "据本", "册": "子", "本": "地级土市", "间": "隙断"}  # fmt: skip
+                    "根": "据本", "册": "子", "本": "地级土市", "间": "隙断", "起": "步飞点草诉义来始动航跑止算见源床"}  # fmt: skip
 _MEASURE_ONE = {"%", "元", "倍", "TB", "PB", "T", "P", "Gbps", "Tbps", "公里", "平方公里", "吨", "兆瓦",
                 "秒", "分钟", "小时", "天", "工作日", "个工作日", "周", "个月", "亩", "平方米"}  # fmt: skip
 _IDIOM_HOURS = {("24", "小时"), ("365", "天"), ("7", "天")}
+# 数十万, 几百家, 若干千: an order of magnitude, not a figure (上千/近千 are kept)
+_VAGUE_BEFORE = ("数", "几", "若干", "成千上")
 
 
 def reject_reason(text: str, qm: QuantityMatch) -> str | None:
@@ -55,8 +57,10 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
     if before.endswith(("前", "TOP", "Top", "top")):
         return "top-n"
     if qm.zh and not qm.percent_words:
-        if qm.quantity.value < 10 and not qm.scaled:
+        if qm.quantity.value < 10 and not qm.scaled and qm.unit_written != "倍":  # 增长两倍 is a figure
             return "small chinese numeral"
+        if qm.num[0] in "十百千万亿" and before.endswith(_VAGUE_BEFORE):
+            return "vague amount"
         prefixed = not text.startswith(qm.num, qm.start)  # 近千家, 超万人
         if len(qm.num) == 1 and qm.num in _SINGLE_SCALE and not (qm.approx_word or prefixed):
             return "bare scale word"
@@ -84,7 +88,11 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
         return "address"
     if qm.quantity.value == 1 and not qm.scaled and unit not in _MEASURE_ONE:
         return "single item"
-    if (qm.num, unit) in _IDIOM_HOURS and not re.match(r"^(?:内|以内|办结|完成)", after):
+    if (
+        (qm.num, unit) in _IDIOM_HOURS
+        and qm.quantity.qualifier != "at_most"  # 24小时内, 24小时以内
+        and not re.match(r"^(?:内|以内|办结|完成)", after)
+    ):
         return "idiom"
     if before.endswith(("×", "*", "x")):
         return "idiom"
@@ -214,7 +222,8 @@ def time_before(text: str, start: int, end: int) -> TimeAnchor | None:
 
 # -- targets ------------------------------------------------------------------
 TARGET_CUE = re.compile(
-    r"(?<!截)(?<!截止)(?:到|至)(?:19|20)\d{2}年|力争|争取|预计|计划|目标|将达到|将实现|将建成|将完成|规划建设|有望"
+    r"(?<!截)(?<!截止)(?:到|至)(?:19|20)\d{2}年|力争|争取|预计|计划|目标|将达到|将实现|将建成|将完成|规划建设|有望|"
+    r"还将|即将|接下来|下一步|下阶段"
 )
 
 

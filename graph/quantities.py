@@ -1,100 +1,23 @@
 """Chinese quantity expressions: numerals, scale words, qualifiers, units and ranges.
 
 ``parse_quantity`` reads one expression (``"17.46亿条"``); ``find_quantities`` scans a
-text with one compiled regex and yields every candidate expression with its span.
+text with one compiled regex (plus one for ``N成`` fractions) and yields every candidate
+expression with its span. Numerals themselves are read by ``citykg.graph.numerals``.
 Deciding which candidates are *metrics* (not dates, ordinals, names) is the job of
 ``citykg.graph.metrics``; this module only knows how numbers are written.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-# ---------------------------------------------------------------- numerals
-
-ZH_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
-ZH_BIG = {"万": 10_000, "亿": 100_000_000}
-SCALES = {
-    "万亿": Decimal(10) ** 12,
-    "亿": Decimal(10) ** 8,
-    "万": Decimal(10) ** 4,
-    "千": Decimal(1000),
-    "百": Decimal(100),
-}
-
-ZH_NUM = "[零〇一二两三四五六七八九十百千万亿]+"
-AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-
-
-def parse_zh_numeral(s: str) -> Decimal | None:
-    """Value of a Chinese numeral, or None when ``s`` is not one.
-
-    >>> [parse_zh_numeral(x) for x in ("十四", "一百二十", "两万三千", "三千零五", "十", "二〇二三")]
-    [Decimal('14'), Decimal('120'), Decimal('23000'), Decimal('3005'), Decimal('10'), Decimal('2023')]
-    """
-    if not s or any(ch not in ZH_DIGITS and ch not in ZH_SMALL and ch not in ZH_BIG for ch in s):
-        return None
-    if all(ch in ZH_DIGITS for ch in s) and len(s) > 1:  # digit by digit: 二〇二三
-        return Decimal("".join(str(ZH_DIGITS[ch]) for ch in s))
-    total = section = 0
-    digit: int | None = None
-    for ch in s:
-        if ch in ZH_DIGITS:
-            digit = ZH_DIGITS[ch]
-        elif ch in ZH_SMALL:
-            section += (1 if digit is None else digit) * ZH_SMALL[ch]
-            digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            if section == 0:
-                section = 1
-            if ZH_BIG[ch] == 100_000_000:
-                total = (total + section) * ZH_BIG[ch]
-            else:
-                total += section * ZH_BIG[ch]
-            section, digit = 0, None
-    return Decimal(total + section + (digit or 0))
-
-
-def parse_number(s: str) -> Decimal | None:
-    """Value of an Arabic, Chinese or mixed number (``1.2万``, ``0.5万``, ``1,234``).
-
-    >>> [parse_number(x) for x in ("1,234", "0.5万", "17.46亿", "两", "3千", "abc")]
-    [Decimal('1234'), Decimal('5000'), Decimal('1746000000'), Decimal('2'), Decimal('3000'), None]
-    """
-    s = s.strip()
-    m = re.fullmatch(rf"({AR_NUM})(万亿|亿|万|千|百)?", s)
-    if m:
-        try:
-            value = Decimal(m.group(1).replace(",", ""))
-        except InvalidOperation:
-            return None
-        return _norm(value * SCALES[m.group(2)]) if m.group(2) else _norm(value)
-    return parse_zh_numeral(s)
-
-
-def _norm(d: Decimal) -> Decimal:
-    """Drop a meaningless exponent/trailing zeros: 1746000000.00 -> 1746000000."""
-    d = d.normalize()
-    return d.quantize(Decimal(1)) if d == d.to_integral() else d
-
+from citykg.graph.numerals import AR_NUM, SCALES, ZH_DIGITS, ZH_NUM, parse_number, parse_zh_pair
+from citykg.graph.numerals import norm_decimal as _norm
 
 # ---------------------------------------------------------------- units
 
@@ -102,7 +25,8 @@ def _norm(d: Decimal) -> Decimal:
 _AS_WRITTEN = (
     "个 项 件 条 家 处 座 路 类 张 份 套 台 辆 架 块 所 次 人 人次 户 名 位 篇 场 种 款 本 笔 宗 例 支 栋 间 "
     "跳 倍 元 美元 床 门 吨 亩 公顷 米 公里 千米 平方米 平方公里 平方千米 立方米 千瓦 兆瓦 千瓦时 "
-    "根 杆 只 头 盏 艘 幢 册 部 车次 架次 件次 条次 户次 家次 人天 公斤 千克 GW "
+    "根 杆 只 头 盏 艘 幢 册 部 起 车次 架次 件次 条次 户次 家次 项次 台次 辆次 批次 场次 班次 例次 艘次 "
+    "人天 公斤 千克 GW "
     "秒 毫秒 分钟 小时 天 工作日 周 个月 个百分点 Gbps Mbps Tbps TB PB EB GB T P PFlops EFlops % ‰"
 ).split()
 UNITS: dict[str, str] = {
@@ -178,7 +102,10 @@ QUANTITY_RE = re.compile(
     rf"(?: ?(?P<unit>{_UNIT_ALT}))?"
     rf"(?:[/／](?P<per>{_PER_ALT}))?"
     r"(?P<post>以上|以下|以内|左右|上下)?"
+    r"(?P<within>内(?![部容设资存涵外需地网置]))?"
 )
+# 3分钟内, 5个工作日内, 3公里内: "within" (not 5家内资, 3个内设机构)
+_WITHIN_UNITS = {"秒", "毫秒", "分钟", "小时", "天", "工作日", "周", "个月", "米", "公里", "千米"}
 
 
 @dataclass(frozen=True)
@@ -235,19 +162,27 @@ def _from_match(m: re.Match[str]) -> QuantityMatch | None:
     unit = UNITS.get(unit_w, unit_w)
     if m.group("per"):
         unit = f"{unit}/{m.group('per')}"
-    qualifier = _qualifier(m.group("pre"), m.group("post"), m.group("q2"), m.group("q1"))
+    within = bool(m.group("within")) and unit in _WITHIN_UNITS and not m.group("post")
+    post = m.group("post") or ("以内" if within else None)
+    qualifier = _qualifier(m.group("pre"), post, m.group("q2"), m.group("q1"))
     value_max = None
-    if m.group("num2"):
+    zh = not num[0].isdigit()
+    pair = parse_zh_pair(num) if zh else None
+    if pair is not None:  # 两三万人, 五六十个: an approximate range
+        if m.group("num2"):
+            return None
+        scale = _scaled("一", m.group("scale")) or Decimal(1)
+        value, value_max, qualifier = _norm(pair[0] * scale), _norm(pair[1] * scale), "range"
+    elif m.group("num2"):
         value_max = _scaled(m.group("num2"), m.group("scale2") or m.group("scale"))
         if value_max is None:
             return None
         if m.group("scale2") and not m.group("scale"):
             value = _norm(value * SCALES[m.group("scale2")[0]])
         qualifier = "range"
-    zh = not num[0].isdigit()
     return QuantityMatch(
         start=m.start("pct") if m.group("pct") else m.start(),
-        end=m.end(),
+        end=m.end() if within or not m.group("within") else m.start("within"),
         quantity=Quantity(value, unit, qualifier, value_max),
         num=num,
         unit_written=unit_w,
@@ -258,15 +193,85 @@ def _from_match(m: re.Match[str]) -> QuantityMatch | None:
     )
 
 
+# -- tenths: 七成 = 70 %
+# words beginning with 成 that follow a digit without being a fraction (三成都, 二成立, 九成为)
+_CHENG_WORDS = "都渝为立功熟效果绩交长型就片套批群像色败真形材因活龙语才事风药衣"
+TENTHS_RE = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿\d.])(?P<num>[一二两三四五六七八九十]|[1-9]|10)成"
+    rf"(?![{_CHENG_WORDS}])(?P<q>余|多)?(?P<post>以上|以下|以内|左右|上下)?"
+)
+_PRE_BY_LENGTH = sorted(QUAL_PRE, key=len, reverse=True)
+_BEFORE_ONE = set("占约近达有的了为是过超逾足到至及和、,，:：")  # 统一成, 逐一成: not 一成
+
+
+def _tenths(text: str) -> list[QuantityMatch]:
+    """``N成`` fractions as percentages: 近七成 -> 70 % approx, 八成以上 -> 80 % at least, 超7成.
+
+    >>> [(t.quantity.value, t.quantity.qualifier) for t in _tenths("减少近七成,八成以上,三成多")]
+    [(Decimal('70'), 'approx'), (Decimal('80'), 'at_least'), (Decimal('30'), 'more_than')]
+    >>> _tenths("统一成立,三成都市区,九成为")
+    []
+    """
+    if "成" not in text:
+        return []
+    out = []
+    for m in TENTHS_RE.finditer(text):
+        start = m.start()
+        pre = next((p for p in _PRE_BY_LENGTH if text.endswith(p, 0, start)), None)
+        prev = text[start - 1 : start]
+        if (
+            m.group("num") == "一"
+            and not pre
+            and prev
+            and prev not in _BEFORE_ONE
+            and "\u4e00" <= prev <= "\u9fff"
+        ):
+            continue
+        num = m.group("num")
+        value = Decimal(10 * (int(num) if num.isdigit() else ZH_DIGITS.get(num) or 10))
+        qualifier = _qualifier(pre, m.group("post"), m.group("q"))
+        out.append(
+            QuantityMatch(
+                start=start - len(pre or ""),
+                end=m.end(),
+                quantity=Quantity(value, "%", qualifier),
+                num=m.group("num"),
+                unit_written="成",
+                zh=not num.isdigit(),
+                scaled=False,
+                percent_words=True,
+                approx_word=bool(m.group("q")),
+            )
+        )
+    return out
+
+
 def find_quantities(text: str, measured_only: bool = False) -> Iterator[QuantityMatch]:
-    """Every number expression in ``text`` (one regex pass), parsed; not yet judged.
-    ``measured_only`` skips bare numbers with neither a unit nor a scale word (2023, 一).
+    """Every number expression in ``text`` (one regex pass, plus one for 成), parsed; not
+    yet judged. ``measured_only`` skips bare numbers with neither a unit nor a scale word.
 
     >>> [(q.num, q.quantity.value, q.quantity.unit) for q in find_quantities("建成5G基站超过3万个")]
     [('5', Decimal('5'), ''), ('3', Decimal('30000'), '个')]
     >>> [q.num for q in find_quantities("2023年建成5G基站超过3万个", measured_only=True)]
     ['3']
+    >>> [(q.num, q.quantity.value) for q in find_quantities("占比近三成,共200个")]
+    [('三', Decimal('30')), ('200', Decimal('200'))]
     """
+    tenths = _tenths(text)
+    if tenths:
+        starts = [t.start for t in tenths]
+
+        def overlaps(q: QuantityMatch) -> bool:  # tenths are sorted and disjoint
+            i = bisect.bisect_left(starts, q.end) - 1
+            return i >= 0 and tenths[i].end > q.start
+
+        main = (q for q in _find_main(text, measured_only) if not overlaps(q))
+        yield from heapq.merge(main, tenths, key=lambda q: q.start)
+    else:
+        yield from _find_main(text, measured_only)
+
+
+def _find_main(text: str, measured_only: bool) -> Iterator[QuantityMatch]:
     for m in QUANTITY_RE.finditer(text):
         if measured_only and not (
             m.group("unit")
@@ -294,10 +299,14 @@ def parse_quantity(text: str) -> Quantity | None:
     Quantity(value=Decimal('3'), unit='秒', qualifier='range', value_max=Decimal('5'))
     >>> parse_quantity("百分之九十"), parse_quantity("2023年")
     (Quantity(value=Decimal('90'), unit='%', qualifier='exact', value_max=None), None)
+    >>> parse_quantity("近九成"), parse_quantity("两三万人").value_max
+    (Quantity(value=Decimal('90'), unit='%', qualifier='approx', value_max=None), Decimal('30000'))
     """
     text = text.strip()
     m = QUANTITY_RE.fullmatch(text)
     if m is None:
-        return None
+        tenths = _tenths(text)
+        whole = len(tenths) == 1 and (tenths[0].start, tenths[0].end) == (0, len(text))
+        return tenths[0].quantity if whole else None
     qm = _from_match(m)
-    return qm.quantity if qm is not None else None
+    return qm.quantity if qm is not None and qm.end == len(text) else None

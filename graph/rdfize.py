@@ -223,7 +223,7 @@ class _Emitter:
     def entity_node(self, e: EntityRecord) -> ox.NamedNode:
         return N(initiative_iri(e.city or self.ex.city, e.cls, e.label))
 
-    def entity(self, e: EntityRecord, by_label: dict[str, ox.NamedNode]) -> None:
+    def entity(self, e: EntityRecord, by_label: dict[tuple[str, str], ox.NamedNode]) -> None:
         node = self.entity_node(e)
         self.add(node, P.rdf_type, N(CK[e.cls]))
         self.add(node, LABEL, zh(e.label))
@@ -247,7 +247,7 @@ class _Emitter:
         if e.domain:
             self.add(node, P.domain, N(e.domain))
         for org in e.run_by:
-            target = by_label.get(("Organization", org)) if isinstance(by_label, dict) else None
+            target = by_label.get(("Organization", org))
             if target is not None and target != node:
                 self.add(node, P.runBy, target)
         for m in e.mentions:
@@ -331,7 +331,7 @@ def rdfize(ex: Extraction, kb: KnowledgeBase) -> DocQuads:
     """The quads of one document's extraction (document graph + minted concepts)."""
     em = _Emitter(ex, kb)
     em.document()
-    by_label: dict = {}
+    by_label: dict[tuple[str, str], ox.NamedNode] = {}
     for e in ex.entities:
         by_label.setdefault((e.cls, e.label), em.entity_node(e))
     for e in ex.entities:

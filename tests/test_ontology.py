@@ -19,6 +19,7 @@ from citykg.ontology import (
     ONTOLOGY_IRI,
     declared_terms,
     docs_html,
+    is_known_unit,
     known_units,
     load_graph,
     ontology_file,
@@ -411,3 +412,39 @@ def test_dl_check_catches_punned_properties(dl_checker: list[str], tmp_path: Pat
     g.add((CK.unit, RDF.type, OWL.ObjectProperty))  # ck:unit is a datatype property
     found = dl_violations(dl_checker, write_owl(tmp_path / "bad.owl", g))
     assert any("Cannot pun between properties" in v and "#unit" in v for v in found), found
+
+
+def test_hermit_failure_falls_back_to_pellet_then_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Java error in HermiT (not an inconsistency) tries Pellet; if that fails too, say so plainly."""
+    require_tool("java")
+    import owlready2
+
+    calls: list[str] = []
+
+    def broken(name: str):
+        def run(*args: object, **kwargs: object) -> None:
+            calls.append(name)
+            raise owlready2.OwlReadyJavaError(f"Java error message is:\n{name} crashed")
+
+        return run
+
+    monkeypatch.setattr(owlready2, "sync_reasoner_hermit", broken("hermit"))
+    monkeypatch.setattr(owlready2, "sync_reasoner_pellet", broken("pellet"))
+    result = check_consistency(load_graph([ontology_file()]))
+    assert calls == ["hermit", "pellet"]
+    assert result.consistent is None
+    assert (
+        result.message == "The OWL reasoner could not run (hermit: hermit crashed; pellet: pellet crashed)."
+    )
+
+
+def test_units_cover_what_the_quantity_parser_emits() -> None:
+    """Every unit graph/quantities.py can store is in units.ttl (rates "A/B" from known parts)."""
+    quantities = pytest.importorskip("citykg.graph.quantities")
+    emitted = set(getattr(quantities, "UNITS", {}).values())
+    if not emitted:
+        pytest.skip("graph/quantities.py exposes no UNITS table")
+    per = list(getattr(quantities, "PER_UNITS", ()))
+    unknown = {u for u in emitted if u not in known_units()}
+    unknown |= {f"元/{p}" for p in per if not is_known_unit(f"元/{p}")}
+    assert unknown == set()

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from citykg.testing import require_tool
 
 from citykg import querylib
 from citykg.cli import cli
 from citykg.store import RemoteStore, StoreError, open_store
+from citykg.testing import require_tool
 
 pytestmark = pytest.mark.server
 

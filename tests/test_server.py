@@ -18,8 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from citykg.testing import require_tool
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+from citykg.testing import require_tool
 
 pytestmark = pytest.mark.server
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql-mini.trig"

@@ -137,3 +137,17 @@ def test_refresh_store_is_what_the_build_calls(out: Path) -> None:
     path = refresh_store(out)
     assert path == out / "store" and is_fresh(out / "citykg.trig", path)
     assert store_mod.store_dir_for(out / "other.trig") == out / "other.store"
+
+
+def test_memory_copy_answers_like_the_disk_store(out: Path) -> None:
+    q = "SELECT ?c ?l WHERE { ?c a ck:City ; rdfs:label ?l } ORDER BY ?c"
+    assert open_store(out, memory=True).select(q) == open_store(out).select(q)
+
+
+def test_doctests_of_the_term_helpers() -> None:
+    import doctest
+
+    from citykg import push, sparqlresults, sparqlterms
+
+    for module in (sparqlterms, sparqlresults, push):
+        assert doctest.testmod(module).failed == 0, module.__name__

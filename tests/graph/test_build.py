@@ -44,14 +44,15 @@ def select(store: ox.Store, q: str) -> list[tuple[str, ...]]:
 
 
 TEXT = ("苏州市推进“一网通办”改革。\n“一网通办”平台上线“苏周到”APP。\n"
-        "全市政务服务事项网上可办率从85%提升至98.5%。\n苏州位列全国第一。")  # fmt: skip
+        "全市政务服务事项网上可办率从85%提升至98.5%。\n苏州位列全国第一。\n市大数据局负责运营。")  # fmt: skip
 
 
 def sample_extraction(kb, file_name="a.txt", text=TEXT) -> Extraction:
     doc = document_from_text(text, file_name)
     reform = EntityRecord("Reform", "一网通办", [mention(doc, "一网通办"), mention(doc, "一网通办", 1)],
                           concept=None, concept_label="一网通办", new_concept=True, city=CITY)  # fmt: skip
-    app = EntityRecord("Platform", "苏周到APP", [mention(doc, "苏周到")], city=CITY)
+    app = EntityRecord("Platform", "苏周到APP", [mention(doc, "苏周到")], city=CITY, run_by=["市大数据局"])
+    org = EntityRecord("Organization", "市大数据局", [mention(doc, "市大数据局")], city=CITY)
     obs = [
         ObservationRecord(None, "网上可办率", Decimal("85"), "%", "exact", mention(doc, "85%"), change_role="before",
                           new_indicator=True),
@@ -60,7 +61,7 @@ def sample_extraction(kb, file_name="a.txt", text=TEXT) -> Extraction:
         ObservationRecord(None, "排名", Decimal("1"), "名", "exact", mention(doc, "第一"), kind="rank",
                           refers_to="苏周到APP", new_indicator=True),
     ]  # fmt: skip
-    return Extraction(document=doc, city=CITY, entities=[reform, app], observations=obs)
+    return Extraction(document=doc, city=CITY, entities=[reform, app, org], observations=obs)
 
 
 def test_one_node_per_entity_with_an_evidence_per_mention(kb):
@@ -163,7 +164,9 @@ def test_rebuild_is_identical(tmp_path, mini_corpus):
 
 
 def test_same_text_twice_is_extracted_once(tmp_path, mini_corpus, monkeypatch):
-    shutil.copy(mini_corpus / "suzhou_gbk.txt", mini_corpus / "zz_copy.txt")
+    shutil.copy(mini_corpus / "suzhou_gbk.txt", mini_corpus / "zz_copy.txt")  # the same bytes
+    text = (mini_corpus / "suzhou_gbk.txt").read_bytes().decode("gbk")
+    (mini_corpus / "zz_utf8.txt").write_text(text, encoding="utf-8")  # the same text, other bytes
     calls: list[str] = []
     real = build_mod.extract
     monkeypatch.setattr(build_mod, "extract", lambda doc, kb: calls.append(doc.file_name) or real(doc, kb))
@@ -215,3 +218,22 @@ def test_incremental_with_a_broken_cache_extracts_everything(tmp_path, mini_corp
     again = build([mini_corpus], out, jobs=1, post_steps=False, incremental=True)
     assert again.reused == 0 and again.extracted == 6
     assert quads_of(first.trig) == quads_of(again.trig)
+
+
+def test_run_by_links_the_organization(kb):
+    s = store_of(rdfize(sample_extraction(kb), kb).all_quads())
+    assert select(s, "SELECT ?o WHERE { ?p a ck:Platform ; ck:runBy/rdfs:label ?o }") == [("市大数据局",)]
+
+
+def test_folder_readme_and_hidden_files_are_not_articles(tmp_path, mini_corpus):
+    from citykg.graph.build import collect_sources
+
+    (mini_corpus / "README.md").write_text("# 语料说明\n本文件夹收录若干城市数字政府文章。", encoding="utf-8")
+    (mini_corpus / ".draft.txt").write_text("草稿:某市推进数字政府建设。", encoding="utf-8")
+    (mini_corpus / "notes.json").write_text("{}", encoding="utf-8")
+    sources, problems = collect_sources([mini_corpus])
+    assert sorted(s.path.name for s in sources) == sorted(
+        ["000_dc9962ff8289445f.txt", "004_d6a477be16eb06b7.txt", "suzhou_gbk.txt", "shenzhen_big5.txt",
+         "chengdu.html", "hangzhou.md"]
+    )  # fmt: skip
+    assert problems == []

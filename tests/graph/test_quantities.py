@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from citykg.graph import quantities
-from citykg.graph.quantities import Quantity, find_quantities, parse_number, parse_quantity
+from citykg.graph.quantities import Quantity, find_quantities, parse_quantity
 
 D = Decimal
 
@@ -92,6 +92,43 @@ D = Decimal
         ("6个月", D("6"), "个月", "exact", None),
         ("9部门", D("9"), "个", "exact", None),
         ("6大工程", D("6"), "个", "exact", None),
+        # N成 = N x 10 %, qualifiers from 近 / 超过 / 以上 / 多 / 左右
+        ("近七成", D("70"), "%", "approx", None),
+        ("近九成", D("90"), "%", "approx", None),
+        ("超过三成", D("30"), "%", "more_than", None),
+        ("六成以上", D("60"), "%", "at_least", None),
+        ("八成以上", D("80"), "%", "at_least", None),
+        ("五成左右", D("50"), "%", "approx", None),
+        ("两成多", D("20"), "%", "more_than", None),
+        ("不到一成", D("10"), "%", "less_than", None),
+        ("十成", D("100"), "%", "exact", None),
+        ("超7成", D("70"), "%", "more_than", None),
+        ("5成以上", D("50"), "%", "at_least", None),
+        # two adjacent digits = "N or N+1", an approximate range
+        ("一两周", D("1"), "周", "range", D("2")),
+        ("三四个", D("3"), "个", "range", D("4")),
+        ("五六十人", D("50"), "人", "range", D("60")),
+        ("十五六家", D("15"), "家", "range", D("16")),
+        ("两三万人次", D("20000"), "人次", "range", D("30000")),
+        ("一万二三千家", D("12000"), "家", "range", D("13000")),
+        ("七八百万元", D("7000000"), "元", "range", D("8000000")),
+        # compound measure words and 起 (cases, incidents) are kept
+        ("320起", D("320"), "起", "exact", None),
+        ("5.6万起", D("56000"), "起", "exact", None),
+        ("超过1.1万家次", D("11000"), "家次", "more_than", None),
+        ("360万余项次", D("3600000"), "项次", "more_than", None),
+        ("120万户次", D("1200000"), "户次", "exact", None),
+        ("45万件次", D("450000"), "件次", "exact", None),
+        ("2.3万车次", D("23000"), "车次", "exact", None),
+        ("860架次", D("860"), "架次", "exact", None),
+        ("380批次", D("380"), "批次", "exact", None),
+        ("120场次", D("120"), "场次", "exact", None),
+        ("1500台次", D("1500"), "台次", "exact", None),
+        # 内 after a time or distance: "within"
+        ("3分钟内", D("3"), "分钟", "at_most", None),
+        ("5个工作日内", D("5"), "工作日", "at_most", None),
+        ("24小时内", D("24"), "小时", "at_most", None),
+        ("3公里内", D("3"), "公里", "at_most", None),
     ],
 )
 def test_parse_quantity(
@@ -100,18 +137,42 @@ def test_parse_quantity(
     assert parse_quantity(text) == Quantity(value, unit, qualifier, value_max)
 
 
-@pytest.mark.parametrize("text", ["2023年", "abc", "", "第一", "一是", "5G基站", "12月17日", "9:30"])
+@pytest.mark.parametrize(
+    "text",
+    ["2023年", "abc", "", "第一", "一是", "5G基站", "12月17日", "9:30", "统一成立", "三成都", "九成为", "成效",
+     "三分之一", "5家内", "二五成"],
+)  # fmt: skip
 def test_parse_quantity_rejects_non_quantities(text: str) -> None:
     assert parse_quantity(text) is None
 
 
 @pytest.mark.parametrize(
-    ("text", "value"),
-    [("十", 10), ("十四", 14), ("二十", 20), ("一百零五", 105), ("三千零五", 3005), ("两万", 20000),
-     ("一万二千", 12000), ("十万", 100000), ("一亿五千万", 150000000), ("二〇二三", 2023), ("0.5万", 5000)],
-)  # fmt: skip
-def test_parse_number(text: str, value: int) -> None:
-    assert parse_number(text) == Decimal(value)
+    ("text", "found"),
+    [
+        # real sentences (held-out articles) and ones written about other cities
+        ("其中首贷户占比近三成。", [("近三成", "30")]),
+        (
+            "覆盖城区社区的六成以上,为辖区2000余名独居老人安装了智能烟感。",
+            [("六成以上", "60"), ("2000余名", "2000")],
+        ),
+        ("全市约42万名退休人员中,八成以上实现“无感”完成认证。", [("约42万名", "420000"), ("八成以上", "80")]),
+        ("南京市七成企业实现“掌上办”,近八成市民用过“我的南京”。", [("七成", "70"), ("近八成", "80")]),
+        ("全市统一成立数据管理机构,三成都市圈城市已接入,该平台已成为抓手。", []),
+        ("光是准备材料就要一两周。", [("一两周", "1")]),
+    ],
+)
+def test_find_quantities_tenths_and_pairs(text: str, found: list[tuple[str, str]]) -> None:
+    got = [
+        (text[q.start : q.end], format(q.quantity.value, "f"))
+        for q in find_quantities(text, measured_only=True)
+    ]
+    assert got == found
+
+
+def test_within_is_not_taken_from_a_word() -> None:
+    text = "全市5家内资企业、3个内设机构,5个工作日内办结,500米内部道路。"
+    got = [(text[q.start : q.end], q.quantity.qualifier) for q in find_quantities(text, measured_only=True)]
+    assert got == [("5家", "exact"), ("3个", "exact"), ("5个工作日内", "at_most"), ("500米", "exact")]
 
 
 def test_find_quantities_spans_point_at_the_text() -> None:
