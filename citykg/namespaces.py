@@ -113,6 +113,7 @@ GRAPH_ANALOGIES = CKR["graph/analogies"]
 SCHEME_REFORMS = CKR["scheme/reforms"]
 SCHEME_DOMAINS = CKR["scheme/domains"]
 SCHEME_INDICATORS = CKR["scheme/indicators"]
+SCHEME_FACETS = CKR["scheme/facets"]  # context facets that explain analogues
 
 PREFIXES = {
     "ck": CK_IRI,

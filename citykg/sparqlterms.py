@@ -114,5 +114,5 @@ def collect(answer: Any, kind: str, max_rows: int | None = None) -> QueryResult:
         if max_rows is not None and len(result.rows) >= max_rows:
             result.truncated = True
             break
-        result.rows.append([sol[i] for i in range(len(names))])
+        result.rows.append(list(sol))
     return result

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from citykg.graph.analogue_text import Facet, fold
 
-from citykg.namespaces import CK_IRI, CKR_IRI, SPARQL_PREFIXES
+from citykg.namespaces import CK_IRI, SCHEME_FACETS, SPARQL_PREFIXES
 
 #: classes compared, most specific reading first (an item typed twice keeps the first)
 ANALOGUE_CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Award")
-FACET_SCHEME = CKR_IRI + "scheme/facets"
+FACET_SCHEME = str(SCHEME_FACETS)
 _LINKS = {
     "broader": "broader",
     "narrower": "narrower",

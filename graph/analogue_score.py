@@ -41,7 +41,6 @@ WEIGHTS = {
 SEPARATE_CLASSES = ("Award", "PolicyDocument")
 GAP_MARGIN = 1.0  # logit units a pair may trail its best rival without penalty
 GAP_CAP = 2.0  # logit units: a pair this far behind its rival gets the full not_counterpart weight
-GROUPED = True  # rivals are only the items of the same concept set (or name) as the partner
 GENERIC_HEADS = (
     "平台",
     "系统",
@@ -66,6 +65,7 @@ GENERIC_HEADS = (
     "全面",
 )
 PROVINCIAL_WORDS = ("省级", "省首", "全省", "省十", "省重点")
+CONTEXT_KEEP = 40  # context n-grams kept per item (the most telling ones)
 TOP_PER_ITEM = 10  # a pair is materialised when it is among the 10 best of either side
 
 

@@ -32,6 +32,14 @@ def fold(text: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
+def strip_places(text: str, *patterns: re.Pattern[str] | None) -> str:
+    """Remove the matches of each place pattern in turn (see ``place_pattern``)."""
+    for pattern in patterns:
+        if pattern is not None:
+            text = pattern.sub("", text)
+    return text
+
+
 def name_key(label: str, place_names: Iterable[str]) -> str:
     """The part of a name that says *what* it is: folded, with place names removed.
 
@@ -87,9 +95,17 @@ class TfIdf:
     def idf(self, term: str) -> float:
         return math.log((1 + self.n_docs) / (1 + self.df.get(term, 0))) + 1.0
 
-    def vector(self, bag: Counter[str]) -> Vector:
+    def vector(self, bag: Counter[str], keep: int | None = None) -> Vector:
+        """Unit-length TF-IDF vector; ``keep``: only the highest-weighted terms (bounds the cost).
+
+        >>> model = TfIdf.fit([Counter("ab"), Counter("ac")])
+        >>> sorted(model.vector(Counter("ab"), keep=1))
+        ['b']
+        """
         vec = {t: (1.0 + math.log(c)) * self.idf(t) for t, c in bag.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
+        if keep is not None and len(vec) > keep:
+            vec = dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+        norm = math.sqrt(math.fsum(v * v for v in vec.values()))
         return {t: v / norm for t, v in vec.items()} if norm else {}
 
 

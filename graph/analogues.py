@@ -44,11 +44,11 @@ from citykg.graph.analogue_data import AnalogueInput, ConceptInfo, Item, load_in
 from citykg.graph.analogue_explain import Analogy, explain, quads_for
 from citykg.graph.analogue_score import (
     BIAS,
+    CONTEXT_KEEP,
     DEFAULT_THRESHOLD,
     GAP_CAP,
     GAP_MARGIN,
     GENERIC_HEADS,
-    GROUPED,
     PROVINCIAL_WORDS,
     SEPARATE_CLASSES,
     TOP_PER_ITEM,
@@ -66,7 +66,8 @@ from citykg.graph.analogue_text import (
     contains_ratio,
     cosine,
     fold,
-    name_key,
+    place_pattern,
+    strip_places,
 )
 
 __all__ = ["DEFAULT_THRESHOLD", "WEIGHTS", "Analogy", "Features", "Finder", "analogy_quads", "find_analogues"]
@@ -100,8 +101,9 @@ class Finder:
             if data.facets[iri].kind == "component"
             for lab in labs
         }
+        everywhere = place_pattern(tuple(data.all_place_names))  # compiled once, not per city
         keys = [
-            name_key(it.label, [*data.place_names.get(it.city, ()), *data.all_place_names])
+            strip_places(fold(it.label), place_pattern(tuple(data.place_names.get(it.city, ()))), everywhere)
             for it in self.items
         ]
         name_bags = [char_ngrams(k) for k in keys]
@@ -124,7 +126,7 @@ class Finder:
                 _Prepared(
                     key=key,
                     name_vec=self.name_model.vector(nb),
-                    ctx_vec=self.ctx_model.vector(cb),
+                    ctx_vec=self.ctx_model.vector(cb, keep=CONTEXT_KEEP),
                     facets=facets,
                     facet_vec=self.facet_model.vector(Counter(list(facets))),
                     expanded=self._expand(it.concepts),
@@ -317,11 +319,13 @@ class Finder:
     def logits(self, floor: float = -math.inf) -> dict[tuple[int, int], float]:
         """Final logit of the candidate pairs whose raw logit reaches ``floor``.
 
-        Final = raw logit + ``WEIGHTS["not_counterpart"]`` x (how far, in logit units,
-        capped at ``GAP_CAP``, the pair falls behind the best match either side has in
-        the other's city) / ``GAP_CAP``. So 智慧社区 (青岛) pairs with 智慧社区 (菏泽),
-        not also with 牡丹区智慧社区小程序 (菏泽). The penalty only lowers scores, so a
-        pair below ``floor`` can never be materialised and is not kept.
+        Final = raw logit + ``WEIGHTS["not_counterpart"]`` x (how far, beyond
+        ``GAP_MARGIN`` and capped at ``GAP_CAP`` logit units, the pair falls behind the
+        best match either side has in the other's city among items of the partner's
+        kind: same concept set, else same name) / ``GAP_CAP``. So 智慧社区 (青岛) pairs
+        with 智慧社区 (菏泽), not also with 牡丹区智慧社区平台 (菏泽), while 城市综合指挥中心
+        may still pair with 城市云脑中枢 next to 城市管理一张网. The penalty only lowers
+        scores, so a pair below ``floor`` can never be materialised and is not kept.
         """
         raw: dict[tuple[int, int], float] = {}
         best: dict[tuple[int, str, object], float] = {}
@@ -329,14 +333,14 @@ class Finder:
         for i, j in self.candidates():
             z = self.quick_logit(i, j)
             for x, y in ((i, j), (j, i)):
-                key = (x, self.items[y].city, groups[y] if GROUPED else "")
+                key = (x, self.items[y].city, groups[y])
                 if z > best.get(key, -math.inf):
                     best[key] = z
             if z >= floor:
                 raw[(i, j)] = z
         out = {}
         for (i, j), z in raw.items():
-            gi, gj = (groups[i], groups[j]) if GROUPED else ("", "")
+            gi, gj = groups[i], groups[j]
             gaps = (best[(i, self.items[j].city, gj)] - z, best[(j, self.items[i].city, gi)] - z)
             gap = max(gaps)  # either side having a clearly better match is enough
             out[(i, j)] = z + WEIGHTS["not_counterpart"] * min(max(gap - GAP_MARGIN, 0.0), GAP_CAP) / GAP_CAP

@@ -15,11 +15,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from citykg import __version__
+from citykg import __version__, namespaces
 from citykg.paths import ontology_dir
 
 CACHE_DIR = "cache"
 CACHE_INDEX = "index.json"
+#: graph modules that do not shape one document's quads (changing them keeps the cache valid)
+_NOT_PER_DOCUMENT = ("analogue", "build", "cache", "cli", "divisions", "__init__")
 
 
 def fingerprint() -> str:
@@ -29,7 +31,8 @@ def fingerprint() -> str:
     for f in sorted([*(root / "schemes").glob("*.ttl"), root / "divisions.ttl"]):
         if f.exists():
             h.update(f.name.encode() + f.read_bytes())
-    for f in sorted(Path(__file__).parent.glob("*.py")):
+    code = [f for f in sorted(Path(__file__).parent.glob("*.py")) if not f.name.startswith(_NOT_PER_DOCUMENT)]
+    for f in [*code, Path(namespaces.__file__)]:
         h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()[:16]
 

@@ -13,23 +13,26 @@ import re
 from collections import Counter
 
 from citykg.graph.entity_lexicon import Lexicon, fold
-from citykg.graph.entity_rules import Candidate, class_of_name
+from citykg.graph.entity_rules import Candidate, _lcut, class_of_name
 from citykg.graph.kb import Concept
 
 _AWARD_BEFORE = re.compile(r"(?:入选|荣获|获评|荣膺|评为|获批|跻身|创建|授予|命名为|确定为)[了为成]?$")
+_CREATE_BEFORE = re.compile(r"创建[了为成]?$")  # 创建“无证明城市”: a reform is created, not won
+_COUNTED_AFTER = re.compile(r"^\d+(?:\.\d+)?[个家所座项处]")  # 建成智慧社区160个: things built
 # field words (智慧农业, 数据共享, 算力网络): a concept label of this shape names an initiative
 # only when quoted, followed by a descriptor, or repeated in the article
 _FIELD_TERM = re.compile(
     r"^(?:智慧|数字|智能)[\u4e00-\u9fff]{2}$|(?:网络|共享|开放|转型|监管|应用|感知|互联网|光网|兑现)$"
 )
 _DESCRIPTOR_AFTER = re.compile(r"^(?:建设|改革|模式|试点|平台|系统|项目|工程|行动|示范|服务|应用|场景)")
+_CLOSE_QUOTE = "”’」』"
 
 
 def _name_class(name: str) -> str | None:
     base = name[:-2] if name.endswith("建设") else name
     cls = class_of_name(name)
-    if cls is None and re.fullmatch(r"(?:智慧|数字)[\u4e00-\u9fff]{2,3}", base):
-        cls = "Project"  # 智慧社区, 数字乡村: a programme built in the city
+    if cls is None and re.fullmatch(r"(?:智慧|数字|未来)[\u4e00-\u9fff]{2,4}", base):
+        cls = "Project"  # 智慧社区, 数字乡村, 未来社区, 数字孪生城市: a programme built in the city
     return cls if cls in ("Platform", "Project", "Award", "Reform") else None
 
 
@@ -65,16 +68,40 @@ def concept_candidates(lex: Lexicon, s_start: int, s_text: str) -> list[Candidat
     for m in lex.label_re.finditer(s_text):
         label = m.group(0)
         end = m.end()
-        if label.endswith("建设") and fold(label[:-2]) in lex.by_label:
+        if m.start() > 0 and s_text[m.start() - 1] in _CLOSE_QUOTE:
+            continue  # “芜湖通”城市码: a descriptor of the quoted name, which the quote rule owns
+        if len(label) <= 3 and _runs_on(s_text, m.start(), m.end()):
+            continue  # 掌上办|公, 移动办|公平台: a short label that is the start of a longer word
+        built = label.endswith("建设") and fold(label[:-2]) in lex.by_label
+        if built:
             label, end = label[:-2], end - 2  # 智慧社区建设: the entity is 智慧社区
         cls = label_class(lex, label)
-        if _AWARD_BEFORE.search(s_text[max(0, m.start() - 6) : m.start()]):
+        before = s_text[max(0, m.start() - 6) : m.start()]
+        if _AWARD_BEFORE.search(before) and not (cls == "Reform" and _CREATE_BEFORE.search(before)):
             cls = "Award"
         source = "concept"
-        if _FIELD_TERM.search(label) and not _DESCRIPTOR_AFTER.match(s_text[m.end() :]):
+        rest = s_text[m.end() :]
+        if _FIELD_TERM.search(label) and not (built or _DESCRIPTOR_AFTER.match(rest) or _COUNTED_AFTER.match(rest)):
             source = "field"
         out.append(Candidate(s_start + m.start(), s_start + end, label, cls, source))
     return out
+
+
+def _runs_on(s_text: str, start: int, end: int) -> bool:
+    """True when a jieba word crosses the end of the match (掌上办 in 掌上办公).
+
+    >>> _runs_on("实现掌上办公", 2, 5), _runs_on("实现掌上办。", 2, 5)
+    (True, False)
+    """
+    if end >= len(s_text) or not ("\u4e00" <= s_text[end] <= "\u9fff"):
+        return False
+    lo = max(0, end - 2)
+    pos = lo
+    for tok in _lcut(s_text[lo : end + 2]):
+        if pos < end < pos + len(tok) and pos >= start:
+            return True
+        pos += len(tok)
+    return False
 
 
 def gate_field_terms(cands: list[Candidate], text: str) -> list[Candidate]:

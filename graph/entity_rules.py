@@ -41,15 +41,15 @@ class Candidate:
 _HEADS: list[tuple[str, str]] = [
     # (regex anchored at the end of a name, class); first match wins
     (
-        r"(?:APP|App|app|客户端|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|底座|健康宝|码通|政务网|服务网|门户网|网站|专网|外网|数据库|一张图|一张网|门户|热线|智能体|专区)$",
+        r"(?:APP|App|app|客户端|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|底座|健康宝|码通|政务网|服务网|门户网|网站|专网|外网|数据库|一张图|一张网|门户|热线|智能体|专区|自助机|一体机|自助终端)$",
         "Platform",
     ),
     (r"(?:电子证照|电子印章|电子签章|[^一]码|[^一]云)$", "Platform"),
     (r"(?:指挥中心|运营中心|运行中心|管理中心|数智中心|监测中心|调度中心|政务云|云平台)$", "Platform"),
-    (r"(?:数据中心|算力中心|智算中心)$", "Project"),
+    (r"(?:数据中心|算力中心|智算中心|云计算中心)$", "Project"),
     (r"(?:一等奖|二等奖|三等奖|金奖|银奖|大奖|奖|百强榜|榜单|先锋榜|排行榜|称号|名城|百强|案例)$", "Award"),
     (
-        r"(?:交易中心|交易所|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|研究所|学院|大学|实验室|指挥部|大队|支队|创新中心|服务中心|政务服务大厦|市民中心)$",
+        r"(?:交易中心|交易所|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|研究所|学院|大学|附属医院|人民医院|中医医院|实验室|指挥部|大队|支队|创新中心|服务中心|政务服务大厦|市民中心)$",
         "Organization",
     ),
     (r"(?:建设项目|项目|工程|产业园|示范园|园区|基地|示范区|试验段|核心节点|直联点|总部)$", "Project"),
@@ -63,9 +63,9 @@ _HEAD_RES = [(re.compile(p), c) for p, c in _HEADS]
 
 
 _HEAD_AT_END = re.compile(
-    r"(?:APP|App|app|客户端|小程序|公众号|服务号|综合服务平台|服务平台|管理平台|平台|管理系统|系统|中枢|大脑|专网|外网|数据库|一张图|一张网|门户|热线|"
+    r"(?:APP|App|app|客户端|小程序|公众号|服务号|综合服务平台|服务平台|管理平台|平台|管理系统|系统|中枢|大脑|底座|专网|外网|政务服务网|服务网|数据库|一张图|一张网|门户|热线|"
     r"指挥中心|运营中心|运行中心|数据中心|服务中心|创新中心|中心|管理局|服务局|局|委员会|委|办公厅|厅|办公室|办|专班|协会|联盟|集团|有限公司|公司|研究院|"
-    r"研究所|学院|大学|实验室|指挥部|大队|建设项目|项目|示范工程|工程|产业园|园区|基地|示范区|一等奖|奖|百强榜|榜单|称号|改革|行动)$"
+    r"研究所|学院|大学|附属医院|人民医院|中医医院|实验室|指挥部|大队|建设项目|项目|示范工程|工程|产业园|园区|基地|示范区|一等奖|奖|百强榜|榜单|称号|改革|行动)$"
 )
 
 
@@ -101,6 +101,7 @@ _BOUNDARY = set(
     包括 实现 形成 成立 组建 启动 推进 推动 开展 实施 深化 加快 持续 积极 全面 不断 进一步 创新 探索 推行 落实 部署 获评 荣获 入选
     获得 荣膺 成为 评为 列入 作为 其中 目前 同时 此外 已经 正在 今年 去年 近年来 首创 研发 牵头 起草 印发 出台 发布 编制 制定 召开 举行 负责
     承担 参与 支持 助力 赋能 依据 按照 根据 结合 覆盖 集成 汇聚 归集 联通 打通 在线 上线 设立 新建 新版 累计 完成 拥有 入围 获批
+    会同 实行 施行 执行
     我市 该市 本市 全市 全省 全国 全区 全县 各地 各级 各类 一批 一系列 多个 首个 首批 这 这个 这些 该 此 各 有 没有 是否 如何 哪些 其他
     引进 培育 招引 提升 加强 强化 优化 提高 扩展 拓展 建设了 完善了 开通 启用 投用 投入 接 连 联合 合作 携手 共同 采用 访问
     介绍 表示 指出 认为 称 说 解读 发言 记者 主任 局长 书记 副局长 成员 党组 党委 工作人员 负责人 主持人""".split()
@@ -266,16 +267,37 @@ def leading_junk(label: str) -> int:
 
 # ---------------------------------------------------------------- head nouns (unquoted)
 
+_PLACE_AFTER = re.compile(r"街道|路|大街|大道|社区|村|镇|小区|校区|站")
+_HOTLINE_NO = re.compile(r"\d{5,6}$")
+# verbs of making inside a span: what precedes them is the clause's object or subject,
+# not the name (酱香白酒产业|建设|产业互联网平台); compounds like 建设项目 stay whole
+_MID_VERB = re.compile(r"(?:建设|打造|搭建|构建|建成|推出|上线|推广|实行|推行|实施)(?!项目|工程|运营|管理|用地|单位|领域|指挥|服务)")
+
+
+def _verb_cut(pre: str) -> int:
+    """Characters to drop from the front of a name's modifier ``pre`` (the text before its head):
+    up to the last verb of making, when at least two characters of modifier follow it.
+
+    >>> _verb_cut("酱香白酒产业建设产业互联网"), _verb_cut("工程建设项目审批管理")
+    (8, 0)
+    """
+    cut = 0
+    for m in _MID_VERB.finditer(pre):
+        if m.start() > 0 and len(pre) - m.end() >= 2:
+            cut = m.end()
+    return cut
+
 _HEAD_RE = re.compile(
-    r"APP|App|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|专网|数据库|一张网|热线|指挥中心|运营中心|运行中心|管理中心|监测中心|调度中心|数智中心|数据中心|交易中心|交易所"
-    r"|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|学院|大学|实验室|指挥部|大队"
+    r"APP|App|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|底座|政务服务网|专网|数据库|一张网|热线|指挥中心|运营中心|运行中心|管理中心|监测中心|调度中心|数智中心|云计算中心|数据中心|交易中心|交易所"
+    r"|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|学院|大学|附属医院|人民医院|中医医院|实验室|指挥部|大队"
     r"|创新中心|服务中心|建设项目|项目|工程|产业园|示范园|基地|试验段|核心节点|直联点|总部|一等奖|奖|百强榜|先锋榜|榜单"
     r"|名城|改革|行动"
 )
 # head + next character forming a longer word: not the end of a name
 _NOT_HEAD = re.compile(
     r"^(?:委办|委员(?!会)|委托|委屈|平台化|平台型|系统性|系统化|系统地|工程师|项目化|项目制|局长|局面|局势|局限|局部|行动力|行动者|改革开放|改革委|"
-    r"基地化|公司化|集团化|大学生|学院派|奖励|奖补|奖金|奖项|热线电话|中枢神经|大脑袋|项目库|平台上|系统内|热线员)"
+    r"基地化|公司化|集团化|大学生|学院派|奖励|奖补|奖金|奖项|热线电话|中枢神经|大脑袋|项目库|平台上|系统内|热线员|系统自动|系统集成|系统推送|系统比对|"
+    r"系统谋划|系统推进|改革建设|改革办)"
 )
 
 
@@ -287,6 +309,8 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
             continue
         if m.group(0) == "局" and m.start() > 0 and s_text[m.start() - 1] in "布格大全开当结变破出棋骗饭时":
             continue
+        if _PLACE_AFTER.match(s_text, m.end()) and class_of_name(m.group(0)) == "Organization":
+            continue  # 学院街道, 大学路: a street or town named after a body is not the body
         hs, he = s_start + m.start(), s_start + m.end()
         cls = class_of_name(m.group(0)) or "Organization"
         if hs > s_start and text[hs - 1] in "”’」》“‘「":
@@ -298,6 +322,10 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
             continue
         if start < hs:
             start += min(leading_junk(text[start:he]), hs - start)
+            start += _verb_cut(text[start:hs])
+        if m.group(0) == "热线":
+            num = _HOTLINE_NO.search(text, max(s_start, start - 6), start)
+            start = num.start() if num else start  # 12345亲民热线: the number is part of the name
         label = text[start:he]
         cls = class_of_name(label) or cls
         if label.endswith(("管理中心", "运行中心", "指挥中心", "服务中心", "运营中心", "数据中心")) and (
@@ -355,7 +383,7 @@ def city_programmes(text: str, s_start: int, s_text: str, area_names: frozenset[
 # national ministries and offices written by their usual short names (工信部, 住建部, 国办)
 _MINISTRY = re.compile(
     r"(?:国家)?(?:工信|住建|商务|科技|财政|人社|民政|公安|教育|司法|交通运输|自然资源|生态环境|农业农村|水利|"
-    r"文旅|文化和旅游|应急管理|工业和信息化|住房和城乡建设|人力资源和社会保障|外交|审计|退役军人事务)部|国办|国务院办公厅|"
+    r"文旅|文化和旅游|应急管理|工业和信息化|住房和城乡建设|人力资源和社会保障|外交|审计|退役军人事务)部(?!门)|国办|国务院办公厅|"
     r"(?:国家|中央)?网信办|国家发展改革委|国家发改委|国家数据局|国家卫健委|国务院国资委|国家市场监管总局|国家税务总局"
 )
 
