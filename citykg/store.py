@@ -140,6 +140,8 @@ class EmbeddedStore(QueryStore):
         try:
             answer = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
             return collect(answer, kind, max_rows)
+        except SyntaxError as exc:  # only if binding produced invalid text
+            raise StoreError(f"{source}: cannot bind parameters here: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"{source}: query failed on {self.label}: {exc}") from None
 
@@ -172,12 +174,17 @@ class RemoteStore(QueryStore):
         text = SPARQL_PREFIXES.replace("\n", " ") + text
         accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
         body = self._post(text, accept, source)
-        if kind == "graph":
-            return QueryResult(
-                "graph", triples=[q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-            )
-        answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        return collect(answer, kind, max_rows)
+        try:
+            if kind == "graph":
+                triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+                return QueryResult("graph", triples=triples)
+            answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            return collect(answer, kind, max_rows)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise StoreError(
+                f"{source}: {self.endpoint} did not answer {accept} ({exc}) - is it a SPARQL endpoint "
+                "(Oxigraph: http://HOST:PORT/query)?"
+            ) from None
 
     def check_union(self) -> None:
         """Fail clearly when the endpoint's default graph is not the union of its graphs.
@@ -278,7 +285,16 @@ def is_fresh(trig: Path, store_dir: Path) -> bool:
         return True
     if marker.get("size") != quick["size"] or marker.get("pyoxigraph") != ox.__version__:
         return False
-    return marker.get("sha256") == _stamp(trig, with_hash=True)["sha256"]
+    full = _stamp(trig, with_hash=True)
+    if marker.get("sha256") != full["sha256"]:
+        return False
+    try:  # same content, new mtime (a copy or a touch): remember it so the next open skips the hash
+        tmp = store_dir / f".{MARKER}.tmp"
+        tmp.write_text(json.dumps(full, indent=1))
+        tmp.replace(store_dir / MARKER)
+    except OSError:
+        pass
+    return True
 
 
 def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = False) -> Path:

@@ -36,6 +36,8 @@ WEIGHTS = {
     "other_province": -10.0,  # 省级… of two different provinces
     "other_instance": -3.0,  # same programme, different specifics: 就医付费一件事 vs 花卉产业一件事
     "instance_of": -1.5,  # the programme vs one instance of it: 高效办成一件事 vs 就医付费一件事
+    "fragment": -20.0,  # a shorter name of a thing its own city also names in full (授权运营 / 公共数据授权运营)
+    "shared_document": -10.0,  # one higher-level policy document cited in two cities (same title, no place)
     "not_counterpart": -5.0,  # one side has a clearly better match in the other's city
 }
 SEPARATE_CLASSES = ("Award", "PolicyDocument")
@@ -63,6 +65,10 @@ GENERIC_HEADS = (
     "推进",
     "深化",
     "全面",
+    "城市",  # generic qualifiers: say what kind of thing, not which instance
+    "数智",
+    "数字",
+    "智能",
 )
 PROVINCIAL_WORDS = ("省级", "省首", "全省", "省十", "省重点")
 CONTEXT_KEEP = 40  # context n-grams kept per item (the most telling ones)
@@ -91,6 +97,8 @@ class Features:
     )
 
     named_only: bool = False  # both are lists or documents: known by name, not by topic
+    fragment: bool = False  # a side is a fragment of a fuller name of the same thing in its city
+    shared_document: bool = False  # the same higher-level document, cited in two cities
 
     def vector(self) -> dict[str, float]:
         """The numbers the logistic combination weighs (keys of ``WEIGHTS``)."""
@@ -114,6 +122,8 @@ class Features:
             "other_province": float(self.other_province),
             "other_instance": float(self.other_instance),
             "instance_of": float(self.instance_of),
+            "fragment": float(self.fragment),
+            "shared_document": float(self.shared_document),
         }
 
     def logit(self) -> float:

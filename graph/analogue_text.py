@@ -153,6 +153,18 @@ def aligned(a: str, b: str) -> float:
     return max(0.0, 2.0 * sm.ratio() - 1.0) * min(1.0, matched / 6)
 
 
+def subsequence(short: str, long_: str) -> bool:
+    """Do the characters of ``short`` occur in ``long_`` in order (not necessarily together)?
+
+    >>> subsequence("公共数据运营", "公共数据授权运营")
+    True
+    >>> subsequence("智慧社区平台", "智慧社区")
+    False
+    """
+    rest = iter(long_)
+    return all(ch in rest for ch in short)
+
+
 @dataclass(frozen=True)
 class Facet:
     iri: str

@@ -15,16 +15,9 @@ import re
 import jieba
 from citykg.graph.entity_concepts import concept_candidates, gate_field_terms, label_class
 from citykg.graph.entity_lexicon import Lexicon, build_lexicon, concept_for, domain_for, fold
+from citykg.graph.entity_phrases import awards, city_programmes, ministries
 from citykg.graph.entity_quotes import quoted
-from citykg.graph.entity_rules import (
-    Candidate,
-    awards,
-    city_programmes,
-    head_of,
-    headed,
-    ministries,
-    titles,
-)
+from citykg.graph.entity_rules import Candidate, head_of, headed, titles
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.records import AreaMention, Document, EntityRecord, Mention
 
@@ -127,9 +120,9 @@ def _keep(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> bool:
         c.cls == "Platform"
         and core != label
         and any(label[:n] in area_names for n in (2, 3, 4, 5))
-        and label.endswith(("平台", "系统"))
+        and label.endswith(("平台", "系统", "服务网"))
     ):
-        return len(core) >= 4  # a place's own platform: 陕西省一体化政务服务平台
+        return len(core) >= 4  # a place's own platform: 陕西省一体化政务服务平台, 浙江政务服务网
     if is_generic(label, c.cls, area_names):
         return False
     if c.cls == "Award":
@@ -227,6 +220,7 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
     for c in chosen:
         groups.setdefault(fold(c.label), []).append(c)
     _merge_variants(groups)
+    _merge_concept_variants(groups, lex)
     covered = bytearray(len(text) + 1)
     for cs in groups.values():
         for c in cs:
@@ -288,6 +282,27 @@ def _link_operators(records: list[EntityRecord], text: str) -> None:
                     gap = text[om.end : m.start].strip("“‘「《 ")
                     if _RUN_BY_GAP.match(gap) and label not in r.run_by:
                         r.run_by.append(label)
+
+
+def _merge_concept_variants(groups: dict[str, list[Candidate]], lex: Lexicon) -> None:
+    """Scheme labels of one concept used side by side in one article (公共数据授权运营 …
+    公共数据运营主体) name one entity: fold the shorter ones into the prefLabel's group, else
+    the one written most often (城市基础设施生命线安全工程 stays apart from 城市生命线)."""
+    by_concept: dict[tuple[str, str], list[str]] = {}
+    for key, cs in groups.items():
+        if all(c.source == "concept" for c in cs) and key in lex.by_label:
+            by_concept.setdefault((lex.by_label[key].iri, cs[0].cls), []).append(key)
+    for keys in by_concept.values():
+        if len(keys) < 2:
+            continue
+        pref = fold(lex.by_label[keys[0]].pref_zh)
+        keep = max(keys, key=lambda k: (k == pref, len(groups[k]), len(k)))
+        name = groups[keep][0].label
+        for k in keys:
+            if k != keep and len(k) <= len(keep):  # a longer, more specific name stays apart
+                for c in groups[k]:
+                    c.label = name  # the mention keeps its own offsets (and surface text)
+                groups[keep] = sorted(groups[keep] + groups.pop(k), key=lambda c: c.start)
 
 
 def _merge_variants(groups: dict[str, list[Candidate]]) -> None:

@@ -17,7 +17,7 @@ from citykg.graph.entity_rules import Candidate, _lcut, class_of_name
 from citykg.graph.kb import Concept
 
 _AWARD_BEFORE = re.compile(r"(?:入选|荣获|获评|荣膺|评为|获批|跻身|创建|授予|命名为|确定为)[了为成]?$")
-_CREATE_BEFORE = re.compile(r"创建[了为成]?$")  # 创建“无证明城市”: a reform is created, not won
+_CREATE_BEFORE = re.compile(r"创建[了为成]?$")  # 创建无证明城市, 创建未来社区: built or run, not won
 _COUNTED_AFTER = re.compile(r"^\d+(?:\.\d+)?[个家所座项处]")  # 建成智慧社区160个: things built
 # field words (智慧农业, 数据共享, 算力网络): a concept label of this shape names an initiative
 # only when quoted, followed by a descriptor, or repeated in the article
@@ -77,11 +77,15 @@ def concept_candidates(lex: Lexicon, s_start: int, s_text: str) -> list[Candidat
             label, end = label[:-2], end - 2  # 智慧社区建设: the entity is 智慧社区
         cls = label_class(lex, label)
         before = s_text[max(0, m.start() - 6) : m.start()]
-        if _AWARD_BEFORE.search(before) and not (cls == "Reform" and _CREATE_BEFORE.search(before)):
+        if _AWARD_BEFORE.search(before) and not (
+            cls in ("Reform", "Project") and _CREATE_BEFORE.search(before)
+        ):
             cls = "Award"
         source = "concept"
         rest = s_text[m.end() :]
-        if _FIELD_TERM.search(label) and not (built or _DESCRIPTOR_AFTER.match(rest) or _COUNTED_AFTER.match(rest)):
+        if _FIELD_TERM.search(label) and not (
+            built or _DESCRIPTOR_AFTER.match(rest) or _COUNTED_AFTER.match(rest)
+        ):
             source = "field"
         out.append(Candidate(s_start + m.start(), s_start + end, label, cls, source))
     return out

@@ -45,7 +45,9 @@ _REFORM_MORPH = re.compile(
 )
 # the reform words strong enough to make a listed phrase a reform (“一网通办、一网协同”);
 # slogan pieces (前台综合受理、后台分类审批) end in a plain verb and are not reforms
-_STRONG_MORPH = re.compile(r"一件事|一次办|通办|网办|即办|即享|跑一次|一网|一窗|一码|一门|秒批|秒办|不见面|免申|^全[市城省]一[个家张网]")
+_STRONG_MORPH = re.compile(
+    r"一件事|一次办|通办|网办|即办|即享|跑一次|一网|一窗|一码|一门|秒批|秒办|不见面|免申|[一当]日办|办结$|^全[市城省]一[个家张网]"
+)
 _AWARD_VERB = re.compile(
     r"(?:入选|荣获|获评|荣膺|被评为|评为|获批|上榜|跻身|授予|被命名为|被确定为|成功创建|获得)[了为]?$"
 )
@@ -99,15 +101,14 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
     changes = [(c.start(), c.end()) for c in _CHANGE.finditer(s_text)] if "从“" in s_text else []
 
     def reform_like(name: str) -> bool:
-        """A reform named in quotes (known to the scheme, or shaped like one)."""
-        k = known(name)
-        return k == "Reform" or (k is None and _classify_bare(name, area_names) == "Reform")
+        """A name made with a strong reform word (通办, 一网): “政策兑现”专区 stays a platform."""
+        return known(name) in (None, "Reform") and bool(_STRONG_MORPH.search(name))
 
     for m in _QUOTE.finditer(s_text):
         gi = next(i for i in range(1, 5) if m.group(i) is not None)
         inner = m.group(gi).strip()
-        if any(a <= m.start() < b for a, b in changes):
-            continue
+        if any(a <= m.start() < b for a, b in changes) and not known(inner):
+            continue  # 从“跑多次”到“不用跑”: the two ends of a change, not names
         i_start, i_end = s_start + m.start(gi), s_start + m.end(gi)
         if "、" in inner and not _BAD_INNER.search(inner.replace("、", "")):
             pos = i_start
@@ -140,12 +141,13 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
         q_end = s_start + m.end()
         if _GRADE_AFTER.match(after):
             continue
-        place = _PLACE_TAIL.match(after)
-        if place and not _APP_TAIL.match(after) and not reform_like(inner):
-            # “粤省事”佛山专区: the local section of a provincial app; the entity is the app
-            out.append(Candidate(i_start, i_end, clean_label(inner), "Platform", "quote", core=clean_label(inner)))
-            continue
         app = _APP_TAIL.match(after)
+        if not app and _PLACE_TAIL.match(after) and not reform_like(inner):
+            # “粤省事”佛山专区: the local section of a provincial app; the entity is the app
+            out.append(
+                Candidate(i_start, i_end, clean_label(inner), "Platform", "quote", core=clean_label(inner))
+            )
+            continue
         if app:
             end = q_end + app.end()
             out.append(Candidate(s_start + m.start(), end, clean_label(text[s_start + m.start():end]), "Platform", "quote",
@@ -168,7 +170,12 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
         short = len(inner) <= 2 or inner in _CUE_ONLY
         if desc_cls is None:
             d = _LONG_DESC.match(after)
-            if d and (short or (len(d.group(0)) >= 4 and re.search(r"(?:工程|项目|奖|案例|联盟|协会|研究院)$", d.group(0)))):
+            if d and (
+                short
+                or (
+                    len(d.group(0)) >= 4 and re.search(r"(?:工程|项目|奖|案例|联盟|协会|研究院)$", d.group(0))
+                )
+            ):
                 # “蓝谷至胶东国际机场”智慧一级公路示范工程: the descriptor is part of the name
                 end = q_end + d.end()
                 cls = class_of_name(d.group(0)) or "Reform"
@@ -209,8 +216,26 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
                     continue
             if desc_cls == "Project" and after.startswith("建设") and inner_cls:
                 cls = inner_cls  # “X平台”建设 is still a platform
-            if cls == "Platform" and desc_cls == "Platform" and not inner_cls and reform_like(inner):
+            if (
+                cls == "Platform"
+                and desc_cls == "Platform"
+                and inner_cls in (None, "Reform")
+                and reform_like(inner)
+            ):
                 cls = "Reform"  # “一网统管”平台, “湾区通办”服务专区: the reform is what is named
+            elif cls == "Platform" and desc_cls == "Platform" and known(inner) == "Project":
+                # “智慧社区”小程序: the app of a programme; the programme keeps its own class
+                end = q_end + desc_len
+                out.append(
+                    Candidate(
+                        s_start + m.start(),
+                        end,
+                        clean_label(text[s_start + m.start() : end]),
+                        "Platform",
+                        "quote",
+                    )
+                )
+                continue
             out.append(
                 Candidate(
                     i_start,
@@ -223,7 +248,9 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
             )
             continue
         # quotes listed one after another share the verb before the first: 获评“A”“B”等称号
-        before = _AWARD_QUAL.sub("", _QUOTE_RUN.sub("", s_text[: m.start()]))
+        before = _QUOTE_RUN.sub("", s_text[: m.start()])
+        if re.search(r"(?:城市|工厂|基地|示范区|先行区|试点|案例|标杆)$", inner):
+            before = _AWARD_QUAL.sub("", before)  # 获评全国第二批“千兆城市”: the title follows its rank
         if _AWARD_VERB.search(before[-6:]) or (
             _BECOME.search(before[-4:])
             and re.search(r"(?:城市|名城|示范区|先行区)$", inner)

@@ -1,9 +1,9 @@
 """Candidate entity spans from the conventions of Chinese government news.
 
 Each rule proposes ``Candidate`` spans inside one sentence: titles in 《》, quoted
-names (with the descriptor that follows them: “X”平台, “X”模式, “X”APP...),
-names ending in a head noun (…平台, …系统, …局, …项目, …奖), and award phrases
-(入选/荣获/获评 …). Left boundaries of unquoted names are found on jieba tokens of
+names (with the descriptor that follows them: “X”平台, “X”模式, “X”APP...)
+(in ``entity_quotes``), and names ending in a head noun (…平台, …系统, …局, …项目, …奖); award phrases and
+ministries are in ``entity_phrases``. Left boundaries of unquoted names are found on jieba tokens of
 a short window before the head only, so the expensive step sees little text.
 ``entities.py`` filters, resolves and merges the candidates.
 """
@@ -21,6 +21,9 @@ jieba.setLogLevel(60)
 # functional-zone words jieba's dictionary splits (经/开/区), so names starting with them stay whole
 for _w in ("经开区", "高新区", "自贸区", "开发区", "示范区", "新区"):
     jieba.add_word(_w, 2000, "ns")
+# office work words, so 掌上办|文 is not read as the service slogan 掌上办
+for _w in ("办文", "办会"):
+    jieba.add_word(_w, 2000, "v")
 
 HAN = r"\u4e00-\u9fff"
 NAME_CH = rf"[{HAN}A-Za-z0-9+＋·]"
@@ -267,28 +270,40 @@ def leading_junk(label: str) -> int:
 
 # ---------------------------------------------------------------- head nouns (unquoted)
 
+_CLAUSE = re.compile(r"[，,；;：:。]")
+_FOR = re.compile(r"(?:^|[^作成以认称])[为给]|围绕|面向|针对")
 _PLACE_AFTER = re.compile(r"街道|路|大街|大道|社区|村|镇|小区|校区|站")
 _HOTLINE_NO = re.compile(r"\d{5,6}$")
 # verbs of making inside a span: what precedes them is the clause's object or subject,
 # not the name (酱香白酒产业|建设|产业互联网平台); compounds like 建设项目 stay whole
-_MID_VERB = re.compile(r"(?:建设|打造|搭建|构建|建成|推出|上线|推广|实行|推行|实施)(?!项目|工程|运营|管理|用地|单位|领域|指挥|服务)")
+_MID_VERB = re.compile(
+    r"(?:建设|打造|搭建|构建|建成|推出|上线|推广|实行|推行|实施)(?!项目|工程|运营|管理|用地|单位|领域|指挥|服务)"
+)
 
 
-def _verb_cut(pre: str) -> int:
+def _verb_cut(pre: str, clause: str = "") -> int:
     """Characters to drop from the front of a name's modifier ``pre`` (the text before its head):
     up to the last verb of making, when at least two characters of modifier follow it.
+    建设 is also a noun inside names (数字政府建设一体化综合改革), so it cuts only when the
+    clause before the span opens with 为/给/围绕/面向/针对 (围绕…产业建设…平台: build a
+    platform for the industry).
 
-    >>> _verb_cut("酱香白酒产业建设产业互联网"), _verb_cut("工程建设项目审批管理")
+    >>> _verb_cut("酱香白酒产业建设产业互联网", "为"), _verb_cut("数字政府建设一体化综合")
     (8, 0)
+    >>> _verb_cut("工程建设项目审批管理", "为"), _verb_cut("施工许可实行")
+    (0, 0)
     """
     cut = 0
     for m in _MID_VERB.finditer(pre):
+        if m.group(0) == "建设" and not _FOR.search(clause):
+            continue
         if m.start() > 0 and len(pre) - m.end() >= 2:
             cut = m.end()
     return cut
 
+
 _HEAD_RE = re.compile(
-    r"APP|App|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|底座|政务服务网|专网|数据库|一张网|热线|指挥中心|运营中心|运行中心|管理中心|监测中心|调度中心|数智中心|云计算中心|数据中心|交易中心|交易所"
+    r"APP|App|小程序|公众号|服务号|微信群|平台|系统|中枢|大脑|云脑|政务服务网|专网|数据库|一张网|热线|指挥中心|运营中心|运行中心|管理中心|监测中心|调度中心|数智中心|云计算中心|数据中心|交易中心|交易所"
     r"|管理局|服务局|局|委员会|(?<![党市纪常省县区州镇村编主各部])委|办公厅|厅|办公室|新闻办|(?<=[政理信据字管务])办|专班|协会|联盟|商会|集团|有限公司|公司|研究院|学院|大学|附属医院|人民医院|中医医院|实验室|指挥部|大队"
     r"|创新中心|服务中心|建设项目|项目|工程|产业园|示范园|基地|试验段|核心节点|直联点|总部|一等奖|奖|百强榜|先锋榜|榜单"
     r"|名城|改革|行动"
@@ -322,7 +337,7 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
             continue
         if start < hs:
             start += min(leading_junk(text[start:he]), hs - start)
-            start += _verb_cut(text[start:hs])
+            start += _verb_cut(text[start:hs], _CLAUSE.split(text[s_start:start])[-1])
         if m.group(0) == "热线":
             num = _HOTLINE_NO.search(text, max(s_start, start - 6), start)
             start = num.start() if num else start  # 12345亲民热线: the number is part of the name
@@ -334,68 +349,3 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
             cls = "Organization"  # 市城市运行管理中心, 龙岗区…运行管理中心: an institution of that place
         out.append(Candidate(start, he, label, cls, "head"))
     return out
-
-
-# ---------------------------------------------------------------- award phrases
-
-_AWARD_PHRASE = re.compile(
-    rf"(?:入选|荣获|获评|荣膺|被评为|评为|获批(?:建设|设立)?|跻身|成功创建|被命名为|被授予|授予)了?"
-    rf"(?P<n>[{HAN}A-Za-z0-9“”‘’\"+·]{{3,30}}?)(?:荣誉称号|称号|名单|榜单|荣誉)?(?=[，。；、,;）)]|$|等|称号|名单|榜单)"
-)
-_STAR = re.compile(rf"[一二三四五]星级[{HAN}]{{2,10}}?(?:城市|社区|园区|单位|企业|景区)")
-_AWARD_WORD = re.compile(
-    r"首版次|首台套|专精特新|小巨人|瞪羚|先导区|先行区|示范区|试验区|奖|榜|称号|星级|城市|案例|示范|试点|标杆|企业|集群|百强|名城|优秀|先进|品牌|园区|基地|社区|清单|总部|名录"
-)
-
-
-def awards(text: str, s_start: int, s_text: str) -> list[Candidate]:
-    """Honours a city or initiative entered: 入选…, 荣获…, 获评…, 被评为…."""
-    out = []
-    for m in _AWARD_PHRASE.finditer(s_text):
-        raw = m.group("n")
-        label = clean_label(raw)
-        if len(label) < 4 or not _AWARD_WORD.search(label) or raw.startswith(("数量", "比例", "总数")):
-            continue
-        if "之一" in label or re.search(r"\d+[个家项座]", label):
-            continue
-        start, end = s_start + m.start("n"), s_start + m.end("n")
-        # strip a leading year (2024年度…) from the label but keep it in the span
-        out.append(Candidate(start, end, label, "Award", "award"))
-    for m in _STAR.finditer(s_text):
-        out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Award", "award"))
-    return out
-
-
-_PROGRAMME = re.compile(rf"(?:数字|智慧|数智)([{HAN}]{{2,3}}?)(?=建设|战略|品牌|[，。、；,;“”]|$)")
-
-
-def city_programmes(text: str, s_start: int, s_text: str, area_names: frozenset[str]) -> list[Candidate]:
-    """A place's own digital programme written without quotes: 推进数字重庆建设, 智慧株洲."""
-    out: list[Candidate] = []
-    if "数" not in s_text and "智" not in s_text:
-        return out
-    for m in _PROGRAMME.finditer(s_text):
-        if m.group(1) in area_names:
-            out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Project", "head"))
-    return out
-
-
-# national ministries and offices written by their usual short names (工信部, 住建部, 国办)
-_MINISTRY = re.compile(
-    r"(?:国家)?(?:工信|住建|商务|科技|财政|人社|民政|公安|教育|司法|交通运输|自然资源|生态环境|农业农村|水利|"
-    r"文旅|文化和旅游|应急管理|工业和信息化|住房和城乡建设|人力资源和社会保障|外交|审计|退役军人事务)部(?!门)|国办|国务院办公厅|"
-    r"(?:国家|中央)?网信办|国家发展改革委|国家发改委|国家数据局|国家卫健委|国务院国资委|国家市场监管总局|国家税务总局"
-)
-
-
-_MINISTRY_HINT = re.compile(r"[部办委局厅]")
-
-
-def ministries(text: str, s_start: int, s_text: str) -> list[Candidate]:
-    """Central-government bodies written by their usual short names."""
-    if not _MINISTRY_HINT.search(s_text):
-        return []
-    return [
-        Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Organization", "ministry")
-        for m in _MINISTRY.finditer(s_text)
-    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from citykg.graph.entities import extract_entities
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.metrics import extract_observations
-from citykg.graph.places import resolve_places
+from citykg.graph.places import resolve_hint, resolve_places
 from citykg.graph.records import Document, Extraction
 
 
@@ -19,6 +19,10 @@ def extract(doc: Document, kb: KnowledgeBase) -> Extraction:
     """Everything citykg extracts from one document, as records (no RDF yet)."""
     places = resolve_places(doc, kb)
     result = Extraction(document=doc, city=places.city, areas=places.areas, warnings=list(doc.warnings))
+    if doc.city_hint and resolve_hint(kb, doc.city_hint) is None:
+        result.warnings.append(
+            f'{doc.file_name}: city "{doc.city_hint}" is not a known city; inferred from the text'
+        )
     if places.city is None:
         result.warnings.append(f'{doc.file_name}: no city found (give it a "city" in manifest.json)')
     result.entities = extract_entities(doc, kb, places.city, places.areas)

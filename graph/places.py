@@ -19,13 +19,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 from citykg.graph.kb import Area, KnowledgeBase
 from citykg.graph.records import AreaMention, Document, Mention
 
 _RANK = {"Province": 3, "City": 2, "County": 1}
 _PLACE_TAGS = {"ns", "j", "nrt"}
-_EDGE_FREQ = 50  # a word across a name's edge at least this frequent vetoes the name
 _COMMON_FREQ = 1000  # a county short name this frequent in jieba's dictionary is an ordinary word
 W_FULL, W_SHORT, W_COUNTY, TITLE_BONUS, LEAD_BONUS = 2.0, 1.5, 1.0, 3.0, 2.0
 
@@ -93,9 +93,8 @@ class Gazetteer:
         for m in self.pattern.finditer(text):
             name, start, end = m.group(), m.start(), m.end()
             full = name in self.full
-            if start > 0 and _is_word(text[start - 1 : start + 1]):
-                continue
-            if not full and end < len(text) and _is_word(text[end - 1 : end + 1]):
+            weak = not full or (len(name) <= 3 and all(a.level == "County" for a in self.full[name]))
+            if weak and not word_aligned(text, start, end):
                 continue
             out.append(Hit(name, start, end, full))
         return out
@@ -137,10 +136,31 @@ def warm_up(kb: KnowledgeBase) -> None:
     _jieba_words()
 
 
-def _is_word(pair: str) -> bool:
-    """True when two characters straddling a name's edge form a dictionary word."""
-    entry = _jieba_words().get(pair)
-    return entry is not None and entry[0] >= _EDGE_FREQ
+@lru_cache(maxsize=1)
+def _jieba() -> ModuleType:
+    """The jieba module, with its start-up log silenced."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba
+
+
+def word_aligned(text: str, start: int, end: int, margin: int = 4) -> bool:
+    """True when jieba's segmentation of the surroundings has words starting at ``start`` and
+    ending at ``end``, i.e. the name does not cut through a word.
+
+    >>> t = "其中卫生健康数据开放,黄河南路拓宽,数字通化建设,向上海学习,在中山路设置"
+    >>> [word_aligned(t, t.index(n), t.index(n) + 2) for n in ("中卫", "河南", "通化", "上海", "中山")]
+    [False, False, True, True, False]
+    """
+    lo = max(0, start - margin)
+    bounds, pos = set(), lo
+    for tok in _jieba().lcut(text[lo : min(len(text), end + margin)], HMM=False):
+        bounds.add(pos)
+        pos += len(tok)
+        if pos >= end:  # the name must be whole words (中山路 is a road, not 中山)
+            return start in bounds and pos == end
+    return False
 
 
 def is_common_word(name: str, level: str) -> bool:
@@ -249,6 +269,8 @@ def _pick(
             if is_common_word(hit.name, "County") or not local:
                 return None  # a county's short name counts only inside the article's city
             return local[0]
+    if len(hit.name) <= 3 and all(a.level == "County" for a in cands):
+        cands = [a for a in cands if under(a, city) or under(a, province)]  # 老城区 elsewhere is an old town
     if len(cands) == 1:
         return cands[0]
     for anc in (city, province):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -151,3 +152,12 @@ def test_doctests_of_the_term_helpers() -> None:
 
     for module in (sparqlterms, sparqlresults, push):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_a_touch_is_remembered(out: Path) -> None:
+    open_store(out)
+    trig = out / "citykg.trig"
+    os.utime(trig, ns=(trig.stat().st_atime_ns, trig.stat().st_mtime_ns + 10**9))
+    assert is_fresh(trig, out / "store")
+    marker = json.loads((out / "store" / MARKER).read_text())
+    assert marker["mtime_ns"] == trig.stat().st_mtime_ns  # next time: no hashing

@@ -77,6 +77,10 @@ def test_seed_counties_resolve_to_their_city(kb, seed_dir):
         ("西宁市指数位列全国前列,其中卫生健康数据开放全国领先。", "西宁市", set(), {"中卫市"}),
         ("以前开车走黄河南路需要20多分钟,郑州市推进绿波带建设。", "郑州市", set(), {"河南省"}),
         ("开发区推进和平共处理念,大连市数字政府建设取得成效。", "大连市", set(), {"和平区", "开发区"}),
+        ("合肥市在中山路设置智能信号灯,合肥全市推广。", "合肥市", set(), {"中山市"}),
+        ("兰州市在老城区试点智慧停车,兰州全市推广。", "兰州市", set(), {"老城区"}),
+        ("洛阳市老城区试点智慧停车,洛阳全市推广。", "洛阳市", {"老城区"}, set()),
+        ("苏州市向上海学习“一网通办”经验,苏州全市推广。", "苏州市", {"上海市"}, set()),
     ],
 )
 def test_resolution_table(kb, text, city, mentioned, not_mentioned):
@@ -120,3 +124,13 @@ def test_common_words():
 
 def test_gazetteer_is_cached(kb):
     assert gazetteer(kb) is gazetteer(kb)
+
+
+def test_unknown_metadata_city_is_a_warning_and_the_text_decides(kb):
+    from citykg.graph.extract import extract
+
+    ex = extract(
+        document_from_text("南京市推进数字政府建设,南京市上线政务服务平台。", "x.txt", city="Nanjing"), kb
+    )
+    assert kb.areas[ex.city].name == "南京市"
+    assert ex.warnings == ['x.txt: city "Nanjing" is not a known city; inferred from the text']
