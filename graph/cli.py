@@ -57,6 +57,10 @@ def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: in
     try:
         report = run_build(None, out, incremental=incremental, max_bytes=max_bytes, jobs=jobs,
                            post_steps=not graph_only, progress=bar.update if bar else None, sources=found)  # fmt: skip
+    except OSError as exc:
+        where = exc.filename or out
+        message = f"{where}: cannot write the build ({exc.strerror or exc}) - choose another -o folder."
+        raise click.ClickException(message) from exc
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

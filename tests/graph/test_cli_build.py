@@ -134,3 +134,18 @@ def test_extract_missing_file(tmp_path: Path):
         result.stderr.strip()
         == f"Error: {tmp_path / 'none.txt'}: no such file - give the path of a .txt, .md or .html article."
     )
+
+
+def test_unwritable_output_is_one_line(tmp_path: Path, seed_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    import citykg.graph.build as build_mod
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "out" / "citykg.trig"))
+
+    monkeypatch.setattr(build_mod, "write_trig", refuse)
+    result = run("build", str(seed_dir / SEED), "-o", str(tmp_path / "out"), "--graph-only", "--quiet")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'out' / 'citykg.trig'}: cannot write the build (Permission denied)"
+        " - choose another -o folder."
+    )
