@@ -40,9 +40,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
-from citykg.graph.build import build
 
 from citykg import querylib
+from citykg.graph.build import build
 from citykg.namespaces import CKR_IRI, PREFIXES
 from citykg.paths import corpus_dir
 from citykg.store import bind, open_store, refresh_store

@@ -56,8 +56,16 @@ def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
             yield a, b
 
     order = {}
+    done: set[tuple[int, ...]] = set()  # n-grams of one name often block the very same items
     for name in sorted(blocks):
         members = blocks[name]
+        if len(members) > MAX_BLOCK and not name.startswith("c "):
+            continue
+        if tuple(members) in done:
+            if name.startswith("c "):
+                order[name] = sorted(members, key=lambda i: (items[i].key, items[i].city, i))
+            continue
+        done.add(tuple(members))
         if len(members) <= MAX_BLOCK:
             for x in range(len(members)):
                 for y in range(x + 1, len(members)):
@@ -68,6 +76,7 @@ def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
             for x in range(len(ranked)):
                 for y in range(x + 1, min(x + 1 + WINDOW, len(ranked))):
                     yield from emit(ranked[x], ranked[y])
+    keys_of: dict[str, list[str]] = {}
     for i, it in enumerate(items):  # concepts linked in the schemes
         for c in sorted(it.linked):
             members = blocks.get("c " + c, [])
@@ -76,7 +85,8 @@ def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
                     yield from emit(i, j)
                 continue
             ranked = order[("c " + c)]
-            keys = [items[j].key for j in ranked]
-            at = bisect_left(keys, it.key)
+            if ("c " + c) not in keys_of:
+                keys_of["c " + c] = [items[j].key for j in ranked]
+            at = bisect_left(keys_of["c " + c], it.key)
             for j in ranked[max(0, at - WINDOW // 2) : at + WINDOW // 2]:
                 yield from emit(i, j)

@@ -127,10 +127,13 @@ def basis_order(texts: Iterable[str]) -> list[str]:
 
 
 def quads_for(analogies: Iterable[Analogy]) -> Iterator[ox.Quad]:
-    """The quads of graph ckr:graph/analogies: ck:Analogy nodes plus ck:analogousTo both ways."""
+    """The quads of graph ckr:graph/analogies: ck:Analogy nodes plus ck:analogousTo both ways.
+
+    Lean on purpose (the graph holds up to ``MAX_PER_ITEM`` of them per initiative): type,
+    source, target, score, the reasons and their codes; labels are the initiatives' own.
+    """
     g = ox.NamedNode(str(GRAPH_ANALOGIES))
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
     analogous = ox.NamedNode(str(CK.analogousTo))
     for an in analogies:
@@ -141,8 +144,6 @@ def quads_for(analogies: Iterable[Analogy]) -> Iterator[ox.Quad]:
         yield ox.Quad(node, ox.NamedNode(str(CK.target)), t, g)
         score = format(Decimal(str(an.score)).quantize(Decimal("0.001")), "f")
         yield ox.Quad(node, ox.NamedNode(str(CK.score)), ox.Literal(score, datatype=decimal), g)
-        name = f"{an.source.label}（{an.source.city_label}）~ {an.target.label}（{an.target.city_label}）"
-        yield ox.Quad(node, label, ox.Literal(name, language="zh"), g)
         for text in an.basis:
             yield ox.Quad(node, ox.NamedNode(str(CK.basis)), ox.Literal(text, language="en"), g)
         for kind in an.kinds:

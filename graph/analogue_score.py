@@ -11,6 +11,8 @@ marks only part of the right pairs).
 from __future__ import annotations
 
 import math
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 #: materialisation threshold = default threshold of ``citykg analogues``
@@ -72,7 +74,10 @@ GENERIC_HEADS = (
 )
 PROVINCIAL_WORDS = ("省级", "省首", "全省", "省十", "省重点")
 CONTEXT_KEEP = 40  # context n-grams kept per item (the most telling ones)
-TOP_PER_ITEM = 10  # a pair is materialised when it is among the 10 best of either side
+#: a pair is materialised when it is among the ``TOP_PER_ITEM`` best of either side (deeper lists:
+#: ``citykg analogues`` computes them on demand); no item gets more than ``MAX_PER_ITEM`` analogies
+TOP_PER_ITEM = 4
+MAX_PER_ITEM = 2 * TOP_PER_ITEM
 
 
 @dataclass
@@ -155,3 +160,36 @@ def sigmoid(z: float) -> float:
     if z < -40:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def cap_pairs(
+    logits: Mapping[tuple[int, int], float], names: Sequence[str], top: int, most: int | None = None
+) -> list[tuple[int, int]]:
+    """The pairs to materialise: each item keeps its ``top`` best, no item more than ``most``.
+
+    Greedy by descending logit: a pair is kept while one of its sides has fewer than
+    ``top`` kept pairs and neither has ``most`` (default ``2 * top``), so the graph
+    grows linearly with the items however many cities run the same reform. Equal
+    logits (一网通办 in 300 cities) are ordered by a hash of the two names, not by
+    name, so ties spread over the cities instead of piling onto the first ones.
+
+    >>> cap_pairs({(0, 1): 2.0, (0, 2): 1.0, (1, 2): 0.5}, ["a", "b", "c"], top=1)
+    [(0, 1), (0, 2)]
+    >>> cap_pairs({(0, 1): 2.0, (0, 2): 1.0, (0, 3): 0.5}, ["a", "b", "c", "d"], top=1, most=2)
+    [(0, 1), (0, 2)]
+    """
+    most = 2 * top if most is None else most
+
+    def order(kv: tuple[tuple[int, int], float]) -> tuple[float, int, str, str]:
+        (i, j), z = kv
+        a, b = sorted((names[i], names[j]))
+        return -round(z, 9), zlib.crc32(f"{a} {b}".encode()), a, b
+
+    degree: dict[int, int] = {}
+    kept = []
+    for (i, j), _ in sorted(logits.items(), key=order):
+        di, dj = degree.get(i, 0), degree.get(j, 0)
+        if (di < top or dj < top) and di < most and dj < most:
+            degree[i], degree[j] = di + 1, dj + 1
+            kept.append((i, j))
+    return sorted(kept)

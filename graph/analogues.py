@@ -59,6 +59,7 @@ from citykg.graph.analogue_score import (
     SEPARATE_CLASSES,
     TOP_PER_ITEM,
     WEIGHTS,
+    cap_pairs,
     Features,
     logit,
     sigmoid,
@@ -92,6 +93,7 @@ class _Prepared:
     names: frozenset[str]  # folded label and name key, to compare with concept labels
     specifics: str  # what the name adds to its concept: 就医付费一件事 -> 就医付费
     fragment: bool = False  # its city also names the same thing in full (``analogue_rules.fragments``)
+    exact: frozenset[str] = frozenset()  # its concepts of which its name is a label (pref/alt)
 
 
 class Finder:
@@ -146,7 +148,40 @@ class Finder:
             )
         for n in fragments(self.items, keys):
             self.prep[n].fragment = True
+        for it, p in zip(self.items, self.prep, strict=True):
+            p.exact = frozenset(c for c in it.concepts if c in self.concepts and p.names & self.concepts[c].names)
         self._aligned: dict[tuple[str, str], float] = {}
+        self._profiles()
+
+    def _profiles(self) -> None:
+        """Number the items by everything ``quick_logit`` reads except their city and province.
+
+        Initiatives repeat from city to city (一网通办 in hundreds of articles, often in
+        the same sentence), so a pair of profiles already scored is looked up, not
+        scored again; profiles held by one item only are not memoised (no gain).
+        """
+        ids: dict[tuple[object, ...], int] = {}
+        self.profile: list[int] = []
+        for it, p in zip(self.items, self.prep, strict=True):
+            sig = (
+                it.cls,
+                frozenset(it.concepts),
+                p.exact,
+                frozenset(it.domains),
+                frozenset(it.indicators),
+                p.key,
+                tuple(sorted(p.ctx_vec.items())),
+                tuple(sorted(p.facet_vec.items())),
+                p.component,
+                p.provincial,
+                p.specifics,
+                p.fragment,
+                fold(it.label) == p.key,
+            )
+            self.profile.append(ids.setdefault(sig, len(ids)))
+        count = Counter(self.profile)
+        self._shared = [count[x] > 1 for x in self.profile]
+        self._memo: dict[tuple[int, int], float] = {}
 
     def _provincial(self, label: str) -> bool:
         """Does the name say it is a provincial list/platform (省级…, 全省…, 吉林省…)?
@@ -249,8 +284,26 @@ class Finder:
     def quick_logit(self, i: int, j: int) -> float:
         """``features(i, j).logit()`` without building the explanation (the hot loop).
 
-        A test checks the two agree on every candidate pair.
+        A test checks the two agree on every candidate pair. What depends on the two
+        cities' provinces is added here; the rest is memoised per pair of profiles.
         """
+        a, b = self.items[i], self.items[j]
+        pa, pb = self.prep[i], self.prep[j]
+        if self._shared[i] and self._shared[j]:
+            key = (self.profile[i], self.profile[j])
+            z = self._memo.get(key)
+            if z is None:
+                z = self._memo[key] = self._profile_logit(i, j)
+        else:
+            z = self._profile_logit(i, j)
+        if a.province and b.province and a.province != b.province and (pa.provincial or pb.provincial):
+            z += WEIGHTS["other_province"]
+        if shared_document(a, b, pa.key, pb.key):
+            z += WEIGHTS["shared_document"]
+        return z
+
+    def _profile_logit(self, i: int, j: int) -> float:
+        """The part of ``quick_logit`` that does not depend on where the two items are."""
         a, b = self.items[i], self.items[j]
         pa, pb = self.prep[i], self.prep[j]
         w = WEIGHTS
@@ -260,12 +313,7 @@ class Finder:
         c = 0.5 if a.cls in SEPARATE_CLASSES and b.cls in SEPARATE_CLASSES else 1.0
         shared = a.concepts & b.concepts
         if shared:
-            exact = any(
-                pa.names & self.concepts[x].names and pb.names & self.concepts[x].names
-                for x in shared
-                if x in self.concepts
-            )
-            z += c * w["same_concept_exact" if exact else "same_concept"]
+            z += c * w["same_concept_exact" if pa.exact & pb.exact else "same_concept"]
         kinds: set[str] = set()
         if pa.expanded and b.concepts:
             kinds = {pa.expanded[d][1] for d in b.concepts if d in pa.expanded}
@@ -290,16 +338,12 @@ class Finder:
         )
         if any((a.cls == x) != (b.cls == x) for x in SEPARATE_CLASSES):
             z += w["class_mismatch"]
-        if a.province and b.province and a.province != b.province and (pa.provincial or pb.provincial):
-            z += w["other_province"]
         if self._other_instance(pa, pb):
             z += w["other_instance"]
         if bool(pa.specifics) != bool(pb.specifics) and (shared or "close" in kinds):
             z += w["instance_of"]
         if pa.fragment or pb.fragment:
             z += w["fragment"]
-        if shared_document(a, b, pa.key, pb.key):
-            z += w["shared_document"]
         return z
 
     # ------------------------------------------------------------ candidates
@@ -362,16 +406,12 @@ class Finder:
             out[(i, j)] = z + WEIGHTS["not_counterpart"] * min(max(gap - GAP_MARGIN, 0.0), GAP_CAP) / GAP_CAP
         return out
 
-    def analogies(self, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM) -> list[Analogy]:
-        """Analogies scoring >= ``min_score``, keeping a pair if it is in the ``top`` of either side."""
+    def analogies(self, min_score: float = DEFAULT_THRESHOLD, top: int | None = TOP_PER_ITEM) -> list[Analogy]:
+        """Analogies scoring >= ``min_score``: each item's ``top`` best (``cap_pairs``); None: all."""
         floor = logit(min_score)
         kept = {p: z for p, z in self.logits(floor).items() if z >= floor}
-        ranked: dict[int, list[tuple[float, str, tuple[int, int]]]] = {}
-        for (i, j), z in kept.items():
-            ranked.setdefault(i, []).append((-z, self.items[j].iri, (i, j)))
-            ranked.setdefault(j, []).append((-z, self.items[i].iri, (i, j)))
-        chosen = {p for lst in ranked.values() for _, _, p in sorted(lst)[:top]}
-        out = [self.analogy(i, j, sigmoid(kept[(i, j)])) for i, j in sorted(chosen)]
+        chosen = sorted(kept) if top is None else cap_pairs(kept, [it.iri for it in self.items], top)
+        out = [self.analogy(i, j, sigmoid(kept[(i, j)])) for i, j in chosen]
         out.sort(key=lambda a: (-a.score, a.source.iri, a.target.iri))
         return out
 

@@ -13,18 +13,28 @@ from __future__ import annotations
 import re
 
 import jieba
+
 from citykg.graph.entity_concepts import concept_candidates, gate_field_terms, label_class
 from citykg.graph.entity_lexicon import Lexicon, build_lexicon, concept_for, domain_for, fold
+from citykg.graph.entity_lists import listed
 from citykg.graph.entity_phrases import awards, city_programmes, ministries
 from citykg.graph.entity_quotes import quoted
 from citykg.graph.entity_rules import Candidate, head_of, headed, titles
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.records import AreaMention, Document, EntityRecord, Mention
-
 from citykg.namespaces import uncurated_concept_iri
 
-_PRIORITY = {"title": 0, "quote": 1, "ministry": 2, "award": 2, "concept": 3, "head": 3}
-_CLASS_RANK = {"title": 0, "quote": 1, "ministry": 1, "concept": 2, "award": 2, "head": 3, "repeat": 4}
+_PRIORITY = {"title": 0, "quote": 1, "ministry": 2, "award": 2, "list": 2, "concept": 3, "head": 3}
+_CLASS_RANK = {
+    "title": 0,
+    "quote": 1,
+    "ministry": 1,
+    "list": 2,
+    "concept": 2,
+    "award": 2,
+    "head": 3,
+    "repeat": 4,
+}
 
 # modifier words that do not make a name on their own (…平台 preceded only by these is generic)
 _GENERIC = set(
@@ -96,6 +106,8 @@ def _keep(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> bool:
         return not (key in lex.by_cue and key not in lex.by_label and len(key) <= 3)
     if c.source in ("title", "concept", "ministry", "bare"):
         return True
+    if c.source == "list":  # 养老服务、医疗服务等…: generic service words are not names
+        return not is_generic(label, c.cls, area_names)
     core = _strip_place(label, area_names)
     if c.source == "award":
         return len(core) >= 4
@@ -205,6 +217,7 @@ def extract_entities(doc: Document, kb: KnowledgeBase, city: str | None,
         cands += concept_candidates(lex, s.start, st)
         cands += headed(text, s.start, st, area_names)
         cands += city_programmes(text, s.start, st, area_names)
+        cands += listed(s.start, st, known)
     cands = [c for c in cands if _keep(c, area_names, lex)]
     cands = gate_field_terms(cands, text)
     cands = _promote_bare(cands)
