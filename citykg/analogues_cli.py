@@ -18,7 +18,7 @@ import click
 
 from citykg.graph.analogue_explain import KINDS, basis_order
 from citykg.graph.analogue_text import fold
-from citykg.graph.analogues import DEFAULT_THRESHOLD, Finder
+from citykg.graph.analogues import DEFAULT_THRESHOLD, TOP_PER_ITEM, Finder
 from citykg.output import echo_rows, output_options
 from citykg.paths import DEFAULT_OUT
 
@@ -138,11 +138,25 @@ def resolve_name(ds: Dataset, name: str) -> set[str]:
     raise click.ClickException(f'No initiative named "{name}" in the dataset{hint}.')
 
 
-def live_rows(ds: Dataset, min_score: float) -> list[Row]:
-    """All analogies scoring >= min_score, computed from the store (for low thresholds)."""
+def live_rows(ds: Dataset, min_score: float, only: set[str] | None = None) -> list[Row]:
+    """All analogies scoring >= min_score (of the ``only`` initiatives), computed from the store.
+
+    For thresholds below the stored one, and for lists deeper than the build's
+    per-initiative cap (``TOP_PER_ITEM``).
+    """
     finder = _finder(ds)
-    rows = [Row(a.score, a.source.iri, a.target.iri, a.basis, a.kinds) for a in finder.analogies(min_score)]
+    found = finder.analogies(min_score, top=None, only=only)
+    rows = [Row(a.score, a.source.iri, a.target.iri, a.basis, a.kinds) for a in found]
     return sorted(rows, key=lambda r: (-r.score, r.a, r.b))
+
+
+def capped(ds: Dataset, focus: set[str]) -> bool:
+    """May the stored analogies of ``focus`` be cut short by the build's cap?"""
+    count: Counter[str] = Counter()
+    for r in ds.analogies:
+        count[r.a] += r.a in focus
+        count[r.b] += r.b in focus
+    return any(n >= TOP_PER_ITEM for n in count.values())
 
 
 def _finder(ds: Dataset) -> Finder:
@@ -296,7 +310,13 @@ def analogues(
     wanted = resolve_name(ds, name) if name else None
     c1 = resolve_city(ds, city, "--city") if city else None
     c2 = resolve_city(ds, other_city, "--other-city") if other_city else None
-    rows = ds.analogies if min_score >= DEFAULT_THRESHOLD else live_rows(ds, min_score)
+    focus = wanted or ({x for x, v in ds.items.items() if v[2] == c1} if c1 else None)
+    if min_score < DEFAULT_THRESHOLD:
+        rows = live_rows(ds, min_score, focus)
+    elif focus and ds.store is not None and capped(ds, focus):
+        rows = live_rows(ds, min_score, focus)  # the build keeps each one's best few; show them all
+    else:
+        rows = ds.analogies
     out = []
     for r in directed(rows):
         if r.score < min_score or (wanted is not None and r.a not in wanted):

@@ -12,11 +12,12 @@ on a loaded citykg.trig alike.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from citykg.graph.analogue_text import Facet, fold
 
+from citykg.graph.analogue_text import Facet, fold
 from citykg.namespaces import CK_IRI, SCHEME_FACETS, SPARQL_PREFIXES
 
 #: classes compared, most specific reading first (an item typed twice keeps the first)
@@ -71,10 +72,13 @@ class AnalogueInput:
     province_names: list[str] = field(default_factory=list)  # full names: 山东省, 吉林省 ...
 
 
-def _rows(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+def _rows(store: ox.Store, query: str) -> Iterator[dict[str, ox.NamedNode | ox.Literal]]:
+    """The solutions of ``query`` as dicts, one at a time (a big build has 100,000s of them)."""
     result = store.query(SPARQL_PREFIXES + query, use_default_graph_as_union=True)
     variables = [v.value for v in result.variables]
-    return [{v: sol[v] for v in variables if sol[v] is not None} for sol in result]
+    for sol in result:
+        terms = [sol[v] for v in variables]
+        yield {v: t for v, t in zip(variables, terms, strict=True) if t is not None}
 
 
 def load_input(store: ox.Store) -> AnalogueInput:
@@ -94,14 +98,20 @@ def _load_items(store: ox.Store, cities: dict[str, str]) -> list[Item]:
     values = " ".join(f"ck:{c}" for c in ANALOGUE_CLASSES)
     rank = {CK_IRI + c: i for i, c in enumerate(ANALOGUE_CLASSES)}
     items: dict[str, Item] = {}
-    rows = _rows(
-        store,
-        f"SELECT DISTINCT ?x ?cls ?label WHERE {{ VALUES ?cls {{ {values} }} ?x a ?cls ; rdfs:label ?label }}",
+    rows = list(
+        _rows(
+            store,
+            f"SELECT DISTINCT ?x ?cls ?label WHERE {{ VALUES ?cls {{ {values} }} ?x a ?cls ; rdfs:label ?label }}",
+        )
     )
     city: dict[str, str] = {}
     for r in _rows(store, "SELECT DISTINCT ?x ?c WHERE { ?x ck:inCity ?c }"):
         city[r["x"].value] = min(city.get(r["x"].value, r["c"].value), r["c"].value)
-    for r in _rows(store, "SELECT DISTINCT ?x ?c WHERE { ?x ck:evidence/ck:inDocument/ck:aboutCity ?c }"):
+    for r in _rows(
+        store,
+        f"""SELECT DISTINCT ?x ?c WHERE {{ VALUES ?cls {{ {values} }} ?x a ?cls .
+          FILTER NOT EXISTS {{ ?x ck:inCity ?any }} ?x ck:evidence/ck:inDocument/ck:aboutCity ?c }}""",
+    ):
         if r["x"].value not in city:  # no ck:inCity: the city of the article it is found in
             city[r["x"].value] = r["c"].value
     rows.sort(key=lambda r: (r["x"].value, rank[r["cls"].value], r["label"].value))
@@ -113,9 +123,9 @@ def _load_items(store: ox.Store, cities: dict[str, str]) -> list[Item]:
         items[x] = Item(x, r["label"].value, r["cls"].value[len(CK_IRI) :], c, cities.get(c, ""))
     for r in _rows(
         store,
-        """SELECT DISTINCT ?x ?file ?quote WHERE {
+        f"""SELECT DISTINCT ?x ?file ?quote WHERE {{ VALUES ?cls {{ {values} }} ?x a ?cls .
           ?x ck:evidence ?ev . ?ev ck:inDocument ?d .
-          OPTIONAL { ?d ck:fileName ?file } OPTIONAL { ?ev ck:quote ?quote } }""",
+          OPTIONAL {{ ?d ck:fileName ?file }} OPTIONAL {{ ?ev ck:quote ?quote }} }}""",
     ):
         item = items.get(r["x"].value)
         if item is None:
@@ -125,7 +135,8 @@ def _load_items(store: ox.Store, cities: dict[str, str]) -> list[Item]:
         if "quote" in r and r["quote"].value not in item.quotes:
             item.quotes.append(r["quote"].value)
     for pred, attr in (("ck:realizes", "concepts"), ("ck:domain", "domains")):
-        for r in _rows(store, f"SELECT DISTINCT ?x ?c WHERE {{ ?x {pred} ?c . FILTER(isIRI(?c)) }}"):
+        query = f"SELECT DISTINCT ?x ?c WHERE {{ VALUES ?cls {{ {values} }} ?x a ?cls ; {pred} ?c . FILTER(isIRI(?c)) }}"
+        for r in _rows(store, query):
             item = items.get(r["x"].value)
             if item is not None:
                 getattr(item, attr).add(r["c"].value)
@@ -175,11 +186,13 @@ def _load_facets(
     store: ox.Store, concepts: dict[str, ConceptInfo]
 ) -> tuple[dict[str, Facet], dict[str, list[str]]]:
     labels: dict[str, list[str]] = defaultdict(list)
-    rows = _rows(
-        store,
-        f"""SELECT DISTINCT ?c ?l WHERE {{ ?c skos:inScheme <{FACET_SCHEME}> .
-          VALUES ?p {{ skos:prefLabel skos:altLabel skos:hiddenLabel }}
-          ?c ?p ?l . FILTER(langMatches(lang(?l), "zh")) }}""",
+    rows = list(
+        _rows(
+            store,
+            f"""SELECT DISTINCT ?c ?l WHERE {{ ?c skos:inScheme <{FACET_SCHEME}> .
+              VALUES ?p {{ skos:prefLabel skos:altLabel skos:hiddenLabel }}
+              ?c ?p ?l . FILTER(langMatches(lang(?l), "zh")) }}""",
+        )
     )
     if not rows:  # a dataset built without the facets scheme: use the bundled one
         from citykg.graph.kb import load_kb

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from citykg.graph.analogue_data import AnalogueInput, ConceptInfo, Item
 
+from citykg.graph.analogue_data import AnalogueInput, ConceptInfo, Item
 from citykg.namespaces import CK, GRAPH_ANALOGIES, analogy_iri
 
 if TYPE_CHECKING:
@@ -135,18 +135,25 @@ def quads_for(analogies: Iterable[Analogy]) -> Iterator[ox.Quad]:
     g = ox.NamedNode(str(GRAPH_ANALOGIES))
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-    analogous = ox.NamedNode(str(CK.analogousTo))
+    analogy, analogous = ox.NamedNode(str(CK.Analogy)), ox.NamedNode(str(CK.analogousTo))
+    source, target, score_p = (
+        ox.NamedNode(str(CK.source)),
+        ox.NamedNode(str(CK.target)),
+        ox.NamedNode(str(CK.score)),
+    )
+    basis_p, kind_p = ox.NamedNode(str(CK.basis)), ox.NamedNode(str(CK.basisKind))
+    kinds = {k: ox.Literal(k) for k in KINDS}
     for an in analogies:
         node = ox.NamedNode(an.iri)
         s, t = ox.NamedNode(an.source.iri), ox.NamedNode(an.target.iri)
-        yield ox.Quad(node, rdf_type, ox.NamedNode(str(CK.Analogy)), g)
-        yield ox.Quad(node, ox.NamedNode(str(CK.source)), s, g)
-        yield ox.Quad(node, ox.NamedNode(str(CK.target)), t, g)
+        yield ox.Quad(node, rdf_type, analogy, g)
+        yield ox.Quad(node, source, s, g)
+        yield ox.Quad(node, target, t, g)
         score = format(Decimal(str(an.score)).quantize(Decimal("0.001")), "f")
-        yield ox.Quad(node, ox.NamedNode(str(CK.score)), ox.Literal(score, datatype=decimal), g)
+        yield ox.Quad(node, score_p, ox.Literal(score, datatype=decimal), g)
         for text in an.basis:
-            yield ox.Quad(node, ox.NamedNode(str(CK.basis)), ox.Literal(text, language="en"), g)
+            yield ox.Quad(node, basis_p, ox.Literal(text, language="en"), g)
         for kind in an.kinds:
-            yield ox.Quad(node, ox.NamedNode(str(CK.basisKind)), ox.Literal(kind), g)
+            yield ox.Quad(node, kind_p, kinds.get(kind) or ox.Literal(kind), g)
         yield ox.Quad(s, analogous, t, g)
         yield ox.Quad(t, analogous, s, g)

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 
 from citykg.graph.analogue_data import ConceptInfo, Item
 from citykg.graph.analogue_text import fold, subsequence
-
 from citykg.namespaces import SCHEME_REFORMS
 
 MIN_CUE = 3  # shortest label/cue (folded characters) read from a name

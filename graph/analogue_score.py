@@ -74,10 +74,11 @@ GENERIC_HEADS = (
 )
 PROVINCIAL_WORDS = ("省级", "省首", "全省", "省十", "省重点")
 CONTEXT_KEEP = 40  # context n-grams kept per item (the most telling ones)
-#: a pair is materialised when it is among the ``TOP_PER_ITEM`` best of either side (deeper lists:
-#: ``citykg analogues`` computes them on demand); no item gets more than ``MAX_PER_ITEM`` analogies
+#: a pair is materialised when it is among the ``TOP_PER_ITEM`` best of either side, ties included
+#: (``cap_pairs``); no item gets more than ``MAX_PER_ITEM``. Deeper lists: ``citykg analogues``
+#: computes them on demand.
 TOP_PER_ITEM = 4
-MAX_PER_ITEM = 2 * TOP_PER_ITEM
+MAX_PER_ITEM = 16
 
 
 @dataclass
@@ -165,31 +166,44 @@ def sigmoid(z: float) -> float:
 def cap_pairs(
     logits: Mapping[tuple[int, int], float], names: Sequence[str], top: int, most: int | None = None
 ) -> list[tuple[int, int]]:
-    """The pairs to materialise: each item keeps its ``top`` best, no item more than ``most``.
+    """The pairs to materialise: each item's ``top`` best, ties included, at most ``most`` per item.
 
-    Greedy by descending logit: a pair is kept while one of its sides has fewer than
-    ``top`` kept pairs and neither has ``most`` (default ``2 * top``), so the graph
-    grows linearly with the items however many cities run the same reform. Equal
-    logits (一网通办 in 300 cities) are ordered by a hash of the two names, not by
-    name, so ties spread over the cities instead of piling onto the first ones.
+    An item chooses its ``top`` best partners by score (rounded as shown, 3 decimals);
+    when the last of them ties with others (一网通办 in eleven cities, all 1.000) it
+    chooses the whole tie as long as that is at most ``most`` (default
+    ``MAX_PER_ITEM``), else ``top`` of them, ordered by a hash of the two names so
+    big ties spread over the cities instead of piling onto the first ones. A pair is
+    kept when either side chose it, best first, while neither side has ``most``
+    pairs yet: the graph grows linearly with the items, however many cities run
+    the same reform.
 
     >>> cap_pairs({(0, 1): 2.0, (0, 2): 1.0, (1, 2): 0.5}, ["a", "b", "c"], top=1)
     [(0, 1), (0, 2)]
-    >>> cap_pairs({(0, 1): 2.0, (0, 2): 1.0, (0, 3): 0.5}, ["a", "b", "c", "d"], top=1, most=2)
-    [(0, 1), (0, 2)]
+    >>> cap_pairs({(0, 1): 9.0, (0, 2): 9.0, (0, 3): 9.0}, ["a", "b", "c", "d"], top=1, most=3)
+    [(0, 1), (0, 2), (0, 3)]
+    >>> len(cap_pairs({(0, 1): 9.0, (0, 2): 9.0, (0, 3): 9.0}, ["a", "b", "c", "d"], top=1, most=2))
+    2
     """
-    most = 2 * top if most is None else most
-
-    def order(kv: tuple[tuple[int, int], float]) -> tuple[float, int, str, str]:
-        (i, j), z = kv
-        a, b = sorted((names[i], names[j]))
-        return -round(z, 9), zlib.crc32(f"{a} {b}".encode()), a, b
-
+    most = MAX_PER_ITEM if most is None else most
+    order: dict[tuple[int, int], tuple[float, int]] = {}
+    per_item: dict[int, list[tuple[float, int, tuple[int, int]]]] = {}
+    for (i, j), z in logits.items():
+        a, b = (names[i], names[j]) if names[i] <= names[j] else (names[j], names[i])
+        key = order[(i, j)] = (-round(sigmoid(z), 3), zlib.crc32(f"{a} {b}".encode()))
+        per_item.setdefault(i, []).append((*key, (i, j)))
+        per_item.setdefault(j, []).append((*key, (i, j)))
+    chosen: set[tuple[int, int]] = set()
+    for ranked in per_item.values():
+        ranked.sort()
+        if len(ranked) > top:
+            ties = [r for r in ranked if r[0] <= ranked[top - 1][0]]
+            ranked = ties if len(ties) <= most else ranked[:top]
+        chosen.update(p for _, _, p in ranked)
     degree: dict[int, int] = {}
     kept = []
-    for (i, j), _ in sorted(logits.items(), key=order):
+    for i, j in sorted(chosen, key=lambda p: (order[p], p)):
         di, dj = degree.get(i, 0), degree.get(j, 0)
-        if (di < top or dj < top) and di < most and dj < most:
+        if di < most and dj < most:
             degree[i], degree[j] = di + 1, dj + 1
             kept.append((i, j))
     return sorted(kept)

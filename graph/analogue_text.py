@@ -92,6 +92,20 @@ class TfIdf:
             model.df.update(bag.keys())
         return model
 
+    @classmethod
+    def fit_counts(cls, bags: Iterable[tuple[Counter[str], int]]) -> TfIdf:
+        """Like ``fit``, with each bag standing for ``n`` documents (a text repeated n times).
+
+        >>> TfIdf.fit_counts([(Counter("ab"), 2)]) == TfIdf.fit([Counter("ab"), Counter("ab")])
+        True
+        """
+        model = cls()
+        for bag, n in bags:
+            model.n_docs += n
+            for term in bag:
+                model.df[term] += n
+        return model
+
     def idf(self, term: str) -> float:
         return math.log((1 + self.n_docs) / (1 + self.df.get(term, 0))) + 1.0
 

@@ -24,7 +24,9 @@ provinces, two different instances of one programme (就医付费一件事 vs
 one higher-level document cited in two cities (``analogue_rules``), and a better
 counterpart of the same kind in the other city. Initiatives the extraction
 linked to no concept get the concepts their names name (``analogue_rules``).
-Each item keeps its ``TOP_PER_ITEM`` best analogues, so the output stays linear.
+The build keeps each item's ``TOP_PER_ITEM`` best analogues (ties included, never more
+than ``MAX_PER_ITEM``: ``analogue_score.cap_pairs``), so the graph grows linearly;
+``Finder.analogies(top=None, only=...)`` gives the full list of some items on demand.
 
 Default threshold (also the materialisation threshold): ``DEFAULT_THRESHOLD`` =
 0.5. On the development gold (5 seed articles, 41 high/medium pairs; score.py)
@@ -40,10 +42,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, replace
+from itertools import chain
 
 import pyoxigraph as ox
+
 from citykg.graph.analogue_blocking import CONTEXT_TERMS, BlockItem, candidate_pairs
 from citykg.graph.analogue_data import AnalogueInput, ConceptInfo, Item, load_input
 from citykg.graph.analogue_explain import Analogy, explain, quads_for
@@ -55,12 +59,13 @@ from citykg.graph.analogue_score import (
     GAP_CAP,
     GAP_MARGIN,
     GENERIC_HEADS,
+    MAX_PER_ITEM,
     PROVINCIAL_WORDS,
     SEPARATE_CLASSES,
     TOP_PER_ITEM,
     WEIGHTS,
-    cap_pairs,
     Features,
+    cap_pairs,
     logit,
     sigmoid,
 )
@@ -77,7 +82,17 @@ from citykg.graph.analogue_text import (
     strip_places,
 )
 
-__all__ = ["DEFAULT_THRESHOLD", "WEIGHTS", "Analogy", "Features", "Finder", "analogy_quads", "find_analogues"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "MAX_PER_ITEM",
+    "TOP_PER_ITEM",
+    "WEIGHTS",
+    "Analogy",
+    "Features",
+    "Finder",
+    "analogy_quads",
+    "find_analogues",
+]
 
 
 @dataclass
@@ -116,29 +131,37 @@ class Finder:
             for it in self.items
         ]
         read_name_concepts(self.items, keys, self.concepts)
-        name_bags = [char_ngrams(k) for k in keys]
+        # names and contexts repeat from city to city: each distinct text is cut into n-grams
+        # and vectorised once, and its items share the vector (IDF still counts every item)
         ctx_texts = [self._context_text(it) for it in self.items]
-        ctx_bags = [char_ngrams(t, (2,)) for t in ctx_texts]
-        self.name_model = TfIdf.fit(name_bags)
-        self.ctx_model = TfIdf.fit(ctx_bags)
-        found = [
-            {
-                iri: cue
-                for iri, cue in self.matcher.find(it.label + "。" + "".join(it.quotes)).items()
-                if data.facets[iri].kind != "component"
-            }
-            for it in self.items
-        ]
+        self.name_model = TfIdf.fit_counts((char_ngrams(k), n) for k, n in Counter(keys).items())
+        self.ctx_model = TfIdf.fit_counts((char_ngrams(t, (2,)), n) for t, n in Counter(ctx_texts).items())
+        shared_facets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        found = []
+        for it in self.items:
+            hits = self.matcher.find(it.label + "。" + "".join(it.quotes)).items()
+            facets = {iri: cue for iri, cue in hits if data.facets[iri].kind != "component"}
+            found.append(shared_facets.setdefault(tuple(sorted(facets.items())), facets))
         self.facet_model = TfIdf.fit(Counter(list(f)) for f in found)  # common facets (居民) weigh less
+        name_vecs: dict[str, Vector] = {}
+        ctx_vecs: dict[str, Vector] = {}
+        facet_vecs: dict[int, Vector] = {}
+        self._texts: list[str] = []  # the context text of each item (part of its profile)
         self.prep: list[_Prepared] = []
-        for it, key, nb, cb, facets in zip(self.items, keys, name_bags, ctx_bags, found, strict=True):
+        for it, key, text, facets in zip(self.items, keys, ctx_texts, found, strict=True):
+            if key not in name_vecs:
+                name_vecs[key] = self.name_model.vector(char_ngrams(key))
+            if text not in ctx_vecs:
+                ctx_vecs[text] = self.ctx_model.vector(char_ngrams(text, (2,)), keep=CONTEXT_KEEP)
+            if id(facets) not in facet_vecs:
+                facet_vecs[id(facets)] = self.facet_model.vector(Counter(list(facets)))
             self.prep.append(
                 _Prepared(
                     key=key,
-                    name_vec=self.name_model.vector(nb),
-                    ctx_vec=self.ctx_model.vector(cb, keep=CONTEXT_KEEP),
+                    name_vec=name_vecs[key],
+                    ctx_vec=ctx_vecs[text],
                     facets=facets,
-                    facet_vec=self.facet_model.vector(Counter(list(facets))),
+                    facet_vec=facet_vecs[id(facets)],
                     expanded=self._expand(it.concepts),
                     component=key in components,
                     provincial=self._provincial(it.label),
@@ -146,10 +169,13 @@ class Finder:
                     specifics=self._specifics(it, key),
                 )
             )
+            self._texts.append(text)
         for n in fragments(self.items, keys):
             self.prep[n].fragment = True
         for it, p in zip(self.items, self.prep, strict=True):
-            p.exact = frozenset(c for c in it.concepts if c in self.concepts and p.names & self.concepts[c].names)
+            p.exact = frozenset(
+                c for c in it.concepts if c in self.concepts and p.names & self.concepts[c].names
+            )
         self._aligned: dict[tuple[str, str], float] = {}
         self._profiles()
 
@@ -162,7 +188,7 @@ class Finder:
         """
         ids: dict[tuple[object, ...], int] = {}
         self.profile: list[int] = []
-        for it, p in zip(self.items, self.prep, strict=True):
+        for n, (it, p) in enumerate(zip(self.items, self.prep, strict=True)):
             sig = (
                 it.cls,
                 frozenset(it.concepts),
@@ -170,8 +196,8 @@ class Finder:
                 frozenset(it.domains),
                 frozenset(it.indicators),
                 p.key,
-                tuple(sorted(p.ctx_vec.items())),
-                tuple(sorted(p.facet_vec.items())),
+                self._texts[n],  # the context vector is a function of it
+                tuple(sorted(p.facets)),  # the facet vector too
                 p.component,
                 p.provincial,
                 p.specifics,
@@ -179,9 +205,11 @@ class Finder:
                 fold(it.label) == p.key,
             )
             self.profile.append(ids.setdefault(sig, len(ids)))
+        del self._texts
         count = Counter(self.profile)
         self._shared = [count[x] > 1 for x in self.profile]
         self._memo: dict[tuple[int, int], float] = {}
+        self._memo_features: dict[tuple[int, int], Features] = {}
 
     def _provincial(self, label: str) -> bool:
         """Does the name say it is a provincial list/platform (省级…, 全省…, 吉林省…)?
@@ -273,6 +301,20 @@ class Finder:
         f.fragment = pa.fragment or pb.fragment
         f.shared_document = shared_document(a, b, pa.key, pb.key)
         return f
+
+    def _features(self, i: int, j: int) -> Features:
+        """``features(i, j)``, memoised per pair of profiles like ``quick_logit``."""
+        if not (self._shared[i] and self._shared[j]):
+            return self.features(i, j)
+        key = (self.profile[i], self.profile[j])
+        f = self._memo_features.get(key)
+        if f is None:
+            f = self._memo_features[key] = self.features(i, j)
+        a, b, pa, pb = self.items[i], self.items[j], self.prep[i], self.prep[j]
+        other = bool(
+            a.province and b.province and a.province != b.province and (pa.provincial or pb.provincial)
+        )
+        return replace(f, other_province=other, shared_document=shared_document(a, b, pa.key, pb.key))
 
     def _other_instance(self, pa: _Prepared, pb: _Prepared) -> bool:
         if not (pa.specifics and pb.specifics):
@@ -371,7 +413,7 @@ class Finder:
         """The scored, explained analogy of items i and j (source = the smaller IRI)."""
         if self.items[j].iri < self.items[i].iri:
             i, j = j, i
-        f = self.features(i, j)
+        f = self._features(i, j)
         basis, kinds = explain(f, self.items[i], self.items[j], self.data)
         value = f.score() if score is None else score
         return Analogy(self.items[i], self.items[j], round(value, 3), basis, kinds)
@@ -388,32 +430,70 @@ class Finder:
         scores, so a pair below ``floor`` can never be materialised and is not kept.
         """
         raw: dict[tuple[int, int], float] = {}
-        best: dict[tuple[int, str, object], float] = {}
-        groups = [frozenset(it.concepts) or p.key for it, p in zip(self.items, self.prep, strict=True)]
+        best: dict[int, float] = {}  # (item, other city, partner's kind) as one int -> best raw logit
+        kind_ids: dict[object, int] = {}
+        kind = [
+            kind_ids.setdefault(frozenset(it.concepts) or p.key, len(kind_ids))
+            for it, p in zip(self.items, self.prep, strict=True)
+        ]
+        city_ids: dict[str, int] = {}
+        city = [city_ids.setdefault(it.city, len(city_ids)) for it in self.items]
+        nk, nc = len(kind_ids) + 1, len(city_ids) + 1
+        # (x, city of y, kind of y) as the int x * nc * nk + side[y]: cheaper to hash than a tuple
+        side = [city[y] * nk + kind[y] for y in range(len(self.items))]
+        quick, get, lowest = self.quick_logit, best.get, -math.inf
         for i, j in self.candidates():
-            z = self.quick_logit(i, j)
-            for x, y in ((i, j), (j, i)):
-                key = (x, self.items[y].city, groups[y])
-                if z > best.get(key, -math.inf):
-                    best[key] = z
+            z = quick(i, j)
+            k1, k2 = i * nc * nk + side[j], j * nc * nk + side[i]
+            if z > get(k1, lowest):
+                best[k1] = z
+            if z > get(k2, lowest):
+                best[k2] = z
             if z >= floor:
                 raw[(i, j)] = z
         out = {}
         for (i, j), z in raw.items():
-            gi, gj = groups[i], groups[j]
-            gaps = (best[(i, self.items[j].city, gj)] - z, best[(j, self.items[i].city, gi)] - z)
-            gap = max(gaps)  # either side having a clearly better match is enough
+            gap = max(best[i * nc * nk + side[j]], best[j * nc * nk + side[i]]) - z
+            # either side having a clearly better match is enough
             out[(i, j)] = z + WEIGHTS["not_counterpart"] * min(max(gap - GAP_MARGIN, 0.0), GAP_CAP) / GAP_CAP
         return out
 
-    def analogies(self, min_score: float = DEFAULT_THRESHOLD, top: int | None = TOP_PER_ITEM) -> list[Analogy]:
-        """Analogies scoring >= ``min_score``: each item's ``top`` best (``cap_pairs``); None: all."""
-        floor = logit(min_score)
-        kept = {p: z for p, z in self.logits(floor).items() if z >= floor}
-        chosen = sorted(kept) if top is None else cap_pairs(kept, [it.iri for it in self.items], top)
-        out = [self.analogy(i, j, sigmoid(kept[(i, j)])) for i, j in chosen]
+    def analogies(
+        self,
+        min_score: float = DEFAULT_THRESHOLD,
+        top: int | None = TOP_PER_ITEM,
+        most: int | None = None,
+        only: Collection[str] | None = None,
+    ) -> list[Analogy]:
+        """Analogies scoring >= ``min_score``, best first.
+
+        ``top``/``most``: each item's best, at most ``most`` per item (``cap_pairs``; the
+        build's cap); ``top=None``: every pair. ``only``: just the pairs of these item
+        IRIs (the deeper list ``citykg analogues`` shows for one initiative or city).
+        """
+        out = list(self.iter_analogies(min_score, top, most, only))
         out.sort(key=lambda a: (-a.score, a.source.iri, a.target.iri))
         return out
+
+    def iter_analogies(
+        self,
+        min_score: float = DEFAULT_THRESHOLD,
+        top: int | None = TOP_PER_ITEM,
+        most: int | None = None,
+        only: Collection[str] | None = None,
+    ) -> Iterator[Analogy]:
+        """``analogies`` one at a time, in pair order (the build streams them into the store)."""
+        floor = logit(min_score)
+        kept = {p: z for p, z in self.logits(floor).items() if z >= floor}
+        chosen = sorted(kept) if top is None else cap_pairs(kept, [it.iri for it in self.items], top, most)
+        if only is not None:
+            wanted = set(only)
+            chosen = [(i, j) for i, j in chosen if self.items[i].iri in wanted or self.items[j].iri in wanted]
+        scores = [sigmoid(kept[p]) for p in chosen]
+        del kept
+        self._memo.clear()  # what is left to do needs only the features of the chosen pairs
+        for (i, j), score in zip(chosen, scores, strict=True):
+            yield self.analogy(i, j, score)
 
 
 def find_analogues(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> list[Analogy]:
@@ -422,5 +502,13 @@ def find_analogues(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> lis
 
 
 def analogy_quads(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> Iterator[ox.Quad]:
-    """The quads of graph ckr:graph/analogies for ``store`` (called by the build)."""
-    yield from quads_for(find_analogues(store, min_score))
+    """The quads of graph ckr:graph/analogies for ``store`` (called by the build).
+
+    Everything is read from ``store`` before the first quad is yielded, so the caller
+    may add them to the same store as they come, without holding them all in a list.
+    """
+    finder = Finder(load_input(store))
+    pairs = finder.iter_analogies(min_score)
+    first = next(pairs, None)  # runs the whole computation: the store is read by now
+    if first is not None:
+        yield from quads_for(chain([first], pairs))

@@ -7,10 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-from citykg.graph.build import build as run_build
-from citykg.graph.build import collect_sources
-from citykg.graph.ingest import DEFAULT_MAX_BYTES, IngestError, load_manifest, read_document
 
+from citykg.graph.ingest import DEFAULT_MAX_BYTES, IngestError, load_manifest, read_document
 from citykg.output import output_options, render
 from citykg.paths import DEFAULT_OUT
 
@@ -46,6 +44,10 @@ def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: in
         citykg build corpus/seeds -o out
         citykg build articles/ -o out --incremental
     """
+    # imported here, not at module level: the pipeline pulls in jieba and the
+    # lexicons, which every other citykg command would otherwise pay for at start-up
+    from citykg.graph.build import build as run_build
+    from citykg.graph.build import collect_sources
     from citykg.paths import corpus_dir
 
     paths = list(sources) or [corpus_dir()]

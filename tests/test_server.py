@@ -228,3 +228,14 @@ def test_page_is_offline_and_shows_data_as_text(server: str) -> None:
         assert "syntax error" in page.text_content("#error")
         browser.close()
     assert outside == []
+
+
+def test_citykg_query_against_citykg_serve(server: str) -> None:
+    from click.testing import CliRunner
+
+    from citykg.cli import cli
+
+    args = ["query", "cities-running-reform", "-p", "reform=一网通办", "--json"]
+    remote = CliRunner().invoke(cli, [*args, "--endpoint", server + "sparql"])
+    assert remote.exit_code == 0, remote.output
+    assert [r["city"] for r in json.loads(remote.output)] == ["威海市", "青岛市"]

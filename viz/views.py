@@ -82,8 +82,17 @@ def city_node(model: Model, iri: str, weight: float = 1.0) -> VNode:
     return VNode(iri, label, area.level if area else "City", weight, [label], [], [r for r in tip if r[1]])
 
 
+def concept_class(c: Concept) -> str:
+    """The legend class of a concept, from its scheme (curated "reforms" or minted "reform")."""
+    if c.scheme.startswith("reform"):
+        return "ReformConcept"
+    if c.scheme.startswith("indicator"):
+        return "Indicator"
+    return "Domain" if c.scheme.startswith("domain") else "Concept"
+
+
 def concept_node(model: Model, c: Concept, weight: float = 1.0) -> VNode:
-    cls = "ReformConcept" if c.scheme == "reforms" else ("Indicator" if c.scheme == "indicators" else "Concept")
+    cls = concept_class(c)
     domains = labels(model, c.domains)
     tip = [
         ("英文 English", c.label_en),
@@ -300,7 +309,7 @@ def find_city(model: Model, name: str) -> str:
 def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
     """The IRI of a concept of ``schemes`` named by prefLabel, altLabel, English label, slug or IRI."""
     key = name.strip()
-    pool = [c for c in model.concepts.values() if c.scheme in schemes]
+    pool = [c for c in model.concepts.values() if c.scheme.startswith(schemes)]
     for fields in (
         lambda c: (c.iri, c.label, c.slug),
         lambda c: (c.label_en, *c.alts),
@@ -311,7 +320,8 @@ def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
         if len(hits) > 1:
             names = "、".join(f"{model.label(h)} <{h}>" for h in hits)
             raise click.ClickException(f'"{name}" names several concepts: {names} - pass the IRI.')
-    used = model.concepts_in_use() if "reforms" in schemes else model.indicators_in_use()
+    reform = any(s.startswith("reform") for s in schemes)
+    used = model.concepts_in_use() if reform else model.indicators_in_use()
     known = "、".join(c.label for c in used[:20]) or "none"
-    kind = "Reform concept" if "reforms" in schemes else "Indicator"
+    kind = "Reform concept" if reform else "Indicator"
     raise click.ClickException(f'{kind} "{name}" not found - concepts with data include: {known}.')

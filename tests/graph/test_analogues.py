@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from citykg.graph.analogue_blocking import MAX_BLOCK, WINDOW, BlockItem, candidate_pairs
 from citykg.graph.analogue_data import load_input
 from citykg.graph.analogue_text import FacetMatcher, aligned, name_key
 from citykg.graph.analogues import DEFAULT_THRESHOLD, Finder, analogy_quads, find_analogues
-
 from citykg.namespaces import CK, GRAPH_ANALOGIES, SPARQL_PREFIXES
 
 MINI = Path(__file__).parent / "fixtures" / "analogues-mini.trig"
@@ -280,3 +280,80 @@ def test_same_result_under_any_hash_seed() -> None:
         for seed in ("1", "2")
     ]
     assert outs[0] == outs[1] and outs[0].count("\n") > 20
+
+
+# ---------------------------------------------------------------- the per-initiative cap
+
+
+def test_cap_holds_when_many_cities_run_one_reform(mini: ox.Store) -> None:
+    """40 cities all running 一网通办 (a tie of 39 perfect matches each): the build keeps each
+    item's best few, never more than MAX_PER_ITEM, and leaves none of them without an analogue."""
+    from collections import Counter
+
+    from citykg.graph.analogue_score import MAX_PER_ITEM, TOP_PER_ITEM
+    from citykg.graph.kb import load_kb
+
+    r = "https://w3id.org/citykg/resource/"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store = load(MINI)
+    taken = {it.city for it in load_input(store).items}  # same city, same name: one thing, not a pair
+    cities = sorted(a.adcode for a in load_kb().areas.values() if a.level == "City" and a.iri not in taken)[
+        :40
+    ]
+    for code in cities:
+        x, g = ox.NamedNode(f"{r}initiative/{code}/cap"), ox.NamedNode(f"{r}doc/cap{code}")
+        ev = ox.NamedNode(f"{r}evidence/cap{code}/0-4")
+        store.extend(
+            [
+                ox.Quad(x, rdf_type, ox.NamedNode(str(CK.Reform)), g),
+                ox.Quad(x, label, ox.Literal("一网通办", language="zh"), g),
+                ox.Quad(x, ox.NamedNode(str(CK.inCity)), ox.NamedNode(f"{r}area/{code}"), g),
+                ox.Quad(
+                    x, ox.NamedNode(str(CK.realizes)), ox.NamedNode(r + "concept/reform/yiwang-tongban"), g
+                ),
+                ox.Quad(x, ox.NamedNode(str(CK.evidence)), ev, g),
+                ox.Quad(ev, ox.NamedNode(str(CK.quote)), ox.Literal("全面推行政务服务“一网通办”。"), g),
+            ]
+        )
+    finder = Finder(load_input(store))
+    uncapped = finder.analogies(top=None)
+    degree_uncapped = Counter(x for a in uncapped for x in (a.source.iri, a.target.iri))
+    assert max(degree_uncapped.values()) > MAX_PER_ITEM  # the fixture really is a big tie
+    quads = list(analogy_quads(store))
+    sources = Counter(q.object.value for q in quads if q.predicate == ox.NamedNode(str(CK.source)))
+    targets = Counter(q.object.value for q in quads if q.predicate == ox.NamedNode(str(CK.target)))
+    degree = sources + targets
+    assert max(degree.values()) <= MAX_PER_ITEM
+    ours = [f"{r}initiative/{code}/cap" for code in cities]
+    assert all(degree[x] >= 1 for x in ours)
+    assert sum(degree[x] for x in ours) <= len(ours) * MAX_PER_ITEM
+    assert sum(degree[x] for x in ours) < sum(degree_uncapped[x] for x in ours) / 2
+    links = [q for q in quads if q.predicate == ox.NamedNode(str(CK.analogousTo))]
+    assert len(links) == 2 * sum(sources.values())  # both ways, one per analogy
+    # a small tie is kept whole: the mini dataset's own analogies are all still there
+    small = {a.iri for a in find_analogues(mini)}
+    assert small == {a.iri for a in Finder(load_input(mini)).analogies(top=None)}
+    assert TOP_PER_ITEM < MAX_PER_ITEM
+
+
+def test_cap_pairs_bounds_a_complete_tie() -> None:
+    from collections import Counter
+
+    from citykg.graph.analogue_score import cap_pairs
+
+    n = 200
+    logits = {(i, j): 9.0 for i in range(n) for j in range(i + 1, n)}
+    kept = cap_pairs(logits, [f"item{i}" for i in range(n)], top=3, most=6)
+    degree = Counter(x for p in kept for x in p)
+    assert max(degree.values()) <= 6 and len(degree) == n
+    assert kept == cap_pairs(
+        dict(reversed(list(logits.items()))), [f"item{i}" for i in range(n)], top=3, most=6
+    )
+
+
+def test_no_label_on_analogy_nodes(mini: ox.Store) -> None:
+    """Lean nodes: the initiatives carry the labels, not each of their analogies."""
+    quads = list(analogy_quads(mini))
+    preds = {q.predicate.value.rsplit("#", 1)[-1] for q in quads}
+    assert preds == {"type", "source", "target", "score", "basis", "basisKind", "analogousTo"}
