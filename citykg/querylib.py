@@ -12,6 +12,8 @@ A parameter whose type mentions ``IRI`` takes a label (resolved against the
 graph: 青岛 -> the city's IRI) or a full IRI; the word before ``label`` says what
 kind of node (city, reform, indicator, domain, concept, initiative, node).
 Literal parameters are typed: integer, decimal, string, date, boolean.
+An IRI parameter declared ``default all`` is optional: left out (or given as
+``all``), it stays unbound and the query answers for every node.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from citykg.paths import queries_dir
 from citykg.store import QueryStore, StoreError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+ALL = "all"  # the default of an optional IRI parameter: leave it unbound
 LITERAL_TYPES = ("integer", "decimal", "string", "date", "boolean")
 # kind -> SPARQL pattern over ?x (candidate) and ?l (one of its labels); ?text is bound.
 RESOLVERS = {
@@ -303,6 +306,8 @@ def bind_params(
                 f'Query "{saved.name}" needs --param {p.name}=… ({p.doc}); '
                 f"e.g. --param {p.name}={saved.example.get(p.name, '…')}"
             )
+        if p.kind == "iri" and p.default == ALL and value.strip().lower() == ALL:
+            continue  # optional: unbound, the query answers for every node
         if p.kind == "iri":
             out[p.name] = resolve(store, p.resolve or "node", value, saved.name, p.name)
         else:

@@ -77,7 +77,7 @@ CONTEXT_KEEP = 40  # context n-grams kept per item (the most telling ones)
 #: a pair is materialised when it is among the ``TOP_PER_ITEM`` best of either side, ties included
 #: (``cap_pairs``); no item gets more than ``MAX_PER_ITEM``. Deeper lists: ``citykg analogues``
 #: computes them on demand.
-TOP_PER_ITEM = 4
+TOP_PER_ITEM = 3
 MAX_PER_ITEM = 16
 
 
@@ -185,25 +185,38 @@ def cap_pairs(
     2
     """
     most = MAX_PER_ITEM if most is None else most
-    order: dict[tuple[int, int], tuple[float, int]] = {}
-    per_item: dict[int, list[tuple[float, int, tuple[int, int]]]] = {}
+    entries = []  # (score rank << 32 | name hash, i, j): one flat tuple per pair (big builds)
     for (i, j), z in logits.items():
         a, b = (names[i], names[j]) if names[i] <= names[j] else (names[j], names[i])
-        key = order[(i, j)] = (-round(sigmoid(z), 3), zlib.crc32(f"{a} {b}".encode()))
-        per_item.setdefault(i, []).append((*key, (i, j)))
-        per_item.setdefault(j, []).append((*key, (i, j)))
-    chosen: set[tuple[int, int]] = set()
-    for ranked in per_item.values():
-        ranked.sort()
-        if len(ranked) > top:
-            ties = [r for r in ranked if r[0] <= ranked[top - 1][0]]
-            ranked = ties if len(ties) <= most else ranked[:top]
-        chosen.update(p for _, _, p in ranked)
+        rank = 1000 - round(round(sigmoid(z), 3) * 1000)
+        entries.append((rank << 32 | zlib.crc32(f"{a} {b}".encode()), i, j))
+    entries.sort()
+    count: dict[int, int] = {}
+    last: dict[int, int] = {}  # rank of an item's ``top``-th best
+    ties: dict[int, list[int]] = {}  # entries past the ``top``-th tied with it (None: too many)
+    chosen: set[int] = set()
+    for n, (key, i, j) in enumerate(entries):
+        for x in (i, j):
+            c = count.get(x, 0)
+            count[x] = c + 1
+            if c < top:
+                chosen.add(n)
+                if c == top - 1:
+                    last[x] = key >> 32
+            elif key >> 32 == last[x] and ties.get(x, []) is not None:
+                extra = ties.setdefault(x, [])
+                extra.append(n)
+                if top + len(extra) > most:
+                    ties[x] = None  # type: ignore[assignment]
+    for extra in ties.values():
+        if extra is not None:
+            chosen.update(extra)
     degree: dict[int, int] = {}
     kept = []
-    for i, j in sorted(chosen, key=lambda p: (order[p], p)):
-        di, dj = degree.get(i, 0), degree.get(j, 0)
-        if di < most and dj < most:
-            degree[i], degree[j] = di + 1, dj + 1
-            kept.append((i, j))
+    for n, (_, i, j) in enumerate(entries):
+        if n in chosen:
+            di, dj = degree.get(i, 0), degree.get(j, 0)
+            if di < most and dj < most:
+                degree[i], degree[j] = di + 1, dj + 1
+                kept.append((i, j))
     return sorted(kept)

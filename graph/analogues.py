@@ -30,11 +30,11 @@ than ``MAX_PER_ITEM``: ``analogue_score.cap_pairs``), so the graph grows linearl
 
 Default threshold (also the materialisation threshold): ``DEFAULT_THRESHOLD`` =
 0.5. On the development gold (5 seed articles, 41 high/medium pairs; score.py)
-it gives recall 0.805 / precision 0.516 on the real build of the seeds, where
-precision counts only the development copy of the gold pairs; judged by the
-gold's stated principles (its held-back same-concept mechanisms) 0.67 - 0.80.
-Unseen articles (bench/heldout) built with the seeds: 78 of 79 seed reforms
-they also run are linked. Recall is flat from 0.3 to 0.5 and drops above it.
+it gives recall 0.878 / precision 0.554 on the real build of the seeds (21 Nov
+2026), where precision counts only the development copy of the gold pairs;
+judged by the gold's stated principles (its held-back same-concept mechanisms)
+higher. Unseen articles (bench/heldout) built with the seeds: 77 of 79 seed
+reforms they also run are linked. Recall is flat from 0.3 to 0.5 and drops above it.
 Details, the threshold table and the list of misses: docs/analogues.md.
 """
 
@@ -451,12 +451,11 @@ class Finder:
                 best[k2] = z
             if z >= floor:
                 raw[(i, j)] = z
-        out = {}
-        for (i, j), z in raw.items():
+        for (i, j), z in raw.items():  # in place: a big build has 100,000s of pairs
             gap = max(best[i * nc * nk + side[j]], best[j * nc * nk + side[i]]) - z
             # either side having a clearly better match is enough
-            out[(i, j)] = z + WEIGHTS["not_counterpart"] * min(max(gap - GAP_MARGIN, 0.0), GAP_CAP) / GAP_CAP
-        return out
+            raw[(i, j)] = z + WEIGHTS["not_counterpart"] * min(max(gap - GAP_MARGIN, 0.0), GAP_CAP) / GAP_CAP
+        return raw
 
     def analogies(
         self,
@@ -484,7 +483,9 @@ class Finder:
     ) -> Iterator[Analogy]:
         """``analogies`` one at a time, in pair order (the build streams them into the store)."""
         floor = logit(min_score)
-        kept = {p: z for p, z in self.logits(floor).items() if z >= floor}
+        kept = self.logits(floor)
+        for p in [p for p, z in kept.items() if z < floor]:
+            del kept[p]
         chosen = sorted(kept) if top is None else cap_pairs(kept, [it.iri for it in self.items], top, most)
         if only is not None:
             wanted = set(only)
@@ -501,14 +502,17 @@ def find_analogues(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> lis
     return Finder(load_input(store)).analogies(min_score)
 
 
-def analogy_quads(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> Iterator[ox.Quad]:
+def analogy_quads(
+    store: ox.Store, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM, most: int | None = None
+) -> Iterator[ox.Quad]:
     """The quads of graph ckr:graph/analogies for ``store`` (called by the build).
 
-    Everything is read from ``store`` before the first quad is yielded, so the caller
-    may add them to the same store as they come, without holding them all in a list.
+    ``top``/``most``: the per-initiative cap (``cap_pairs``). Everything is read from
+    ``store`` before the first quad is yielded, so the caller may add them to the
+    same store as they come, without holding them all in a list.
     """
     finder = Finder(load_input(store))
-    pairs = finder.iter_analogies(min_score)
+    pairs = finder.iter_analogies(min_score, top, most)
     first = next(pairs, None)  # runs the whole computation: the store is read by now
     if first is not None:
         yield from quads_for(chain([first], pairs))

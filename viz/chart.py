@@ -22,6 +22,8 @@ QUALIFIERS = {
     "more_than": "以上 more than",
     "less_than": "以下 less than",
     "about": "约 about",
+    "approx": "约 about",
+    "range": "区间 range",
     "at_least": "至少 at least",
     "at_most": "至多 at most",
     "exact": "",
@@ -77,6 +79,15 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if value == int(value) and abs(value) < 1e15 else f"{value:.4g}"
 
 
+def _short(label: str, n: int = 15) -> str:
+    """A bar label that fits the label column (the full one is in the bar's tooltip).
+
+    >>> _short("威海市·5G基站建设一件事集成办工作机制")
+    '威海市·5G基站建设一件事集…'
+    """
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
 def svg_chart(unit: str, bars: list[Bar]) -> str:
     """One horizontal bar chart; each bar links to its evidence row."""
     e = html.escape
@@ -94,7 +105,7 @@ def svg_chart(unit: str, bars: list[Bar]) -> str:
         rows.append(
             f'<a href="#{b.key}"><g class="bar">'
             f"<title>{e(b.label)}: {e(value)} {e(unit)} {e(extra)} — {e(o.raw)}</title>"
-            f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{e(b.label)}</text>'
+            f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{e(_short(b.label))}</text>'
             f'<rect x="{LABEL_W}" y="{y + 3}" width="{w:.1f}" height="{BAR_H - 6}"></rect>'
             f'<text x="{LABEL_W + w + 6:.1f}" y="{y + 15}" class="val">{e(value)} {e(unit)}'
             f'<tspan class="meta"> {e(extra)}</tspan></text></g></a>'
@@ -164,7 +175,7 @@ def compare_html(model: Model, indicator: str) -> str:
     title = f"指标对比 Compare: {name}{en}"
     return (
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{e(title)}</h1><p>{total} 个数值，按数值从大到小排序；点击条形查看证据 "
         "(sorted largest first; click a bar for its evidence).</p>" + "".join(body) + "</body></html>\n"

@@ -147,7 +147,11 @@ class Model:
     def concepts_in_use(self, scheme: str | None = None) -> list[Concept]:
         used = {c for i in self.initiatives.values() for c in i.concepts}
         return sorted(
-            (self.concepts[c] for c in used if c in self.concepts and (scheme is None or self.concepts[c].scheme == scheme)),
+            (
+                self.concepts[c]
+                for c in used
+                if c in self.concepts and (scheme is None or self.concepts[c].scheme == scheme)
+            ),
             key=lambda c: c.label,
         )
 

@@ -108,7 +108,7 @@ class GraphView:
         order = {c: i for i, c in enumerate(CLASS_STYLE)}
         rows = []
         for cls in sorted(counts, key=lambda c: (order.get(c, len(order)), c)):
-            colour, shape, symbol, name = style(cls)
+            colour, _shape, symbol, name = style(cls)
             rows.append({"cls": cls, "name": name, "color": colour, "symbol": symbol, "count": counts[cls]})
         return rows
 
@@ -165,11 +165,17 @@ def aggregate(view: GraphView, max_nodes: int | None) -> GraphView:
         )
         existing.add(key)
     edges = dedupe_edges(
-        [VEdge(mapping[e.source], mapping[e.target], e.label, e.width, e.tip[:3]) for e in view.edges if e.source in mapping and e.target in mapping]
+        [
+            VEdge(mapping[e.source], mapping[e.target], e.label, e.width, e.tip[:3])
+            for e in view.edges
+            if e.source in mapping and e.target in mapping
+        ]
     )
     note = (
         f"此视图有 {len(view.nodes)} 个节点，超过上限 {max_nodes}，已按概念/类别聚合为 {len(kept)} 个节点 "
         f"(aggregated {len(view.nodes)} nodes above the limit of {max_nodes} into {len(kept)}; "
         "raise --max-nodes to see every node)."
     )
-    return GraphView(view.title, kept, edges, view.subtitle, [*view.notes, note], view.directed, view.edge_labels)
+    return GraphView(
+        view.title, kept, edges, view.subtitle, [*view.notes, note], view.directed, view.edge_labels
+    )

@@ -24,7 +24,9 @@ def locate_trig(data: Path | str | None) -> Path:
     path = Path(data) if data is not None else DEFAULT_OUT
     trig = path / TRIG_NAME if path.is_dir() or path.suffix != ".trig" else path
     if not trig.is_file():
-        raise click.ClickException(f'No built graph at "{trig}" - run "citykg build" first, or pass --data OUT.')
+        raise click.ClickException(
+            f'No built graph at "{trig}" - run "citykg build" first, or pass --data OUT.'
+        )
     return trig
 
 
@@ -57,5 +59,7 @@ class ViewSource:
         try:
             store.bulk_load(path=str(self.trig), format=ox.RdfFormat.TRIG)
         except (SyntaxError, ValueError, OSError) as exc:
-            raise click.ClickException(f'Cannot read "{self.trig}": {exc} - rebuild it with "citykg build".') from exc
+            raise click.ClickException(
+                f'Cannot read "{self.trig}": {exc} - rebuild it with "citykg build".'
+            ) from exc
         return store

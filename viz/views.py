@@ -121,7 +121,7 @@ def overview(model: Model) -> GraphView:
                 cities_of[c].add(i.city)
                 local_names[(i.city, c)].add(i.label)
     concept_count: dict[str, int] = defaultdict(int)
-    for c, cities in cities_of.items():
+    for cities in cities_of.values():
         for city in cities:
             concept_count[city] += 1
     nodes: list[VNode] = []
@@ -167,7 +167,9 @@ def city_view(model: Model, city: str) -> GraphView:
 
     def domain_hub(d: str) -> str:
         if d not in nodes:
-            nodes[d] = VNode(d, model.label(d), "Domain", 3.0, [name], [model.label(d)], [("类别 class", "领域 Domain")])
+            nodes[d] = VNode(
+                d, model.label(d), "Domain", 3.0, [name], [model.label(d)], [("类别 class", "领域 Domain")]
+            )
             edges.append(VEdge(city, d))
         return d
 
@@ -205,8 +207,15 @@ def city_view(model: Model, city: str) -> GraphView:
         doc = model.docs.get(d)
         if doc is None:
             continue
-        tip = [("类别 class", "文章 SourceDocument"), ("日期 date", doc.date), ("来源 publisher", doc.publisher), ("文件 file", doc.file)]
-        nodes[d] = VNode(d, doc.title or doc.file, "SourceDocument", 2.0, [name], [], [r for r in tip if r[1]])
+        tip = [
+            ("类别 class", "文章 SourceDocument"),
+            ("日期 date", doc.date),
+            ("来源 publisher", doc.publisher),
+            ("文件 file", doc.file),
+        ]
+        nodes[d] = VNode(
+            d, doc.title or doc.file, "SourceDocument", 2.0, [name], [], [r for r in tip if r[1]]
+        )
         edges.append(VEdge(d, city, "关于 about"))
     _weigh_by_degree(list(nodes.values()), edges, keep={city})
     return GraphView(
@@ -265,7 +274,9 @@ def analogues_view(model: Model) -> GraphView:
                     node.agg = (f"agg:{i.concepts[0]}", model.label(i.concepts[0]), "ReformConcept")
                 nodes[iri] = node
         tip = [("相似度 score", f"{a.score:.2f}")] + [("依据 basis", b) for b in a.basis]
-        edges.append(VEdge(a.source, a.target, f"{a.score:.2f}", 1.0 + 6.0 * max(0.0, min(a.score, 1.0)), tip))
+        edges.append(
+            VEdge(a.source, a.target, f"{a.score:.2f}", 1.0 + 6.0 * max(0.0, min(a.score, 1.0)), tip)
+        )
     _weigh_by_degree(list(nodes.values()), edges)
     notes = [] if edges else ["尚无类比：先运行 citykg analogues (no analogies in this build yet)."]
     return GraphView(

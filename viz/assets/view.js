@@ -87,7 +87,13 @@
 
   /* ---- neighbourhood highlight ---- */
   var dimmed = false;
+  var BIG = data.nodes.length > 3000; /* restyling every node would take seconds: select instead */
   function highlight(id) {
+    if (BIG) {
+      network.selectNodes([id].concat(network.getConnectedNodes(id)));
+      fillTip(document.getElementById("ck-details"), byId[id].label, byId[id].clsName, byId[id].tip);
+      return;
+    }
     var keep = {};
     keep[id] = true;
     network.getConnectedNodes(id).forEach(function (v) { keep[v] = true; });

@@ -1,0 +1,51 @@
+"""``write_site``: OUT/index.html links every view, and every link resolves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from citykg.store import open_store
+from citykg.viz.site import safe_name, view_path, write_site
+
+
+def test_build_writes_an_index_linking_every_view(built: Path) -> None:
+    index = built / "index.html"
+    text = index.read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', text)
+    assert links and all((built / link).is_file() for link in links)
+    store = open_store(built)
+    cities = store.select("SELECT DISTINCT ?a WHERE { ?x ck:inCity ?c . ?c ck:adcode ?a ; a ck:City }")
+    for row in cities:
+        assert f"views/city-{row['a']}.html" in links
+    reforms = store.select(
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?x ck:realizes ?c . ?c skos:inScheme ?s }"
+    )
+    assert sum(1 for link in links if "/reform-" in link) == int(reforms[0]["n"])
+    indicators = store.select(
+        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?o ck:indicator ?i . ?i skos:inScheme ?s }"
+    )
+    assert sum(1 for link in links if "/compare-" in link) == int(indicators[0]["n"])
+    assert "views/overview.html" in links and "views/analogues.html" in links
+    assert "<script" not in text
+
+
+def test_rewrite_drops_stale_pages(out_copy: Path) -> None:
+    stale = view_path(out_copy, "city", "999999")
+    stale.write_text("old", encoding="utf-8")
+    assert write_site(out_copy) == out_copy / "index.html"
+    assert not stale.exists()
+
+
+def test_site_from_the_mini_fixture(mini_trig: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "citykg.trig").write_bytes(mini_trig.read_bytes())
+    write_site(out)
+    names = sorted(p.name for p in (out / "views").iterdir())
+    assert "overview.html" in names and sum(n.startswith("city-") for n in names) == 3
+    assert not list(out.glob("views/*.tmp"))
+
+
+def test_safe_name_keeps_paths_inside_views() -> None:
+    assert "/" not in safe_name("../../etc/passwd") and safe_name("a b") == "a-b"

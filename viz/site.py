@@ -1,0 +1,130 @@
+"""``write_site(out_dir)``: OUT/index.html linking every view, the views under OUT/views/.
+
+The build calls it after writing OUT/citykg.trig. The model is read once (a
+few bulk SELECTs) and every page is a pure function of it, so the bundled
+corpus takes about a second. Pages of an earlier build that no longer exist
+(a city that left the corpus) are removed; each file is written atomically.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from citykg.viz import views
+from citykg.viz.chart import compare_html
+from citykg.viz.data import Model, load_model
+from citykg.viz.graphview import CJK_FONT, GraphView, aggregate
+from citykg.viz.render import write_text_atomic, write_view
+from citykg.viz.source import ViewSource
+
+VIEWS_DIR = "views"
+INDEX = "index.html"
+MAX_NODES = 2000  # views above this size are aggregated (citykg viz --max-nodes changes it)
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe slug (ASCII letters, digits, ``-``, ``_``, ``.``).
+
+    >>> safe_name("one-thing/once?"), safe_name("../x")
+    ('one-thing-once-', '..-x')
+    """
+    return re.sub(r"[^A-Za-z0-9._-]", "-", text) or "x"
+
+
+def view_path(out_dir: Path, kind: str, key: str = "") -> Path:
+    """Where a view lives: OUT/views/<kind>[-<key>].html."""
+    name = f"{kind}-{safe_name(key)}" if key else kind
+    return out_dir / VIEWS_DIR / f"{name}.html"
+
+
+def city_key(model: Model, iri: str) -> str:
+    area = model.areas.get(iri)
+    return area.adcode if area and area.adcode else iri.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Link:
+    section: str
+    label: str
+    path: Path
+    note: str = ""
+
+
+def _graph(
+    view: GraphView, path: Path, max_nodes: int | None, links: list[Link], section: str, label: str
+) -> None:
+    view = aggregate(view, max_nodes)
+    write_view(view, path)
+    links.append(Link(section, label, path, f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"))
+
+
+def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES) -> Path:
+    """Write every view and OUT/index.html linking them; returns the index path."""
+    out = Path(out_dir)
+    model = load_model(ViewSource(out))
+    links: list[Link] = []
+    _graph(
+        views.overview(model),
+        view_path(out, "overview"),
+        max_nodes,
+        links,
+        "总览 Overview",
+        "城市与改革概念 Cities × concepts",
+    )
+    _graph(
+        views.analogues_view(model),
+        view_path(out, "analogues"),
+        max_nodes,
+        links,
+        "总览 Overview",
+        "跨城市类比 Analogues",
+    )
+    for city in model.cities():
+        _graph(views.city_view(model, city), view_path(out, "city", city_key(model, city)), max_nodes, links,
+               "城市 Cities", model.label(city))  # fmt: skip
+    for c in model.concepts_in_use():
+        _graph(views.reform_view(model, c.iri), view_path(out, "reform", c.slug), max_nodes, links,
+               "改革概念 Reform concepts", c.label + (f" / {c.label_en}" if c.label_en else ""))  # fmt: skip
+    for ind in model.indicators_in_use():
+        path = view_path(out, "compare", ind.slug)
+        write_text_atomic(path, compare_html(model, ind.iri))
+        n = sum(1 for o in model.observations.values() if o.indicator == ind.iri)
+        links.append(Link("指标对比 Indicator comparisons", ind.label, path, f"{n} 个数值 values"))
+    written = {link.path.name for link in links}
+    for old in (out / VIEWS_DIR).glob("*.html"):
+        if old.name not in written:
+            old.unlink()
+    return write_text_atomic(out / INDEX, index_html(model, links, out))
+
+
+def index_html(model: Model, links: list[Link], out: Path) -> str:
+    """The static index page (no script): one list of links per section."""
+    e = html.escape
+    sections: dict[str, list[Link]] = {}
+    for link in links:
+        sections.setdefault(link.section, []).append(link)
+    body = []
+    for section, items in sections.items():
+        rows = "".join(
+            f'<li><a href="{e(link.path.relative_to(out).as_posix())}">{e(link.label)}</a>'
+            f' <span class="n">{e(link.note)}</span></li>'
+            for link in items
+        )
+        body.append(f"<h2>{e(section)} ({len(items)})</h2><ul>{rows}</ul>")
+    stats = (
+        f"{len(model.docs)} 篇文章 articles · {len(model.cities())} 个城市 cities · "
+        f"{len(model.initiatives)} 项举措 initiatives · {len(model.observations)} 个指标数据 observations"
+    )
+    css = (
+        f"body {{ font-family: {CJK_FONT}; margin: 16px; color: #222; }} h1 {{ font-size: 20px; }}"
+        " h2 { font-size: 16px; margin-top: 20px; } li { margin: 2px 0; } .n { color: #888; font-size: 12px; }"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>citykg 图谱视图 views</title><style>{css}</style></head><body>"
+        f"<h1>citykg 图谱视图 Views</h1><p>{e(stats)}</p>" + "".join(body) + "</body></html>\n"
+    )
