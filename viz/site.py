@@ -23,6 +23,9 @@ from citykg.viz.source import ViewSource
 VIEWS_DIR = "views"
 INDEX = "index.html"
 MAX_NODES = 2000  # views above this size are aggregated (citykg viz --max-nodes changes it)
+#: Each graph page inlines vis-network (~0.5 MB), so a large corpus gets pages for
+#: the largest cities and concepts only; the index names the command for the rest.
+MAX_PAGES = 120
 
 
 def safe_name(text: str) -> str:
@@ -61,11 +64,35 @@ def _graph(
     links.append(Link(section, label, path, f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"))
 
 
-def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES) -> Path:
-    """Write every view and OUT/index.html linking them; returns the index path."""
+def _largest(keys: list[str], size: dict[str, int], limit: int) -> tuple[list[str], int]:
+    """The ``limit`` keys of largest size (ties by key, so the choice is stable) and how many were left."""
+    ranked = sorted(keys, key=lambda k: (-size.get(k, 0), k))
+    return ranked[:limit], max(0, len(ranked) - limit)
+
+
+def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES, max_pages: int = MAX_PAGES) -> Path:
+    """Write the views and OUT/index.html linking them; returns the index path.
+
+    Per-city and per-concept pages are written for the ``max_pages`` largest of
+    each (cities by initiatives, concepts by cities running them).
+    """
     out = Path(out_dir)
     model = load_model(ViewSource(out))
     links: list[Link] = []
+    city_size: dict[str, int] = {}
+    concept_cities: dict[str, set[str]] = {}
+    for i in model.initiatives.values():
+        if i.city:
+            city_size[i.city] = city_size.get(i.city, 0) + 1
+            for c in i.concepts:
+                concept_cities.setdefault(c, set()).add(i.city)
+    cities, more_cities = _largest(list(model.cities()), city_size, max_pages)
+    concepts = {c.iri: c for c in model.concepts_in_use()}
+    concept_keys, more_concepts = _largest(
+        list(concepts), {k: len(v) for k, v in concept_cities.items()}, max_pages
+    )
+    omitted = {"城市 Cities": (more_cities, "citykg viz city NAME"),
+               "改革概念 Reform concepts": (more_concepts, "citykg viz reform NAME")}  # fmt: skip
     _graph(
         views.overview(model),
         view_path(out, "overview"),
@@ -82,10 +109,10 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES) -> Path:
         "总览 Overview",
         "跨城市类比 Analogues",
     )
-    for city in model.cities():
+    for city in cities:
         _graph(views.city_view(model, city), view_path(out, "city", city_key(model, city)), max_nodes, links,
                "城市 Cities", model.label(city))  # fmt: skip
-    for c in model.concepts_in_use():
+    for c in (concepts[k] for k in concept_keys):
         _graph(views.reform_view(model, c.iri), view_path(out, "reform", c.slug), max_nodes, links,
                "改革概念 Reform concepts", c.label + (f" / {c.label_en}" if c.label_en else ""))  # fmt: skip
     for ind in model.indicators_in_use():
@@ -97,10 +124,11 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES) -> Path:
     for old in (out / VIEWS_DIR).glob("*.html"):
         if old.name not in written:
             old.unlink()
-    return write_text_atomic(out / INDEX, index_html(model, links, out))
+    return write_text_atomic(out / INDEX, index_html(model, links, out, omitted))
 
 
-def index_html(model: Model, links: list[Link], out: Path) -> str:
+def index_html(model: Model, links: list[Link], out: Path,
+               omitted: dict[str, tuple[int, str]] | None = None) -> str:  # fmt: skip
     """The static index page (no script): one list of links per section."""
     e = html.escape
     sections: dict[str, list[Link]] = {}
@@ -113,7 +141,13 @@ def index_html(model: Model, links: list[Link], out: Path) -> str:
             f' <span class="n">{e(link.note)}</span></li>'
             for link in items
         )
-        body.append(f"<h2>{e(section)} ({len(items)})</h2><ul>{rows}</ul>")
+        more, command = (omitted or {}).get(section, (0, ""))
+        note = (
+            f'<p class="n">另有 {more} 个未生成页面 ({more} more not written): {e(command)}</p>'
+            if more
+            else ""
+        )
+        body.append(f"<h2>{e(section)} ({len(items)})</h2><ul>{rows}</ul>{note}")
     stats = (
         f"{len(model.docs)} 篇文章 articles · {len(model.cities())} 个城市 cities · "
         f"{len(model.initiatives)} 项举措 initiatives · {len(model.observations)} 个指标数据 observations"

@@ -37,6 +37,16 @@ def test_rewrite_drops_stale_pages(out_copy: Path) -> None:
     assert not stale.exists()
 
 
+def test_a_large_corpus_gets_pages_for_its_largest_cities_and_concepts(out_copy: Path) -> None:
+    write_site(out_copy, max_pages=2)
+    pages = sorted(p.name for p in (out_copy / "views").glob("*.html"))
+    assert sum(1 for p in pages if p.startswith("city-")) == 2
+    assert sum(1 for p in pages if p.startswith("reform-")) == 2
+    index = (out_copy / "index.html").read_text(encoding="utf-8")
+    assert "3 more not written): citykg viz city NAME" in index  # five seed cities, two written
+    assert "citykg viz reform NAME" in index
+
+
 def test_site_from_the_mini_fixture(mini_trig: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
