@@ -11,7 +11,8 @@ blocks are as large as they get (the worst case for blocking). Reported, all
 measured in the same run:
 
 - the blocked computation (``Finder`` + ``analogies()``) on the full corpus:
-  seconds, items, candidate pairs scored, analogies kept;
+  seconds, items, candidate pairs scored, analogies kept (at most
+  ``MAX_PER_ITEM`` per initiative) and the triples they add, peak memory;
 - the alternative, scoring every cross-city pair with the same features, timed
   on a sample of items and extrapolated to the full corpus by pair count, and
   the ratio between the two.
@@ -24,16 +25,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from citykg.graph.analogue_data import load_input
+from citykg.graph.analogue_explain import quads_for
 from citykg.graph.analogues import Finder
 from citykg.graph.build import build
 from citykg.graph.kb import load_kb
-
 from citykg.namespaces import (
     CK_IRI,
     GRAPH_ANALOGIES,
@@ -150,6 +153,7 @@ def main() -> None:
     t2 = time.perf_counter()
     analogies = finder.analogies()
     c3, t3 = time.process_time(), time.perf_counter()
+    triples = sum(1 for _ in quads_for(analogies))  # what the build adds to the graph
     scored = sum(1 for _ in finder.candidates())
     n = len(finder.items)
     per_city: dict[str, int] = {}
@@ -171,6 +175,8 @@ def main() -> None:
         "blocked_cpu_s": round(cpu, 2),  # this process's CPU time: what the step costs on a quiet core
         "candidate_pairs": scored,
         "analogies": len(analogies),
+        "analogy_triples": triples,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "cross_city_pairs": cross,
         "all_pairs_sampled": sampled,
         "all_pairs_estimate_s": round(alternative, 1),

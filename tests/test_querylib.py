@@ -111,3 +111,15 @@ def test_unknown_saved_query_lists_names() -> None:
         'Query "no-such-query" not found - saved queries are: analogues-of-initiative, '
     )
     assert err.value.message.endswith('(run "citykg queries" for titles and parameters).')
+
+
+@pytest.mark.parametrize("name", ["platforms-by-city", "projects-by-city", "indicator-coverage"])
+def test_optional_city_defaults_to_every_city(mini, name: str) -> None:
+    saved = querylib.find(name)
+    assert saved.param("in_city").default == querylib.ALL
+    assert bind_params(saved, {}, mini) == {} == bind_params(saved, {"in_city": "all"}, mini)
+    every = mini.select(saved.text, bind_params(saved, {}, mini))
+    assert every
+    for city in {r["city"] for r in every} | {"青岛市", "威海市", "通化市"}:
+        one = mini.select(saved.text, bind_params(saved, {"in_city": city}, mini))
+        assert one == [r for r in every if r["city"] == city]
