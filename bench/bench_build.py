@@ -40,7 +40,6 @@ from citykg.graph.extract import extract
 from citykg.graph.ingest import load_manifest, read_document
 from citykg.graph.kb import load_kb
 from citykg.graph.places import resolve_places
-
 from citykg.paths import corpus_dir
 
 

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 import jieba
+from jieba import posseg
+
 from citykg.graph.entities import extract_entities
 from citykg.graph.entity_lexicon import build_lexicon
 from citykg.graph.entity_rules import _lcut, leading_junk
@@ -23,7 +25,6 @@ from citykg.graph.ingest import read_document
 from citykg.graph.kb import load_kb
 from citykg.graph.records import Document
 from citykg.graph.text import split_sentences
-from jieba import posseg
 
 ROUNDS = 7
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from citykg.graph import cache as cachemod
 from citykg.graph.extract import extract
 from citykg.graph.ingest import (
@@ -31,7 +32,6 @@ from citykg.graph.ingest import (
 )
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdfize import N, division_quads, rdfize
-
 from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_ONTOLOGY, GRAPH_SCHEMES, PREFIXES
 from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
 
@@ -142,6 +142,7 @@ def _kb() -> KnowledgeBase:
 def _warm() -> None:
     """Load the knowledge base, jieba and every lexicon once, in this process."""
     import jieba
+
     from citykg.graph.ingest import document_from_text
     from citykg.graph.places import warm_up
 

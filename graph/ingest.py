@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
+
 from citykg.graph.records import Document
 from citykg.graph.text import fold, normalise, split_sentences
 

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from citykg.graph.kb import Concept, KnowledgeBase
-
 from citykg.namespaces import uncurated_concept_iri
 
 _GROUPS = {

@@ -18,10 +18,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 import pyoxigraph as ox
-from citykg.graph.kb import KnowledgeBase
-from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from citykg.graph.kb import KnowledgeBase
+from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
 from citykg.namespaces import (
     CK,
     CKR,

@@ -18,7 +18,7 @@ def test_every_command_is_in_the_readme() -> None:
 
 def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    ci_line = [ln for ln in ci.splitlines() if ln.startswith("python3 -m venv")][0]
+    ci_line = next(ln for ln in ci.splitlines() if ln.startswith("python3 -m venv"))
     assert ci_line in README
 
 

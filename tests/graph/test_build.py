@@ -6,15 +6,15 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import citykg.graph.build as build_mod
 import pyoxigraph as ox
 import pytest
+
+import citykg.graph.build as build_mod
 from citykg.graph.build import build, write_trig
 from citykg.graph.ingest import document_from_text
 from citykg.graph.kb import load_kb
 from citykg.graph.rdfize import rdfize
 from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
-
 from citykg.namespaces import CK, GRAPH_DIVISIONS, GRAPH_ONTOLOGY, GRAPH_SCHEMES, SPARQL_PREFIXES
 
 CITY = "320500"  # 苏州市

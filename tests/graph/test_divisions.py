@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from citykg.graph.divisions import short_names
 from citykg.graph.kb import load_kb
-
 from citykg.paths import ontology_dir
 
 

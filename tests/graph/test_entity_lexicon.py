@@ -6,11 +6,11 @@ import doctest
 from functools import cache
 
 import pytest
+
 from citykg.graph import entities, entity_concepts, entity_lexicon, entity_quotes, entity_rules
 from citykg.graph.entity_concepts import label_class
 from citykg.graph.entity_lexicon import Lexicon, build_lexicon, concept_for, domain_for
 from citykg.graph.kb import KnowledgeBase, load_kb
-
 from citykg.namespaces import CKR_IRI
 
 REFORM = CKR_IRI + "concept/reform/"

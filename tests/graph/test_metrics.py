@@ -12,13 +12,13 @@ import re
 from decimal import Decimal
 
 import pytest
+
 from citykg.graph import metric_indicators, metric_rules, metrics
 from citykg.graph.ingest import document_from_text, read_document
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.metrics import extract_observations
 from citykg.graph.records import Document, EntityRecord, Mention, ObservationRecord
 from citykg.graph.text import normalise, split_sentences
-
 from citykg.namespaces import uncurated_concept_iri
 
 

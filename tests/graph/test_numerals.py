@@ -6,6 +6,7 @@ import doctest
 from decimal import Decimal
 
 import pytest
+
 from citykg.graph import numerals
 from citykg.graph.numerals import parse_number, parse_zh_pair
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from citykg.graph.ingest import document_from_text, load_manifest, read_document
 from citykg.graph.kb import load_kb
 from citykg.graph.places import gazetteer, is_common_word, resolve_places

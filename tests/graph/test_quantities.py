@@ -6,6 +6,7 @@ import doctest
 from decimal import Decimal
 
 import pytest
+
 from citykg.graph import quantities
 from citykg.graph.quantities import Quantity, find_quantities, parse_quantity
 
