@@ -309,13 +309,16 @@ def _analogues(store: ox.Store, report: BuildReport) -> None:
         return
     g = N(GRAPH_ANALOGIES)
     try:
-        quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in analogy_quads(store)]
+        # streamed: analogy_quads reads all it needs before yielding, so the store can grow meanwhile
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, g) for q in analogy_quads(store))
     except Exception as exc:
+        store.remove_graph(g)  # never a half-written analogies graph
         report.problems.append(
             f"analogues step failed ({type(exc).__name__}: {exc}); built without analogues"
         )
-        return
-    store.bulk_extend(quads)
+
+
+WRITE_CHUNK = 20_000  # subjects per TriG block when writing a graph
 
 
 def write_trig(store: ox.Store, target: Path) -> Path:
@@ -325,9 +328,15 @@ def write_trig(store: ox.Store, target: Path) -> Path:
     try:
         with tmp.open("wb") as fh:
             for g in graphs:
-                quads = sorted(store.quads_for_pattern(None, None, None, g), key=_quad_key)
-                fh.write(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
-                fh.write(b"\n")
+                # sorted subject by subject in bounded chunks, so a large graph (the analogies of
+                # a big corpus) is never held sorted in memory at once; same order as one sort
+                subjects = sorted({q.subject for q in store.quads_for_pattern(None, None, None, g)},
+                                  key=lambda t: t.value)  # fmt: skip
+                for i in range(0, len(subjects), WRITE_CHUNK):
+                    quads = sorted((q for sub in subjects[i : i + WRITE_CHUNK]
+                                    for q in store.quads_for_pattern(sub, None, None, g)), key=_quad_key)  # fmt: skip
+                    fh.write(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+                    fh.write(b"\n")
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

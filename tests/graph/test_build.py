@@ -237,3 +237,24 @@ def test_folder_readme_and_hidden_files_are_not_articles(tmp_path, mini_corpus):
          "chengdu.html", "hangzhou.md"]
     )  # fmt: skip
     assert problems == []
+
+
+def test_a_graph_written_in_chunks_reads_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ox.Store()
+    g = ox.NamedNode("https://w3id.org/citykg/resource/graph/analogies")
+    p = ox.NamedNode("https://w3id.org/citykg/ontology#score")
+    store.bulk_extend(
+        ox.Quad(ox.NamedNode(f"https://e.org/{i:03d}"), p, ox.Literal(str(i)), g) for i in range(50)
+    )
+    monkeypatch.setattr(build_mod, "WRITE_CHUNK", 7)  # 50 subjects -> 8 TriG blocks for one graph
+    write_trig(store, tmp_path / "chunked.trig")
+    monkeypatch.setattr(build_mod, "WRITE_CHUNK", 1000)
+    write_trig(store, tmp_path / "whole.trig")
+    chunked, whole = ox.Store(), ox.Store()
+    chunked.load(path=str(tmp_path / "chunked.trig"), format=ox.RdfFormat.TRIG)
+    whole.load(path=str(tmp_path / "whole.trig"), format=ox.RdfFormat.TRIG)
+    assert set(chunked) == set(whole) == set(store)
+    assert (tmp_path / "chunked.trig").read_text().count("analogies {") == 8
+    assert (tmp_path / "whole.trig").read_text().count("analogies {") == 1
