@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -219,12 +217,6 @@ def _run(sources: list[Source], jobs: int, max_bytes: int, cache: Path | None,
         yield from pool.map(process, sources, [max_bytes] * n, [cache] * n, [reuse] * n, chunksize=chunk)
 
 
-#: From this many articles on, the build's working store lives on disk (RocksDB in a temporary
-#: folder under OUT) instead of in memory: a 2,000-article build then stays within its memory
-#: budget; smaller builds keep the faster in-memory store.
-DISK_STORE_FROM = 400
-
-
 def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
           jobs: int | None = None, post_steps: bool = True, analogues: bool = True,
           progress: Callable[[int], None] | None = None, sources: list[Source] | None = None) -> BuildReport:  # fmt: skip
@@ -233,27 +225,13 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
     report = BuildReport(out=out)
     if sources is None:
         sources, report.problems = collect_sources(list(paths) if paths else [corpus_dir()])
-    if len(sources) < DISK_STORE_FROM:
-        return _build(ox.Store(), out, report, t0, sources, incremental, max_bytes, jobs, post_steps,
-                      analogues, progress)  # fmt: skip
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".build-store-", dir=out))
-    try:
-        return _build(ox.Store(str(work)), out, report, t0, sources, incremental, max_bytes, jobs,
-                      post_steps, analogues, progress)  # fmt: skip
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _build(store: ox.Store, out: Path, report: BuildReport, t0: float, sources: list[Source], incremental: bool,
-           max_bytes: int, jobs: int | None, post_steps: bool, analogues: bool,
-           progress: Callable[[int], None] | None) -> BuildReport:  # fmt: skip
     cache = out / cachemod.CACHE_DIR
     fp = cachemod.fingerprint()
     reuse = cachemod.read_index(cache, fp) if incremental else {}
     jobs = jobs or min(2, os.cpu_count() or 1)
 
     kb = _kb()
+    store = ox.Store()
     seen: dict[str, str] = {}
     areas: set[str] = set()
     unique = _drop_copies(sources, max_bytes, report)

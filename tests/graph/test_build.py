@@ -258,13 +258,3 @@ def test_a_graph_written_in_chunks_reads_back_the_same(
     assert set(chunked) == set(whole) == set(store)
     assert (tmp_path / "chunked.trig").read_text().count("analogies {") == 8
     assert (tmp_path / "whole.trig").read_text().count("analogies {") == 1
-
-
-def test_a_large_build_uses_a_disk_store_and_writes_the_same_graph(
-    tmp_path: Path, seed_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    memory = build([seed_dir], tmp_path / "memory", post_steps=False)
-    monkeypatch.setattr(build_mod, "DISK_STORE_FROM", 1)  # as if the corpus were large
-    disk = build([seed_dir], tmp_path / "disk", post_steps=False)
-    assert disk.trig.read_bytes() == memory.trig.read_bytes()
-    assert not list((tmp_path / "disk").glob(".build-store-*"))  # the working store is removed
