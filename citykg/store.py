@@ -62,6 +62,11 @@ class QueryStore:
         source: str = "query",
         max_rows: int | None = None,
     ) -> QueryResult:
+        """Check ``sparql`` (read-only, syntax), bind ``params`` as RDF terms, and answer it."""
+        kind = _check(sparql, source)
+        return self._answer(bind(sparql, params, source), kind, source, max_rows)
+
+    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
         raise NotImplementedError
 
     def select(self, sparql: str, params: dict[str, Any] | None = None) -> list[dict[str, str | None]]:
@@ -127,16 +132,7 @@ class EmbeddedStore(QueryStore):
         self.store = store
         self.label = label
 
-    def query(
-        self,
-        sparql: str,
-        params: dict[str, Any] | None = None,
-        *,
-        source: str = "query",
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        kind = _check(sparql, source)
-        text = bind(sparql, params, source)
+    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
         try:
             answer = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
             return collect(answer, kind, max_rows)
@@ -159,16 +155,7 @@ class RemoteStore(QueryStore):
         self.timeout = timeout
         self._union_checked = False
 
-    def query(
-        self,
-        sparql: str,
-        params: dict[str, Any] | None = None,
-        *,
-        source: str = "query",
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        kind = _check(sparql, source)
-        text = bind(sparql, params, source)
+    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
         # The endpoint does not know citykg's prefixes: declare them on one line so
         # line numbers in its error messages still match the query.
         text = SPARQL_PREFIXES.replace("\n", " ") + text
