@@ -35,6 +35,17 @@ def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+#: ``--data OUT``: which build a command reads (None means out/); shared so every command says it alike.
+data_option = click.option(
+    "--data", "-d", metavar="OUT", help="Build output folder or its .trig file (default: out/)."
+)
+
+
+def param_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--param/-p NAME=VALUE`` (repeatable), passed to the command as ``params``."""
+    return click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help=help_text)
+
+
 def default_format() -> str:
     return "table" if sys.stdout.isatty() else "tsv"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from citykg import querylib
-from citykg.output import echo_rows, output_options
+from citykg.output import data_option, echo_rows, output_options, param_option
 from citykg.store import QueryResult, RemoteStore, open_store
 
 
@@ -60,15 +60,8 @@ def run(query: str, params: dict[str, str], data: str | None, endpoint: str | No
 
 @click.command()
 @click.argument("query")
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Bind a declared parameter (labels such as 青岛 resolve to IRIs). Repeatable.",
-)
-@click.option("--data", "-d", metavar="OUT", help="Build output folder or its .trig file (default: out/).")
+@param_option("Bind a declared parameter (labels such as 青岛 resolve to IRIs). Repeatable.")
+@data_option
 @click.option(
     "--endpoint", "-e", metavar="URL", help="Query a SPARQL 1.1 endpoint instead of the local build."
 )
@@ -137,7 +130,7 @@ def queries(qc: bool, fmt: str) -> None:
 
 
 @click.command()
-@click.option("--data", "-d", metavar="OUT", help="Build output folder or its .trig file (default: out/).")
+@data_option
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default)."
 )
@@ -180,7 +173,7 @@ def serve(
     metavar="URL",
     help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph).",
 )
-@click.option("--data", "-d", metavar="OUT", help="Build output folder or its .trig file (default: out/).")
+@data_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")
 @output_options
 def push(gsp: str, data: str | None, quiet: bool, fmt: str) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from citykg.output import data_option, param_option
 from citykg.paths import TRIG_NAME
 from citykg.viz import views
 from citykg.viz.chart import compare_html
@@ -38,18 +39,11 @@ def _check_output(path: Path) -> Path:
 @click.command()
 @click.argument("view", type=click.Choice(VIEWS))
 @click.argument("arg", required=False, metavar="[NAME|QUERY|INDICATOR]")
-@click.option("--data", "-d", metavar="OUT", help="Build output folder or its .trig file (default: out/).")
+@data_option
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="HTML file to write (default: OUT/views/...)."
 )
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Query parameter (query view). Repeatable.",
-)
+@param_option("Query parameter (query view). Repeatable.")
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=10),
@@ -134,7 +128,7 @@ def _done(quiet: bool, path: Path, what: str) -> None:
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
-@click.option("--data", "-d", metavar="OUT", help="Build output folder or its .trig file (default: out/).")
+@data_option
 @click.option(
     "--output",
     "-o",
