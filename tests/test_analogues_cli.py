@@ -128,31 +128,12 @@ def test_deeper_than_the_build_cap(tmp_path: Path) -> None:
     """40 cities run 一网通办: the build keeps each one's best few, the command still lists all."""
     from citykg.graph.analogue_data import load_input
     from citykg.graph.analogues import MAX_PER_ITEM, Finder
-    from citykg.graph.kb import load_kb
     from citykg.namespaces import CK
+    from citykg.testing import add_cities_running
 
-    r = "https://w3id.org/citykg/resource/"
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     store = ox.Store()
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
-    taken = {it.city for it in load_input(store).items}
-    cities = sorted(a.adcode for a in load_kb().areas.values() if a.level == "City" and a.iri not in taken)
-    for code in cities[:40]:
-        x, g = ox.NamedNode(f"{r}initiative/{code}/cli"), ox.NamedNode(f"{r}doc/cli{code}")
-        ev = ox.NamedNode(f"{r}evidence/cli{code}/0-4")
-        store.extend(
-            [
-                ox.Quad(x, rdf_type, ox.NamedNode(str(CK.Reform)), g),
-                ox.Quad(x, label, ox.Literal("一网通办", language="zh"), g),
-                ox.Quad(x, ox.NamedNode(str(CK.inCity)), ox.NamedNode(f"{r}area/{code}"), g),
-                ox.Quad(
-                    x, ox.NamedNode(str(CK.realizes)), ox.NamedNode(r + "concept/reform/yiwang-tongban"), g
-                ),
-                ox.Quad(x, ox.NamedNode(str(CK.evidence)), ev, g),
-                ox.Quad(ev, ox.NamedNode(str(CK.quote)), ox.Literal("全面推行政务服务“一网通办”。"), g),
-            ]
-        )
+    add_cities_running(store, 40, "cli")
     everything = [
         a
         for a in Finder(load_input(store)).analogies(top=None)

@@ -291,31 +291,11 @@ def test_cap_holds_when_many_cities_run_one_reform(mini: ox.Store) -> None:
     from collections import Counter
 
     from citykg.graph.analogue_score import MAX_PER_ITEM, TOP_PER_ITEM
-    from citykg.graph.kb import load_kb
+    from citykg.testing import add_cities_running
 
     r = "https://w3id.org/citykg/resource/"
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     store = load(MINI)
-    taken = {it.city for it in load_input(store).items}  # same city, same name: one thing, not a pair
-    cities = sorted(a.adcode for a in load_kb().areas.values() if a.level == "City" and a.iri not in taken)[
-        :40
-    ]
-    for code in cities:
-        x, g = ox.NamedNode(f"{r}initiative/{code}/cap"), ox.NamedNode(f"{r}doc/cap{code}")
-        ev = ox.NamedNode(f"{r}evidence/cap{code}/0-4")
-        store.extend(
-            [
-                ox.Quad(x, rdf_type, ox.NamedNode(str(CK.Reform)), g),
-                ox.Quad(x, label, ox.Literal("一网通办", language="zh"), g),
-                ox.Quad(x, ox.NamedNode(str(CK.inCity)), ox.NamedNode(f"{r}area/{code}"), g),
-                ox.Quad(
-                    x, ox.NamedNode(str(CK.realizes)), ox.NamedNode(r + "concept/reform/yiwang-tongban"), g
-                ),
-                ox.Quad(x, ox.NamedNode(str(CK.evidence)), ev, g),
-                ox.Quad(ev, ox.NamedNode(str(CK.quote)), ox.Literal("全面推行政务服务“一网通办”。"), g),
-            ]
-        )
+    cities = add_cities_running(store, 40, "cap")
     finder = Finder(load_input(store))
     uncapped = finder.analogies(top=None)
     degree_uncapped = Counter(x for a in uncapped for x in (a.source.iri, a.target.iri))
