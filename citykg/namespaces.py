@@ -148,6 +148,19 @@ def concept_iri(scheme: str, slug: str) -> URIRef:
     return CKR[f"concept/{scheme}/{slug}"]
 
 
+def concept_scheme(concept_iri: str) -> str | None:
+    """The scheme a concept IRI belongs to; schemes are named in the plural.
+
+    >>> concept_scheme(CKR_IRI + "concept/reform/x-1a2b"), concept_scheme(CKR_IRI + "concept/facets/elderly")
+    ('reforms', 'facets')
+    """
+    prefix = CKR_IRI + "concept/"
+    if not concept_iri.startswith(prefix):
+        return None
+    segment = concept_iri[len(prefix) :].split("/", 1)[0]
+    return segment if segment.endswith("s") else segment + "s"
+
+
 def uncurated_concept_iri(scheme: str, label: str) -> URIRef:
     return CKR[f"concept/{scheme}/x-{short_hash(scheme, label)}"]
 

@@ -25,10 +25,10 @@ from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationR
 from citykg.namespaces import (
     CK,
     CKR,
-    CKR_IRI,
     GRAPH_DIVISIONS,
     GRAPH_SCHEMES,
     area_iri,
+    concept_scheme,
     document_iri,
     evidence_iri,
     initiative_iri,
@@ -85,12 +85,6 @@ def date_literal(text: str) -> ox.Literal | None:
     if re.fullmatch(r"\d{4}", text):
         return typed(text, XSD.gYear)
     return None
-
-
-def scheme_of(concept_iri: str) -> str | None:
-    """The scheme name in a concept IRI (ckr:concept/<scheme>/...)."""
-    prefix = CKR_IRI + "concept/"
-    return concept_iri[len(prefix) :].split("/", 1)[0] if concept_iri.startswith(prefix) else None
 
 
 @dataclass
@@ -236,9 +230,9 @@ class _Emitter:
             self.out.areas.add(e.area)
         concept = e.concept
         if e.new_concept:
-            scheme = scheme_of(concept) if concept else None
-            scheme = scheme or ("reforms" if e.cls == "Reform" else "others")
-            concept = concept or str(uncurated_concept_iri(scheme, e.concept_label or e.label))
+            segment = "reform" if e.cls == "Reform" else "other"
+            concept = concept or str(uncurated_concept_iri(segment, e.concept_label or e.label))
+            scheme = concept_scheme(concept) or segment + "s"
             self.mint_concept(
                 N(concept), scheme, e.concept_label or e.label, e.domain, reform=e.cls == "Reform"
             )
@@ -297,7 +291,7 @@ class _Emitter:
             self.add(node, P.rdf_type, P.Ranking)
         indicator = o.indicator
         if o.new_indicator or not indicator:
-            indicator = indicator or str(uncurated_concept_iri("indicators", o.indicator_label))
+            indicator = indicator or str(uncurated_concept_iri("indicator", o.indicator_label))
             self.mint_concept(
                 N(indicator), "indicators", o.indicator_label, None, indicator=True, unit=o.unit
             )

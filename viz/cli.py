@@ -84,7 +84,7 @@ def viz(
     model = load_model(source)
     name = arg or ""
     if view == "compare":
-        iri = views.find_concept(model, name, ("indicator",))
+        iri = views.find_concept(model, name, ("indicators",))
         path = _check_output(output or view_path(out, "compare", model.concepts[iri].slug))
         write_text_atomic(path, compare_html(model, iri))
         _done(quiet, path, f"{sum(1 for o in model.observations.values() if o.indicator == iri)} values")
@@ -97,7 +97,7 @@ def viz(
         iri = views.find_city(model, name)
         graph, default = views.city_view(model, iri), view_path(out, "city", city_key(model, iri))
     elif view == "reform":
-        iri = views.find_concept(model, name, ("reform",))
+        iri = views.find_concept(model, name, ("reforms",))
         graph, default = views.reform_view(model, iri), view_path(out, "reform", model.concepts[iri].slug)
     else:
         from citykg import querylib

@@ -83,12 +83,10 @@ def city_node(model: Model, iri: str, weight: float = 1.0) -> VNode:
 
 
 def concept_class(c: Concept) -> str:
-    """The legend class of a concept, from its scheme (curated "reforms" or minted "reform")."""
-    if c.scheme.startswith("reform"):
-        return "ReformConcept"
-    if c.scheme.startswith("indicator"):
-        return "Indicator"
-    return "Domain" if c.scheme.startswith("domain") else "Concept"
+    """The legend class of a concept, from its scheme."""
+    return {"reforms": "ReformConcept", "indicators": "Indicator", "domains": "Domain"}.get(
+        c.scheme, "Concept"
+    )
 
 
 def concept_node(model: Model, c: Concept, weight: float = 1.0) -> VNode:
@@ -320,7 +318,7 @@ def find_city(model: Model, name: str) -> str:
 def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
     """The IRI of a concept of ``schemes`` named by prefLabel, altLabel, English label, slug or IRI."""
     key = name.strip()
-    pool = [c for c in model.concepts.values() if c.scheme.startswith(schemes)]
+    pool = [c for c in model.concepts.values() if c.scheme in schemes]
     for fields in (
         lambda c: (c.iri, c.label, c.slug),
         lambda c: (c.label_en, *c.alts),
@@ -331,7 +329,7 @@ def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
         if len(hits) > 1:
             names = "、".join(f"{model.label(h)} <{h}>" for h in hits)
             raise click.ClickException(f'"{name}" names several concepts: {names} - pass the IRI.')
-    reform = any(s.startswith("reform") for s in schemes)
+    reform = "reforms" in schemes
     used = model.concepts_in_use() if reform else model.indicators_in_use()
     known = "、".join(c.label for c in used[:20]) or "none"
     kind = "Reform concept" if reform else "Indicator"

@@ -258,3 +258,26 @@ def test_a_graph_written_in_chunks_reads_back_the_same(
     assert set(chunked) == set(whole) == set(store)
     assert (tmp_path / "chunked.trig").read_text().count("analogies {") == 8
     assert (tmp_path / "whole.trig").read_text().count("analogies {") == 1
+
+
+def test_every_concept_of_the_build_is_in_a_declared_scheme(built_trig: Path) -> None:
+    store = ox.Store()
+    store.load(path=str(built_trig), format=ox.RdfFormat.TRIG)
+    undeclared = list(
+        store.query(
+            SPARQL_PREFIXES
+            + """SELECT DISTINCT ?scheme WHERE { ?c skos:inScheme ?scheme
+                 FILTER NOT EXISTS { ?scheme a skos:ConceptScheme } }""",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert undeclared == []
+    minted = list(
+        store.query(
+            SPARQL_PREFIXES
+            + """SELECT ?c WHERE { ?c a ck:ReformConcept ; ck:curated false ;
+                 skos:inScheme <https://w3id.org/citykg/resource/scheme/reforms> }""",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert minted  # the seeds name reforms the curated scheme does not know
