@@ -1,11 +1,15 @@
 """The build: source files -> ``OUT/citykg.trig`` (plus the post-build steps of other packages).
 
 Named steps, in order: collect sources (files, folders, manifests) -> ingest and
-extract each file (in worker processes, each result an N-Quads text, cached in
-``OUT/cache``) -> one in-memory pyoxigraph store with the ontology, schemes,
-divisions and document graphs -> analogues -> TriG written to a temp file and
-renamed -> persistent SPARQL store, ontology docs, HTML site. A bad input file
-is a one-line problem; the others are still built.
+extract each file in worker processes (its quads cached in ``OUT/cache``; the
+worker also writes its document graph as a sorted TriG block and picks the
+working set, ``workset``) -> the main process spools each block to disk and
+keeps only the working set, the ontology, the schemes and the divisions in an
+in-memory pyoxigraph store -> analogues, spooled as they come -> ``citykg.trig``
+assembled in a temp file and renamed (``trig``) -> persistent SPARQL store,
+ontology docs, HTML site. So memory grows with the working set (about a fifth
+of the quads), not with the whole graph. A bad input file is a one-line
+problem; the others are still built.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from citykg.graph.ingest import (
 )
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdfize import N, division_quads, rdfize
+from citykg.graph.trig import Spool, block, write_blocks, write_trig
+from citykg.graph.workset import working_set
 from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_ONTOLOGY, GRAPH_SCHEMES, PREFIXES
 from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
 
@@ -49,7 +55,11 @@ class DocResult:
     path: Path
     file_name: str
     content_hash: str | None = None
-    nquads: str = ""
+    nquads: str = ""  # every quad (graph + minted concepts), for the cache; only when freshly extracted
+    trig: bytes = b""  # the document graph as one sorted TriG block
+    work: bytes = b""  # N-Quads: the working set (default graph) and the minted concepts (schemes graph)
+    quads: int = 0  # quads in the document graph
+    observations: int = 0
     areas: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
@@ -177,9 +187,12 @@ def process(source: Source, max_bytes: int, cache: Path | None, reuse: dict[str,
     hit = cache is not None and reuse.get(doc.content_hash) == doc.file_name
     entry = cachemod.load_entry(cache, doc.content_hash) if hit and cache is not None else None
     if entry is not None:
-        result.nquads, meta = entry
+        nquads, meta = entry
         result.areas, result.warnings = list(meta.get("areas", [])), list(meta.get("warnings", []))
         result.cached = True
+        schemes = N(GRAPH_SCHEMES)
+        quads = list(ox.parse(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+        _split(result, [q for q in quads if q.graph_name != schemes], [q for q in quads if q.graph_name == schemes])
         return result
     kb = _kb()
     ex = extract(doc, kb)
@@ -187,7 +200,15 @@ def process(source: Source, max_bytes: int, cache: Path | None, reuse: dict[str,
     result.nquads = ox.serialize(dq.all_quads(), format=ox.RdfFormat.N_QUADS).decode("utf-8")
     result.areas = sorted(dq.areas)
     result.warnings = ex.warnings
+    _split(result, dq.quads, dq.scheme_quads)
     return result
+
+
+def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> None:
+    """The document graph as a TriG block; the working set and minted concepts as N-Quads."""
+    result.trig, result.quads = block(graph), len(graph)
+    work, result.observations = working_set(graph)
+    result.work = ox.serialize([*(ox.Quad(*t) for t in work), *schemes], format=ox.RdfFormat.N_QUADS)
 
 
 # ---------------------------------------------------------------- the build
@@ -230,10 +251,31 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
     reuse = cachemod.read_index(cache, fp) if incremental else {}
     jobs = jobs or min(2, os.cpu_count() or 1)
 
-    kb = _kb()
+    out.mkdir(parents=True, exist_ok=True)
+    spools: list[Spool] = []
+    try:
+        t = _build_graph(sources, out, report, spools, jobs=jobs, max_bytes=max_bytes, cache=cache, reuse=reuse,
+                         fingerprint=fp, analogues=analogues, progress=progress, t0=t0)  # fmt: skip
+    finally:
+        for spool in spools:
+            spool.close()
+    if post_steps and report.trig is not None:
+        _post_steps(out, report)
+        report.step("post", t)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: list[Spool], *, jobs: int,
+                 max_bytes: int, cache: Path, reuse: dict[str, str], fingerprint: str, analogues: bool,
+                 progress: Callable[[int], None] | None, t0: float) -> float:  # fmt: skip
+    """Extract, spool, find analogues and write the TriG (``report.trig``); the working store dies here."""
     store = ox.Store()
+    docs = Spool(out / TRIG_NAME, "documents")
+    spools.append(docs)
     seen: dict[str, str] = {}
     areas: set[str] = set()
+    observations = 0
     unique = _drop_copies(sources, max_bytes, report)
     if progress and len(unique) < len(sources):
         progress(len(sources) - len(unique))
@@ -247,10 +289,11 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
             report.warnings.append(f"{r.path}: same text as {seen[r.content_hash]}; extracted once")
             continue
         seen[r.content_hash] = r.file_name
-        store.load(input=r.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        docs.write(r.trig, r.quads)
+        store.load(input=r.work, format=ox.RdfFormat.N_QUADS)
+        observations += r.observations
         if not r.cached:
             cachemod.write_entry(cache, r.content_hash, r.nquads, {"areas": r.areas, "warnings": r.warnings})
-        r.nquads = ""
         areas.update(r.areas)
         report.warnings.extend(r.warnings)
         report.reused += r.cached
@@ -258,9 +301,9 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
     report.extracted = report.documents - report.reused
     t = report.step("extract", t0)
     if not seen:
-        report.seconds = time.perf_counter() - t0
-        return report
-    cachemod.write_index(cache, fp, seen)
+        return t
+    cachemod.write_index(cache, fingerprint, seen)
+    kb = _kb()
     for f in ontology_files():
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_ONTOLOGY))
     for f in sorted((ontology_dir() / "schemes").glob("*.ttl")):
@@ -268,17 +311,15 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
     store.bulk_extend(division_quads(kb, areas))
     t = report.step("store", t)
     if analogues:
-        _analogues(store, report)
+        spools.append(_analogues(store, out, report))
         t = report.step("analogues", t)
-    report.trig = write_trig(store, out / TRIG_NAME)
+    report.trig = write_trig(store, out / TRIG_NAME, spools)
     t = report.step("write", t)
     report.stats = stats(store)
-    t = report.step("stats", t)
-    if post_steps:
-        _post_steps(out, report)
-        report.step("post", t)
-    report.seconds = time.perf_counter() - t0
-    return report
+    report.stats["observations"] = observations
+    working = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    report.stats["triples"] = len(store) - working + sum(s.quads for s in spools)
+    return report.step("stats", t)
 
 
 def _drop_copies(sources: list[Source], max_bytes: int, report: BuildReport) -> list[Source]:
@@ -300,51 +341,27 @@ def _drop_copies(sources: list[Source], max_bytes: int, report: BuildReport) -> 
     return kept
 
 
-def _analogues(store: ox.Store, report: BuildReport) -> None:
+def _analogues(store: ox.Store, out: Path, report: BuildReport) -> Spool:
+    """The analogies graph, spooled as TriG blocks as the finder yields them (empty if the step fails)."""
+    spool = Spool(out / TRIG_NAME, "analogies")
     try:
         from citykg.graph.analogues import analogy_quads
     except ModuleNotFoundError as exc:
         if exc.name != "citykg.graph.analogues":
             raise
-        return
+        return spool
     g = N(GRAPH_ANALOGIES)
     try:
-        # streamed: analogy_quads reads all it needs before yielding, so the store can grow meanwhile
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, g) for q in analogy_quads(store))
+        quads = (ox.Quad(q.subject, q.predicate, q.object, g) for q in analogy_quads(store))
+        spool.quads = write_blocks(quads, spool.fh)
     except Exception as exc:
-        store.remove_graph(g)  # never a half-written analogies graph
+        spool.fh.seek(0)
+        spool.fh.truncate()  # never a half-written analogies graph
+        spool.quads = 0
         report.problems.append(
             f"analogues step failed ({type(exc).__name__}: {exc}); built without analogues"
         )
-
-
-WRITE_CHUNK = 20_000  # subjects per TriG block when writing a graph
-
-
-def write_trig(store: ox.Store, target: Path) -> Path:
-    """Serialise the store as TriG, graph by graph in sorted order, via a temp file + rename."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
-    try:
-        with tmp.open("wb") as fh:
-            for g in graphs:
-                # sorted subject by subject in bounded chunks, so a large graph (the analogies of
-                # a big corpus) is never held sorted in memory at once; same order as one sort
-                subjects = sorted({q.subject for q in store.quads_for_pattern(None, None, None, g)},
-                                  key=lambda t: t.value)  # fmt: skip
-                for i in range(0, len(subjects), WRITE_CHUNK):
-                    quads = sorted((q for sub in subjects[i : i + WRITE_CHUNK]
-                                    for q in store.quads_for_pattern(sub, None, None, g)), key=_quad_key)  # fmt: skip
-                    fh.write(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
-                    fh.write(b"\n")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
-
-
-def _quad_key(q: ox.Quad) -> tuple[str, str, str]:
-    return (q.subject.value, q.predicate.value, str(q.object))
+    return spool
 
 
 _STATS = """

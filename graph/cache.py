@@ -21,7 +21,7 @@ from citykg.paths import ontology_dir
 CACHE_DIR = "cache"
 CACHE_INDEX = "index.json"
 #: graph modules that do not shape one document's quads (changing them keeps the cache valid)
-_NOT_PER_DOCUMENT = ("analogue", "build", "cache", "cli", "divisions", "__init__")
+_NOT_PER_DOCUMENT = ("analogue", "build", "cache", "cli", "divisions", "trig", "workset", "__init__")
 
 
 def fingerprint() -> str:

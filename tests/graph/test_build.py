@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 import citykg.graph.build as build_mod
+import citykg.graph.trig as trig_mod
 from citykg.graph.build import build, write_trig
 from citykg.graph.ingest import document_from_text
 from citykg.graph.kb import load_kb
@@ -248,9 +249,9 @@ def test_a_graph_written_in_chunks_reads_back_the_same(
     store.bulk_extend(
         ox.Quad(ox.NamedNode(f"https://e.org/{i:03d}"), p, ox.Literal(str(i)), g) for i in range(50)
     )
-    monkeypatch.setattr(build_mod, "WRITE_CHUNK", 7)  # 50 subjects -> 8 TriG blocks for one graph
+    monkeypatch.setattr(trig_mod, "WRITE_CHUNK", 7)  # 50 subjects -> 8 TriG blocks for one graph
     write_trig(store, tmp_path / "chunked.trig")
-    monkeypatch.setattr(build_mod, "WRITE_CHUNK", 1000)
+    monkeypatch.setattr(trig_mod, "WRITE_CHUNK", 1000)
     write_trig(store, tmp_path / "whole.trig")
     chunked, whole = ox.Store(), ox.Store()
     chunked.load(path=str(tmp_path / "chunked.trig"), format=ox.RdfFormat.TRIG)

@@ -1,0 +1,63 @@
+"""Loading a dataset in parts gives the same store as loading it in one call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from citykg.trigparts import bulk_load_parts, parts
+
+
+def whole(path: Path, fmt: ox.RdfFormat) -> set[ox.Quad]:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=fmt)
+    return set(store)
+
+
+def loaded_in_parts(path: Path, fmt: ox.RdfFormat, size: int) -> tuple[set[ox.Quad], int]:
+    store = ox.Store()
+    n = bulk_load_parts(store, path, fmt, part_bytes=size)
+    return set(store), n
+
+
+def test_the_build_trig_splits_into_many_parts_with_the_same_quads(built_trig: Path) -> None:
+    got, n = loaded_in_parts(built_trig, ox.RdfFormat.TRIG, 20_000)
+    assert n >= 5  # one block per graph: ontology, schemes, divisions, each document, analogies
+    assert got == whole(built_trig, ox.RdfFormat.TRIG)
+
+
+def test_prefixes_declared_once_still_apply_to_later_parts(tmp_path: Path) -> None:
+    f = tmp_path / "foreign.trig"
+    lines = ["@prefix ex: <https://example.org/> .", "@prefix ck: <https://w3id.org/citykg/ontology#> ."]
+    for i in range(40):
+        if i == 20:  # a block of directives mid-file: a boundary; ex: is redeclared, ck: must carry over
+            lines += ["@prefix ex: <https://example.net/> ."]
+        lines += [f"ex:g{i} {{ ex:s{i} ck:label \"第{i}条\" . }}"]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(list(parts(f, ox.RdfFormat.TRIG, 200))) == 2
+    got, _ = loaded_in_parts(f, ox.RdfFormat.TRIG, 200)
+    assert got == whole(f, ox.RdfFormat.TRIG) and len(got) == 40
+    assert ox.NamedNode("https://example.net/s39") in {q.subject for q in got}
+
+
+def test_nquads_split_at_any_line(tmp_path: Path) -> None:
+    f = tmp_path / "d.nq"
+    f.write_text("".join(f"<https://e.org/s{i}> <https://e.org/p> \"{i}\" <https://e.org/g> .\n" for i in range(100)))
+    got, n = loaded_in_parts(f, ox.RdfFormat.N_QUADS, 500)
+    assert n > 5 and got == whole(f, ox.RdfFormat.N_QUADS)
+
+
+def test_a_file_without_boundaries_is_one_part(tmp_path: Path) -> None:
+    f = tmp_path / "one.ttl"
+    f.write_text("@prefix ex: <https://example.org/> .\n" + "".join(f"ex:s{i} ex:p {i} .\n" for i in range(50)))
+    assert len(list(parts(f, ox.RdfFormat.TURTLE, 10))) == 1
+
+
+def test_a_broken_part_raises_a_syntax_error(tmp_path: Path) -> None:
+    f = tmp_path / "bad.trig"
+    f.write_text("@prefix ex: <https://example.org/> .\nex:g { ex:s ex:p ex:o . }\n"
+                 "@prefix ex: <https://example.org/> .\nex:g { ex:s ex:p \n")  # fmt: skip
+    with pytest.raises(SyntaxError):
+        bulk_load_parts(ox.Store(), f, ox.RdfFormat.TRIG, part_bytes=10)
