@@ -12,9 +12,12 @@ Larger name/context blocks are common words (智慧, 平台) and propose nothing
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 MAX_BLOCK = 64
 WINDOW = 16
@@ -34,7 +37,11 @@ class BlockItem:
 
 
 def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
-    """Distinct pairs (i < j) of items of different cities sharing a block, in a stable order."""
+    """Distinct pairs (i < j) of items of different cities sharing a block, in (i, j) order.
+
+    The pairs are collected as one int each and deduplicated at once (a set of
+    a million pairs as Python ints costs ~100 MB), then yielded.
+    """
     blocks: dict[str, list[int]] = {}
     for i, it in enumerate(items):
         for c in it.concepts:
@@ -43,19 +50,14 @@ def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
             blocks.setdefault("n " + g, []).append(i)
         for g in it.context_terms:
             blocks.setdefault("x " + g, []).append(i)
-    seen: set[int] = set()
+    codes = array("q")  # a pair (a < b) as a * n + b; 8 bytes each, deduplicated at the end
     n = len(items)
 
-    def emit(i: int, j: int) -> Iterator[tuple[int, int]]:
-        if i == j or items[i].city == items[j].city:
-            return
-        a, b = (i, j) if i < j else (j, i)
-        code = a * n + b
-        if code not in seen:
-            seen.add(code)
-            yield a, b
+    def emit(i: int, j: int) -> None:
+        if i != j and items[i].city != items[j].city:
+            codes.append(i * n + j if i < j else j * n + i)
 
-    order = {}
+    order: dict[str, list[int]] = {}
     done: set[tuple[int, ...]] = set()  # n-grams of one name often block the very same items
     for name in sorted(blocks):
         members = blocks[name]
@@ -69,24 +71,30 @@ def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
         if len(members) <= MAX_BLOCK:
             for x in range(len(members)):
                 for y in range(x + 1, len(members)):
-                    yield from emit(members[x], members[y])
+                    emit(members[x], members[y])
         elif name.startswith("c "):
             ranked = sorted(members, key=lambda i: (items[i].key, items[i].city, i))
             order[name] = ranked
             for x in range(len(ranked)):
                 for y in range(x + 1, min(x + 1 + WINDOW, len(ranked))):
-                    yield from emit(ranked[x], ranked[y])
+                    emit(ranked[x], ranked[y])
     keys_of: dict[str, list[str]] = {}
     for i, it in enumerate(items):  # concepts linked in the schemes
         for c in sorted(it.linked):
             members = blocks.get("c " + c, [])
             if len(members) <= MAX_BLOCK:
                 for j in members:
-                    yield from emit(i, j)
+                    emit(i, j)
                 continue
             ranked = order[("c " + c)]
             if ("c " + c) not in keys_of:
                 keys_of["c " + c] = [items[j].key for j in ranked]
             at = bisect_left(keys_of["c " + c], it.key)
             for j in ranked[max(0, at - WINDOW // 2) : at + WINDOW // 2]:
-                yield from emit(i, j)
+                emit(i, j)
+    del blocks, order, done, keys_of
+    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.empty(0, np.int64)
+    codes = array("q")
+    for start in range(0, len(unique), 1 << 16):  # a chunk at a time: no list of a million ints
+        chunk = unique[start : start + (1 << 16)]
+        yield from zip((chunk // n).tolist(), (chunk % n).tolist(), strict=True)

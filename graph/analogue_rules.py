@@ -25,11 +25,11 @@ NAMED_ONLY = ("Award", "PolicyDocument")  # known by their names, not by a conce
 
 
 def name_cues(concepts: dict[str, ConceptInfo]) -> dict[str, set[str]]:
-    """Folded label or cue word -> leaf reform concepts carrying it (categories are too broad)."""
+    """Folded label or cue word -> reform concepts carrying it, below the top (categories are too broad)."""
     scheme = str(SCHEME_REFORMS)
     cues: dict[str, set[str]] = {}
     for c in concepts.values():
-        if c.scheme == scheme and not c.links.get("narrower"):
+        if c.scheme == scheme and c.links.get("broader"):
             for cue in c.cues:
                 if len(cue) >= MIN_CUE:
                     cues.setdefault(cue, set()).add(c.iri)

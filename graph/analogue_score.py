@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 #: materialisation threshold = default threshold of ``citykg analogues``
@@ -40,10 +40,10 @@ WEIGHTS = {
     "instance_of": -1.5,  # the programme vs one instance of it: 高效办成一件事 vs 就医付费一件事
     "fragment": -20.0,  # a shorter name of a thing its own city also names in full (授权运营 / 公共数据授权运营)
     "shared_document": -10.0,  # one higher-level policy document cited in two cities (same title, no place)
-    "not_counterpart": -5.0,  # one side has a clearly better match in the other's city
+    "not_counterpart": -5.0,  # the two cities have a clearly better pair of these kinds (analogue_select)
 }
 SEPARATE_CLASSES = ("Award", "PolicyDocument")
-GAP_MARGIN = 1.0  # logit units a pair may trail its best rival without penalty
+GAP_MARGIN = 1.0  # logit units a pair may trail the best pair of its kinds without penalty
 GAP_CAP = 2.0  # logit units: a pair this far behind its rival gets the full not_counterpart weight
 GENERIC_HEADS = (
     "平台",
@@ -164,7 +164,10 @@ def sigmoid(z: float) -> float:
 
 
 def cap_pairs(
-    logits: Mapping[tuple[int, int], float], names: Sequence[str], top: int, most: int | None = None
+    logits: Mapping[tuple[int, int], float] | Iterable[tuple[tuple[int, int], float]],
+    names: Sequence[str],
+    top: int,
+    most: int | None = None,
 ) -> list[tuple[int, int]]:
     """The pairs to materialise: each item's ``top`` best, ties included, at most ``most`` per item.
 
@@ -175,7 +178,7 @@ def cap_pairs(
     big ties spread over the cities instead of piling onto the first ones. A pair is
     kept when either side chose it, best first, while neither side has ``most``
     pairs yet: the graph grows linearly with the items, however many cities run
-    the same reform.
+    the same reform. ``logits``: a mapping (i, j) -> logit, or its items.
 
     >>> cap_pairs({(0, 1): 2.0, (0, 2): 1.0, (1, 2): 0.5}, ["a", "b", "c"], top=1)
     [(0, 1), (0, 2)]
@@ -186,7 +189,7 @@ def cap_pairs(
     """
     most = MAX_PER_ITEM if most is None else most
     entries = []  # (score rank << 32 | name hash, i, j): one flat tuple per pair (big builds)
-    for (i, j), z in logits.items():
+    for (i, j), z in logits.items() if isinstance(logits, Mapping) else logits:
         a, b = (names[i], names[j]) if names[i] <= names[j] else (names[j], names[i])
         rank = 1000 - round(round(sigmoid(z), 3) * 1000)
         entries.append((rank << 32 | zlib.crc32(f"{a} {b}".encode()), i, j))

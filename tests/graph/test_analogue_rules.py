@@ -251,3 +251,84 @@ def test_scheme_links_make_differently_named_mechanisms_analogues() -> None:
     finder = Finder(load_input(s))
     for i, j in finder.candidates():  # the fast path and the explained path agree here too
         assert finder.quick_logit(i, j) == pytest.approx(finder.features(i, j).logit(), abs=1e-9)
+
+
+def test_two_cities_pair_one_name_each_not_every_synonym() -> None:
+    s = store(
+        initiative(
+            "320200",
+            "Reform",
+            "无差别受理",
+            "无锡各级政务大厅推行无差别受理，综合窗口可收全部事项。",
+            "one-window",
+        ),
+        initiative("320200", "Reform", "一门办理", "无锡市民进一个大厅即可一门办理。", "one-window"),
+        initiative("340100", "Reform", "无差别受理", "合肥各区服务中心全面实行无差别受理。", "one-window"),
+        initiative("340100", "Reform", "一窗办理", "合肥企业开办实现一窗办理、一日办结。", "one-window"),
+    )
+    assert linked(s) == {frozenset({("无差别受理", "无锡市"), ("无差别受理", "合肥市")})}
+
+
+def concept_of(label: str) -> str:
+    """The reform concept whose prefLabel or altLabel is ``label`` in the bundled scheme."""
+    data = load_input(store())
+    hits = {c.iri.rsplit("/", 1)[-1] for c in data.concepts.values() if fold(label) in c.names}
+    assert len(hits) == 1, (label, hits)
+    return hits.pop()
+
+
+BRAIN = ("城市大脑", "合肥城市大脑汇聚各部门数据，协同处置城市事件。", None)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "linked_"),
+    [
+        # a city's integrated command centre is the hub of its city brain, not the city-management platform
+        (
+            ("城市综合指挥中心", "苏州城市综合指挥中心接入公安、交通、应急等业务系统统一调度。", None),
+            BRAIN,
+            True,
+        ),
+        (
+            ("城市运行管理服务平台", "苏州城市运行管理服务平台受理市容、路灯、井盖等城市管理问题。", None),
+            BRAIN,
+            False,
+        ),
+        # the large-model agent a city plans after its city brain is a narrower thing
+        (("城市智能体", "苏州将依托大模型打造城市智能体，自动派单和答复市民。", None), BRAIN, False),
+        # community security systems are not policing
+        (
+            ("智慧安防", "苏州老旧小区加装人脸门禁和高空抛物监控，建设智慧安防小区。", None),
+            ("智慧警务", "合肥公安推行智慧警务，网上办理户籍业务。", None),
+            False,
+        ),
+        (
+            ("智慧安防", "苏州老旧小区加装人脸门禁和高空抛物监控，建设智慧安防小区。", None),
+            ("智能安防", "合肥物业企业为小区部署智能安防系统，门禁和监控联网。", None),
+            True,
+        ),
+        # designated bases of a provincial list are not the field of smart agriculture
+        (
+            ("智慧农业应用基地", "苏州认定一批智慧农业应用基地，推广水肥一体化。", None),
+            ("智慧农业", "合肥发展智慧农业，推广无人机植保。", None),
+            False,
+        ),
+        # the departments' data exchange is a building block every city has (names: component facets)
+        (
+            ("政务数据共享交换平台", "苏州政务数据共享交换平台日均交换数据千万条。", "data-sharing"),
+            ("数据共享平台", "合肥市级数据共享平台接入五十个部门。", "data-sharing"),
+            False,
+        ),
+    ],
+)
+def test_scheme_curation_table(
+    a: tuple[str, str, str | None], b: tuple[str, str, str | None], linked_: bool
+) -> None:
+    """Each side: label, sentence, and its concept (None: the one its name is a label of)."""
+    s = store(
+        *(
+            initiative(code, "Platform", label, quote, concept or concept_of(label))
+            for code, (label, quote, concept) in (("320500", a), ("340100", b))
+        )
+    )
+    assert (frozenset({(a[0], "苏州市"), (b[0], "合肥市")}) in linked(s)) is linked_

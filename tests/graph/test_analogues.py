@@ -210,6 +210,16 @@ def test_blocking_is_linear_in_a_large_block() -> None:
     assert len(list(candidate_pairs(small))) == 45  # a small block: every pair
 
 
+def test_blocking_yields_a_pair_once_however_many_blocks_share_it() -> None:
+    def item(city: str, concept: str, terms: str) -> BlockItem:
+        return BlockItem(city, terms, frozenset({concept}), frozenset(), frozenset(terms), frozenset())
+
+    # 0~1 share a concept and two name terms, in blocks with different members each
+    items = [item("a", "c", "xy"), item("b", "c", "xyz"), item("c", "d", "x"), item("d", "d", "yz")]
+    pairs = list(candidate_pairs(items))
+    assert pairs == sorted(set(pairs)) == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+
+
 def test_blocking_skips_same_city() -> None:
     items = [BlockItem("same", k, frozenset({"c"}), frozenset(), frozenset(), frozenset()) for k in "ab"]
     assert list(candidate_pairs(items)) == []
