@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from citykg.graph.analogue_data import AnalogueInput, ConceptInfo, Item
+from citykg.graph.rdfize import decimal_lexical
 from citykg.namespaces import CK, GRAPH_ANALOGIES, analogy_iri
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def quads_for(analogies: Iterable[Analogy]) -> Iterator[ox.Quad]:
         yield ox.Quad(node, rdf_type, analogy, g)
         yield ox.Quad(node, source, s, g)
         yield ox.Quad(node, target, t, g)
-        score = format(Decimal(str(an.score)).quantize(Decimal("0.001")), "f")
+        score = decimal_lexical(Decimal(str(an.score)).quantize(Decimal("0.001")))  # canonical: 0.5, 1
         yield ox.Quad(node, score_p, ox.Literal(score, datatype=decimal), g)
         for text in an.basis:
             yield ox.Quad(node, basis_p, ox.Literal(text, language="en"), g)
