@@ -13,7 +13,9 @@ graph: 青岛 -> the city's IRI) or a full IRI; the word before ``label`` says w
 kind of node (city, reform, indicator, domain, concept, initiative, node).
 Literal parameters are typed: integer, decimal, string, date, boolean.
 An IRI parameter declared ``default all`` is optional: left out (or given as
-``all``), it stays unbound and the query answers for every node.
+``all``), it stays unbound and the query answers for every node. Two integer
+parameters page a listing: ``limit`` and ``offset`` set the numbers of the query's
+one ``LIMIT``/``OFFSET`` clause (see ``citykg.store.bind``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import pyoxigraph as ox
 
 from citykg.namespaces import PREFIXES, SCHEME_DOMAINS, SCHEME_INDICATORS, SCHEME_REFORMS
 from citykg.paths import queries_dir
-from citykg.store import QueryStore, StoreError
+from citykg.store import PAGE_PARAMS, QueryStore, StoreError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ALL = "all"  # the default of an optional IRI parameter: leave it unbound
@@ -203,7 +205,10 @@ def literal(param: Param, value: str, query: str) -> ox.Literal:
     """A typed literal for a literal parameter; bad values -> ClickException."""
     try:
         if param.kind == "integer":
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            number = int(value)
+            if param.name in PAGE_PARAMS and number < 0:
+                raise ValueError(value)
+            return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
         if param.kind == "decimal":
             return ox.Literal(format(Decimal(value), "f"), datatype=ox.NamedNode(XSD + "decimal"))
         if param.kind == "boolean":
@@ -215,9 +220,10 @@ def literal(param: Param, value: str, query: str) -> ox.Literal:
                 raise ValueError(value)
             return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
     except (ValueError, InvalidOperation):
+        kind = "non-negative integer" if param.name in PAGE_PARAMS else param.kind
         raise click.ClickException(
             f'Query "{query}": parameter {param.name}={value!r} is not a valid '
-            f"{param.kind} - pass e.g. --param {param.name}="
+            f"{kind} - pass e.g. --param {param.name}="
             + {"integer": "2", "decimal": "0.5", "boolean": "true", "date": "2024-01-31"}.get(param.kind, "…")
         ) from None
     return ox.Literal(value)

@@ -3,11 +3,13 @@
 Enough of SPARQL's lexical grammar to skip comments, strings and IRIs, so that
 parameters can be bound for a remote endpoint by inserting a ``VALUES`` block
 of serialised RDF terms at the start of the WHERE group - never by pasting user
-text into the query.
+text into the query. The one exception is a page: SPARQL allows no variable in
+``LIMIT``/``OFFSET``, so ``set_slice`` writes the numbers there, and only numbers.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ _TOKEN = re.compile(
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\];,]*)?)
+  | (?P<number>[0-9]+)
   | (?P<punct>[{}()])
   | (?P<other>\S)
     """,
@@ -181,6 +184,69 @@ def inject_values(query: str, bindings: dict[str, str]) -> str:
     for at, text in sorted(inserts, reverse=True):
         query = query[:at] + text + query[at:]
     return query
+
+
+def slice_clause(query: str) -> tuple[int, int | None] | None:
+    """``(LIMIT, OFFSET)`` of the query's one LIMIT clause (OFFSET None when absent), else None.
+
+    A saved query that pages has exactly one ``LIMIT n`` (usually in the sub-SELECT that
+    picks the page); more than one is ambiguous and raises ValueError.
+
+    >>> slice_clause("SELECT * { { SELECT ?c { ?c ?p ?o } ORDER BY ?c LIMIT 20 OFFSET 40 } }")
+    (20, 40)
+    >>> slice_clause("SELECT * { ?s ?p 'LIMIT 3' }") is None
+    True
+    """
+    found = _slice_tokens(list(tokens(query)))
+    if found is None:
+        return None
+    (_, limit), offset = found
+    return int(limit.text), None if offset is None else int(offset[1].text)
+
+
+def set_slice(query: str, limit: int | None = None, offset: int | None = None) -> str:
+    """The query with its one ``LIMIT``/``OFFSET`` clause set to ``limit``/``offset``.
+
+    Only non-negative integers are written (they are ints, not text), so this is safe
+    for values a user typed; ``OFFSET`` is added after ``LIMIT n`` when missing.
+
+    >>> set_slice("SELECT ?c { ?c ?p ?o } ORDER BY ?c LIMIT 20", 5, 10)
+    'SELECT ?c { ?c ?p ?o } ORDER BY ?c LIMIT 5 OFFSET 10'
+    >>> set_slice("SELECT ?c { ?c ?p ?o } OFFSET 0 LIMIT 20", offset=3)
+    'SELECT ?c { ?c ?p ?o } OFFSET 3 LIMIT 20'
+    """
+    for value in (limit, offset):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise ValueError(f"a page size or offset must be a non-negative integer, not {value!r}")
+    found = _slice_tokens(list(tokens(query)))
+    if found is None:
+        raise ValueError("the query has no LIMIT clause to page with")
+    (_, limit_tok), offset_pair = found
+    edits = []
+    if limit is not None:
+        edits.append((limit_tok.start, limit_tok.end, str(limit)))
+    if offset is not None:
+        if offset_pair is None:
+            edits.append((limit_tok.end, limit_tok.end, f" OFFSET {offset}"))
+        else:
+            edits.append((offset_pair[1].start, offset_pair[1].end, str(offset)))
+    for start, end, text in sorted(edits, reverse=True):
+        query = query[:start] + text + query[end:]
+    return query
+
+
+def _slice_tokens(toks: list[Token]) -> tuple[tuple[Token, Token], tuple[Token, Token] | None] | None:
+    """((LIMIT, n), (OFFSET, m) or None) of the query's single LIMIT clause."""
+    pairs: dict[str, list[tuple[Token, Token]]] = {"LIMIT": [], "OFFSET": []}
+    for keyword, value in itertools.pairwise(toks):
+        word = keyword.text.upper()
+        if keyword.kind == "word" and word in pairs and value.kind == "number":
+            pairs[word].append((keyword, value))
+    if not pairs["LIMIT"]:
+        return None
+    if len(pairs["LIMIT"]) > 1 or len(pairs["OFFSET"]) > 1:
+        raise ValueError("the query has more than one LIMIT/OFFSET clause: cannot tell which one pages")
+    return pairs["LIMIT"][0], (pairs["OFFSET"][0] if pairs["OFFSET"] else None)
 
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)

@@ -30,7 +30,7 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
-from citykg import sparqlsyntax
+from citykg import sparqlsyntax, summaries, trigparts
 from citykg.namespaces import PREFIXES, SPARQL_PREFIXES
 from citykg.paths import DEFAULT_OUT, TRIG_NAME
 from citykg.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
@@ -110,19 +110,40 @@ def _check(sparql: str, source: str) -> str:
     return "select" if isinstance(result, ox.QuerySolutions) else "graph"
 
 
+PAGE_PARAMS = ("limit", "offset")
+
+
 def bind(sparql: str, params: dict[str, Any] | None, source: str = "query") -> str:
     """The query with ``params`` bound by a VALUES row of serialised RDF terms.
 
     Both stores bind this way (pyoxigraph's ``substitutions`` would require every
-    parameter in the SELECT projection), so they answer identically.
+    parameter in the SELECT projection), so they answer identically. ``limit`` and
+    ``offset`` are the exception: SPARQL allows no variable in LIMIT/OFFSET, so these
+    two (non-negative integers) set the numbers of the query's one LIMIT clause.
     """
     if not params:
         return sparql
-    bindings = {k.lstrip("?$"): str(to_term(v)) for k, v in params.items()}
+    names = {k: k.lstrip("?$") for k in params}
+    page = {names[k]: _page_number(v, names[k], source) for k, v in params.items() if names[k] in PAGE_PARAMS}
+    bindings = {names[k]: str(to_term(v)) for k, v in params.items() if names[k] not in PAGE_PARAMS}
     try:
-        return sparqlsyntax.inject_values(sparql, bindings)
+        if page:
+            sparql = sparqlsyntax.set_slice(sparql, page.get("limit"), page.get("offset"))
+        return sparqlsyntax.inject_values(sparql, bindings) if bindings else sparql
     except ValueError as exc:
         raise StoreError(f"{source}: {exc}") from None
+
+
+def _page_number(value: Any, name: str, source: str) -> int:
+    """``value`` (an int or an integer literal) as a non-negative int; anything else is an error."""
+    term = to_term(value)
+    try:
+        number = int(term.value) if isinstance(term, ox.Literal) else -1
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise StoreError(f"{source}: {name} must be a non-negative integer, not {term}")
+    return number
 
 
 class EmbeddedStore(QueryStore):
@@ -245,6 +266,7 @@ def _stamp(trig: Path, with_hash: bool) -> dict[str, Any]:
         "size": st.st_size,
         "mtime_ns": st.st_mtime_ns,
         "pyoxigraph": ox.__version__,
+        "summaries": summaries.VERSION,
     }
     if with_hash:
         h = hashlib.sha256()
@@ -270,7 +292,7 @@ def is_fresh(trig: Path, store_dir: Path) -> bool:
     quick = _stamp(trig, with_hash=False)
     if all(marker.get(k) == v for k, v in quick.items()):
         return True
-    if marker.get("size") != quick["size"] or marker.get("pyoxigraph") != ox.__version__:
+    if any(marker.get(k) != quick[k] for k in ("size", "pyoxigraph", "summaries")):
         return False
     full = _stamp(trig, with_hash=True)
     if marker.get("sha256") != full["sha256"]:
@@ -288,7 +310,8 @@ def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = F
     """(Re)build ``OUT/store`` from ``OUT/citykg.trig`` unless it is fresh; returns its folder.
 
     The new store is loaded into a temporary folder and swapped in, so a reader
-    never sees a half-loaded store; a lock file serialises concurrent builders.
+    never sees a half-loaded store; a lock file serialises concurrent builders. The
+    derived graph ``ckr:graph/summaries`` (``citykg.summaries``) is added to it.
     """
     trig = trig or _locate(out_dir)
     store_dir = store_dir_for(trig)
@@ -300,8 +323,8 @@ def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = F
         tmp = trig.parent / f".{store_dir.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            building = ox.Store(str(tmp))
-            building.bulk_load(path=str(trig), format=FORMATS[trig.suffix])
+            building = _load_parts(tmp, trig)
+            summaries.add_summaries(building)
             building.optimize()
             del building
         except SyntaxError as exc:
@@ -316,6 +339,26 @@ def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = F
     _OPEN.pop((str(store_dir), False), None)
     _OPEN.pop((str(store_dir), True), None)
     return store_dir
+
+
+def _load_parts(folder: Path, trig: Path) -> ox.Store:
+    """A new store in ``folder`` loaded with ``trig`` part by part (bounded memory: ``citykg.trigparts``).
+
+    If a part does not parse (a split inside a multi-line literal of a foreign file),
+    the file is loaded again in one call, which either works or gives the real error.
+    """
+    fmt = FORMATS[trig.suffix]
+    store = ox.Store(str(folder))
+    try:
+        trigparts.bulk_load_parts(store, trig, fmt)
+        return store
+    except SyntaxError:
+        pass  # retried below, once the traceback (which holds the store open) is gone
+    del store
+    shutil.rmtree(folder, ignore_errors=True)
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(trig), format=fmt)
+    return store
 
 
 _OPEN: dict[tuple[str, bool], tuple[str, ox.Store]] = {}
@@ -340,16 +383,13 @@ def open_store(
     except PermissionError:
         # A read-only OUT (e.g. a shared build): load the TriG into memory instead.
         print(f"note: cannot write {store_dir}; loading {trig} into memory", file=sys.stderr)
-        mem = ox.Store()
-        mem.bulk_load(path=str(trig), format=FORMATS[trig.suffix])
-        return EmbeddedStore(mem, str(trig))
+        return EmbeddedStore(_load_in_memory(trig), str(trig))
     stamp = json.dumps(_marker(store_dir), sort_keys=True)
     key = (str(store_dir), memory)
     cached = _OPEN.get(key)
     if cached is None or cached[0] != stamp:
         if memory:  # parsing the file is several times faster than copying out of RocksDB
-            loaded = ox.Store()
-            loaded.bulk_load(path=str(trig), format=FORMATS[trig.suffix])
+            loaded = _load_in_memory(trig)
         else:
             loaded = ox.Store.read_only(str(store_dir))
         cached = (stamp, loaded)
@@ -357,11 +397,20 @@ def open_store(
     return EmbeddedStore(cached[1], str(trig))
 
 
+def _load_in_memory(trig: Path) -> ox.Store:
+    """An in-memory store of ``trig`` with its derived summaries, like the persistent store."""
+    mem = ox.Store()
+    mem.bulk_load(path=str(trig), format=FORMATS[trig.suffix])
+    summaries.add_summaries(mem)
+    return mem
+
+
 def memory_store(*paths: Path | str) -> EmbeddedStore:
-    """An in-memory store of RDF files (tests, fixtures, small checks)."""
+    """An in-memory store of RDF files with their derived summaries (tests, fixtures, small checks)."""
     mem = ox.Store()
     for p in paths:
         mem.bulk_load(path=str(p), format=FORMATS.get(Path(p).suffix, ox.RdfFormat.TRIG))
+    summaries.add_summaries(mem)
     return EmbeddedStore(mem, ", ".join(str(p) for p in paths))
 
 

@@ -58,10 +58,10 @@ def parts(path: Path, fmt: ox.RdfFormat, part_bytes: int = PART_BYTES) -> Iterat
         yield b"".join(part)
 
 
-def bulk_load_parts(store: ox.Store, path: Path, fmt: ox.RdfFormat, part_bytes: int = PART_BYTES) -> int:
+def bulk_load_parts(store: ox.Store, path: Path, fmt: ox.RdfFormat, part_bytes: int | None = None) -> int:
     """``store.bulk_load`` the file part by part; returns the number of parts. Raises SyntaxError."""
     n = 0
-    for data in parts(path, fmt, part_bytes):
+    for data in parts(path, fmt, PART_BYTES if part_bytes is None else part_bytes):
         store.bulk_load(input=data, format=fmt)
         n += 1
     return n

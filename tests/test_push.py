@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from citykg import querylib
+from citykg import querylib, summaries
 from citykg.cli import cli
 from citykg.store import RemoteStore, StoreError, open_store
 from citykg.testing import require_tool
@@ -75,6 +75,8 @@ def test_push_keeps_every_named_graph(pushed: str, built: Path) -> None:
     q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     assert normalise(remote.select(q)) == normalise(local.select(q))
     assert len(local.select(q)) >= 5
+    # the derived summaries (citykg.summaries) travel with the data: the saved queries read them
+    assert summaries.GRAPH_SUMMARIES.value in {r["g"] for r in remote.select(q)}
 
 
 @pytest.mark.parametrize(

@@ -161,3 +161,17 @@ def test_a_touch_is_remembered(out: Path) -> None:
     assert is_fresh(trig, out / "store")
     marker = json.loads((out / "store" / MARKER).read_text())
     assert marker["mtime_ns"] == trig.stat().st_mtime_ns  # next time: no hashing
+
+
+def test_limit_and_offset_page_the_query_as_numbers(out: Path) -> None:
+    store = open_store(out)
+    q = "SELECT ?c WHERE { ?c a ck:City } ORDER BY ?c LIMIT 100"
+    every = [r["c"] for r in store.select(q)]
+    assert len(every) == 4
+    assert [r["c"] for r in store.select(q, {"limit": 2, "offset": 1})] == every[1:3]
+    assert [r["c"] for r in store.select(q, {"offset": ox.Literal("3")})] == every[3:]
+    for bad in (-1, "2 } ?c ?p ?o", ox.NamedNode("http://e/x")):
+        with pytest.raises(StoreError, match="limit must be a non-negative integer"):
+            store.select(q, {"limit": bad})
+    with pytest.raises(StoreError, match="no LIMIT clause"):
+        store.select("SELECT ?c WHERE { ?c a ck:City }", {"limit": 1})

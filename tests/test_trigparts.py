@@ -61,3 +61,24 @@ def test_a_broken_part_raises_a_syntax_error(tmp_path: Path) -> None:
                  "@prefix ex: <https://example.org/> .\nex:g { ex:s ex:p \n")  # fmt: skip
     with pytest.raises(SyntaxError):
         bulk_load_parts(ox.Store(), f, ox.RdfFormat.TRIG, part_bytes=10)
+
+
+def test_refresh_store_loads_a_foreign_file_whose_split_would_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line starting with @prefix inside a multi-line literal: the parts fail, one call works."""
+    from citykg.store import open_store
+
+    f = tmp_path / "citykg.trig"
+    body = "".join(f"ex:g {{ ex:s{i} ex:p {i} . }}\n" for i in range(30))
+    f.write_text('@prefix ex: <https://example.org/> .\nex:g { ex:note ex:text """第一行\n'
+                 '@prefix 不是指令 .\n第三行""" . }\n' + body, encoding="utf-8")  # fmt: skip
+    import citykg.trigparts as tp
+
+    assert len(list(tp.parts(f, ox.RdfFormat.TRIG, 10))) > 1  # the split would cut the literal
+    with pytest.raises(SyntaxError):
+        tp.bulk_load_parts(ox.Store(), f, ox.RdfFormat.TRIG, 10)
+    monkeypatch.setattr(tp, "PART_BYTES", 10)
+    store = open_store(tmp_path)
+    rows = store.select("SELECT ?t WHERE { <https://example.org/note> <https://example.org/text> ?t }")
+    assert rows == [{"t": "第一行\n@prefix 不是指令 .\n第三行"}]
