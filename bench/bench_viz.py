@@ -2,6 +2,15 @@
 
     python bench/bench_viz.py                    # 500, 5,000 and 20,000 nodes
     python bench/bench_viz.py --sizes 500        # a quick run
+    python bench/bench_viz.py --site 2000 --baseline HEAD   # the whole site of a 2,000-article build
+
+``--site N`` builds N articles (``bench_build.make_corpus``, graph and store only)
+or takes ``--data OUT``, then times ``write_site(OUT)`` with its default
+arguments, as ``citykg build`` calls it, in a fresh process: seconds, CPU
+seconds, peak RSS, pages and MB written. ``--baseline REV`` also times the
+``viz/`` package of git revision REV on the same build in the same run (its
+own process; the pages it writes are replaced by the next run) and prints the
+ratios baseline / current.
 
 Synthetic graphs shaped like the overview/city views: cities (hubs), reform
 concepts shared by several cities, initiatives each in one city realizing one
@@ -22,9 +31,15 @@ No assertion on time: this prints numbers (and writes them as JSON with --json).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
+import re
+import resource
+import subprocess
+import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -109,12 +124,125 @@ def pyvis_interactive(browser, path: Path) -> float:
     return ms
 
 
+# ---- the whole site of a build (--site) ----
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE_PACKAGE = "baseline_viz"
+
+
+def memory_mb(field: str) -> float:
+    """VmRSS / VmHWM (peak) of this process in MB. Not ru_maxrss: Linux carries that over from
+    the parent through fork and exec, so a child of a process that just built 2,000 articles
+    would report the build's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def site_child(out: str, package_dir: str | None) -> None:
+    """In a fresh process: write_site(OUT) of the current or the baseline viz; prints one JSON line."""
+    from citykg.store import open_store
+
+    open_store(out)  # a fresh store before the clock starts (the build refreshes it first, too)
+    if package_dir:
+        sys.path.insert(0, package_dir)
+        write_site = __import__(f"{BASELINE_PACKAGE}.site", fromlist=["write_site"]).write_site
+    else:
+        from citykg.viz.site import write_site
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    rss_before = memory_mb("VmRSS")
+    t, c = time.perf_counter(), cpu()
+    write_site(out)
+    seconds, cpu_s = time.perf_counter() - t, cpu() - c
+    pages = list((Path(out) / "views").glob("*.html"))
+    print(json.dumps({"seconds": round(seconds, 1), "cpu_seconds": round(cpu_s, 1),
+                      "peak_rss_mb": round(memory_mb("VmHWM")), "rss_before_mb": round(rss_before),
+                      "pages": len(pages),
+                      "mb_written": round(sum(p.stat().st_size for p in pages) / 1e6, 1),
+                      "largest_page_mb": round(max((p.stat().st_size for p in pages), default=0) / 1e6, 1)}))  # fmt: skip
+
+
+def baseline_package(rev: str, folder: Path) -> Path:
+    """``viz/`` of git revision ``rev`` as the importable package ``baseline_viz`` under ``folder``."""
+    blob = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev, "viz"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+        tar.extractall(folder, filter="data")
+    package = folder / BASELINE_PACKAGE
+    (folder / "viz").rename(package)
+    for py in package.glob("*.py"):
+        text = re.sub(r"\bcitykg\.viz\b", BASELINE_PACKAGE, py.read_text(encoding="utf-8"))
+        py.write_text(text, encoding="utf-8")
+    return folder
+
+
+def run_site(out: Path, package_dir: Path | None) -> dict:
+    cmd = [sys.executable, __file__, "--site-child", str(out)]
+    if package_dir:
+        cmd += ["--package-dir", str(package_dir)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def site_bench(n: int, data: Path | None, baseline: str | None, jobs: int) -> dict:
+    """Time write_site on a build of ``n`` articles (or ``data``), current code and optionally ``baseline``."""
+    with tempfile.TemporaryDirectory(prefix="citykg-bench-site-") as tmp:
+        out = data
+        result: dict = {}
+        if out is None:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from bench_build import make_corpus
+
+            from citykg.graph.build import build
+            from citykg.store import refresh_store
+
+            corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
+            make_corpus(corpus, n)
+            t = time.perf_counter()
+            report = build([corpus], out, jobs=jobs, post_steps=False)
+            refresh_store(out)
+            result.update(articles=report.documents, triples=report.stats.get("triples", 0),
+                          build_and_store_seconds=round(time.perf_counter() - t, 1))  # fmt: skip
+        result["current"] = run_site(out, None)
+        if baseline:
+            result["baseline_rev"] = baseline
+            result["baseline"] = run_site(out, baseline_package(baseline, Path(tmp) / "baseline"))
+            for key in ("seconds", "cpu_seconds", "peak_rss_mb"):
+                result[f"baseline_over_current_{key}"] = round(
+                    result["baseline"][key] / max(result["current"][key], 0.1), 1
+                )
+        return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--sizes", default="500,5000,20000")
     ap.add_argument("--pyvis-max", type=int, default=5000, help="Time pyvis' path up to this size.")
     ap.add_argument("--json", type=Path, help="Also write the numbers here.")
+    ap.add_argument("--site", type=int, metavar="N", help="Time write_site on a build of N articles instead.")
+    ap.add_argument(
+        "--data", type=Path, help="With --site: an existing build folder (OUT) instead of N articles."
+    )
+    ap.add_argument("--baseline", metavar="REV", help="With --site: also time viz/ of this git revision.")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="With --site: build workers.")
+    ap.add_argument("--site-child", help=argparse.SUPPRESS)
+    ap.add_argument("--package-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.site_child:
+        site_child(args.site_child, args.package_dir)
+        return
+    if args.site or args.data:
+        result = site_bench(args.site or 0, args.data, args.baseline, args.jobs)
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        if args.json:
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
     from playwright.sync_api import sync_playwright
 
     results = []

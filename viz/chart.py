@@ -53,7 +53,7 @@ def _number(text: str) -> float | None:
 def bars_by_unit(model: Model, indicator: str) -> dict[str, list[Bar]]:
     """Numeric observations of ``indicator``, grouped by unit and sorted by value (largest first)."""
     groups: dict[str, list[Bar]] = defaultdict(list)
-    obs = sorted((o for o in model.observations.values() if o.indicator == indicator), key=lambda o: o.iri)
+    obs = sorted(model.observations_by_indicator.get(indicator, ()), key=lambda o: o.iri)
     for n, o in enumerate(obs):
         value = _number(o.value)
         if value is None:

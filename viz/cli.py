@@ -87,7 +87,7 @@ def viz(
         iri = views.find_concept(model, name, ("indicators",))
         path = _check_output(output or view_path(out, "compare", model.concepts[iri].slug))
         write_text_atomic(path, compare_html(model, iri))
-        _done(quiet, path, f"{sum(1 for o in model.observations.values() if o.indicator == iri)} values")
+        _done(quiet, path, f"{len(model.observations_by_indicator.get(iri, []))} values")
         return
     if view == "overview":
         graph, default = views.overview(model), view_path(out, "overview")
@@ -98,19 +98,23 @@ def viz(
         graph, default = views.city_view(model, iri), view_path(out, "city", city_key(model, iri))
     elif view == "reform":
         iri = views.find_concept(model, name, ("reforms",))
-        graph, default = views.reform_view(model, iri), view_path(out, "reform", model.concepts[iri].slug)
+        graph, default = (
+            views.reform_view(model, iri, max_nodes),
+            view_path(out, "reform", model.concepts[iri].slug),
+        )
     else:
         from citykg import querylib
         from citykg.viz.querygraph import query_view, run_query
 
         result, src, hubs = run_query(name, querylib.parse_param_options(params), str(source.trig))
         graph, default = query_view(model, result, src, hubs), view_path(out, "query", _query_name(name))
-    graph = aggregate(graph, max_nodes)
-    path = write_view(graph, _check_output(output or default))
+    shown = aggregate(graph, max_nodes)
+    path = write_view(shown, _check_output(output or default))
     _done(
         quiet,
         path,
-        f"{len(graph.nodes)} nodes, {len(graph.edges)} edges" + (" (aggregated)" if graph.notes else ""),
+        f"{len(shown.nodes)} nodes, {len(shown.edges)} edges"
+        + (" (aggregated)" if shown is not graph else ""),
     )
 
 

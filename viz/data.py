@@ -1,31 +1,43 @@
-"""The build as plain Python records for the views, read with a few bulk SELECTs.
+"""The build as plain Python records for the views, read once with a few bulk SELECTs.
 
 Every view (overview, city, reform, analogues, comparison) is a pure function of
-this ``Model``, so ``write_site`` queries the store once (about ten SELECTs)
-instead of once per page.
+this ``Model``, so ``write_site`` reads the store once instead of once per page,
+and the indexes by city, concept, subject and indicator (built on first use) keep
+each page's work proportional to the page rather than to the corpus.
+
+At 2,000 articles (4M triples) reading is the expensive part: on the persistent
+store a join runs lookup by lookup and every IRI in a result costs a lookup of
+its text. So each SELECT reads one predicate, or joins whole predicates in
+sub-SELECTs (one hash join each); rows are streamed as tuples (``ViewSource.rows``)
+and joined here in dictionaries; repeated strings (quotes, reasons) are shared.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar
 
 from citykg.namespaces import CK_IRI, CKR_IRI, SPARQL_PREFIXES
 from citykg.viz.source import ViewSource
 
 INITIATIVE_CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
 AREA_LEVELS = ("Province", "City", "County")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Evidence:
     quote: str
     doc: str  # document IRI
     start: int | None = None
-    mention: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     iri: str
     title: str = ""
@@ -35,7 +47,7 @@ class Doc:
     about: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Area:
     iri: str
     label: str
@@ -45,7 +57,7 @@ class Area:
     alts: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Concept:
     iri: str
     scheme: str  # local name of the scheme: reforms | domains | indicators | ...
@@ -60,7 +72,7 @@ class Concept:
         return self.iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Initiative:
     iri: str
     cls: str
@@ -71,7 +83,7 @@ class Initiative:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Observation:
     iri: str
     indicator: str
@@ -88,7 +100,7 @@ class Observation:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Analogy:
     iri: str
     source: str
@@ -99,6 +111,8 @@ class Analogy:
 
 @dataclass
 class Model:
+    """The records of one build. Treat it as read-only: the indexes below are built once."""
+
     areas: dict[str, Area]
     concepts: dict[str, Concept]
     initiatives: dict[str, Initiative]
@@ -110,13 +124,16 @@ class Model:
         """A display label for any IRI of the model (falls back to the IRI's tail)."""
         if not iri:
             return ""
-        for table in (self.areas, self.concepts, self.initiatives, self.docs):
-            item = table.get(iri)
-            if item is not None:
-                text = getattr(item, "label", "") or getattr(item, "title", "")
-                if text:
-                    return text
-        return iri.rstrip("/").rsplit("/", 1)[-1]
+        text = self._labels.get(iri)
+        return text if text is not None else iri.rstrip("/").rsplit("/", 1)[-1]
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        """IRI -> label, in one table (a page looks up hundreds of thousands of labels)."""
+        labels = {d.iri: d.title for d in self.docs.values() if d.title}
+        for table in (self.initiatives, self.concepts, self.areas):  # earlier tables win, as before
+            labels.update((iri, item.label) for iri, item in table.items() if item.label)
+        return labels
 
     def city_of(self, iri: str | None) -> str | None:
         """The prefecture-level city an area lies in (itself for a city); None above city level."""
@@ -131,33 +148,75 @@ class Model:
             iri = area.parent
         return None
 
-    def cities(self) -> list[str]:
-        """Cities that have at least one initiative or observation, by label."""
-        used = {i.city for i in self.initiatives.values() if i.city}
-        used |= {self.subject_city(o.refers_to) for o in self.observations.values()}
-        used.discard(None)
-        return sorted(used, key=self.label)  # type: ignore[arg-type]
-
     def subject_city(self, iri: str | None) -> str | None:
         """The city an observation's subject (a city or an initiative) belongs to."""
         if iri in self.initiatives:
             return self.initiatives[iri].city
         return self.city_of(iri)
 
+    def cities(self) -> list[str]:
+        """Cities that have at least one initiative or observation, by label."""
+        return list(self._cities)
+
+    @cached_property
+    def _cities(self) -> tuple[str, ...]:
+        used = set(self.initiatives_by_city) | set(self.observations_by_city)
+        return tuple(sorted(used, key=self.label))
+
+    # ---- indexes: each built once, on first use ----
+
+    @cached_property
+    def initiatives_by_city(self) -> dict[str, list[Initiative]]:
+        return _index((i.city, i) for i in self.initiatives.values() if i.city)
+
+    @cached_property
+    def initiatives_by_concept(self) -> dict[str, list[Initiative]]:
+        return _index((c, i) for i in self.initiatives.values() for c in i.concepts)
+
+    @cached_property
+    def observations_by_subject(self) -> dict[str, list[Observation]]:
+        return _index((o.refers_to, o) for o in self.observations.values() if o.refers_to)
+
+    @cached_property
+    def observations_by_city(self) -> dict[str, list[Observation]]:
+        """Observations by the city of their subject (see ``subject_city``)."""
+        return _index(
+            (city, o) for o in self.observations.values() if (city := self.subject_city(o.refers_to))
+        )
+
+    @cached_property
+    def observations_by_indicator(self) -> dict[str, list[Observation]]:
+        return _index((o.indicator, o) for o in self.observations.values())
+
+    @cached_property
+    def docs_by_city(self) -> dict[str, list[Doc]]:
+        return _index((city, d) for d in self.docs.values() for city in d.about)
+
     def concepts_in_use(self, scheme: str | None = None) -> list[Concept]:
-        used = {c for i in self.initiatives.values() for c in i.concepts}
         return sorted(
             (
                 self.concepts[c]
-                for c in used
+                for c in self.initiatives_by_concept
                 if c in self.concepts and (scheme is None or self.concepts[c].scheme == scheme)
             ),
             key=lambda c: c.label,
         )
 
     def indicators_in_use(self) -> list[Concept]:
-        used = {o.indicator for o in self.observations.values()}
+        used = self.observations_by_indicator
         return sorted((self.concepts[c] for c in used if c in self.concepts), key=lambda c: c.label)
+
+
+def _index(pairs: Iterable[tuple[K, V]]) -> dict[K, list[V]]:
+    """Group ``(key, item)`` pairs into ``{key: [items in the order given]}``.
+
+    >>> _index([("a", 1), ("b", 2), ("a", 3)])
+    {'a': [1, 3], 'b': [2]}
+    """
+    out: dict[K, list[V]] = defaultdict(list)
+    for key, item in pairs:
+        out[key].append(item)
+    return dict(out)
 
 
 def _pick(labels: list[tuple[str, str]], lang: str = "zh") -> str:
@@ -177,6 +236,7 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+# Small tables: plain OPTIONAL joins are fine (hundreds to a few thousand rows).
 Q_AREAS = """SELECT ?a ?level ?label ?lang ?adcode ?parent WHERE {
   ?a a ?level . VALUES ?level { ck:Province ck:City ck:County }
   OPTIONAL { ?a rdfs:label ?label BIND(LANG(?label) AS ?lang) }
@@ -186,113 +246,168 @@ Q_CONCEPTS = """SELECT ?c ?scheme ?label ?lang WHERE { ?c skos:inScheme ?scheme 
   OPTIONAL { ?c skos:prefLabel ?label BIND(LANG(?label) AS ?lang) } }"""
 Q_CONCEPT_ALTS = """SELECT ?c ?alt WHERE { ?c skos:inScheme ?s ; skos:altLabel ?alt }"""
 Q_CONCEPT_DOMAINS = """SELECT ?c ?d WHERE { ?c skos:inScheme ?s ; ck:domain ?d }"""
-Q_INITIATIVES = """SELECT ?x ?cls ?label ?lang ?city WHERE {
-  ?x a ?cls . VALUES ?cls { ck:Reform ck:Platform ck:Project ck:PolicyDocument ck:Organization ck:Award }
-  OPTIONAL { ?x rdfs:label ?label BIND(LANG(?label) AS ?lang) } OPTIONAL { ?x ck:inCity ?city } }"""
-Q_REALIZES = """SELECT ?x ?c WHERE { ?x ck:realizes ?c }"""
-Q_INIT_DOMAINS = """SELECT ?x ?d WHERE { ?x ck:domain ?d FILTER NOT EXISTS { ?x skos:inScheme ?s } }"""
-Q_EVIDENCE = """SELECT ?x ?quote ?doc ?start ?mention WHERE { ?x ck:evidence ?ev .
-  ?ev ck:quote ?quote ; ck:inDocument ?doc .
-  OPTIONAL { ?ev ck:charStart ?start } OPTIONAL { ?ev ck:mention ?mention } }"""
 Q_DOCS = """SELECT ?d ?title ?date ?file ?publisher ?about WHERE { ?d a ck:SourceDocument .
   OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
   OPTIONAL { ?d ck:fileName ?file } OPTIONAL { ?d dcterms:publisher ?publisher }
   OPTIONAL { ?d ck:aboutCity ?about } }"""
-Q_OBS = """SELECT ?o ?ind ?value ?max ?unit ?qual ?ref ?asOf ?role ?target ?raw ?rank WHERE {
-  ?o a ck:Observation ; ck:indicator ?ind .
-  OPTIONAL { ?o ck:value ?value } OPTIONAL { ?o ck:valueMax ?max } OPTIONAL { ?o ck:unit ?unit }
-  OPTIONAL { ?o ck:qualifier ?qual } OPTIONAL { ?o ck:refersTo ?ref } OPTIONAL { ?o ck:asOf ?asOf }
-  OPTIONAL { ?o ck:changeRole ?role } OPTIONAL { ?o ck:isTarget ?target } OPTIONAL { ?o ck:rawText ?raw }
-  OPTIONAL { ?o a ck:Ranking BIND(true AS ?rank) } }"""
-Q_ANALOGIES = """SELECT ?a ?s ?t ?score ?basis WHERE { ?a a ck:Analogy ; ck:source ?s ; ck:target ?t .
-  OPTIONAL { ?a ck:score ?score } OPTIONAL { ?a ck:basis ?basis } }"""
+# Large tables: one predicate per SELECT, or whole predicates hash-joined in sub-SELECTs.
+# Where one side repeats (the 17 domains of 100,000 initiatives, the same sentence quoted
+# by several nodes), rows are grouped by it so its text is fetched once per group; the
+# other side is a space-separated list of IRIs (an IRI never contains a space; a blank
+# node, which STR() cannot print, becomes "" - COALESCE - instead of failing its group).
+Q_OF_CLASS = "SELECT ?x WHERE {{ ?x a ck:{cls} }}"
+Q_LABELS = """SELECT ?label (LANG(?label) AS ?lang) (GROUP_CONCAT(COALESCE(STR(?x), ""); separator=" ") AS ?xs)
+  WHERE { ?x rdfs:label ?label } GROUP BY ?label"""
+Q_BY_OBJECT = """SELECT ?o (GROUP_CONCAT(COALESCE(STR(?x), ""); separator=" ") AS ?xs)
+  WHERE {{ ?x {predicate} ?o }} GROUP BY ?o"""
+Q_EVIDENCE = """SELECT ?quote (GROUP_CONCAT(COALESCE(CONCAT(STR(?x), " ", STR(?doc), " ",
+  COALESCE(STR(?start), "-")), ""); separator=" ") AS ?refs) WHERE {
+  { SELECT ?x ?ev WHERE { ?x ck:evidence ?ev } }
+  { SELECT ?ev ?quote WHERE { ?ev ck:quote ?quote } }
+  { SELECT ?ev ?doc WHERE { ?ev ck:inDocument ?doc } }
+  OPTIONAL { SELECT ?ev ?start WHERE { ?ev ck:charStart ?start } } } GROUP BY ?quote"""
+# Observation fields present on (nearly) every observation are hash-joined in one SELECT;
+# the sparse ones (a few percent) are read apart, so they do not cost a join per observation.
+_OBS_FIELDS = (("value", "value"), ("unit", "unit"), ("qual", "qualifier"), ("ref", "refersTo"),
+               ("asOf", "asOf"), ("raw", "rawText"))  # fmt: skip
+Q_OBS = (
+    "SELECT ?o ?ind " + " ".join(f"?{v}" for v, _ in _OBS_FIELDS) + " WHERE {\n"
+    "  { SELECT ?o WHERE { ?o a ck:Observation } } { SELECT ?o ?ind WHERE { ?o ck:indicator ?ind } }\n"
+    + "".join(f"  OPTIONAL {{ SELECT ?o ?{v} WHERE {{ ?o ck:{p} ?{v} }} }}\n" for v, p in _OBS_FIELDS)
+    + "}"
+)
+_OBS_SPARSE = (("value_max", "ck:valueMax"), ("role", "ck:changeRole"), ("is_target", "ck:isTarget"))
+Q_ANALOGIES = """SELECT ?a ?s ?t ?score WHERE { { SELECT ?a WHERE { ?a a ck:Analogy } }
+  { SELECT ?a ?s WHERE { ?a ck:source ?s } } { SELECT ?a ?t WHERE { ?a ck:target ?t } }
+  OPTIONAL { SELECT ?a ?score WHERE { ?a ck:score ?score } } }"""
 
 
 def load_model(source: ViewSource) -> Model:
-    """Read everything the views need from the build."""
+    """Read everything the views need from the build.
 
-    def q(body: str) -> list[dict[str, str]]:
-        return source.select(SPARQL_PREFIXES + body)
+    The cyclic garbage collector is paused meanwhile: the records are millions of
+    long-lived objects (at 2,000 articles), and every collection would walk them again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(source)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(source: ViewSource) -> Model:
+    def q(body: str) -> Iterator[tuple[Any, ...]]:  # lexical values, None when unbound
+        return source.rows(SPARQL_PREFIXES + body)
+
+    shared: dict[str, str] = {}  # one copy of each document IRI (245,000 evidence rows, 2,000 articles)
+
+    def one(text: str) -> str:
+        return shared.setdefault(text, text)
 
     area_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
     areas: dict[str, Area] = {}
-    for r in q(Q_AREAS):
-        a = areas.setdefault(r["a"], Area(r["a"], "", _local(r["level"])))
-        a.adcode = r.get("adcode", a.adcode)
-        a.parent = r.get("parent", a.parent)
-        if "label" in r:
-            area_labels[r["a"]].append((r["label"], r.get("lang", "")))
+    for a_iri, level, label, lang, adcode, parent in q(Q_AREAS):
+        a = areas.setdefault(a_iri, Area(a_iri, "", _local(level)))
+        a.adcode = adcode if adcode is not None else a.adcode
+        a.parent = parent if parent is not None else a.parent
+        if label is not None:
+            area_labels[a_iri].append((label, lang or ""))
     for iri, a in areas.items():
         a.label = _pick(area_labels[iri]) or a.adcode or _local(iri)
-    for r in q(Q_AREA_ALTS):
-        if r["a"] in areas and r["alt"] not in areas[r["a"]].alts:
-            areas[r["a"]].alts.append(r["alt"])
+    for a_iri, alt in q(Q_AREA_ALTS):
+        if a_iri in areas and alt not in areas[a_iri].alts:
+            areas[a_iri].alts.append(alt)
 
     c_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
     concepts: dict[str, Concept] = {}
-    for r in q(Q_CONCEPTS):
-        concepts.setdefault(r["c"], Concept(r["c"], _local(r["scheme"])))
-        if "label" in r:
-            c_labels[r["c"]].append((r["label"], r.get("lang", "")))
+    for c_iri, scheme, label, lang in q(Q_CONCEPTS):
+        concepts.setdefault(c_iri, Concept(c_iri, _local(scheme)))
+        if label is not None:
+            c_labels[c_iri].append((label, lang or ""))
     for iri, c in concepts.items():
         c.label = _pick(c_labels[iri]) or _local(iri)
         c.label_en = _pick(c_labels[iri], "en")
-    for r in q(Q_CONCEPT_ALTS):
-        if r["c"] in concepts:
-            concepts[r["c"]].alts.append(r["alt"])
-    for r in q(Q_CONCEPT_DOMAINS):
-        if r["c"] in concepts and r["d"] not in concepts[r["c"]].domains:
-            concepts[r["c"]].domains.append(r["d"])
+    for c_iri, alt in q(Q_CONCEPT_ALTS):
+        if c_iri in concepts:
+            concepts[c_iri].alts.append(alt)
+    for c_iri, d in q(Q_CONCEPT_DOMAINS):
+        if c_iri in concepts and d not in concepts[c_iri].domains:
+            concepts[c_iri].domains.append(d)
 
-    i_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
     inits: dict[str, Initiative] = {}
-    for r in q(Q_INITIATIVES):
-        i = inits.setdefault(r["x"], Initiative(r["x"], _local(r["cls"]), ""))
-        i.city = i.city or r.get("city")
-        if "label" in r:
-            i_labels[r["x"]].append((r["label"], r.get("lang", "")))
+    for cls in INITIATIVE_CLASSES:  # the first class in this order wins, as in the legend
+        for (x,) in q(Q_OF_CLASS.format(cls=cls)):
+            if x not in inits:
+                inits[x] = Initiative(x, cls, "")
+    i_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for label, lang, xs in q(Q_LABELS):  # the same name is often used in many cities
+        for x in (xs or "").split():
+            if x in inits:
+                i_labels[x].append((label, lang or ""))
     for iri, i in inits.items():
-        i.label = _pick(i_labels[iri]) or _local(iri)
-    for r in q(Q_REALIZES):
-        if r["x"] in inits and r["c"] not in inits[r["x"]].concepts:
-            inits[r["x"]].concepts.append(r["c"])
-    for r in q(Q_INIT_DOMAINS):
-        if r["x"] in inits and r["d"] not in inits[r["x"]].domains:
-            inits[r["x"]].domains.append(r["d"])
+        i.label = _pick(i_labels.pop(iri, [])) or _local(iri)
+    del i_labels
+    for city, xs in q(Q_BY_OBJECT.format(predicate="ck:inCity")):
+        for x in (xs or "").split():  # several cities (a merged organization): the smallest IRI, stably
+            i = inits.get(x)
+            if i is not None and (i.city is None or city < i.city):
+                i.city = city
+    for predicate, attr in (("ck:realizes", "concepts"), ("ck:domain", "domains")):
+        for target, xs in q(Q_BY_OBJECT.format(predicate=predicate)):
+            for x in (xs or "").split():
+                i = inits.get(x)
+                if i is not None:
+                    getattr(i, attr).append(target)
+    for i in inits.values():
+        i.concepts = sorted(set(i.concepts))
+        i.domains = sorted(set(i.domains))
 
     docs: dict[str, Doc] = {}
-    for r in q(Q_DOCS):
-        d = docs.setdefault(r["d"], Doc(r["d"]))
-        d.title = d.title or r.get("title", "")
-        d.date = d.date or r.get("date", "")
-        d.file = d.file or r.get("file", "")
-        d.publisher = d.publisher or r.get("publisher", "")
-        if r.get("about") and r["about"] not in d.about:
-            d.about.append(r["about"])
+    for d_iri, title, date, file, publisher, about in q(Q_DOCS):
+        d = docs.setdefault(d_iri, Doc(d_iri))
+        d.title = d.title or title or ""
+        d.date = d.date or date or ""
+        d.file = d.file or file or ""
+        d.publisher = d.publisher or publisher or ""
+        if about and about not in d.about:
+            d.about.append(about)
 
     obs: dict[str, Observation] = {}
-    for r in q(Q_OBS):
-        if r["o"] in obs:
-            continue
-        obs[r["o"]] = Observation(
-            r["o"], r["ind"], r.get("value", ""), r.get("max", ""), r.get("unit", ""), r.get("qual", ""),
-            r.get("ref"), r.get("asOf", ""), r.get("role", ""), r.get("target", "") in ("true", "1"),
-            r.get("raw", ""), "rank" in r,
-        )  # fmt: skip
+    for o, ind, value, unit, qual, ref, as_of, raw in q(Q_OBS):
+        if o not in obs:  # a second value of a functional property: keep the first
+            obs[o] = Observation(o, ind, value or "", unit=unit or "", qualifier=qual or "", refers_to=ref,
+                                 as_of=as_of or "", raw=raw or "")  # fmt: skip
+    for attr, predicate in _OBS_SPARSE:
+        for value, os in q(Q_BY_OBJECT.format(predicate=predicate)):
+            for o in (os or "").split():
+                if o in obs:
+                    setattr(obs[o], attr, value in ("true", "1") if attr == "is_target" else value)
+    for (o,) in q(Q_OF_CLASS.format(cls="Ranking")):
+        if o in obs:
+            obs[o].ranking = True
 
-    for r in q(Q_EVIDENCE):
-        ev = Evidence(r["quote"], r["doc"], _int(r.get("start")), r.get("mention", ""))
-        target = inits.get(r["x"]) or obs.get(r["x"])
-        if target is not None and ev not in target.evidence:
-            target.evidence.append(ev)
+    for quote, refs in q(Q_EVIDENCE):
+        parts = (refs or "").split()
+        for x, doc, start in zip(parts[::3], parts[1::3], parts[2::3], strict=True):
+            item = inits.get(x) or obs.get(x)
+            if item is not None:
+                item.evidence.append(Evidence(quote, one(doc), _int(start)))
     for item in (*inits.values(), *obs.values()):
-        item.evidence.sort(key=lambda e: (e.doc, e.start or 0))
+        if len(item.evidence) > 1:
+            item.evidence = sorted(set(item.evidence), key=lambda e: (e.doc, e.start or 0, e.quote))
 
     analogies: dict[str, Analogy] = {}
-    for r in q(Q_ANALOGIES):
-        a = analogies.setdefault(r["a"], Analogy(r["a"], r["s"], r["t"], _float(r.get("score"))))
-        if r.get("basis") and r["basis"] not in a.basis:
-            a.basis.append(r["basis"])
+    for a_iri, s, t, score in q(Q_ANALOGIES):
+        if a_iri not in analogies:
+            analogies[a_iri] = Analogy(a_iri, s, t, _float(score))
+    for basis, a_iris in q(Q_BY_OBJECT.format(predicate="ck:basis")):
+        for a_iri in (a_iris or "").split():
+            if a_iri in analogies:
+                analogies[a_iri].basis.append(basis)
+    for a in analogies.values():
+        a.basis = sorted(set(a.basis))
     return Model(areas, concepts, inits, obs, docs, sorted(analogies.values(), key=lambda a: a.iri))
 
 

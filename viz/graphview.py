@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # class -> (colour, vis shape, legend symbol, Chinese name)
@@ -30,6 +31,7 @@ CLASS_STYLE: dict[str, tuple[str, str, str, str]] = {
     "SourceDocument": ("#525252", "square", "■", "文章"),
     "Resource": ("#969696", "dot", "●", "资源"),
 }
+MAX_TIP_ROWS = 12  # rows a merged edge's tooltip keeps
 CJK_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
 
 
@@ -54,6 +56,13 @@ class VNode:
     domains: list[str] = field(default_factory=list)  # domain labels, for the domain filter
     tip: list[tuple[str, str]] = field(default_factory=list)  # tooltip rows (key, text)
     agg: tuple[str, str, str] | None = None  # (key, label, class) this node collapses into
+    #: Tooltip rows computed only if the node is drawn (shown before ``tip``): a node
+    #: collapsed by ``aggregate`` never pays for its evidence rows.
+    detail: Callable[[], list[tuple[str, str]]] | None = field(default=None, repr=False, compare=False)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """All tooltip rows: the deferred ``detail`` ones, then ``tip``."""
+        return [*self.detail(), *self.tip] if self.detail is not None else self.tip
 
     def to_json(self, pos: tuple[float, float]) -> dict:
         colour, shape, _, name = style(self.cls)
@@ -69,7 +78,7 @@ class VNode:
             "y": round(pos[1], 1),
             "cities": self.cities,
             "domains": self.domains,
-            "tip": [list(r) for r in self.tip],
+            "tip": [list(r) for r in self.rows()],
         }
 
 
@@ -114,18 +123,35 @@ class GraphView:
 
 
 def dedupe_edges(edges: list[VEdge]) -> list[VEdge]:
-    """Merge parallel edges (same ends and label): widths add, tooltips concatenate."""
+    """Merge parallel edges (same ends and label): widths add, tooltips concatenate.
+
+    A merged tooltip keeps its first ``MAX_TIP_ROWS`` distinct rows and then says how
+    many edges were merged: an aggregated edge can stand for thousands of edges.
+
+    >>> [e.tip for e in dedupe_edges([VEdge("a", "b", tip=[("k", str(i))]) for i in range(20)])][0][-1]
+    ('', '… 共 20 条边 (20 edges merged)')
+    """
     merged: dict[tuple[str, str, str], VEdge] = {}
+    count: dict[tuple[str, str, str], int] = defaultdict(int)
+    full: set[tuple[str, str, str]] = set()
     for e in edges:
         if e.source == e.target:
             continue
         key = (e.source, e.target, e.label)
-        if key in merged:
-            m = merged[key]
-            m.width += e.width
-            m.tip.extend(r for r in e.tip if r not in m.tip)
-        else:
+        count[key] += 1
+        m = merged.get(key)
+        if m is None:
             merged[key] = VEdge(e.source, e.target, e.label, e.width, list(e.tip))
+            continue
+        m.width += e.width
+        for r in e.tip:
+            if r not in m.tip:
+                if len(m.tip) >= MAX_TIP_ROWS:
+                    full.add(key)
+                    break
+                m.tip.append(r)
+    for key in full:
+        merged[key].tip.append(("", f"… 共 {count[key]} 条边 ({count[key]} edges merged)"))
     return list(merged.values())
 
 

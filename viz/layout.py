@@ -16,7 +16,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-SPRING_MAX = 400  # networkx's dense spring layout (no scipy needed) up to this size
+SPRING_MAX = 200  # networkx's dense spring layout (no scipy needed) up to this size
+HUBS = 80  # hubs laid out by the spring layout in larger graphs: its cost grows with their square
 SEED = 7
 
 
@@ -56,7 +57,7 @@ def _spring(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> dict
 
 def _two_level(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> dict[str, tuple[float, float]]:
     order = sorted(node_ids, key=lambda v: (-len(adj.get(v, ())), v))
-    hubs = order[: SPRING_MAX // 2]
+    hubs = order[:HUBS]
     hub_set = set(hubs)
     # hubs are linked when they are adjacent or share a neighbour (two-hop), so
     # the spring layout sees the structure hidden behind the leaves
@@ -73,6 +74,7 @@ def _two_level(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> d
     spacing = scale / math.sqrt(len(node_ids))
     queue = deque(hubs)
     child_count: dict[str, int] = defaultdict(int)
+    heading: dict[str, float] = {}  # the angle a node was placed at, seen from its parent
     while queue:
         v = queue.popleft()
         for w in sorted(adj.get(v, ())):
@@ -84,7 +86,10 @@ def _two_level(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> d
             i = child_count[v]
             child_count[v] += 1
             ring = 1 + int(math.sqrt(i))
-            angle = i * 2.399963  # golden angle: even spread around the parent
+            # golden angle: even spread around the parent; turned by the parent's own heading,
+            # so two cousins never land on the same spot (offsets a+b and b+a would coincide)
+            angle = heading.get(v, 0.0) + i * 2.399963
+            heading[w] = angle
             r = spacing * (0.8 + 0.5 * ring)
             pos[w] = (cx + r * math.cos(angle), cy + r * math.sin(angle))
             queue.append(w)

@@ -2,13 +2,14 @@
 
 - overview: cities and the concepts their initiatives realize (who does what);
 - city: one city's initiatives and metrics grouped by domain;
-- reform: one concept across the cities that run it, with local names;
+- reform: one concept across the cities that run it, with local names and metrics;
 - analogues: initiatives linked by ck:Analogy, edge width by score.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 import click
 
@@ -25,11 +26,21 @@ def evidence_rows(model: Model, evidence: list[Evidence], limit: int = MAX_EVIDE
         rows.append(("quote", ev.quote))
         doc = model.docs.get(ev.doc)
         if doc is not None:
-            src = " ".join(x for x in (f"《{doc.title}》" if doc.title else "", doc.date, doc.publisher) if x)
-            rows.append(("来源 source", f"{src} ({doc.file})" if doc.file else src))
+            rows.append(("来源 source", _source_line(doc.title, doc.date, doc.publisher, doc.file)))
     if len(evidence) > limit:
         rows.append(("", f"… +{len(evidence) - limit} 条证据 more evidence"))
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _source_line(title: str, date: str, publisher: str, file: str) -> str:
+    """《title》 date publisher (file): the same few articles back most evidence rows.
+
+    >>> _source_line("标题", "2024-03-01", "", "a.txt")
+    '《标题》 2024-03-01 (a.txt)'
+    """
+    src = " ".join(x for x in (f"《{title}》" if title else "", date, publisher) if x)
+    return f"{src} ({file})" if file else src
 
 
 def labels(model: Model, iris: list[str]) -> list[str]:
@@ -39,14 +50,17 @@ def labels(model: Model, iris: list[str]) -> list[str]:
 def initiative_node(model: Model, i: Initiative, label: str | None = None) -> VNode:
     city = model.label(i.city)
     domains = labels(model, _initiative_domains(model, i))
-    tip = [
-        ("类别 class", f"{style(i.cls)[3]} {i.cls}"),
-        ("城市 city", city),
-        ("领域 domain", "、".join(domains)),
-        ("概念 concept", "、".join(labels(model, i.concepts))),
-    ]
-    tip = [r for r in tip if r[1]] + evidence_rows(model, i.evidence)
-    return VNode(i.iri, label or i.label, i.cls, 1.0, [city] if city else [], domains, tip)
+
+    def detail() -> list[tuple[str, str]]:
+        tip = [
+            ("类别 class", f"{style(i.cls)[3]} {i.cls}"),
+            ("城市 city", city),
+            ("领域 domain", "、".join(domains)),
+            ("概念 concept", "、".join(labels(model, i.concepts))),
+        ]
+        return [r for r in tip if r[1]] + evidence_rows(model, i.evidence)
+
+    return VNode(i.iri, label or i.label, i.cls, 1.0, [city] if city else [], domains, detail=detail)
 
 
 def observation_label(model: Model, o: Observation) -> str:
@@ -57,20 +71,24 @@ def observation_label(model: Model, o: Observation) -> str:
 def observation_node(model: Model, o: Observation) -> VNode:
     ind = model.concepts.get(o.indicator)
     city = model.label(model.subject_city(o.refers_to))
-    value = o.value + (f"–{o.value_max}" if o.value_max else "")
-    tip = [
-        ("指标 indicator", model.label(o.indicator)),
-        ("数值 value", f"{value} {o.unit}".strip()),
-        ("限定 qualifier", o.qualifier),
-        ("日期 date", o.as_of),
-        ("主体 subject", model.label(o.refers_to)),
-        ("原文 raw", o.raw),
-        ("目标值 target", "是 yes" if o.is_target else ""),
-        ("变化 change", o.role),
-    ]
-    tip = [r for r in tip if r[1]] + evidence_rows(model, o.evidence)
+
+    def detail() -> list[tuple[str, str]]:
+        value = o.value + (f"–{o.value_max}" if o.value_max else "")
+        tip = [
+            ("指标 indicator", model.label(o.indicator)),
+            ("数值 value", f"{value} {o.unit}".strip()),
+            ("限定 qualifier", o.qualifier),
+            ("日期 date", o.as_of),
+            ("主体 subject", model.label(o.refers_to)),
+            ("原文 raw", o.raw),
+            ("目标值 target", "是 yes" if o.is_target else ""),
+            ("变化 change", o.role),
+        ]
+        return [r for r in tip if r[1]] + evidence_rows(model, o.evidence)
+
     domains = labels(model, ind.domains) if ind else []
-    return VNode(o.iri, observation_label(model, o), "Observation", 1.0, [city] if city else [], domains, tip)
+    label = observation_label(model, o)
+    return VNode(o.iri, label, "Observation", 1.0, [city] if city else [], domains, detail=detail)
 
 
 def city_node(model: Model, iri: str, weight: float = 1.0) -> VNode:
@@ -172,9 +190,7 @@ def city_view(model: Model, city: str) -> GraphView:
         return d
 
     docs: set[str] = set()
-    for i in sorted(model.initiatives.values(), key=lambda x: (x.cls, x.label)):
-        if i.city != city:
-            continue
+    for i in sorted(model.initiatives_by_city.get(city, ()), key=lambda x: (x.cls, x.label)):
         n = initiative_node(model, i)
         doms = _initiative_domains(model, i)
         n.agg = (i.concepts[0], model.label(i.concepts[0]), "ReformConcept") if i.concepts else (
@@ -189,9 +205,7 @@ def city_view(model: Model, city: str) -> GraphView:
                 nodes[c].cities = [name]
             edges.append(VEdge(i.iri, c, "实现 realizes"))
         docs.update(ev.doc for ev in i.evidence)
-    for o in sorted(model.observations.values(), key=lambda x: x.iri):
-        if model.subject_city(o.refers_to) != city:
-            continue
+    for o in sorted(model.observations_by_city.get(city, ()), key=lambda x: x.iri):
         n = observation_node(model, o)
         n.agg = (f"agg:{o.indicator}", model.label(o.indicator), "Indicator")
         nodes[o.iri] = n
@@ -200,7 +214,7 @@ def city_view(model: Model, city: str) -> GraphView:
         parent = subject or (domain_hub(ind.domains[0]) if ind and ind.domains else city)
         edges.append(VEdge(parent, o.iri))
         docs.update(ev.doc for ev in o.evidence)
-    docs.update(d.iri for d in model.docs.values() if city in d.about)
+    docs.update(d.iri for d in model.docs_by_city.get(city, ()))
     for d in sorted(docs):
         doc = model.docs.get(d)
         if doc is None:
@@ -224,13 +238,20 @@ def city_view(model: Model, city: str) -> GraphView:
     )
 
 
-def reform_view(model: Model, concept: str) -> GraphView:
-    """One concept across all cities that run it, with each city's local name and evidence."""
+def reform_view(model: Model, concept: str, max_nodes: int | None = None) -> GraphView:
+    """One concept across all cities that run it, with each city's local name, evidence and metrics.
+
+    The concept, its local initiatives and their cities are the page. Metrics are
+    added while it stays within ``max_nodes``: first those of the local initiatives,
+    then the cities' own (5G base stations, online-service rates, ...), which at 300
+    cities would be 60,000 nodes on every concept's page. What does not fit is left
+    to the city and comparison pages, and the page says so.
+    """
     c = model.concepts[concept]
     center = concept_node(model, c, 6.0)
     nodes: dict[str, VNode] = {concept: center}
     edges: list[VEdge] = []
-    runs = [i for i in model.initiatives.values() if concept in i.concepts]
+    runs = model.initiatives_by_concept.get(concept, [])
     for i in sorted(runs, key=lambda x: (model.label(x.city), x.label)):
         n = initiative_node(model, i)
         if i.city:
@@ -243,15 +264,37 @@ def reform_view(model: Model, concept: str) -> GraphView:
             edges.append(VEdge(i.iri, i.city, "所在 in"))
     center.cities = sorted({model.label(i.city) for i in runs if i.city})
     center.tip.append(("城市 cities", f"{len(center.cities)}: " + "、".join(center.cities)))
-    for o in model.observations.values():
-        if o.refers_to in nodes and o.refers_to != concept:
-            nodes[o.iri] = observation_node(model, o)
-            edges.append(VEdge(o.refers_to, o.iri))
+    # metrics in two tiers, each added only if the page stays within max_nodes: those of the
+    # local initiatives, then the cities' own; a tier that does not fit is left out, and so
+    # is every later one (counted, not collected: at 300 cities that is 60,000 metrics)
+    by_subject = model.observations_by_subject
+    tiers = ([i.iri for i in runs], sorted({i.city for i in runs if i.city}))
+    shown: list[Observation] = []
+    left_out = 0
+    for subjects in tiers:
+        size = sum(len(by_subject.get(x, ())) for x in subjects)
+        if left_out or (max_nodes and len(nodes) + len(shown) + size > max_nodes):
+            left_out += size
+        else:
+            shown += [o for x in subjects for o in by_subject.get(x, ())]
+    notes = []
+    if left_out:
+        notes.append(
+            f"{left_out} 个指标数据未显示，以免超过 {max_nodes} 个节点；见各城市页面与指标对比页 "
+            f"({left_out} metrics left out to stay within {max_nodes} nodes; "
+            "they are on the city and comparison pages)."
+        )
+    for o in sorted(shown, key=lambda x: x.iri):
+        n = observation_node(model, o)
+        n.agg = (f"agg:{o.indicator}", model.label(o.indicator), "Indicator")
+        nodes[o.iri] = n
+        edges.append(VEdge(o.refers_to, o.iri))  # type: ignore[arg-type]
     return GraphView(
         f"{c.label}：各城市的做法 Reform view",
         list(nodes.values()),
         dedupe_edges(edges),
         f"{len(center.cities)} 个城市推行 cities run it · {len(runs)} 项当地做法 local initiatives",
+        notes,
     )
 
 

@@ -20,7 +20,7 @@ def model(mini_trig: Path) -> data.Model:
     return load_model(ViewSource(mini_trig))
 
 
-@pytest.mark.parametrize("module", [data, graphview, layout, render, chart, site, querygraph])
+@pytest.mark.parametrize("module", [data, graphview, layout, render, chart, site, querygraph, views])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 

@@ -1,0 +1,113 @@
+"""``load_model`` and the page-size rules, on the built seed corpus.
+
+The model is read with grouped bulk SELECTs (``viz/data.py``); these tests check it
+against plain SPARQL over the same store, so nothing is lost in the grouping.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citykg.store import open_store
+from citykg.viz import views
+from citykg.viz.data import Model, load_model
+from citykg.viz.graphview import GraphView, VEdge, VNode, aggregate
+from citykg.viz.source import ViewSource
+
+
+@pytest.fixture(scope="module")
+def model(built: Path) -> Model:
+    return load_model(ViewSource(built))
+
+
+def test_every_evidence_row_reaches_its_node(built: Path, model: Model) -> None:
+    rows = open_store(built).select(
+        """SELECT ?x ?quote ?doc ?start WHERE { ?x ck:evidence ?ev .
+             ?ev ck:quote ?quote ; ck:inDocument ?doc ; ck:charStart ?start }"""
+    )
+    expected = {(r["x"], r["quote"], r["doc"], int(r["start"])) for r in rows}
+    got = {
+        (item.iri, ev.quote, ev.doc, ev.start)
+        for table in (model.initiatives, model.observations)
+        for item in table.values()
+        for ev in item.evidence
+    }
+    assert (
+        expected and {e for e in expected if e[0] in model.initiatives or e[0] in model.observations} == got
+    )
+
+
+def test_initiatives_keep_their_city_concepts_and_domains(built: Path, model: Model) -> None:
+    store = open_store(built)
+    realizes = {(r["x"], r["c"]) for r in store.select("SELECT ?x ?c WHERE { ?x ck:realizes ?c }")}
+    assert realizes == {(i.iri, c) for i in model.initiatives.values() for c in i.concepts}
+    in_city = {(r["x"], r["c"]) for r in store.select("SELECT ?x ?c WHERE { ?x ck:inCity ?c }")}
+    assert {(i.iri, i.city) for i in model.initiatives.values() if i.city} <= in_city
+    assert {x for x, _ in in_city} == {i.iri for i in model.initiatives.values() if i.city}
+    domains = store.select("SELECT ?x ?d WHERE { ?x ck:domain ?d FILTER NOT EXISTS { ?x skos:inScheme ?s } }")
+    assert {(r["x"], r["d"]) for r in domains} == {
+        (i.iri, d) for i in model.initiatives.values() for d in i.domains
+    }
+    labels = store.select("SELECT ?x ?l WHERE { ?x a ck:Reform ; rdfs:label ?l }")
+    assert labels and all(model.initiatives[r["x"]].label == r["l"] for r in labels)
+
+
+def test_observations_and_analogies_are_complete(built: Path, model: Model) -> None:
+    store = open_store(built)
+    obs = store.select(
+        """SELECT ?o ?ind ?value ?unit ?ref WHERE { ?o a ck:Observation ; ck:indicator ?ind ;
+             ck:value ?value ; ck:unit ?unit ; ck:refersTo ?ref }"""
+    )
+    assert len(obs) == len(model.observations)
+    for r in obs:
+        o = model.observations[r["o"]]
+        assert (o.indicator, o.value, o.unit, o.refers_to) == (r["ind"], r["value"], r["unit"], r["ref"])
+    targets = store.select("SELECT ?o WHERE { ?o ck:isTarget true }")
+    assert {r["o"] for r in targets} == {o.iri for o in model.observations.values() if o.is_target}
+    basis = store.select("SELECT ?a ?b WHERE { ?a a ck:Analogy ; ck:basis ?b }")
+    assert basis and {(r["a"], r["b"]) for r in basis} == {
+        (a.iri, b) for a in model.analogies for b in a.basis
+    }
+
+
+def test_reform_page_leaves_metrics_out_above_the_node_limit(model: Model) -> None:
+    def metrics_of(concept: str) -> list:
+        return [o for o in model.observations.values() if concept in getattr(
+            model.initiatives.get(o.refers_to), "concepts", ())]  # fmt: skip
+
+    concept = max((c.iri for c in model.concepts_in_use("reforms")), key=lambda c: len(metrics_of(c)))
+    runs = [i for i in model.initiatives.values() if concept in i.concepts]
+    cities = {i.city for i in runs if i.city}
+    city_metrics = [o for o in model.observations.values() if o.refers_to in cities]
+    local_metrics = metrics_of(concept)
+    assert city_metrics and local_metrics, "seed cities and some local initiatives report metrics"
+
+    full = views.reform_view(model, concept)
+    observed = {n.id for n in full.nodes if n.cls == "Observation"}
+    assert observed == {o.iri for o in city_metrics + local_metrics} and not full.notes
+
+    limit = len(full.nodes) - 1
+    lean = views.reform_view(model, concept, max_nodes=limit)
+    assert {n.id for n in lean.nodes if n.cls == "Observation"} == {o.iri for o in local_metrics}
+    assert {i.iri for i in runs} <= {n.id for n in lean.nodes}
+    assert lean.notes and f"{len(city_metrics)} metrics left out" in lean.notes[0]
+
+    bare = views.reform_view(model, concept, max_nodes=len(runs) + len(cities) + 1)
+    assert {n.id for n in bare.nodes} == {concept} | cities | {i.iri for i in runs}
+    assert f"{len(city_metrics) + len(local_metrics)} metrics left out" in bare.notes[0]
+
+
+def test_a_collapsed_node_never_builds_its_tooltip() -> None:
+    def boom() -> list[tuple[str, str]]:
+        raise AssertionError("tooltip of a collapsed node was built")
+
+    nodes = [VNode("hub", "hub", "City")] + [
+        VNode(f"n{i}", f"n{i}", "Reform", detail=boom, agg=("g", "group", "ReformConcept")) for i in range(5)
+    ]
+    view = GraphView("t", nodes, [VEdge("hub", f"n{i}", tip=[("k", str(i))]) for i in range(5)])
+    small = aggregate(view, 3)
+    assert [n.id for n in small.nodes] == ["hub", "g"]
+    assert small.nodes[1].rows()[0] == ("聚合 / aggregated", "5 个节点")
+    assert [len(e.tip) for e in small.edges] == [5]  # five merged edges, five distinct rows
