@@ -89,29 +89,28 @@ def peak_mb() -> tuple[float, float]:
     return me, kids
 
 
-def in_child(fn, *args) -> tuple[float, float]:
-    """Run ``fn(*args)`` in a forked child; returns (its seconds, its peak RSS in MB incl. its workers)."""
-    import os
-
-    t = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        code = 0
-        try:
-            fn(*args)
-        except BaseException:
-            code = 1
-        os._exit(code)
-    _, status, usage = os.wait4(pid, 0)
-    if status != 0:
-        raise RuntimeError(f"child {fn.__name__} failed")
-    return time.perf_counter() - t, usage.ru_maxrss / 1024
+_HWM = """
+import json, sys, time
+t = time.perf_counter()
+{body}
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({{"seconds": time.perf_counter() - t, "peak_mb": hwm / 1024}}))
+"""
 
 
-def load_whole(trig: Path) -> None:
-    import pyoxigraph as ox
+def in_child(body: str, **values: str) -> tuple[float, float]:
+    """Run ``body`` in a fresh Python process; returns (its seconds, its peak RSS in MB).
 
-    ox.Store().load(path=str(trig), format=ox.RdfFormat.TRIG)
+    A fresh process and its VmHWM, because ``ru_maxrss`` of a child carries the
+    parent's peak over fork and exec. The build's worker processes are not in it
+    (their peak is ``peak_rss_mb_worker``).
+    """
+    import subprocess
+
+    code = _HWM.format(body=body.format(**{k: repr(v) for k, v in values.items()}))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["seconds"], result["peak_mb"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         me, kids = peak_mb()
         results.update(peak_rss_mb_main=round(me), peak_rss_mb_worker=round(kids))
-        _, whole = in_child(load_whole, report.trig)
+        _, whole = in_child(
+            "import pyoxigraph as ox\nox.Store().load(path={trig}, format=ox.RdfFormat.TRIG)", trig=str(report.trig)
+        )
         results["peak_rss_mb_whole_graph_in_one_store"] = round(whole)
         results["peak_rss_ratio_build_vs_whole_store"] = round(me / whole, 2)
         t = time.perf_counter()
@@ -182,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         results["incremental_reused"] = again.reused
         if args.full:
             shutil.rmtree(out)
-            seconds, peak = in_child(build, [src], out)  # as `citykg build`: post-build steps included
+            seconds, peak = in_child(  # as `citykg build` does it: post-build steps included
+                "from pathlib import Path\nfrom citykg.graph.build import build\nbuild([Path({src})], Path({out}))",
+                src=str(src), out=str(out),
+            )
             results.update(full_build_seconds=round(seconds, 1), full_build_peak_rss_mb=round(peak))
     if args.json:
         print(json.dumps(results, indent=2))
