@@ -323,7 +323,7 @@ def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = F
         tmp = trig.parent / f".{store_dir.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            building = _load_parts(tmp, trig)
+            building = _load_parts(trig, tmp)
             summaries.add_summaries(building)
             building.optimize()
             del building
@@ -341,22 +341,24 @@ def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = F
     return store_dir
 
 
-def _load_parts(folder: Path, trig: Path) -> ox.Store:
-    """A new store in ``folder`` loaded with ``trig`` part by part (bounded memory: ``citykg.trigparts``).
+def _load_parts(trig: Path, folder: Path | None = None) -> ox.Store:
+    """A new store (in ``folder``, else in memory) loaded with ``trig`` part by part.
 
-    If a part does not parse (a split inside a multi-line literal of a foreign file),
-    the file is loaded again in one call, which either works or gives the real error.
+    Parts keep the bulk loader's memory bounded (``citykg.trigparts``). If a part does
+    not parse (a split inside a multi-line literal of a foreign file), the file is
+    loaded again in one call, which either works or gives the real error.
     """
     fmt = FORMATS[trig.suffix]
-    store = ox.Store(str(folder))
+    store = ox.Store(None if folder is None else str(folder))
     try:
         trigparts.bulk_load_parts(store, trig, fmt)
         return store
     except SyntaxError:
         pass  # retried below, once the traceback (which holds the store open) is gone
     del store
-    shutil.rmtree(folder, ignore_errors=True)
-    store = ox.Store(str(folder))
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    store = ox.Store(None if folder is None else str(folder))
     store.bulk_load(path=str(trig), format=fmt)
     return store
 
@@ -399,8 +401,7 @@ def open_store(
 
 def _load_in_memory(trig: Path) -> ox.Store:
     """An in-memory store of ``trig`` with its derived summaries, like the persistent store."""
-    mem = ox.Store()
-    mem.bulk_load(path=str(trig), format=FORMATS[trig.suffix])
+    mem = _load_parts(trig)
     summaries.add_summaries(mem)
     return mem
 

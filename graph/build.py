@@ -37,7 +37,7 @@ from citykg.graph.ingest import (
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdfize import N, division_quads, rdfize
 from citykg.graph.trig import Spool, block, write_blocks, write_trig
-from citykg.graph.workset import working_set
+from citykg.graph.workset import INITIATIVE_CLASSES, working_set
 from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_ONTOLOGY, GRAPH_SCHEMES, PREFIXES
 from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
 
@@ -369,8 +369,7 @@ PREFIX ck: <{ck}>
 SELECT ?k (COUNT(DISTINCT ?x) AS ?n) WHERE {{
   {{ ?x a ck:SourceDocument BIND("documents" AS ?k) }}
   UNION {{ ?d a ck:SourceDocument ; ck:aboutCity ?x BIND("cities" AS ?k) }}
-  UNION {{ ?x a ?c ; ck:evidence ?e . VALUES ?c {{ ck:Reform ck:Platform ck:Project ck:PolicyDocument
-           ck:Organization ck:Award }} BIND(STRAFTER(STR(?c), "#") AS ?k) }}
+  UNION {{ ?x a ?c ; ck:evidence ?e . VALUES ?c {{ {classes} }} BIND(STRAFTER(STR(?c), "#") AS ?k) }}
   UNION {{ ?x a ck:Observation BIND("observations" AS ?k) }}
 }} GROUP BY ?k
 """
@@ -378,7 +377,8 @@ SELECT ?k (COUNT(DISTINCT ?x) AS ?n) WHERE {{
 
 def stats(store: ox.Store) -> dict[str, int]:
     """Counts for the summary table (documents, cities, initiatives by class, observations, triples)."""
-    rows = store.query(_STATS.format(ck=PREFIXES["ck"]), use_default_graph_as_union=True)
+    classes = " ".join(sorted(str(c) for c in INITIATIVE_CLASSES))  # the classes the working set keeps
+    rows = store.query(_STATS.format(ck=PREFIXES["ck"], classes=classes), use_default_graph_as_union=True)
     out = {row["k"].value: int(row["n"].value) for row in rows}
     out["triples"] = len(store)
     return out

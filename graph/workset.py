@@ -25,15 +25,14 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from citykg.graph.rdfize import P
+from citykg.graph.rdfize import LABEL, P
 from citykg.namespaces import CK_IRI
 
 #: the classes whose nodes the analogue finder and the summary counts read
 INITIATIVE_CLASSES = frozenset(
     ox.NamedNode(CK_IRI + c) for c in ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
 )
-_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-_OF_INITIATIVES = frozenset({P.rdf_type, _LABEL, P.inCity, P.realizes, P.domain, P.evidence})
+_OF_INITIATIVES = frozenset({P.rdf_type, LABEL, P.inCity, P.realizes, P.domain, P.evidence})
 _OF_DOCUMENTS = frozenset({P.rdf_type, P.fileName, P.aboutCity})
 _OF_EVIDENCE = frozenset({P.inDocument, P.quote})
 
