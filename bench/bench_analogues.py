@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.graph.analogue_data import load_input
-from citykg.graph.analogue_explain import quads_for
-from citykg.graph.analogues import Finder
+from citykg.graph.analogues.data import load_input
+from citykg.graph.analogues.explain import quads_for
+from citykg.graph.analogues.finder import Finder
 from citykg.graph.build import build
 from citykg.graph.kb import load_kb
 from citykg.namespaces import (

@@ -41,10 +41,10 @@ import time
 from pathlib import Path
 
 from citykg.graph.build import build
-from citykg.graph.extract import extract
-from citykg.graph.ingest import load_manifest, read_document
+from citykg.graph.extract.places import resolve_places
+from citykg.graph.ingest.documents import load_manifest, read_document
 from citykg.graph.kb import load_kb
-from citykg.graph.places import resolve_places
+from citykg.graph.pipeline import extract
 from citykg.paths import corpus_dir
 
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import jieba
 from jieba import posseg
 
-from citykg.graph.entities import extract_entities
-from citykg.graph.entity_lexicon import build_lexicon
-from citykg.graph.entity_rules import _lcut, leading_junk
-from citykg.graph.ingest import read_document
+from citykg.graph.extract.entities.lexicon import build_lexicon
+from citykg.graph.extract.entities.pipeline import extract_entities
+from citykg.graph.extract.entities.rules import _lcut, leading_junk
+from citykg.graph.ingest.documents import read_document
+from citykg.graph.ingest.text import split_sentences
 from citykg.graph.kb import load_kb
 from citykg.graph.records import Document
-from citykg.graph.text import split_sentences
 
 ROUNDS = 7
 

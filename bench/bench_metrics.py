@@ -14,10 +14,10 @@ import json
 import time
 from pathlib import Path
 
-from citykg.graph.ingest import read_document
+from citykg.graph.extract.metrics.observations import extract_observations
+from citykg.graph.extract.metrics.quantities import QUANTITY_RE
+from citykg.graph.ingest.documents import read_document
 from citykg.graph.kb import load_kb
-from citykg.graph.metrics import extract_observations
-from citykg.graph.quantities import QUANTITY_RE
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -43,11 +43,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg import querylib, summaries
 from citykg.graph.build import build
 from citykg.namespaces import CKR_IRI, PREFIXES
 from citykg.paths import corpus_dir
-from citykg.store import bind, open_store, refresh_store, store_dir_for
+from citykg.store import querylib, summaries
+from citykg.store.core import bind, open_store, refresh_store, store_dir_for
 
 CK = PREFIXES["ck"]
 SHARED = {CKR_IRI + "graph/ontology", CKR_IRI + "graph/schemes"}
@@ -213,7 +213,7 @@ def time_rdflib(
 def first_query(out: Path) -> tuple[float, float]:
     """(open + first query inside a fresh process, whole `citykg query` command wall time)."""
     code = (
-        "import time; from citykg.store import open_store; t=time.perf_counter(); "
+        "import time; from citykg.store.core import open_store; t=time.perf_counter(); "
         f"s=open_store({str(out)!r}); s.select('SELECT ?c WHERE {{ ?c a ck:City }} LIMIT 10'); "
         "print(time.perf_counter()-t)"
     )

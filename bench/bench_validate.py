@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.checks import Report, load_store, run_shacl_store, type_sample, union_graph
 from citykg.namespaces import CKR_IRI
-from citykg.reasoning import check_consistency
+from citykg.validate.checks import Report, load_store, run_shacl_store, type_sample, union_graph
+from citykg.validate.reasoning import check_consistency
 
 
 def replicate(store: ox.Store, copies: int) -> ox.Store:

@@ -142,7 +142,7 @@ def memory_mb(field: str) -> float:
 
 def site_child(out: str, package_dir: str | None) -> None:
     """In a fresh process: write_site(OUT) of the current or the baseline viz; prints one JSON line."""
-    from citykg.store import open_store
+    from citykg.store.core import open_store
 
     open_store(out)  # a fresh store before the clock starts (the build refreshes it first, too)
     if package_dir:
@@ -200,7 +200,7 @@ def site_bench(n: int, data: Path | None, baseline: str | None, jobs: int) -> di
             from bench_build import make_corpus
 
             from citykg.graph.build import build
-            from citykg.store import refresh_store
+            from citykg.store.core import refresh_store
 
             corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
             make_corpus(corpus, n)

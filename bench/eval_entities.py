@@ -14,8 +14,8 @@ import importlib.util
 import json
 from pathlib import Path
 
-from citykg.graph.entities import extract_entities
-from citykg.graph.ingest import read_document
+from citykg.graph.extract.entities.pipeline import extract_entities
+from citykg.graph.ingest.documents import read_document
 from citykg.graph.kb import load_kb
 
 

@@ -18,9 +18,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from citykg.graph.ingest import read_document
+from citykg.graph.extract.metrics.observations import extract_observations
+from citykg.graph.ingest.documents import read_document
 from citykg.graph.kb import load_kb
-from citykg.graph.metrics import extract_observations
 
 ROOT = Path(__file__).resolve().parents[1]
 

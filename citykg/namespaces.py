@@ -101,7 +101,7 @@ class CK(DefinedNamespace):
     mention: URIRef
     charStart: URIRef
     charEnd: URIRef
-    # derived summaries (ckr:graph/summaries, added when a store is loaded: citykg.summaries)
+    # derived summaries (ckr:graph/summaries, added when a store is loaded: citykg.store.summaries)
     realizedIn: URIRef
     activeIn: URIRef
     reportedIn: URIRef
@@ -114,7 +114,7 @@ GRAPH_ONTOLOGY = CKR["graph/ontology"]
 GRAPH_SCHEMES = CKR["graph/schemes"]
 GRAPH_DIVISIONS = CKR["graph/divisions"]
 GRAPH_ANALOGIES = CKR["graph/analogies"]
-GRAPH_SUMMARIES = CKR["graph/summaries"]  # derived, never in the TriG (citykg.summaries)
+GRAPH_SUMMARIES = CKR["graph/summaries"]  # derived, never in the TriG (citykg.store.summaries)
 
 SCHEME_REFORMS = CKR["scheme/reforms"]
 SCHEME_DOMAINS = CKR["scheme/domains"]

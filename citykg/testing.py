@@ -29,7 +29,7 @@ def add_cities_running(store, n: int, tag: str, label: str = "一网通办",
     """
     import pyoxigraph as ox
 
-    from citykg.graph.analogue_data import load_input
+    from citykg.graph.analogues.data import load_input
     from citykg.graph.kb import load_kb
     from citykg.namespaces import CK, CKR_IRI
 

@@ -25,8 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg.graph import cache as cachemod
-from citykg.graph.extract import extract
-from citykg.graph.ingest import (
+from citykg.graph.ingest.documents import (
     DEFAULT_MAX_BYTES,
     SUFFIXES,
     IngestError,
@@ -35,9 +34,10 @@ from citykg.graph.ingest import (
     read_document,
 )
 from citykg.graph.kb import KnowledgeBase, load_kb
-from citykg.graph.rdfize import N, division_quads, rdfize
-from citykg.graph.trig import Spool, block, write_blocks, write_trig
-from citykg.graph.workset import INITIATIVE_CLASSES, working_set
+from citykg.graph.pipeline import extract
+from citykg.graph.rdf.emit import N, division_quads, rdfize
+from citykg.graph.rdf.trig import Spool, block, write_blocks, write_trig
+from citykg.graph.rdf.workset import INITIATIVE_CLASSES, working_set
 from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_ONTOLOGY, GRAPH_SCHEMES, PREFIXES
 from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
 
@@ -153,8 +153,8 @@ def _warm() -> None:
     """Load the knowledge base, jieba and every lexicon once, in this process."""
     import jieba
 
-    from citykg.graph.ingest import document_from_text
-    from citykg.graph.places import warm_up
+    from citykg.graph.extract.places import warm_up
+    from citykg.graph.ingest.documents import document_from_text
 
     jieba.initialize()
     warm_up(_kb())
@@ -216,7 +216,7 @@ def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> N
 
 def ontology_files() -> list[Path]:
     try:
-        from citykg.ontology import ontology_graph_files
+        from citykg.ontofiles import ontology_graph_files
     except ModuleNotFoundError:
         root = ontology_dir()
         return [f for f in (root / "citykg.ttl", root / "units.ttl") if f.exists()]
@@ -345,9 +345,9 @@ def _analogues(store: ox.Store, out: Path, report: BuildReport) -> Spool:
     """The analogies graph, spooled as TriG blocks as the finder yields them (empty if the step fails)."""
     spool = Spool(out / TRIG_NAME, "analogies")
     try:
-        from citykg.graph.analogues import analogy_quads
+        from citykg.graph.analogues.finder import analogy_quads
     except ModuleNotFoundError as exc:
-        if exc.name != "citykg.graph.analogues":
+        if exc.name != "citykg.graph.analogues.finder":
             raise
         return spool
     g = N(GRAPH_ANALOGIES)
@@ -386,7 +386,7 @@ def stats(store: ox.Store) -> dict[str, int]:
 
 def _post_steps(out: Path, report: BuildReport) -> None:
     """Steps other packages own, run on the written TriG (each optional until it exists)."""
-    steps = (("citykg.store", "refresh_store", "SPARQL store"), ("citykg.ontology", "write_docs", "ontology docs"),
+    steps = (("citykg.store.core", "refresh_store", "SPARQL store"), ("citykg.ontofiles", "write_docs", "ontology docs"),
              ("citykg.viz.site", "write_site", "HTML site"))  # fmt: skip
     import importlib
 

@@ -20,8 +20,8 @@ from citykg.paths import ontology_dir
 
 CACHE_DIR = "cache"
 CACHE_INDEX = "index.json"
-#: graph modules that do not shape one document's quads (changing them keeps the cache valid)
-_NOT_PER_DOCUMENT = ("analogue", "build", "cache", "cli", "divisions", "trig", "workset", "__init__")
+#: the packages whose code shapes one document's quads (changing them invalidates the cache)
+_PER_DOCUMENT = ("ingest", "extract", "rdf")
 
 
 def fingerprint() -> str:
@@ -31,9 +31,11 @@ def fingerprint() -> str:
     for f in sorted([*(root / "schemes").glob("*.ttl"), root / "divisions.ttl"]):
         if f.exists():
             h.update(f.name.encode() + f.read_bytes())
-    code = [f for f in sorted(Path(__file__).parent.glob("*.py")) if not f.name.startswith(_NOT_PER_DOCUMENT)]
+    graph = Path(__file__).parent
+    code = [graph / "pipeline.py", graph / "kb.py", graph / "records.py"]
+    code += sorted(f for pkg in _PER_DOCUMENT for f in (graph / pkg).rglob("*.py"))
     for f in [*code, Path(namespaces.__file__)]:
-        h.update(f.name.encode() + f.read_bytes())
+        h.update(f.relative_to(graph.parent).as_posix().encode() + f.read_bytes())
     return h.hexdigest()[:16]
 
 

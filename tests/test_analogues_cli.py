@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from citykg.analogues_cli import CITY_COLUMNS, COLUMNS, GAP_COLUMNS
 from citykg.cli import cli
-from citykg.graph.analogues import analogy_quads
+from citykg.cli.analogues import CITY_COLUMNS, COLUMNS, GAP_COLUMNS
+from citykg.graph.analogues.finder import analogy_quads
 
 MINI = Path(__file__).parent / "graph" / "fixtures" / "analogues-mini.trig"
 
@@ -126,8 +126,8 @@ def test_on_the_seed_build(built: Path) -> None:
 
 def test_deeper_than_the_build_cap(tmp_path: Path) -> None:
     """40 cities run 一网通办: the build keeps each one's best few, the command still lists all."""
-    from citykg.graph.analogue_data import load_input
-    from citykg.graph.analogues import MAX_PER_ITEM, Finder
+    from citykg.graph.analogues.data import load_input
+    from citykg.graph.analogues.finder import MAX_PER_ITEM, Finder
     from citykg.namespaces import CK
     from citykg.testing import add_cities_running
 

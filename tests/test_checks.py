@@ -1,4 +1,4 @@
-"""citykg.checks: batched SHACL and the reasoner's type sample agree with the whole-graph checks."""
+"""citykg.validate.checks: batched SHACL and the reasoner's type sample agree with the whole-graph checks."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg.checks import Report, ensure_ontology, load_store, run_shacl_store, type_sample, union_graph
 from citykg.namespaces import CK, CKR
-from citykg.reasoning import check_consistency, explain_clashes
 from citykg.testing import require_tool
+from citykg.validate.checks import (
+    Report,
+    ensure_ontology,
+    load_store,
+    run_shacl_store,
+    type_sample,
+    union_graph,
+)
+from citykg.validate.reasoning import check_consistency, explain_clashes
 
 GOOD = Path(__file__).parent / "fixtures" / "validate" / "good.trig"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -12,9 +12,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from citykg.checks import type_sample
 from citykg.namespaces import CK, CK_IRI, CKR, GRAPH_DIVISIONS, GRAPH_ONTOLOGY, GRAPH_SCHEMES
-from citykg.ontology import (
+from citykg.ontofiles import (
     GENERATED_NOTE,
     ONTOLOGY_IRI,
     declared_terms,
@@ -33,8 +32,9 @@ from citykg.ontology import (
     write_owl,
 )
 from citykg.paths import ontology_dir
-from citykg.reasoning import check_consistency, explain_clashes
 from citykg.testing import require_tool
+from citykg.validate.checks import type_sample
+from citykg.validate.reasoning import check_consistency, explain_clashes
 
 ORG = "http://www.w3.org/ns/org#"
 XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
@@ -321,7 +321,7 @@ def test_functional_property_clash_is_explained() -> None:
 
 
 def test_no_java_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    import citykg.reasoning as reasoning
+    import citykg.validate.reasoning as reasoning
 
     monkeypatch.setattr(reasoning.shutil, "which", lambda name: None)
     result = reasoning.check_consistency(load_graph())
@@ -440,7 +440,7 @@ def test_hermit_failure_falls_back_to_pellet_then_reports(monkeypatch: pytest.Mo
 
 def test_units_cover_what_the_quantity_parser_emits() -> None:
     """Every unit graph/quantities.py can store is in units.ttl (rates "A/B" from known parts)."""
-    quantities = pytest.importorskip("citykg.graph.quantities")
+    quantities = pytest.importorskip("citykg.graph.extract.metrics.quantities")
     emitted = set(getattr(quantities, "UNITS", {}).values())
     if not emitted:
         pytest.skip("graph/quantities.py exposes no UNITS table")

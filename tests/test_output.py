@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from citykg.output import render, width
+from citykg.cli.output import render, width
 
 ROWS = [{"city": "青岛市", "n": 3}, {"city": "Weihai", "n": 12}]
 

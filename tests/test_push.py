@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from citykg import querylib, summaries
 from citykg.cli import cli
-from citykg.store import RemoteStore, StoreError, open_store
+from citykg.store import querylib, summaries
+from citykg.store.core import RemoteStore, StoreError, open_store
 from citykg.testing import require_tool
 
 pytestmark = pytest.mark.server
@@ -75,7 +75,7 @@ def test_push_keeps_every_named_graph(pushed: str, built: Path) -> None:
     q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     assert normalise(remote.select(q)) == normalise(local.select(q))
     assert len(local.select(q)) >= 5
-    # the derived summaries (citykg.summaries) travel with the data: the saved queries read them
+    # the derived summaries (citykg.store.summaries) travel with the data: the saved queries read them
     assert summaries.GRAPH_SUMMARIES.value in {r["g"] for r in remote.select(q)}
 
 

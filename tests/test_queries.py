@@ -8,8 +8,8 @@ import click
 import pyoxigraph as ox
 import pytest
 
-from citykg import querylib, sparqlsyntax
-from citykg.store import PAGE_PARAMS, memory_store, open_store
+from citykg.store import querylib, sparqlsyntax
+from citykg.store.core import PAGE_PARAMS, memory_store, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIBRARY = querylib.catalogue()

@@ -1,4 +1,4 @@
-"""citykg.querylib: saved-query headers, parameter typing and label resolution."""
+"""citykg.store.querylib: saved-query headers, parameter typing and label resolution."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import click
 import pyoxigraph as ox
 import pytest
 
-from citykg import querylib
 from citykg.namespaces import area_iri, concept_iri
-from citykg.querylib import bind_params, parse_header, resolve
-from citykg.store import memory_store
+from citykg.store import querylib
+from citykg.store.core import memory_store
+from citykg.store.querylib import bind_params, parse_header, resolve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql-mini.trig"
 

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from citykg.namespaces import CK, CKR_IRI
-from citykg.ontology import scheme_files, units_file
+from citykg.ontofiles import scheme_files, units_file
 
 SCHEME_FILES = [*scheme_files(), units_file()]
 IDS = [p.name for p in SCHEME_FILES]

@@ -7,8 +7,8 @@ import doctest
 import pyoxigraph as ox
 import pytest
 
-from citykg import sparqlsyntax
-from citykg.sparqlsyntax import (
+from citykg.store import sparqlsyntax
+from citykg.store.sparqlsyntax import (
     inject_values,
     query_form,
     set_slice,

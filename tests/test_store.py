@@ -1,4 +1,4 @@
-"""citykg.store: the persistent embedded store and the one query interface."""
+"""citykg.store.core: the persistent embedded store and the one query interface."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from citykg import store as store_mod
 from citykg.namespaces import CK, area_iri
-from citykg.store import MARKER, StoreError, is_fresh, open_store, refresh_store, to_term
+from citykg.store import core as store_mod
+from citykg.store.core import MARKER, StoreError, is_fresh, open_store, refresh_store, to_term
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql-mini.trig"
 
@@ -148,7 +148,8 @@ def test_memory_copy_answers_like_the_disk_store(out: Path) -> None:
 def test_doctests_of_the_term_helpers() -> None:
     import doctest
 
-    from citykg import push, sparqlresults, sparqlterms
+    from citykg.server import formats as sparqlresults
+    from citykg.store import push, sparqlterms
 
     for module in (sparqlterms, sparqlresults, push):
         assert doctest.testmod(module).failed == 0, module.__name__

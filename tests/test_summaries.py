@@ -1,4 +1,4 @@
-"""citykg.summaries: the derived graph ckr:graph/summaries agrees with the data it summarises."""
+"""citykg.store.summaries: the derived graph ckr:graph/summaries agrees with the data it summarises."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg import summaries
 from citykg.namespaces import PREFIXES
-from citykg.store import MARKER, is_fresh, memory_store, open_store
+from citykg.store import summaries
+from citykg.store.core import MARKER, is_fresh, memory_store, open_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql-mini.trig"
 IN_SUMMARIES = "GRAPH <https://w3id.org/citykg/resource/graph/summaries>"
@@ -84,7 +84,7 @@ def test_a_store_from_before_the_summaries_is_rebuilt(tmp_path: Path) -> None:
     marker_path = tmp_path / "store" / MARKER
     marker = json.loads(marker_path.read_text())
     assert marker["summaries"] == summaries.VERSION
-    del marker["summaries"]  # what a store built before citykg.summaries carries
+    del marker["summaries"]  # what a store built before citykg.store.summaries carries
     marker_path.write_text(json.dumps(marker))
     assert not is_fresh(tmp_path / "citykg.trig", tmp_path / "store")
     store = open_store(tmp_path)

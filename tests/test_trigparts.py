@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg.trigparts import bulk_load_parts, parts
+from citykg.store.trigparts import bulk_load_parts, parts
 
 
 def whole(path: Path, fmt: ox.RdfFormat) -> set[ox.Quad]:
@@ -67,13 +67,13 @@ def test_refresh_store_loads_a_foreign_file_whose_split_would_break(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A line starting with @prefix inside a multi-line literal: the parts fail, one call works."""
-    from citykg.store import open_store
+    from citykg.store.core import open_store
 
     f = tmp_path / "citykg.trig"
     body = "".join(f"ex:g {{ ex:s{i} ex:p {i} . }}\n" for i in range(30))
     f.write_text('@prefix ex: <https://example.org/> .\nex:g { ex:note ex:text """第一行\n'
                  '@prefix 不是指令 .\n第三行""" . }\n' + body, encoding="utf-8")  # fmt: skip
-    import citykg.trigparts as tp
+    import citykg.store.trigparts as tp
 
     assert len(list(tp.parts(f, ox.RdfFormat.TRIG, 10))) > 1  # the split would cut the literal
     with pytest.raises(SyntaxError):

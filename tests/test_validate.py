@@ -14,10 +14,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from citykg.cli import cli
+from citykg.cli.validate import Report, load_union, locate_trig, qc_queries, query_header, run_shacl
 from citykg.namespaces import CK, CKR
-from citykg.ontology import ontology_graph, shapes_file
+from citykg.ontofiles import ontology_graph, shapes_file
 from citykg.testing import require_tool
-from citykg.validate import Report, load_union, locate_trig, qc_queries, query_header, run_shacl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 GOOD = FIXTURES / "good.trig"
@@ -246,7 +246,7 @@ def test_validate_reports_a_reasoner_clash(tmp_path: Path, good_graph: Graph) ->
 def test_validate_without_java_says_so_and_still_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import citykg.reasoning as reasoning
+    import citykg.validate.reasoning as reasoning
 
     monkeypatch.setattr(reasoning.shutil, "which", lambda name: None)
     data = Path(shutil.copy(GOOD, tmp_path / "good.trig"))
@@ -324,10 +324,10 @@ def test_unknown_unit_is_a_warning_not_a_failure(tmp_path: Path, good_graph: Gra
 def test_doctests_of_the_validation_modules() -> None:
     import doctest
 
-    import citykg.ontology
-    import citykg.reasoning
+    import citykg.ontofiles
+    import citykg.validate.reasoning
 
-    for module in (citykg.ontology, citykg.reasoning):
+    for module in (citykg.ontofiles, citykg.validate.reasoning):
         failed, tried = doctest.testmod(module)
         assert tried > 0 and failed == 0, module.__name__
 

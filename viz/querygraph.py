@@ -15,7 +15,7 @@ import click
 import pyoxigraph as ox
 
 from citykg.namespaces import PREFIXES
-from citykg.sparqlterms import QueryResult
+from citykg.store.sparqlterms import QueryResult
 from citykg.viz.data import Model
 from citykg.viz.graphview import GraphView, VEdge, VNode, dedupe_edges
 from citykg.viz.views import _weigh_by_degree, concept_class, initiative_node, observation_node
@@ -94,9 +94,9 @@ def node_columns(model: Model, result: QueryResult) -> dict[int, list[str | None
 
 def run_query(query: str, params: dict[str, str], trig: str) -> tuple[QueryResult, str, list[str]]:
     """Run a saved name, .rq file or SPARQL text on the build: (answer, name, bound IRIs)."""
-    from citykg import querylib
-    from citykg.query_cli import _load_query
-    from citykg.store import open_store
+    from citykg.cli.query import _load_query
+    from citykg.store import querylib
+    from citykg.store.core import open_store
 
     text, saved, source = _load_query(query)
     store = open_store(trig)

@@ -1,6 +1,6 @@
 """Read-only access to a build for the views and exports.
 
-Queries go through ``citykg.store`` (the one query interface): a build folder's
+Queries go through ``citykg.store.core`` (the one query interface): a build folder's
 ``citykg.trig`` gets its persistent store under OUT/store; any other TriG file
 (a fixture, a copy) is loaded into memory so nothing is written beside it.
 Exports that need every quad read an in-memory pyoxigraph copy of the TriG.
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from citykg.namespaces import PREFIXES
 from citykg.paths import DEFAULT_OUT, TRIG_NAME
-from citykg.store import EmbeddedStore, QueryResult, QueryStore, lexical, memory_store, open_store
+from citykg.store.core import EmbeddedStore, QueryResult, QueryStore, lexical, memory_store, open_store
 
 
 def locate_trig(data: Path | str | None) -> Path:

@@ -12,10 +12,10 @@ import hashlib
 import pyoxigraph as ox
 import pytest
 
-from citykg.graph.analogue_data import Item, load_input
-from citykg.graph.analogue_rules import fragments, read_name_concepts, shared_document
-from citykg.graph.analogue_text import fold
-from citykg.graph.analogues import Finder, find_analogues
+from citykg.graph.analogues.data import Item, load_input
+from citykg.graph.analogues.finder import Finder, find_analogues
+from citykg.graph.analogues.rules import fragments, read_name_concepts, shared_document
+from citykg.graph.analogues.text import fold
 from citykg.namespaces import CK
 from citykg.paths import ontology_dir
 

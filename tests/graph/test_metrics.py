@@ -7,18 +7,16 @@ other cities, including the awkward forms: 余, 超过, 近, ranges, 从…上�
 
 from __future__ import annotations
 
-import doctest
 import re
 from decimal import Decimal
 
 import pytest
 
-from citykg.graph import metric_indicators, metric_rules, metrics
-from citykg.graph.ingest import document_from_text, read_document
+from citykg.graph.extract.metrics.observations import extract_observations
+from citykg.graph.ingest.documents import document_from_text, read_document
+from citykg.graph.ingest.text import normalise, split_sentences
 from citykg.graph.kb import KnowledgeBase, load_kb
-from citykg.graph.metrics import extract_observations
 from citykg.graph.records import Document, EntityRecord, Mention, ObservationRecord
-from citykg.graph.text import normalise, split_sentences
 from citykg.namespaces import uncurated_concept_iri
 
 
@@ -417,11 +415,6 @@ def test_seed_documents_offsets_and_records(seed_dir, kb: KnowledgeBase) -> None
     assert 180 <= total <= 260  # the five articles state about 220 figures
 
 
-@pytest.mark.parametrize("module", [metrics, metric_rules, metric_indicators])
-def test_doctests(module) -> None:
-    assert doctest.testmod(module).failed == 0
-
-
 def test_long_unpunctuated_text_stays_linear(kb: KnowledgeBase) -> None:
     """One 'sentence' of 2,000 figures: every figure found, offsets right (checked in run)."""
     text = "".join(f"建成智慧社区{i}个" for i in range(10, 2010))
@@ -432,7 +425,7 @@ def test_long_unpunctuated_text_stays_linear(kb: KnowledgeBase) -> None:
 def test_indicator_scheme_is_usable_by_the_resolver(kb: KnowledgeBase) -> None:
     """Every indicator: zh+en labels, a domain of the domain scheme, an expected unit the
     quantity parser can produce, and at least one Chinese surface form to match."""
-    from citykg.graph.quantities import UNITS
+    from citykg.graph.extract.metrics.quantities import UNITS
 
     domains = {c.iri for c in kb.domains}
     produced = set(UNITS.values()) | {u + "/" + p for u in UNITS.values() for p in ("辆", "年")}

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from citykg.graph import numerals
-from citykg.graph.numerals import parse_number, parse_zh_pair
+from citykg.graph.extract.metrics import numerals
+from citykg.graph.extract.metrics.numerals import parse_number, parse_zh_pair
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from citykg.graph.ingest import document_from_text, load_manifest, read_document
+from citykg.graph.extract.places import gazetteer, is_common_word, resolve_places
+from citykg.graph.ingest.documents import document_from_text, load_manifest, read_document
 from citykg.graph.kb import load_kb
-from citykg.graph.places import gazetteer, is_common_word, resolve_places
 
 GOLD = Path("/work/shared/eval/seeds-gold.json")
 
@@ -128,7 +128,7 @@ def test_gazetteer_is_cached(kb):
 
 
 def test_unknown_metadata_city_is_a_warning_and_the_text_decides(kb):
-    from citykg.graph.extract import extract
+    from citykg.graph.pipeline import extract
 
     ex = extract(
         document_from_text("南京市推进数字政府建设,南京市上线政务服务平台。", "x.txt", city="Nanjing"), kb

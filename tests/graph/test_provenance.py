@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg.graph.ingest import load_manifest, read_document
+from citykg.graph.ingest.documents import load_manifest, read_document
 from citykg.namespaces import SPARQL_PREFIXES
 
 STRIP = set("“”\"'‘’《》「」『』〈〉()（）[]【】 ")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 from decimal import Decimal
 
 import pytest
 
-from citykg.graph import quantities
-from citykg.graph.quantities import Quantity, find_quantities, parse_quantity
+from citykg.graph.extract.metrics.quantities import Quantity, find_quantities, parse_quantity
 
 D = Decimal
 
@@ -181,6 +179,3 @@ def test_find_quantities_spans_point_at_the_text() -> None:
     found = [(q.start, q.end, q.quantity) for q in find_quantities(text) if q.quantity.unit]
     assert [text[s:e] for s, e, _ in found] == ["1959处", "100%", "1000T"]
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(quantities).failed == 0

@@ -7,9 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg.graph.analogue_data import load_input
+from citykg.graph.analogues.data import load_input
 from citykg.graph.build import build, stats
-from citykg.graph.workset import working_set
+from citykg.graph.rdf.workset import working_set
 from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_DIVISIONS, GRAPH_ONTOLOGY, GRAPH_SCHEMES
 
 SHARED = {ox.NamedNode(str(g)) for g in (GRAPH_ONTOLOGY, GRAPH_SCHEMES, GRAPH_DIVISIONS, GRAPH_ANALOGIES)}

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from citykg.cli import cli
-from citykg.store import open_store
+from citykg.store.core import open_store
 from citykg.viz.graphview import GraphView, VEdge, VNode
 from citykg.viz.render import write_view
 

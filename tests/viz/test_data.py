@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from citykg.store import open_store
+from citykg.store.core import open_store
 from citykg.viz import views
 from citykg.viz.data import Model, load_model
 from citykg.viz.graphview import GraphView, VEdge, VNode, aggregate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from citykg.store import open_store
+from citykg.store.core import open_store
 from citykg.viz.site import safe_name, view_path, write_site
 
 

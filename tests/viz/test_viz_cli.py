@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from citykg.cli import cli
-from citykg.store import open_store
+from citykg.store.core import open_store
 
 EXTERNAL = re.compile(
     r"""<(script|link|img|iframe)[^>]*\s(src|href)\s*=\s*["']?(https?:)?//""", re.IGNORECASE

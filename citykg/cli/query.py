@@ -1,0 +1,198 @@
+"""``citykg query``, ``citykg queries``, ``citykg serve`` and ``citykg push``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from citykg.cli.output import data_option, echo_rows, output_options, param_option
+from citykg.store import querylib
+from citykg.store.core import QueryResult, RemoteStore, open_store
+
+
+def _load_query(query: str) -> tuple[str, querylib.SavedQuery | None, str]:
+    """(text, header if any, source name) for a saved name, a .rq path, ``-`` or literal SPARQL."""
+    if query == "-":
+        text = sys.stdin.read()
+        return text, _header_of("stdin", Path("-"), text), "stdin"
+    path = Path(query)
+    if query.endswith(".rq") or (path.suffix and path.is_file()):
+        if not path.is_file():
+            raise click.ClickException(f"Query file {query} does not exist.")
+        text = path.read_text(encoding="utf-8")
+        return text, _header_of(path.stem, path, text), str(path)
+    if any(ch.isspace() or ch == "{" for ch in query.strip()):
+        return query, None, "query"
+    saved = querylib.find(query)
+    return saved.text, saved, saved.name
+
+
+def _header_of(name: str, path: Path, text: str) -> querylib.SavedQuery | None:
+    if not text.lstrip().startswith("#"):
+        return None
+    try:
+        return querylib.parse_header(name, path, text)
+    except ValueError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+
+
+def run(query: str, params: dict[str, str], data: str | None, endpoint: str | None) -> QueryResult:
+    """Resolve QUERY, bind its declared params and run it on the chosen store."""
+    text, saved, source = _load_query(query)
+    store = open_store(data, endpoint)
+    if isinstance(store, RemoteStore):
+        store.check_union()
+    if saved is None:
+        if params:
+            names = ", ".join(params)
+            raise click.ClickException(
+                f"{source} does not declare parameter(s) {names} - parameters need a saved "
+                'query or a .rq file whose header declares them ("# params: name (type)").'
+            )
+        bound = {}
+    else:
+        bound = querylib.bind_params(saved, params, store)
+    return store.query(text, bound, source=source)
+
+
+@click.command()
+@click.argument("query")
+@param_option("Bind a declared parameter (labels such as 青岛 resolve to IRIs). Repeatable.")
+@data_option
+@click.option(
+    "--endpoint", "-e", metavar="URL", help="Query a SPARQL 1.1 endpoint instead of the local build."
+)
+@click.option(
+    "--format",
+    "rdf_format",
+    type=click.Choice(["turtle", "ntriples", "jsonld"]),
+    default="turtle",
+    show_default=True,
+    help="Serialisation of CONSTRUCT/DESCRIBE results.",
+)
+@output_options
+def query(
+    query: str, params: tuple[str, ...], data: str | None, endpoint: str | None, rdf_format: str, fmt: str
+) -> None:
+    """Run a SPARQL query: a saved query name, a .rq file, literal SPARQL or - for stdin.
+
+    SELECT/ASK print rows (--table/--json/--csv/--tsv); CONSTRUCT/DESCRIBE print
+    Turtle (or --format jsonld/ntriples). The default graph is the union of all graphs.
+
+    \b
+    Examples:
+        citykg query cities-running-reform --param reform=一网通办
+        citykg query compare-indicator -p indicator=5G基站数量 --json
+        citykg query 'SELECT ?c WHERE { ?c a ck:City }' --data out/
+        citykg query list-cities --endpoint http://127.0.0.1:7878/query
+    """
+    if data and endpoint:
+        raise click.ClickException("Pass either --data or --endpoint, not both.")
+    result = run(query, querylib.parse_param_options(params), data, endpoint)
+    if result.kind == "graph":
+        click.echo(result.serialize(rdf_format).rstrip("\n"))
+    elif result.kind == "ask":
+        value: object = bool(result.boolean) if fmt == "json" else str(bool(result.boolean)).lower()
+        echo_rows([{"result": value}], ["result"], fmt)
+    else:
+        echo_rows(result.dicts(), result.variables, fmt)
+
+
+@click.command()
+@click.option("--qc", is_flag=True, help="List the quality checks (queries/qc/*-violation.rq) instead.")
+@output_options
+def queries(qc: bool, fmt: str) -> None:
+    """List the saved queries with their titles and parameters.
+
+    \b
+    Example:
+        citykg queries
+        citykg queries --json
+    """
+    rows = []
+    for q in querylib.catalogue(qc=qc).values():
+        item = {
+            "name": q.name,
+            "title": q.title,
+            "params": [p.describe() for p in q.params],
+            "columns": q.columns,
+            "description": q.description,
+        }
+        rows.append(item)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    flat = [{"name": r["name"], "title": r["title"], "params": ", ".join(r["params"])} for r in rows]
+    echo_rows(flat, ["name", "title", "params"], fmt)
+
+
+@click.command()
+@data_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default)."
+)
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port (0: any free port).")
+@click.option(
+    "--timeout", default=10.0, show_default=True, type=float, help="Per-query time limit in seconds."
+)
+@click.option("--max-rows", default=10000, show_default=True, type=int, help="Result row cap per query.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option(
+    "--memory/--no-memory",
+    default=True,
+    show_default=True,
+    help="Workers hold the graph in memory (faster) or read the on-disk store (less RAM).",
+)
+def serve(
+    data: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int, memory: bool
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /.
+
+    GET/POST /sparql (URL-encoded or application/sparql-query); results as SPARQL
+    JSON, XML, CSV, TSV or Turtle by Accept header. Updates are refused.
+
+    \b
+    Example:
+        citykg serve --data out/ --port 8000
+        curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%3Fp%3Fo%7D'
+    """
+    from citykg.server.endpoint import ServerConfig, serve_forever
+
+    serve_forever(
+        ServerConfig(data=data, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
+    )
+
+
+@click.command()
+@click.option(
+    "--gsp",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph).",
+)
+@data_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")
+@output_options
+def push(gsp: str, data: str | None, quiet: bool, fmt: str) -> None:
+    """Upload every named graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
+
+    Each graph is PUT to URL?graph=IRI (replacing that graph), so pushing again is
+    safe. Then run the saved queries there with --endpoint.
+
+    \b
+    Example:
+        oxigraph serve --location db --union-default-graph &
+        citykg push --gsp http://127.0.0.1:7878/store
+        citykg query list-cities --endpoint http://127.0.0.1:7878/query
+    """
+    from citykg.store.push import push_dataset
+
+    rows = push_dataset(gsp, data, quiet=quiet)
+    if not quiet:
+        echo_rows(rows, ["graph", "triples", "status"], fmt)
+
+
+commands = [query, queries, serve, push]

@@ -1,0 +1,1 @@
+"""The query stores: the embedded Oxigraph store, remote endpoints, saved queries, loading."""

@@ -1,0 +1,432 @@
+"""The one small query interface: an embedded Oxigraph store or a remote endpoint.
+
+``open_store(data)`` opens the persistent pyoxigraph store kept in ``OUT/store``
+(rebuilt from ``OUT/citykg.trig`` when the TriG changes, so a query never
+re-parses it); ``open_store(endpoint=URL)`` talks SPARQL 1.1 Protocol to any
+server. Both answer the same saved queries with the same rows: the default
+graph is the union of all graphs, and parameters are bound as RDF terms
+(a ``VALUES`` row of serialised terms at the start of the WHERE group) - user
+text is never pasted into the query text.
+
+    store = open_store("out")
+    store.select("SELECT ?c WHERE { ?c a ck:City }")
+    store.select(q, {"city": NamedNode(...)})
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+import pyoxigraph as ox
+
+from citykg.namespaces import PREFIXES, SPARQL_PREFIXES
+from citykg.paths import DEFAULT_OUT, TRIG_NAME
+from citykg.store import sparqlsyntax, summaries, trigparts
+from citykg.store.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
+
+STORE_DIR = "store"
+MARKER = "citykg-store.json"
+FORMATS = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+}
+
+
+class StoreError(click.ClickException):
+    """A user-facing problem with a dataset, an endpoint or a query."""
+
+
+class QueryStore:
+    """Run SPARQL with bound parameters; subclasses say where."""
+
+    label = "store"
+
+    def query(
+        self,
+        sparql: str,
+        params: dict[str, Any] | None = None,
+        *,
+        source: str = "query",
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Check ``sparql`` (read-only, syntax), bind ``params`` as RDF terms, and answer it."""
+        kind = _check(sparql, source)
+        return self._answer(bind(sparql, params, source), kind, source, max_rows)
+
+    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
+        raise NotImplementedError
+
+    def select(self, sparql: str, params: dict[str, Any] | None = None) -> list[dict[str, str | None]]:
+        return self.query(sparql, params).dicts()
+
+    def ask(self, sparql: str, params: dict[str, Any] | None = None) -> bool:
+        result = self.query(sparql, params)
+        if result.kind != "ask":
+            raise StoreError("ask() needs an ASK query")
+        return bool(result.boolean)
+
+    def construct(self, sparql: str, params: dict[str, Any] | None = None, fmt: str = "turtle") -> str:
+        return self.query(sparql, params).serialize(fmt)
+
+    def construct_graph(self, sparql: str, params: dict[str, Any] | None = None):
+        """CONSTRUCT/DESCRIBE answer as an rdflib Graph."""
+        from rdflib import Graph
+
+        g = Graph()
+        g.parse(data=self.construct(sparql, params, "ntriples"), format="nt")
+        return g
+
+
+def _check(sparql: str, source: str) -> str:
+    """Syntax-check on an empty store (raises StoreError with line/column); returns the form."""
+    form = sparqlsyntax.query_form(sparql)
+    if form == "update":
+        raise StoreError(f"{source}: SPARQL updates are not allowed - citykg queries are read-only.")
+    if sparqlsyntax.uses_service(sparql):
+        raise StoreError(
+            f"{source}: SERVICE (federated query) is not allowed - citykg never reaches the network."
+        )
+    try:
+        result = ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise StoreError(
+            f"{source}: SPARQL syntax error at {sparqlsyntax.describe_syntax_error(str(exc))}"
+        ) from None
+    if isinstance(result, ox.QueryBoolean):
+        return "ask"
+    return "select" if isinstance(result, ox.QuerySolutions) else "graph"
+
+
+PAGE_PARAMS = ("limit", "offset")
+
+
+def bind(sparql: str, params: dict[str, Any] | None, source: str = "query") -> str:
+    """The query with ``params`` bound by a VALUES row of serialised RDF terms.
+
+    Both stores bind this way (pyoxigraph's ``substitutions`` would require every
+    parameter in the SELECT projection), so they answer identically. ``limit`` and
+    ``offset`` are the exception: SPARQL allows no variable in LIMIT/OFFSET, so these
+    two (non-negative integers) set the numbers of the query's one LIMIT clause.
+    """
+    if not params:
+        return sparql
+    names = {k: k.lstrip("?$") for k in params}
+    page = {names[k]: _page_number(v, names[k], source) for k, v in params.items() if names[k] in PAGE_PARAMS}
+    bindings = {names[k]: str(to_term(v)) for k, v in params.items() if names[k] not in PAGE_PARAMS}
+    try:
+        if page:
+            sparql = sparqlsyntax.set_slice(sparql, page.get("limit"), page.get("offset"))
+        return sparqlsyntax.inject_values(sparql, bindings) if bindings else sparql
+    except ValueError as exc:
+        raise StoreError(f"{source}: {exc}") from None
+
+
+def _page_number(value: Any, name: str, source: str) -> int:
+    """``value`` (an int or an integer literal) as a non-negative int; anything else is an error."""
+    term = to_term(value)
+    try:
+        number = int(term.value) if isinstance(term, ox.Literal) else -1
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise StoreError(f"{source}: {name} must be a non-negative integer, not {term}")
+    return number
+
+
+class EmbeddedStore(QueryStore):
+    """A pyoxigraph store (persistent read-only, or in memory) queried in process."""
+
+    def __init__(self, store: ox.Store, label: str) -> None:
+        self.store = store
+        self.label = label
+
+    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
+        try:
+            answer = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return collect(answer, kind, max_rows)
+        except SyntaxError as exc:  # only if binding produced invalid text
+            raise StoreError(f"{source}: cannot bind parameters here: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"{source}: query failed on {self.label}: {exc}") from None
+
+
+class RemoteStore(QueryStore):
+    """A SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, GraphDB, ...)."""
+
+    def __init__(self, endpoint: str, timeout: float = 60.0) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise StoreError(
+                f"Endpoint {endpoint!r} is not an http(s) URL - pass e.g. http://127.0.0.1:7878/query"
+            )
+        self.endpoint = endpoint
+        self.label = endpoint
+        self.timeout = timeout
+        self._union_checked = False
+
+    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
+        # The endpoint does not know citykg's prefixes: declare them on one line so
+        # line numbers in its error messages still match the query.
+        text = SPARQL_PREFIXES.replace("\n", " ") + text
+        accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
+        body = self._post(text, accept, source)
+        try:
+            if kind == "graph":
+                triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+                return QueryResult("graph", triples=triples)
+            answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            return collect(answer, kind, max_rows)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise StoreError(
+                f"{source}: {self.endpoint} did not answer {accept} ({exc}) - is it a SPARQL endpoint "
+                "(Oxigraph: http://HOST:PORT/query)?"
+            ) from None
+
+    def check_union(self) -> None:
+        """Fail clearly when the endpoint's default graph is not the union of its graphs.
+
+        citykg keeps every article in its own named graph and its queries read the
+        default graph, so a server must answer over the union (Oxigraph:
+        ``--union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph true``).
+        """
+        if self._union_checked:
+            return
+        probe = "ASK { ?d a ck:SourceDocument }"
+        if (
+            not self.query(probe, source="union check").boolean
+            and self.query("ASK { GRAPH ?g { ?d a ck:SourceDocument } }", source="union check").boolean
+        ):
+            raise StoreError(
+                f"{self.endpoint}: the default graph is not the union of the named graphs - start "
+                "Oxigraph with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true)."
+            )
+        self._union_checked = True
+
+    def _post(self, text: str, accept: str, source: str) -> bytes:
+        data = urllib.parse.urlencode({"query": text}).encode()
+        req = urllib.request.Request(
+            self.endpoint,
+            data=data,
+            method="POST",
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(
+                f"{source}: {self.endpoint} answered {exc.code}: {' '.join(detail)[:300]}"
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(
+                f"Cannot reach endpoint {self.endpoint}: {reason} - is the server running?"
+            ) from None
+
+
+# --- the persistent embedded store ------------------------------------------------------------
+
+
+def _locate(data: Path | str | None) -> Path:
+    """The TriG file named by ``data`` (an OUT folder or the file itself)."""
+    path = Path(data) if data is not None else DEFAULT_OUT
+    trig = path / TRIG_NAME if path.is_dir() or not path.suffix else path
+    if not trig.is_file():
+        raise StoreError(
+            f'No dataset at {path}: {trig} does not exist - run "citykg build" to create it '
+            "(or pass --data OUT)."
+        )
+    if trig.suffix not in FORMATS:
+        raise StoreError(f"{trig}: unsupported dataset format - pass a .trig, .nq, .ttl or .nt file.")
+    return trig
+
+
+def store_dir_for(trig: Path) -> Path:
+    """Where the persistent store of ``trig`` lives (``OUT/store`` for ``OUT/citykg.trig``)."""
+    return trig.parent / (STORE_DIR if trig.name == TRIG_NAME else f"{trig.stem}.store")
+
+
+def _stamp(trig: Path, with_hash: bool) -> dict[str, Any]:
+    st = trig.stat()
+    stamp: dict[str, Any] = {
+        "trig": trig.name,
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "pyoxigraph": ox.__version__,
+        "summaries": summaries.VERSION,
+    }
+    if with_hash:
+        h = hashlib.sha256()
+        with trig.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        stamp["sha256"] = h.hexdigest()
+    return stamp
+
+
+def _marker(store_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((store_dir / MARKER).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def is_fresh(trig: Path, store_dir: Path) -> bool:
+    """True when ``store_dir`` was built from the current ``trig`` (size+mtime, else hash)."""
+    marker = _marker(store_dir)
+    if marker is None:
+        return False
+    quick = _stamp(trig, with_hash=False)
+    if all(marker.get(k) == v for k, v in quick.items()):
+        return True
+    if any(marker.get(k) != quick[k] for k in ("size", "pyoxigraph", "summaries")):
+        return False
+    full = _stamp(trig, with_hash=True)
+    if marker.get("sha256") != full["sha256"]:
+        return False
+    try:  # same content, new mtime (a copy or a touch): remember it so the next open skips the hash
+        tmp = store_dir / f".{MARKER}.tmp"
+        tmp.write_text(json.dumps(full, indent=1))
+        tmp.replace(store_dir / MARKER)
+    except OSError:
+        pass
+    return True
+
+
+def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = False) -> Path:
+    """(Re)build ``OUT/store`` from ``OUT/citykg.trig`` unless it is fresh; returns its folder.
+
+    The new store is loaded into a temporary folder and swapped in, so a reader
+    never sees a half-loaded store; a lock file serialises concurrent builders. The
+    derived graph ``ckr:graph/summaries`` (``citykg.store.summaries``) is added to it.
+    """
+    trig = trig or _locate(out_dir)
+    store_dir = store_dir_for(trig)
+    lock_path = trig.parent / f".{store_dir.name}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not force and is_fresh(trig, store_dir):
+            return store_dir
+        tmp = trig.parent / f".{store_dir.name}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            building = _load_parts(trig, tmp)
+            summaries.add_summaries(building)
+            building.optimize()
+            del building
+        except SyntaxError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise StoreError(f'{trig}: not valid RDF ({exc}) - rebuild it with "citykg build".') from None
+        (tmp / MARKER).write_text(json.dumps(_stamp(trig, with_hash=True), indent=1))
+        old = trig.parent / f".{store_dir.name}.old-{os.getpid()}"
+        if store_dir.exists():
+            store_dir.rename(old)
+        tmp.rename(store_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    _OPEN.pop((str(store_dir), False), None)
+    _OPEN.pop((str(store_dir), True), None)
+    return store_dir
+
+
+def _load_parts(trig: Path, folder: Path | None = None) -> ox.Store:
+    """A new store (in ``folder``, else in memory) loaded with ``trig`` part by part.
+
+    Parts keep the bulk loader's memory bounded (``citykg.store.trigparts``). If a part does
+    not parse (a split inside a multi-line literal of a foreign file), the file is
+    loaded again in one call, which either works or gives the real error.
+    """
+    fmt = FORMATS[trig.suffix]
+    store = ox.Store(None if folder is None else str(folder))
+    try:
+        trigparts.bulk_load_parts(store, trig, fmt)
+        return store
+    except SyntaxError:
+        pass  # retried below, once the traceback (which holds the store open) is gone
+    del store
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    store = ox.Store(None if folder is None else str(folder))
+    store.bulk_load(path=str(trig), format=fmt)
+    return store
+
+
+_OPEN: dict[tuple[str, bool], tuple[str, ox.Store]] = {}
+
+
+def open_store(
+    data: Path | str | None = None, endpoint: str | None = None, *, memory: bool = False
+) -> QueryStore:
+    """The store to query: ``endpoint`` if given, else the build in ``data`` (default ``out/``).
+
+    The persistent store opens in milliseconds (no re-parse), which suits one-shot
+    commands; ``memory=True`` loads the dataset into an in-memory store once per
+    process (seconds at 1M triples), whose queries run several times faster - for
+    the server's workers and other long-running users.
+    """
+    if endpoint:
+        return RemoteStore(endpoint)
+    trig = _locate(data)
+    store_dir = store_dir_for(trig)
+    try:
+        refresh_store(trig.parent, trig)
+    except PermissionError:
+        # A read-only OUT (e.g. a shared build): load the TriG into memory instead.
+        print(f"note: cannot write {store_dir}; loading {trig} into memory", file=sys.stderr)
+        return EmbeddedStore(_load_in_memory(trig), str(trig))
+    stamp = json.dumps(_marker(store_dir), sort_keys=True)
+    key = (str(store_dir), memory)
+    cached = _OPEN.get(key)
+    if cached is None or cached[0] != stamp:
+        if memory:  # parsing the file is several times faster than copying out of RocksDB
+            loaded = _load_in_memory(trig)
+        else:
+            loaded = ox.Store.read_only(str(store_dir))
+        cached = (stamp, loaded)
+        _OPEN[key] = cached
+    return EmbeddedStore(cached[1], str(trig))
+
+
+def _load_in_memory(trig: Path) -> ox.Store:
+    """An in-memory store of ``trig`` with its derived summaries, like the persistent store."""
+    mem = _load_parts(trig)
+    summaries.add_summaries(mem)
+    return mem
+
+
+def memory_store(*paths: Path | str) -> EmbeddedStore:
+    """An in-memory store of RDF files with their derived summaries (tests, fixtures, small checks)."""
+    mem = ox.Store()
+    for p in paths:
+        mem.bulk_load(path=str(p), format=FORMATS.get(Path(p).suffix, ox.RdfFormat.TRIG))
+    summaries.add_summaries(mem)
+    return EmbeddedStore(mem, ", ".join(str(p) for p in paths))
+
+
+__all__ = [
+    "EmbeddedStore",
+    "QueryResult",
+    "QueryStore",
+    "RemoteStore",
+    "StoreError",
+    "Term",
+    "bind",
+    "lexical",
+    "memory_store",
+    "open_store",
+    "refresh_store",
+    "serialize_triples",
+    "to_term",
+]

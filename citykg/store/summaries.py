@@ -1,0 +1,99 @@
+"""The derived summaries graph: small whole-graph aggregates, computed when a store is loaded.
+
+Some saved questions compare every city with every other (similar-cities,
+reform-gaps, shared-reforms), count over every observation or piece of evidence
+(list-indicators, list-articles), or page through the cities active in a domain
+(initiatives-by-domain). Joined from the extracted triples at
+query time they cost 100-300 ms at a million triples on the on-disk store; read
+from a summary they cost a few milliseconds. So whenever a store is (re)built
+from the TriG - ``refresh_store`` for the persistent ``OUT/store``, the
+in-memory loads of ``open_store(memory=True)`` and ``memory_store`` - this
+module adds one named graph, ``ckr:graph/summaries``, derived from the rest
+with SPARQL:
+
+- ``?concept ck:realizedIn ?city``: some initiative of the city realizes the concept;
+- ``?domain ck:activeIn ?city``: some initiative of the city is in the domain;
+- ``?indicator ck:reportedIn ?city``: some observation of the indicator is about the
+  city or one of its initiatives;
+- ``?document ck:nodeCount ?n``: how many extracted nodes have evidence in the article.
+
+The TriG stays the plain extracted data: the summaries are never written to it,
+and are recomputed from it on every load, so they cannot go stale. ``citykg push``
+uploads the store's graphs, so a server gets the summaries too. Nothing here
+depends on how the build makes the data, only on the ontology terms it uses.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from citykg import namespaces
+from citykg.namespaces import PREFIXES
+
+GRAPH_SUMMARIES = ox.NamedNode(str(namespaces.GRAPH_SUMMARIES))
+# Bump when a summary is added or changes meaning: persistent stores stamped with an
+# older version are rebuilt on their next open (see citykg.store.core.is_fresh).
+VERSION = 1
+
+# Each CONSTRUCT reads the union of all graphs. Whole predicates are joined in sub-SELECTs
+# (one hash join) rather than looked up node by node: under a second at a million triples.
+SUMMARIES: dict[str, str] = {
+    "realizedIn": """
+        CONSTRUCT { ?concept ck:realizedIn ?city } WHERE {
+          { SELECT ?initiative ?concept WHERE { ?initiative ck:realizes ?concept } }
+          { SELECT ?initiative ?city WHERE { ?initiative ck:inCity ?city } }
+        }""",
+    "activeIn": """
+        CONSTRUCT { ?domain ck:activeIn ?city } WHERE {
+          { SELECT ?initiative ?domain WHERE { ?initiative ck:domain ?domain } }
+          { SELECT ?initiative ?city WHERE { ?initiative ck:inCity ?city } }
+        }""",
+    "reportedIn": """
+        CONSTRUCT { ?indicator ck:reportedIn ?city } WHERE {
+          {
+            SELECT DISTINCT ?indicator ?about WHERE {
+              { SELECT ?obs ?indicator WHERE { ?obs ck:indicator ?indicator } }
+              { SELECT ?obs ?about WHERE { ?obs ck:refersTo ?about } }
+            }
+          }
+          OPTIONAL { ?about ck:inCity ?owner }
+          BIND(COALESCE(?owner, ?about) AS ?city)
+          FILTER EXISTS { ?city a ck:City }
+        }""",
+    "nodeCount": """
+        CONSTRUCT { ?document ck:nodeCount ?n } WHERE {
+          SELECT ?document (COUNT(DISTINCT ?node) AS ?n) WHERE {
+            { SELECT ?document WHERE { ?document a ck:SourceDocument } }
+            OPTIONAL {
+              { SELECT ?ev ?document WHERE { ?ev ck:inDocument ?document } }
+              { SELECT ?node ?ev WHERE { ?node ck:evidence ?ev } }
+            }
+          }
+          GROUP BY ?document
+        }""",
+}
+
+
+def summary_quads(store: ox.Store) -> list[ox.Quad]:
+    """The quads of ``ckr:graph/summaries`` for the data of ``store`` (left unchanged).
+
+    Reads the union of all graphs (naming every graph but the summaries as the default
+    graph is 10x slower); an existing summaries graph holds none of the predicates read.
+    """
+    quads: list[ox.Quad] = []
+    for query in SUMMARIES.values():
+        triples = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, GRAPH_SUMMARIES) for t in triples)
+    return quads
+
+
+def add_summaries(store: ox.Store) -> int:
+    """(Re)compute ``ckr:graph/summaries`` in a writable ``store``; returns its number of triples."""
+    if store.contains_named_graph(GRAPH_SUMMARIES):
+        store.remove_graph(GRAPH_SUMMARIES)
+    quads = summary_quads(store)
+    store.bulk_extend(quads)
+    return len(quads)
+
+
+__all__ = ["GRAPH_SUMMARIES", "SUMMARIES", "VERSION", "add_summaries", "summary_quads"]

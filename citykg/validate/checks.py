@@ -1,0 +1,275 @@
+"""The checks behind ``citykg validate``, sized for builds of any size.
+
+The build is parsed once into an in-memory Oxigraph store. Small builds are
+converted whole to rdflib for pySHACL and HermiT. Large ones are checked in
+batches of subjects (pySHACL's focus-node mode, with every node's rdf:type as
+context so ``sh:class`` still sees across batches), and HermiT reasons over a
+*type sample*: for every distinct (types of subject, predicate, types of object)
+one real triple of the data. The sample is a subset of the data, so an
+inconsistency in it is one in the data, and it names real nodes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
+
+from citykg.namespaces import CK_IRI, GRAPH_ONTOLOGY
+from citykg.ontofiles import ONTOLOGY_IRI, is_known_unit, known_units, ontology_graph_files, shapes_file
+from citykg.validate.reasoning import ReasonerResult, short
+
+_XSD_STRING = str(XSD.string)
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_OX_FORMATS = {".trig": "TRIG", ".nq": "N_QUADS", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
+BATCH_TRIPLES = 300_000  # above this, SHACL runs in batches of about this many triples
+REASON_ALL_MAX = 100_000  # above this, HermiT reasons over the type sample (bench/bench_validate.py)
+
+
+@dataclass
+class Problem:
+    check: str  # "shacl", "reasoner", "units", "qc:<name>"
+    node: str
+    message: str
+    severity: str = "violation"  # or "warning"
+
+    def line(self) -> str:
+        return f"{self.node}  [{self.check}]  {self.message}"
+
+
+@dataclass
+class Report:
+    data: str
+    triples: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    shacl_shapes: int = 0
+    shacl_seconds: float = 0.0
+    shacl_batches: int = 0
+    reasoner: ReasonerResult | None = None
+    reasoner_scope: str = ""
+    qc_queries: int = 0
+    qc_seconds: float = 0.0
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "violation"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load_store(trig: Path) -> ox.Store:
+    """Parse ``trig`` into an in-memory Oxigraph store; one-line error if it is not RDF."""
+    store = ox.Store()
+    fmt = getattr(ox.RdfFormat, _OX_FORMATS.get(trig.suffix, "TRIG"))
+    try:
+        store.bulk_load(path=str(trig), format=fmt)
+    except (SyntaxError, ValueError) as exc:
+        first = str(exc).strip().splitlines()
+        raise click.ClickException(
+            f"{trig}: not valid RDF ({first[0] if first else type(exc).__name__}) - rebuild it with `citykg build`."
+        ) from None
+    return store
+
+
+def ensure_ontology(store: ox.Store) -> bool:
+    """Add the bundled ontology graph when the data has none; True if it was added."""
+    header = ox.Quad(ox.NamedNode(str(ONTOLOGY_IRI)), _RDF_TYPE, ox.NamedNode(str(OWL.Ontology)))
+    if any(True for _ in store.quads_for_pattern(header.subject, header.predicate, header.object)):
+        return False
+    for path in ontology_graph_files():
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH_ONTOLOGY)))
+    return True
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)  # RDF 1.1: "x" and "x"^^xsd:string are one term; rdflib keeps two
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_graph(quads: Iterable[ox.Quad | ox.Triple], graph: Graph | None = None) -> Graph:
+    """Triples of ``quads`` added to an rdflib Graph (named graphs merged)."""
+    g = Graph() if graph is None else graph
+    for q in quads:
+        g.add((rdflib_term(q.subject), URIRef(q.predicate.value), rdflib_term(q.object)))
+    return g
+
+
+def union_graph(store: ox.Store) -> Graph:
+    return to_graph(store.quads_for_pattern(None, None, None))
+
+
+def load_union(trig: Path) -> Graph:
+    """All named graphs of ``trig`` merged into one rdflib Graph (queries see the same union)."""
+    return union_graph(load_store(trig))
+
+
+# --- SHACL -----------------------------------------------------------------------------------
+
+
+def _node_text(graph: Graph, node: object) -> str:
+    """``ckr:x "label"`` so the user sees which thing is meant."""
+    text = short(node)
+    label = graph.value(node, RDFS.label) if isinstance(node, URIRef) else None  # type: ignore[arg-type]
+    return f'{text} "{label}"' if label is not None else text
+
+
+def run_shacl(graph: Graph, report: Report) -> None:
+    """Validate ``graph`` against the shapes; append one Problem per result."""
+    from pyshacl import validate as shacl_validate
+
+    shapes = Graph().parse(shapes_file(), format="turtle")
+    report.shacl_shapes = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
+    start = time.perf_counter()
+    _conforms, results, _text = shacl_validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    report.shacl_seconds += time.perf_counter() - start
+    report.shacl_batches += 1
+    found: list[Problem] = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus_node = results.value(result, SH.focusNode)
+        message = results.value(result, SH.resultMessage)
+        path = results.value(result, SH.resultPath)
+        severity = results.value(result, SH.resultSeverity)
+        text = str(message) if message is not None else f"fails a check on {short(path)}"
+        value = results.value(result, SH.value)
+        if value is not None and isinstance(value, Literal):
+            text += f' (found "{value}")'
+        kind = "violation" if severity in (None, SH.Violation) else "warning"
+        found.append(Problem("shacl", _node_text(graph, focus_node), text, kind))
+    report.problems += sorted(found, key=lambda p: (p.node, p.message))
+
+
+def _subject_batches(store: ox.Store, limit: int) -> Iterator[list[ox.NamedNode | ox.BlankNode]]:
+    """Subjects of the store in groups whose triples add up to about ``limit``."""
+    batch: list[ox.NamedNode | ox.BlankNode] = []
+    size, last = 0, None
+    for q in store.quads_for_pattern(None, None, None):  # ordered by subject within a graph
+        if q.subject != last:
+            last = q.subject
+            if size >= limit:
+                yield batch
+                batch, size = [], 0
+            batch.append(q.subject)
+        size += 1
+    if batch:
+        yield batch
+
+
+def run_shacl_store(store: ox.Store, report: Report, batch_triples: int = BATCH_TRIPLES) -> None:
+    """SHACL over the whole store: in one go when small, else in batches of subjects.
+
+    A batch holds its subjects' triples, the ontology graph and the rdf:type triples of the
+    nodes they point to (for ``sh:class``); results about nodes outside the batch are dropped
+    (those nodes are checked in their own batch, with all their triples).
+    """
+    if len(store) <= batch_triples:
+        run_shacl(union_graph(store), report)
+        return
+    ontology = to_graph(
+        store.quads_for_pattern(None, None, None, graph_name=ox.NamedNode(str(GRAPH_ONTOLOGY)))
+    )
+    seen: set[tuple[str, str, str]] = set()
+    done: set[ox.NamedNode | ox.BlankNode] = set()
+    for subjects in _subject_batches(store, batch_triples):
+        todo = [s for s in dict.fromkeys(subjects) if s not in done]
+        done.update(todo)
+        graph = Graph()
+        graph += ontology
+        pointed: set[ox.NamedNode | ox.BlankNode] = set()
+        for s in todo:
+            quads = list(store.quads_for_pattern(s, None, None))
+            to_graph(quads, graph)
+            pointed.update(q.object for q in quads if not isinstance(q.object, ox.Literal))
+        for o in pointed:
+            to_graph(store.quads_for_pattern(o, _RDF_TYPE, None), graph)
+        batch = Report(data=report.data)
+        run_shacl(graph, batch)
+        report.shacl_shapes = batch.shacl_shapes
+        report.shacl_seconds += batch.shacl_seconds
+        report.shacl_batches += 1
+        mine = {short(rdflib_term(s)) for s in todo}
+        for p in batch.problems:
+            key = (p.node, p.check, p.message)
+            if p.node.split(" ")[0] in mine and key not in seen:
+                seen.add(key)
+                report.problems.append(p)
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def check_units(store: ox.Store, report: Report) -> None:
+    """Warn (not fail) about ck:unit strings ontology/units.ttl does not know yet."""
+    known = known_units() | {
+        q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(SKOS.notation)), None)
+    }
+    unknown: dict[str, int] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(CK_IRI + "unit"), None):
+        if not is_known_unit(q.object.value, known):
+            unknown[q.object.value] = unknown.get(q.object.value, 0) + 1
+    for unit, n in sorted(unknown.items()):
+        report.problems.append(
+            Problem(
+                "units",
+                f'"{unit}"',
+                f"unit used by {n} observation{'s' if n != 1 else ''} is not in ontology/units.ttl "
+                "(add it there with its UCUM code)",
+                "warning",
+            )
+        )
+
+
+# --- reasoner input --------------------------------------------------------------------------
+
+
+def type_sample(store: ox.Store) -> Graph:
+    """The ontology graph plus, for every distinct (types of s, p, types or datatype of o), one triple.
+
+    With each sampled triple come the rdf:type triples of its subject and object, so the
+    reasoner sees every combination of classes, domains and ranges the data uses.
+    """
+    types: dict[object, set[str]] = {}
+    for q in store.quads_for_pattern(None, _RDF_TYPE, None):
+        types.setdefault(q.subject, set()).add(q.object.value)
+    onto = ox.NamedNode(str(GRAPH_ONTOLOGY))
+    sample = to_graph(store.quads_for_pattern(None, None, None, graph_name=onto))
+    seen: set[tuple[object, ...]] = set()
+    picked: list[ox.Quad] = []
+    for q in store.quads_for_pattern(None, None, None):
+        if q.graph_name == onto:
+            continue
+        obj = q.object
+        okey: object = (
+            ("literal", obj.datatype.value, obj.language)
+            if isinstance(obj, ox.Literal)
+            else frozenset(types.get(obj, ()))
+        )
+        key = (frozenset(types.get(q.subject, ())), q.predicate.value, okey)
+        if key in seen:
+            continue
+        seen.add(key)
+        picked.append(q)
+        for node in (q.subject, obj):
+            if not isinstance(node, ox.Literal):
+                picked.extend(store.quads_for_pattern(node, _RDF_TYPE, None))
+    return to_graph(picked, sample)

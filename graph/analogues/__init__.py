@@ -1,0 +1,1 @@
+"""Cross-city policy analogues: blocking, features, scoring, selection, explanations."""

@@ -1,0 +1,215 @@
+"""What the analogue finder knows about each item before any pair is scored.
+
+Every item is cut once into what the pair features read: its name key (place
+names removed), TF-IDF vectors of the name and of the evidence sentences, its
+context facets, the concepts linked to its own in the schemes, and the flags
+the penalties read (generic component, provincial list, the specifics its name
+adds to its concept, a fragment of a fuller name in its own city). Initiatives
+repeat from city to city, so each distinct text is vectorised once, and items
+that agree on everything the score reads except city and province share one
+*profile* number, so a pair of profiles is scored once (``analogues.Finder``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, Item
+from citykg.graph.analogues.rules import fragments, read_name_concepts
+from citykg.graph.analogues.score import CONTEXT_KEEP, GENERIC_HEADS, PROVINCIAL_WORDS
+from citykg.graph.analogues.text import (
+    FacetMatcher,
+    TfIdf,
+    Vector,
+    char_ngrams,
+    fold,
+    place_pattern,
+    strip_places,
+)
+
+
+@dataclass
+class Prepared:
+    """One item, ready to be compared."""
+
+    key: str
+    name_vec: Vector
+    ctx_vec: Vector
+    facets: dict[str, str]
+    facet_vec: Vector
+    expanded: dict[str, tuple[str, str]]  # linked concept -> (own concept, link kind)
+    component: bool
+    provincial: bool
+    names: frozenset[str]  # folded label and name key, to compare with concept labels
+    specifics: str  # what the name adds to its concept: 就医付费一件事 -> 就医付费
+    fragment: bool = False  # its city also names the same thing in full (``analogue_rules.fragments``)
+    exact: frozenset[str] = frozenset()  # its concepts of which its name is a label (pref/alt)
+
+
+@dataclass
+class Preparation:
+    """The prepared items of one dataset, and what scoring and blocking need besides."""
+
+    prep: list[Prepared]
+    profile: list[int]  # items with one profile score alike against anything
+    shared: list[bool]  # is the item's profile held by another item too (worth memoising)?
+    kind: list[int]  # what an item is, as ``analogue_select`` groups pairs: concepts, else name key
+    name_model: TfIdf
+    ctx_model: TfIdf
+    facet_model: TfIdf
+    matcher: FacetMatcher = field(repr=False)
+
+
+def prepare(data: AnalogueInput) -> Preparation:
+    """Prepare every item of ``data`` (gives concept-less items the concepts their names name)."""
+    items, concepts = data.items, data.concepts
+    matcher = FacetMatcher.from_labels(data.facets, data.facet_labels)
+    components = {
+        fold(lab)
+        for iri, labs in data.facet_labels.items()
+        if data.facets[iri].kind == "component"
+        for lab in labs
+    }
+    everywhere = place_pattern(tuple(data.all_place_names))  # compiled once, not per city
+    keys = [
+        strip_places(fold(it.label), place_pattern(tuple(data.place_names.get(it.city, ()))), everywhere)
+        for it in items
+    ]
+    read_name_concepts(items, keys, concepts)
+    # names and contexts repeat from city to city: each distinct text is cut into n-grams
+    # and vectorised once, and its items share the vector (IDF still counts every item)
+    ctx_texts = [_context_text(it, data) for it in items]
+    name_model = TfIdf.fit_counts((char_ngrams(k), n) for k, n in Counter(keys).items())
+    ctx_model = TfIdf.fit_counts((char_ngrams(t, (2,)), n) for t, n in Counter(ctx_texts).items())
+    shared_facets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    found = []
+    for it in items:
+        hits = matcher.find(it.label + "。" + "".join(it.quotes)).items()
+        facets = {iri: cue for iri, cue in hits if data.facets[iri].kind != "component"}
+        found.append(shared_facets.setdefault(tuple(sorted(facets.items())), facets))
+    facet_model = TfIdf.fit(Counter(list(f)) for f in found)  # common facets (居民) weigh less
+    name_vecs: dict[str, Vector] = {}
+    ctx_vecs: dict[str, Vector] = {}
+    facet_vecs: dict[int, Vector] = {}
+    prep: list[Prepared] = []
+    for it, key, text, facets in zip(items, keys, ctx_texts, found, strict=True):
+        if key not in name_vecs:
+            name_vecs[key] = name_model.vector(char_ngrams(key))
+        if text not in ctx_vecs:
+            ctx_vecs[text] = ctx_model.vector(char_ngrams(text, (2,)), keep=CONTEXT_KEEP)
+        if id(facets) not in facet_vecs:
+            facet_vecs[id(facets)] = facet_model.vector(Counter(list(facets)))
+        names = frozenset({fold(it.label), key})
+        prep.append(
+            Prepared(
+                key=key,
+                name_vec=name_vecs[key],
+                ctx_vec=ctx_vecs[text],
+                facets=facets,
+                facet_vec=facet_vecs[id(facets)],
+                expanded=_expand(it.concepts, concepts),
+                component=key in components,
+                provincial=_provincial(it.label, data.province_names),
+                names=names,
+                specifics=_specifics(it, key, concepts),
+                exact=frozenset(c for c in it.concepts if c in concepts and names & concepts[c].names),
+            )
+        )
+    for n in fragments(items, keys):
+        prep[n].fragment = True
+    profile, shared = _profiles(items, prep, ctx_texts)
+    kinds: dict[object, int] = {}
+    kind = [
+        kinds.setdefault(frozenset(it.concepts) or p.key, len(kinds))
+        for it, p in zip(items, prep, strict=True)
+    ]
+    return Preparation(prep, profile, shared, kind, name_model, ctx_model, facet_model, matcher)
+
+
+def _profiles(items: list[Item], prep: list[Prepared], texts: list[str]) -> tuple[list[int], list[bool]]:
+    """Number the items by everything ``Finder.quick_logit`` reads except their city and province.
+
+    Initiatives repeat from city to city (一网通办 in hundreds of articles, often in
+    the same sentence), so a pair of profiles already scored is looked up, not
+    scored again; profiles held by one item only are not memoised (no gain).
+    """
+    ids: dict[tuple[object, ...], int] = {}
+    profile: list[int] = []
+    for it, p, text in zip(items, prep, texts, strict=True):
+        sig = (
+            it.cls,
+            frozenset(it.concepts),
+            p.exact,
+            frozenset(it.domains),
+            frozenset(it.indicators),
+            p.key,
+            text,  # the context vector is a function of it
+            tuple(sorted(p.facets)),  # the facet vector too
+            p.component,
+            p.provincial,
+            p.specifics,
+            p.fragment,
+            fold(it.label) == p.key,
+        )
+        profile.append(ids.setdefault(sig, len(ids)))
+    count = Counter(profile)
+    return profile, [count[x] > 1 for x in profile]
+
+
+def _provincial(label: str, province_names: list[str]) -> bool:
+    """Does the name say it is a provincial list/platform (省级…, 全省…, 吉林省…)?
+
+    Such a thing is the same programme only within one province (gold notes:
+    provincial industrial-internet lists of different provinces are not analogues).
+
+    >>> _provincial("省级标杆型智慧社区", []), _provincial("吉林省医药工业互联网平台", ["吉林省"])
+    (True, True)
+    """
+    text = fold(label)
+    return (
+        text.startswith("省")
+        or any(w in text for w in PROVINCIAL_WORDS)
+        or any(fold(p) in text for p in province_names)
+    )
+
+
+def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
+    """The name key minus the longest label of its concept and generic words.
+
+    Empty when the name is the concept itself (智慧社区, 城市生命线工程, 城市数智中心云底座平台:
+    a 云底座平台 with generic words around it) or contains none of its labels. Two
+    different non-empty specifics mark two different instances of one programme:
+    就医付费一件事 vs 花卉产业一件事.
+    """
+    labels = [lab for c in item.concepts if c in concepts for lab in concepts[c].cues if lab]
+    hits = [lab for lab in labels if lab in key]
+    if not hits:
+        return ""
+    rest = key.replace(max(hits, key=lambda x: (len(x), x)), "")
+    for word in GENERIC_HEADS:
+        rest = rest.replace(word, "")
+    return rest if len(rest) >= 2 else ""
+
+
+def _context_text(item: Item, data: AnalogueInput) -> str:
+    """The item's evidence sentences without its own name and its city's place names."""
+    names = [item.label, *data.place_names.get(item.city, ())]
+    text = fold("".join(item.quotes))
+    for n in sorted({fold(x) for x in names if x}, key=len, reverse=True):
+        text = text.replace(n, "")
+    return text
+
+
+def _expand(own: set[str], concepts: dict[str, ConceptInfo]) -> dict[str, tuple[str, str]]:
+    """Concepts linked to the item's own in the schemes -> (own concept, link kind)."""
+    out: dict[str, tuple[str, str]] = {}
+    for c in sorted(own):
+        info = concepts.get(c)
+        if info is None:
+            continue
+        for kind in ("close", "related", "broader", "narrower"):
+            for d in sorted(info.links.get(kind, ())):
+                if d not in own:
+                    out.setdefault(d, (c, kind))
+    return out

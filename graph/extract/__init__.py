@@ -1,0 +1,1 @@
+"""Extraction stages, one sub-package each: places, entities, metrics."""

@@ -1,0 +1,1 @@
+"""Entity extraction: span proposers, filters and typing of named initiatives, documents, bodies and awards."""

@@ -1,0 +1,312 @@
+"""Quoted names: “X”, ‘X’, 「X」 and the descriptor that follows the closing quote.
+
+Chinese government news quotes the names of reforms, platforms and campaigns:
+“一网通办”, “爱山东”APP威海分厅, “5G智慧滑雪”项目, “市区深度融合”服务模式. The
+descriptor after the quote gives the class; a quote with none is kept only when the
+name itself looks like a reform, platform or city programme (slogans such as
+“倍增效应” are dropped). Part of the span rules of ``entity_rules``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from citykg.graph.extract.entities.rules import (
+    HAN,
+    Candidate,
+    class_of_name,
+    clean_label,
+    left_boundary,
+    window_tokens,
+)
+
+_QUOTE = re.compile(r"“([^“”\n]{1,32})”|‘([^‘’\n]{1,32})’|「([^「」\n]{1,32})」|\"([^\"\n]{1,32})\"")
+_APP_TAIL = re.compile(
+    rf"[{HAN}]{{0,6}}?(?:APP|App|app)(?:[{HAN}]{{1,6}}?(?:分厅|专区|频道|板块|旗舰店|分站|专版))?"
+)
+_DESC = [
+    (
+        re.compile(
+            r"综合服务平台|服务平台|管理平台|平台|运行中心|指挥中心|管理中心|系统|城市码|服务码|自助机|微信小程序|小程序|微信公众号|公众号|服务号|客户端|服务总门户|总门户|门户|网站|热线|智能体|服务专区|专区|一张图"
+        ),
+        "Platform",
+    ),
+    (
+        re.compile(
+            r"服务模式|新模式|模式|集成改革|改革|工作机制|协同机制|机制|专项行动|攻坚行动|行动|战略|应用场景|场景"
+        ),
+        "Reform",
+    ),
+    (re.compile(r"建设项目|示范项目|项目|示范工程|工程|试点|示范区|基地|产业园|园区|建设"), "Project"),
+    (re.compile(r"荣誉称号|称号|分榜单|榜单|名单|奖"), "Award"),
+    (re.compile(r"应用|服务|品牌"), "Bare"),  # the quoted name's own head decides; else a platform
+]
+_LONG_DESC = re.compile(
+    rf"(?:(?![等的和与及在为是])[{HAN}]){{1,10}}?(?:机制|平台|系统|中枢|大脑|小程序|公众号|自助机|一体机|工程|项目|行动|模式|奖|案例|联盟|协会|研究院)(?![化性师型])"
+)
+_REFORM_MORPH = re.compile(
+    r"一件事|一次办|通办|网办|即办|即享|快享|先办|跑一次|零跑|无证明|免证|零证明|认证$|审批$|公示$|过户$|亮证$|一网|一窗|一码|"
+    r"一门|一链|秒批|秒办|秒兑|办$|办结$|跑一趟|不用跑|少跑|指尖|不见面|免申|模式$|改革$|机制$|^先.{1,4}后.{1,4}$|即[\u4e00-\u9fff]{1,2}$|"
+    r"^全[市城省区县域]一[个家张网][\u4e00-\u9fff]{1,4}$"
+)
+# the reform words strong enough to make a listed phrase a reform (“一网通办、一网协同”);
+# slogan pieces (前台综合受理、后台分类审批) end in a plain verb and are not reforms
+_STRONG_MORPH = re.compile(
+    r"一件事|一次办|通办|网办|即办|即享|跑一次|一网|一窗|一码|一门|秒批|秒办|不见面|免申|[一当]日办|办结$|^全[市城省]一[个家张网]"
+)
+_AWARD_VERB = re.compile(
+    r"(?:入选|荣获|获评|荣膺|被评为|评为|获批|上榜|跻身|授予|被命名为|被确定为|成功创建|获得)[了为]?$"
+)
+# city and provincial service apps: a place abbreviation + 办/通/事/码 (浙里办, 渝快办, 皖事通),
+# 爱/i/e + place (爱山东, i深圳, e福州), 我的 + place (我的长沙)
+_BRAND = re.compile(
+    r"^(?:[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔贵滇藏陕秦甘陇青宁新甬穗榕蓉邕筑申汉锡][\u4e00-\u9fff]{1,2}[办通事码管服]"
+    r"|[爱iIeE][\u4e00-\u9fff]{2,3}|我的[\u4e00-\u9fff]{2,3})$"
+)
+_TONG_VERBS = {
+    "畅通",
+    "连通",
+    "互通",
+    "打通",
+    "联通",
+    "贯通",
+    "疏通",
+    "流通",
+    "沟通",
+    "开通",
+    "融通",
+    "直通",
+    "精通",
+    "普通",
+    "交通",
+}
+_AWARD_TAIL = re.compile(r"^(?:(?![等的和与及])[\u4e00-\u9fff]){0,4}?(?:标杆|案例|示范)")
+_PLACE_TAIL = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:专区|频道|分厅|旗舰店|分站|专版)")
+_QUOTE_RUN = re.compile(r"(?:“[^“”]{1,32}”[、，,和及与]?)+$")
+_RUN_AFTER = re.compile(
+    r"^(?:[、和及与]?“[^“”]{1,32}”)*(?:(?:[两三四五六七八九十]大|等)[\u4e00-\u9fff]{0,4}?(?:平台|应用|APP|App|客户端|小程序|系统|产品)"
+    r"|[\u4e00-\u9fff]{0,4}?(?:移动|政务|服务)(?:平台|APP|App|客户端)|APP|App|平台)"
+)
+# named service packages listed before their cue: 推出“开办一家汽车维修店”“新能源汽车上牌”等“一件事”
+_PACKAGE_AFTER = re.compile(
+    r"^(?:[、和及与]?“[^“”]{1,32}”)*等[\u4e00-\u9fff]{0,4}“?(?:一件事|一事联办|一次办|联办|主题套餐|套餐|主题服务|集成服务|场景)"
+)
+_GRADE_AFTER = re.compile(r"^(?:等次|等级|档次|级别|评级)")  # 获评“优秀”等次: a grade, not an honour
+_AWARD_QUAL = re.compile(r"(?:全国|全省|国家级|省级|国家|首批|第[一二三四五六七八九十]+批|年度)+$")
+_CHANGE = re.compile(r"从“[^“”]{1,12}”到“[^“”]{1,12}”")  # 从“跑多次”到“不用跑”: a before/after slogan
+_BECOME = re.compile(r"(?:建成|创建|成为|打造成)$")
+_APP_VERB = re.compile(r"(?:登录|访问|下载|打开|关注|扫描|搜索)$")
+_CUE_ONLY = {"一件事", "一网", "一码", "一窗", "一门", "一次"}  # quoted cue words that are parts of a name
+_BAD_INNER = re.compile(r"[，。；：！？,.;:!?、\s]|^[\dA-Za-z.%]+$")
+
+
+def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozenset[str],
+           known: Callable[[str], str | None] = lambda _: None) -> list[Candidate]:  # fmt: skip
+    """Quoted names, with the descriptor that follows the closing quote."""
+    out: list[Candidate] = []
+    changes = [(c.start(), c.end()) for c in _CHANGE.finditer(s_text)] if "从“" in s_text else []
+
+    def reform_like(name: str) -> bool:
+        """A name made with a strong reform word (通办, 一网): “政策兑现”专区 stays a platform."""
+        return known(name) in (None, "Reform") and bool(_STRONG_MORPH.search(name))
+
+    for m in _QUOTE.finditer(s_text):
+        gi = next(i for i in range(1, 5) if m.group(i) is not None)
+        inner = m.group(gi).strip()
+        if any(a <= m.start() < b for a, b in changes) and not known(inner):
+            continue  # 从“跑多次”到“不用跑”: the two ends of a change, not names
+        i_start, i_end = s_start + m.start(gi), s_start + m.end(gi)
+        if "、" in inner and not _BAD_INNER.search(inner.replace("、", "")):
+            pos = i_start
+            listed_known = any(known(part) for part in inner.split("、"))
+            for part in inner.split("、"):
+                if len(part) >= 2:
+                    # named reforms (“一网通办、一网统管”), or reform-like words listed with one
+                    cls = known(part) or ("Reform" if listed_known and _STRONG_MORPH.search(part) else None)
+                    if cls:
+                        out.append(Candidate(pos, pos + len(part), part, cls, "quote"))
+                pos += len(part) + 1
+            continue
+        if _BAD_INNER.search(inner) or len(inner) < 2:
+            continue
+        pair = re.fullmatch(r"(.{3,}?)(?:与|和|及)(.{3,})", inner)
+        if pair and class_of_name(pair.group(1)) and class_of_name(pair.group(2)):
+            for g in (1, 2):
+                st = i_start + pair.start(g)
+                out.append(
+                    Candidate(
+                        st,
+                        st + len(pair.group(g)),
+                        pair.group(g),
+                        class_of_name(pair.group(g)) or "",
+                        "quote",
+                    )
+                )
+            continue
+        after = s_text[m.end() :]
+        q_end = s_start + m.end()
+        if _GRADE_AFTER.match(after):
+            continue
+        app = _APP_TAIL.match(after)
+        if not app and _PLACE_TAIL.match(after) and not reform_like(inner):
+            # “粤省事”佛山专区: the local section of a provincial app; the entity is the app
+            out.append(
+                Candidate(i_start, i_end, clean_label(inner), "Platform", "quote", core=clean_label(inner))
+            )
+            continue
+        if app:
+            end = q_end + app.end()
+            out.append(Candidate(s_start + m.start(), end, clean_label(text[s_start + m.start():end]), "Platform", "quote",
+                                 core=clean_label(inner)))  # fmt: skip
+            continue
+        award = _AWARD_TAIL.match(after)
+        if award and not known(inner):
+            # “5G+工业互联网”应用标杆: the honour is the whole phrase
+            end = q_end + award.end()
+            label = clean_label(text[s_start + m.start() : end])
+            out.append(Candidate(s_start + m.start(), end, label, "Award", "quote"))
+            continue
+        desc_cls = None
+        desc_len = 0
+        for rx, cls in _DESC:
+            d = rx.match(after)
+            if d:
+                desc_cls, desc_len = cls, d.end()
+                break
+        short = len(inner) <= 2 or inner in _CUE_ONLY
+        if desc_cls is None:
+            d = _LONG_DESC.match(after)
+            if d and (
+                short
+                or (
+                    len(d.group(0)) >= 4 and re.search(r"(?:工程|项目|奖|案例|联盟|协会|研究院)$", d.group(0))
+                )
+            ):
+                # “蓝谷至胶东国际机场”智慧一级公路示范工程: the descriptor is part of the name
+                end = q_end + d.end()
+                cls = class_of_name(d.group(0)) or "Reform"
+                if short:
+                    left = left_boundary(window_tokens(text, s_start + m.start(), s_start + m.start(), s_start, 8),
+                                         s_start + m.start(), s_start, max_len=8)  # fmt: skip
+                else:
+                    left = s_start + m.start()
+                out.append(Candidate(left, end, clean_label(text[left:end]), cls, "quote"))
+                continue
+            if d:  # “亲清在线”新型政商服务平台: the brand names it; the descriptor gives the class
+                cls = class_of_name(d.group(0)) or "Reform"
+                out.append(
+                    Candidate(i_start, i_end, clean_label(inner), cls, "quote", core=clean_label(inner))
+                )
+                continue
+        if short and desc_cls is not None and not after.startswith(("场景", "应用场景")):
+            # a tiny quoted word needs its modifier and descriptor to be a name: 耕地保护“天眼”行动
+            left = left_boundary(window_tokens(text, s_start + m.start(), s_start + m.start(), s_start, 8),
+                                         s_start + m.start(), s_start, max_len=8)  # fmt: skip
+            end = q_end + desc_len
+            label = clean_label(text[left:end])
+            if len(label) >= 5:
+                out.append(Candidate(left, end, label, desc_cls, "quote"))
+            continue
+        if desc_cls is not None:
+            inner_cls = class_of_name(inner)
+            cls = desc_cls
+            if desc_cls == "Bare":
+                cls = known(inner) or _classify_bare(inner, area_names) or "Platform"
+            elif after.startswith("建设") and desc_len == 2:
+                cls = (
+                    known(inner)
+                    or _classify_bare(inner, area_names)
+                    or ("Project" if len(inner) >= 4 else "")
+                )
+                if not cls:
+                    continue
+            if desc_cls == "Project" and after.startswith("建设") and inner_cls:
+                cls = inner_cls  # “X平台”建设 is still a platform
+            if (
+                cls == "Platform"
+                and desc_cls == "Platform"
+                and inner_cls in (None, "Reform")
+                and reform_like(inner)
+            ):
+                cls = "Reform"  # “一网统管”平台, “湾区通办”服务专区: the reform is what is named
+            elif cls == "Platform" and desc_cls == "Platform" and known(inner) == "Project":
+                # “智慧社区”小程序: the app of a programme; the programme keeps its own class
+                end = q_end + desc_len
+                out.append(
+                    Candidate(
+                        s_start + m.start(),
+                        end,
+                        clean_label(text[s_start + m.start() : end]),
+                        "Platform",
+                        "quote",
+                    )
+                )
+                continue
+            out.append(
+                Candidate(
+                    i_start,
+                    i_end,
+                    clean_label(inner),
+                    cls,
+                    "quote",
+                    core=clean_label(inner) if cls == "Platform" else "",
+                )
+            )
+            continue
+        # quotes listed one after another share the verb before the first: 获评“A”“B”等称号
+        before = _QUOTE_RUN.sub("", s_text[: m.start()])
+        if re.search(r"(?:城市|工厂|基地|示范区|先行区|试点|案例|标杆)$", inner):
+            before = _AWARD_QUAL.sub("", before)  # 获评全国第二批“千兆城市”: the title follows its rank
+        if _AWARD_VERB.search(before[-6:]) or (
+            _BECOME.search(before[-4:])
+            and re.search(r"(?:城市|名城|示范区|先行区)$", inner)
+            and known(inner) in (None, "Award")
+        ):
+            out.append(Candidate(i_start, i_end, clean_label(inner), "Award", "quote"))
+            continue
+        cls = known(inner)
+        if cls is None and _PACKAGE_AFTER.match(after):
+            cls = "Reform"  # “我要开餐馆”“我要办理退休”等“一事联办”主题服务: named service packages
+        if cls is None and _listed_with_reform(s_text, m, known):
+            cls = "Reform"  # 城市运行“一网统管”、社会诉求“一键回应”: a reform listed with known ones
+        if cls is None and _RUN_AFTER.match(after):
+            cls = "Platform"  # “浙里办”“浙政钉”两大平台: the descriptor after the run names each
+        cls = cls or _classify_bare(inner, area_names)
+        if cls is None and _APP_VERB.search(before[-4:]):
+            cls = "Platform"  # 登录“X”, 下载“X”: an app or portal
+        if cls:
+            out.append(Candidate(i_start, i_end, clean_label(inner), cls, "quote"))
+        elif len(inner) <= 12:
+            # kept aside: a mention of a name quoted with a descriptor elsewhere in the article
+            out.append(Candidate(i_start, i_end, clean_label(inner), "", "bare"))
+    return out
+
+
+_LIST_BEFORE = re.compile(r"“([^“”]{1,32})”、[\u4e00-\u9fff]{0,6}$")
+_LIST_AFTER = re.compile(r"、[\u4e00-\u9fff]{0,6}“([^“”]{1,32})”")
+
+
+def _listed_with_reform(s_text: str, m: re.Match[str], known: Callable[[str], str | None]) -> bool:
+    """True when the quote sits in a 、-list next to a quoted reform the scheme knows."""
+    prev = _LIST_BEFORE.search(s_text, 0, m.start())
+    nxt = _LIST_AFTER.match(s_text, m.end())
+    return any(x is not None and known(x.group(1)) == "Reform" for x in (prev, nxt))
+
+
+def _classify_bare(inner: str, area_names: set[str]) -> str | None:
+    """Class of a quoted name with no descriptor, or None for slogans and common words."""
+    cls = class_of_name(inner)
+    if cls:
+        return cls
+    if _BRAND.match(inner):
+        return "Platform"  # 浙里办, 爱山东, i深圳, 我的长沙: the naming habits of city apps
+    if _REFORM_MORPH.search(inner) and len(inner) >= 3:
+        return "Reform"
+    if inner.endswith("通") and len(inner) >= 3 and inner[-2:] not in _TONG_VERBS:
+        return "Platform"  # 办事通, 惠企通
+    if inner.endswith("贷") and 3 <= len(inner) <= 5:
+        return "Platform"  # 信易贷, 税易贷, 宜企贷: a credit-data product
+    if re.match(r"^(?:数字|智慧|数智)", inner) and re.sub(r"^(?:数字|智慧|数智)", "", inner) in area_names:
+        return "Project"  # a city's own digital programme: 数字通化, 智慧株洲
+    return None

@@ -1,0 +1,1 @@
+"""Metric extraction: numerals, quantities, indicators -> ``Observation`` records."""

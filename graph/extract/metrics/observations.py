@@ -1,0 +1,369 @@
+"""Observations: every comparable quantitative statement of a document.
+
+``extract_observations`` runs one compiled regex pass over the document text
+(``citykg.graph.extract.metrics.quantities``), drops what is not a metric (dates, ordinals, names;
+``citykg.graph.extract.metrics.rules``), and for each figure left resolves the indicator
+(``citykg.graph.extract.metrics.indicators``), the time it holds for, whether it is a
+target or one side of a from-to change, and the initiative it measures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from citykg.graph.extract.metrics.indicators import (
+    IndicatorHit,
+    IndicatorIndex,
+    compatible,
+    index_for,
+    mint,
+    mint_label,
+    noun_after,
+)
+from citykg.graph.extract.metrics.quantities import Quantity, QuantityMatch, find_quantities
+from citykg.graph.extract.metrics.rules import (
+    CLAUSE_BREAK,
+    find_ranks,
+    is_change,
+    is_target,
+    reject_reason,
+    time_before,
+)
+from citykg.graph.kb import KnowledgeBase
+from citykg.graph.records import Document, EntityRecord, Mention, ObservationRecord, Sentence
+
+MEASURED_CLASSES = ("Platform", "Project", "Reform")
+_MONEY_CUE = re.compile(
+    r"资金|金额|产值|投资|收入|营收|交易额|销售额|税收|增加值|GDP|贷款|授信|融资|放款|补贴|奖补|"
+    r"估值|成交额|利润|经费|预算|收益|总额|营业额"
+)
+_MONEY_WEAK_CUE = re.compile(r"规模|资产|效益|消费|产业")  # money unless people/times/cases say otherwise
+_PEOPLE_CUE = re.compile(
+    r"人数|用户|人口|网民|群众|群体|居民|市民|游客|人员|职工|会员|粉丝|惠及|参保|领卡|持卡|老人|学生|患者|受益|服务对象"
+)
+_TIMES_CUE = re.compile(r"次数|人次|访问|浏览|点击|调用|下载|交易笔数")
+_CASES_CUE = re.compile(r"办件|件数|工单|案件|诉求")
+_STORAGE_SHORT = {"T", "P"}
+_STORAGE_CUE = re.compile(r"存储|储存|存量数据")
+_COMMON_BIGRAMS = {
+    "全市",
+    "全区",
+    "全县",
+    "我市",
+    "累计",
+    "建成",
+    "达到",
+    "共有",
+    "目前",
+    "已经",
+    "超过",
+    "其中",
+}
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+_TOTAL = re.compile(r"累计|总量|总数|合计|共计")
+_REFER_REACH = 30  # characters between an initiative's name and a figure about it
+_CITY_SUBJECT = re.compile(r"全市|我市|全区|全县|该市|全省|全国")
+_NOUN_UNITS = {"部门", "个部门", "大领域", "大工程", "大类"}
+_GROWTH = re.compile(
+    r"^(?:较上年|比上年|较去年|比去年|同比|环比|年均|较[^,，。;；]{0,6}?)(?:增长|提高|提升|上升|下降|降低|减少|增加)"
+)
+_COUNTER_UNITS = set(
+    "个 项 件 条 家 处 座 路 类 张 份 套 台 辆 架 块 所 户 名 位 篇 场 种 款 本 笔 单 宗 例 支 栋 间 床 门 人 "
+    "人次 次 起 家次 项次 件次 户次 车次 台次 辆次 批次 场次".split()
+)
+
+
+@dataclass
+class _Figure:
+    """One accepted number (or rank) before it becomes a record."""
+
+    start: int
+    end: int
+    quantity: Quantity
+    kind: str = "value"
+    role: str | None = None
+    noun_unit: str = ""  # a unit that is itself the counted noun (9部门 -> 部门)
+
+
+def _unit_for_bare(clause_before: str, after: str) -> str | None:
+    """Unit of a scaled number written without one (223万, 1600多亿)."""
+    if after.startswith(("元", "人民币")):
+        return "元"
+    if _MONEY_CUE.search(clause_before):
+        return "元"
+    if _TIMES_CUE.search(clause_before):
+        return "次"
+    if _CASES_CUE.search(clause_before):
+        return "件"
+    if _PEOPLE_CUE.search(clause_before):
+        return "人"
+    if _MONEY_WEAK_CUE.search(clause_before):
+        return "元"
+    return None
+
+
+def _clause_bounds(sentence: Sentence, rel_start: int, rel_end: int) -> tuple[int, int]:
+    """Relative [start, end) of the clause around a number (split at , ; : etc.)."""
+    text = sentence.text
+    i = rel_start - 1
+    while i >= 0 and not CLAUSE_BREAK.match(text[i]):
+        i -= 1
+    m = CLAUSE_BREAK.search(text, rel_end)
+    return i + 1, (m.start() if m else len(text))
+
+
+def _figures(doc: Document) -> list[_Figure]:
+    text = doc.text
+    figures: list[_Figure] = []
+    for qm in find_quantities(text, measured_only=True):
+        if reject_reason(text, qm) is not None:
+            continue
+        q = qm.quantity
+        if not q.unit:
+            q = _bare(doc, qm)
+            if q is None:
+                continue
+        if q.unit in _STORAGE_SHORT and _STORAGE_CUE.search(
+            CLAUSE_BREAK.split(text[max(0, qm.start - 20) : qm.start])[-1]
+        ):
+            q = Quantity(q.value, q.unit + "B", q.qualifier, q.value_max)  # 存储量1000T -> TB
+        noun_unit = qm.unit_written.lstrip("个大") if qm.unit_written in _NOUN_UNITS else ""
+        figures.append(_Figure(qm.start, qm.end, q, noun_unit=noun_unit))
+    for r in find_ranks(text):
+        figures.append(_Figure(r.start, r.end, Quantity(r.value, "名"), kind="rank"))
+    figures.sort(key=lambda f: f.start)
+    return figures
+
+
+def _bare(doc: Document, qm: QuantityMatch) -> Quantity | None:
+    text = doc.text
+    try:
+        sent = doc.sentence_at(qm.start)
+    except ValueError:
+        return None
+    cs, _ = _clause_bounds(sent, qm.start - sent.start, qm.end - sent.start)
+    unit = _unit_for_bare(sent.text[cs : qm.start - sent.start], text[qm.end : qm.end + 3])
+    if unit is None:
+        return None
+    q = qm.quantity
+    return Quantity(q.value, unit, q.qualifier, q.value_max)
+
+
+def _significant_digits(d: Decimal) -> int:
+    digits = list(d.normalize().as_tuple().digits)
+    while len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+    return len(digits)
+
+
+def extract_observations(
+    doc: Document, kb: KnowledgeBase, entities: list[EntityRecord], city: str | None
+) -> list[ObservationRecord]:
+    """Every quantitative statement of ``doc`` as an ObservationRecord (in text order).
+
+    ``entities`` lets a figure refer to the platform or reform it measures; ``city``
+    (adcode) is accepted for symmetry with the other stages (None-safe, unused for now).
+    A fact repeated in the document yields one record.
+    """
+    del city
+    index = index_for(kb)
+    mentions = _entity_mentions(entities)
+    figures = _figures(doc)
+    records: list[ObservationRecord] = []
+    seen: dict[tuple, list[tuple[int, str, str, set[str]]]] = {}
+    by_sentence: dict[int, list[_Figure]] = {}
+    for f in figures:
+        try:
+            s = doc.sentence_at(f.start)
+        except ValueError:
+            continue
+        by_sentence.setdefault(s.index, []).append(f)
+    for si, figs in sorted(by_sentence.items()):
+        sent = doc.sentences[si]
+        _mark_changes(sent, figs)
+        previous: ObservationRecord | None = None
+        for f in figs:
+            view = _window(sent, f)
+            rec = _record(doc, view, f, index, mentions.get(si, []), previous)
+            previous = rec
+            if _is_repeat(seen, rec, _clause_text(view, f), _near_words(view, f)):
+                continue
+            records.append(rec)
+    return records
+
+
+def _window(sent: Sentence, f: _Figure, reach: int = 240) -> Sentence:
+    """The sentence, cut to ``reach`` characters around the figure when it is very long
+    (a text without punctuation must not make extraction quadratic)."""
+    if len(sent.text) <= 2 * reach:
+        return sent
+    lo = max(sent.start, f.start - reach)
+    hi = min(sent.end, f.end + reach)
+    return Sentence(sent.index, lo, hi, sent.text[lo - sent.start : hi - sent.start])
+
+
+def _clause_text(sent: Sentence, f: _Figure) -> str:
+    cs, ce = _clause_bounds(sent, f.start - sent.start, f.end - sent.start)
+    return sent.text[cs:ce]
+
+
+def _is_repeat(seen: dict[tuple, list[tuple[int, str, str, set[str]]]], rec: ObservationRecord, clause: str,
+               near: set[str]) -> bool:  # fmt: skip
+    """A fact the document already stated in another sentence: same value, unit and role,
+    and the same clause, or the same indicator (not for 100%, which many different facts
+    share), or a count specific enough (>= 100, 3+ significant digits) with words in common
+    around it (a photo caption repeating 覆盖全市936家企业). Within one sentence equal
+    figures are different facts (分别给予30万元和30万元)."""
+    key = (rec.value, rec.unit, rec.qualifier, rec.kind, rec.change_role, rec.target)
+    earlier = seen.setdefault(key, [])
+    specific = rec.unit not in ("%", "个百分点") and rec.value >= 100 and _significant_digits(rec.value) >= 3
+    sentence = rec.mention.sentence
+    repeat = any(
+        si != sentence
+        and (clause == c or (label == rec.indicator_label and rec.value != 100) or (specific and near & n))
+        for si, label, c, n in earlier
+    )
+    earlier.append((sentence, rec.indicator_label, clause, near))
+    return repeat
+
+
+def _near_words(sent: Sentence, f: _Figure) -> set[str]:
+    """Character bigrams of the words right around a figure (for spotting a restated fact)."""
+    rs, re_ = f.start - sent.start, f.end - sent.start
+    text = _QUOTES.sub("", sent.text[max(0, rs - 6) : rs]) + noun_after(sent.text[re_ : re_ + 8])
+    grams = {text[i : i + 2] for i in range(len(text) - 1)}
+    return {g for g in grams if all("\u4e00" <= ch <= "\u9fff" for ch in g)} - _COMMON_BIGRAMS
+
+
+def _mark_changes(sent: Sentence, figs: list[_Figure]) -> None:
+    for a, b in pairwise(figs):
+        if a.kind != "value" or b.kind != "value" or a.role or b.role:
+            continue
+        if a.quantity.unit != b.quantity.unit and a.quantity.unit.split("/")[0] != b.quantity.unit:
+            continue
+        if is_change(sent.text, a.start - sent.start, a.end - sent.start, b.start - sent.start):
+            a.role, b.role = "before", "after"
+
+
+def _record(
+    doc: Document,
+    sent: Sentence,
+    f: _Figure,
+    index: IndicatorIndex,
+    mentions: list[tuple[int, str]],
+    previous: ObservationRecord | None,
+) -> ObservationRecord:
+    rs, re_ = f.start - sent.start, f.end - sent.start
+    cs, ce = _clause_bounds(sent, rs, re_)
+    if previous is not None and f.role != "after":  # 在线率95%、出图率85%: words since the last figure
+        cs = max(cs, min(rs, previous.mention.end - sent.start))
+    before = sent.text[cs:rs]
+    after = sent.text[re_:ce]
+    q = f.quantity
+    before_for_label = _subject_words(before, f.role)
+    use_after = f.noun_unit + noun_after(after) if f.role is None else ""
+    hit = _indicator(index, before_for_label, use_after, q.unit, f.kind)
+    if previous is not None and _GROWTH.match(before_for_label):  # 较上年增长18%
+        hit = mint(previous.indicator_label + "增长率")
+    if hit is None:  # 累计建成8894座: the clause names no noun; the previous figure's does
+        if previous is not None and previous.kind == f.kind and compatible(q.unit, previous.unit):
+            hit = IndicatorHit(previous.indicator or "", previous.indicator_label, previous.new_indicator)
+            hit = _cumulative(index, hit, before) if _TOTAL.search(before) else hit
+        else:
+            words = re.sub(r"[\s“”\"'‘’《》()（）]", "", before_for_label)[-16:]
+            hit = mint(words if len(words) >= 2 else f"未命名指标（{q.unit}）")
+    time = _time_for(sent, cs, rs, f)
+    return ObservationRecord(
+        indicator=hit.iri,
+        indicator_label=hit.label,
+        value=q.value,
+        unit=q.unit,
+        qualifier=q.qualifier,
+        mention=Mention(doc.text[f.start : f.end], f.start, f.end, sent.index),
+        value_max=q.value_max,
+        as_of=time.as_of if time else None,
+        as_of_text=time.text if time else None,
+        kind=f.kind,
+        change_role=f.role,
+        target=is_target(sent.text, rs, re_),
+        refers_to=_refers_to(mentions, f.start, doc.text),
+        new_indicator=hit.new,
+    )
+
+
+def _cumulative(index: IndicatorIndex, hit: IndicatorHit, before: str) -> IndicatorHit:
+    """新建5G基站553座,累计建成8894座: the running total is the broader indicator."""
+    concept = index.by_iri.get(hit.iri)
+    if concept is None or not concept.broader:
+        return hit
+    broader = index.by_iri.get(concept.broader[0])
+    return IndicatorHit(broader.iri, broader.pref_zh, False) if broader else hit
+
+
+def _subject_words(before: str, role: str | None) -> str:
+    """The words naming what a figure measures; for a from-to change, those before 从/由."""
+    if role is None:
+        return before
+    k = max(before.rfind("从"), before.rfind("由"))
+    return before[:k] if k > 0 else before
+
+
+def _indicator(index: IndicatorIndex, before: str, after: str, unit: str, kind: str) -> IndicatorHit | None:
+    window = _QUOTES.sub("", before)[-40:]
+    after = _QUOTES.sub("", after)
+    if kind == "rank":
+        label = mint_label(window, "", unit, False)
+        return mint(label if label.endswith("排名") else label + "排名")
+    concept = index.resolve(window, after[:12] if unit in _COUNTER_UNITS else "", unit)
+    if concept is not None:
+        return IndicatorHit(concept.iri, concept.pref_zh or concept.labels[0], False)
+    label = mint_label(window, after[:12], unit, unit in _COUNTER_UNITS)
+    if not label and not window.strip() and len(after) >= 2:  # 175万元银行贷款注入…: the noun follows
+        label = after[:10]
+    return mint(label) if label else None
+
+
+def _time_for(sent: Sentence, clause_start: int, rel_start: int, f: _Figure):
+    if f.role == "before":
+        k = max(
+            sent.text.rfind("从", clause_start, rel_start), sent.text.rfind("由", clause_start, rel_start)
+        )
+        if k >= 0:
+            inner = time_before(sent.text, k, rel_start)
+            if inner is not None:
+                return inner
+            return time_before(sent.text, 0, k)
+    if f.role == "after":
+        k = max(
+            sent.text.rfind("从", clause_start, rel_start), sent.text.rfind("由", clause_start, rel_start)
+        )
+        if k >= 0:
+            return time_before(sent.text, 0, k)
+    return time_before(sent.text, 0, rel_start)
+
+
+def _entity_mentions(entities: list[EntityRecord]) -> dict[int, list[tuple[int, str]]]:
+    out: dict[int, list[tuple[int, str]]] = {}
+    for e in entities:
+        if e.cls not in MEASURED_CLASSES:
+            continue
+        for m in e.mentions:
+            out.setdefault(m.sentence, []).append((m.start, e.label))
+    for v in out.values():
+        v.sort()
+    return out
+
+
+def _refers_to(mentions: list[tuple[int, str]], pos: int, text: str) -> str | None:
+    """The last platform/project/reform named shortly before the figure in its sentence,
+    unless the city itself (全市, 我市 ...) becomes the subject in between."""
+    label, end = None, 0
+    for start, lab in mentions:
+        if start < pos:
+            label, end = lab, start + len(lab)
+    if label is None or pos - end > _REFER_REACH or _CITY_SUBJECT.search(text, end, pos):
+        return None
+    return label

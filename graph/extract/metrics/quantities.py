@@ -1,0 +1,319 @@
+"""Chinese quantity expressions: numerals, scale words, qualifiers, units and ranges.
+
+``parse_quantity`` reads one expression (``"17.46亿条"``); ``find_quantities`` scans a
+text with one compiled regex (plus one for ``N成`` fractions) and yields every candidate
+expression with its span. Numerals themselves are read by ``citykg.graph.extract.metrics.numerals``.
+Deciding which candidates are *metrics* (not dates, ordinals, names) is the job of
+``citykg.graph.extract.metrics.observations``; this module only knows how numbers are written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from citykg.graph.extract.metrics.numerals import (
+    AR_NUM,
+    SCALES,
+    ZH_DIGITS,
+    ZH_NUM,
+    parse_number,
+    parse_zh_pair,
+)
+from citykg.graph.extract.metrics.numerals import norm_decimal as _norm
+
+# ---------------------------------------------------------------- units
+
+# unit as written -> unit stored (after scaling). Longest alternatives are tried first.
+_AS_WRITTEN = (
+    "个 项 件 条 家 处 座 路 类 张 份 套 台 辆 架 块 所 次 人 人次 户 名 位 篇 场 种 款 本 笔 宗 例 支 栋 间 "
+    "跳 倍 元 美元 床 门 吨 亩 公顷 米 公里 千米 平方米 平方公里 平方千米 立方米 千瓦 兆瓦 千瓦时 "
+    "根 杆 只 头 盏 艘 幢 册 部 起 车次 架次 件次 条次 户次 家次 项次 台次 辆次 批次 场次 班次 例次 艘次 "
+    "人天 公斤 千克 GW "
+    "秒 毫秒 分钟 小时 天 工作日 周 个月 个百分点 Gbps Mbps Tbps TB PB EB GB T P PFlops EFlops % ‰"
+).split()
+UNITS: dict[str, str] = {
+    **{u: u for u in _AS_WRITTEN},
+    "部门": "个",
+    "个部门": "个",
+    "大领域": "个",
+    "大工程": "个",
+    "大类": "类",
+    "个工作日": "工作日",
+    "㎡": "平方米",
+    "km": "公里",
+    "ms": "毫秒",
+    "kW": "千瓦",
+    "MW": "兆瓦",
+    "人民币": "元",
+    "元人民币": "元",
+    "％": "%",
+    "PFLOPS": "PFlops",
+    "EFLOPS": "EFlops",
+}
+PER_UNITS = ("年", "月", "日", "天", "辆", "人", "次", "户", "件", "平方米", "吨", "小时", "秒", "台", "家")
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_PER_ALT = "|".join(re.escape(u) for u in sorted(PER_UNITS, key=len, reverse=True))
+
+QUAL_PRE = {
+    "超过": "more_than",
+    "超出": "more_than",
+    "突破": "more_than",
+    "逾": "more_than",
+    "多于": "more_than",
+    "高于": "more_than",
+    "大于": "more_than",
+    "超": "more_than",
+    "将近": "approx",
+    "接近": "approx",
+    "近": "approx",
+    "大约": "approx",
+    "约为": "approx",
+    "约": "approx",
+    "不少于": "at_least",
+    "不低于": "at_least",
+    "不超过": "at_most",
+    "不高于": "at_most",
+    "不多于": "at_most",
+    "不到": "less_than",
+    "不足": "less_than",
+    "少于": "less_than",
+    "低于": "less_than",
+    "小于": "less_than",
+}
+QUAL_POST = {
+    "以上": "at_least",
+    "以下": "at_most",
+    "以内": "at_most",
+    "左右": "approx",
+    "上下": "approx",
+    "余": "more_than",
+    "多": "more_than",
+}
+_PRE_ALT = "|".join(sorted(QUAL_PRE, key=len, reverse=True))
+_SCALE = "万亿|亿|万|千(?![瓦米克兆])"
+_DASH = "[-~～—–至到]"
+
+QUANTITY_RE = re.compile(
+    rf"(?P<pre>{_PRE_ALT})?"
+    r"(?P<pct>百分之)?"
+    rf"(?<![\dA-Za-z.])(?P<num>{AR_NUM}|{ZH_NUM})"
+    r"(?P<q1>余|多)?"
+    rf"(?P<scale>{_SCALE})?"
+    r"(?P<q2>余|多)?"
+    rf"(?:(?P<u1>%)?(?P<dash>{_DASH})(?P<num2>{AR_NUM}|{ZH_NUM})(?P<scale2>{_SCALE})?)?"
+    rf"(?: ?(?P<unit>{_UNIT_ALT}))?"
+    rf"(?:[/／](?P<per>{_PER_ALT}))?"
+    r"(?P<post>以上|以下|以内|左右|上下)?"
+    r"(?P<within>内(?![部容设资存涵外需地网置]))?"
+)
+# 3分钟内, 5个工作日内, 3公里内: "within" (not 5家内资, 3个内设机构)
+_WITHIN_UNITS = {"秒", "毫秒", "分钟", "小时", "天", "工作日", "周", "个月", "米", "公里", "千米"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed amount in base units (万/亿 applied, money in 元)."""
+
+    value: Decimal
+    unit: str
+    qualifier: str = "exact"
+    value_max: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class QuantityMatch:
+    """A candidate quantity found in a text: span, parse and the regex groups."""
+
+    start: int
+    end: int
+    quantity: Quantity
+    num: str  # the numeral as written
+    unit_written: str  # the unit as written ("" when none)
+    zh: bool  # written in Chinese numerals
+    scaled: bool  # a scale word (万, 亿) was written
+    percent_words: bool  # 百分之…
+    approx_word: bool  # 余/多 written next to the numeral
+
+
+def _qualifier(pre: str | None, *posts: str | None) -> str:
+    for p in posts:
+        if p:
+            return QUAL_POST[p]
+    return QUAL_PRE[pre] if pre else "exact"
+
+
+def _scaled(num: str, scale: str | None) -> Decimal | None:
+    v = parse_number(num)
+    if v is None:
+        return None
+    if scale:
+        v = v * SCALES[scale[:2] if scale.startswith("万亿") else scale[0]]
+    return _norm(v)
+
+
+def _from_match(m: re.Match[str]) -> QuantityMatch | None:
+    num = m.group("num")
+    value = _scaled(num, m.group("scale"))
+    if value is None:
+        return None
+    unit_w = m.group("unit") or ""
+    if m.group("pct"):
+        unit_w = unit_w or "%"
+    if m.group("u1") and not unit_w:
+        unit_w = "%"
+    unit = UNITS.get(unit_w, unit_w)
+    if m.group("per"):
+        unit = f"{unit}/{m.group('per')}"
+    within = bool(m.group("within")) and unit in _WITHIN_UNITS and not m.group("post")
+    post = m.group("post") or ("以内" if within else None)
+    qualifier = _qualifier(m.group("pre"), post, m.group("q2"), m.group("q1"))
+    value_max = None
+    zh = not num[0].isdigit()
+    pair = parse_zh_pair(num) if zh else None
+    if pair is not None:  # 两三万人, 五六十个: an approximate range
+        if m.group("num2"):
+            return None
+        scale = _scaled("一", m.group("scale")) or Decimal(1)
+        value, value_max, qualifier = _norm(pair[0] * scale), _norm(pair[1] * scale), "range"
+    elif m.group("num2"):
+        value_max = _scaled(m.group("num2"), m.group("scale2") or m.group("scale"))
+        if value_max is None:
+            return None
+        if m.group("scale2") and not m.group("scale"):
+            value = _norm(value * SCALES[m.group("scale2")[0]])
+        qualifier = "range"
+    return QuantityMatch(
+        start=m.start("pct") if m.group("pct") else m.start(),
+        end=m.end() if within or not m.group("within") else m.start("within"),
+        quantity=Quantity(value, unit, qualifier, value_max),
+        num=num,
+        unit_written=unit_w,
+        zh=zh,
+        scaled=bool(m.group("scale") or m.group("scale2") or (zh and num[-1] in "万亿")),
+        percent_words=bool(m.group("pct")),
+        approx_word=bool(m.group("q1") or m.group("q2")),
+    )
+
+
+# -- tenths: 七成 = 70 %
+# words beginning with 成 that follow a digit without being a fraction (三成都, 二成立, 九成为)
+_CHENG_WORDS = "都渝为立功熟效果绩交长型就片套批群像色败真形材因活龙语才事风药衣"
+TENTHS_RE = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿\d.])(?P<num>[一二两三四五六七八九十]|[1-9]|10)成"
+    rf"(?![{_CHENG_WORDS}])(?P<q>余|多)?(?P<post>以上|以下|以内|左右|上下)?"
+)
+_PRE_BY_LENGTH = sorted(QUAL_PRE, key=len, reverse=True)
+_BEFORE_ONE = set("占约近达有的了为是过超逾足到至及和、,，:：")  # 统一成, 逐一成: not 一成
+
+
+def _tenths(text: str) -> list[QuantityMatch]:
+    """``N成`` fractions as percentages: 近七成 -> 70 % approx, 八成以上 -> 80 % at least, 超7成.
+
+    >>> [(t.quantity.value, t.quantity.qualifier) for t in _tenths("减少近七成,八成以上,三成多")]
+    [(Decimal('70'), 'approx'), (Decimal('80'), 'at_least'), (Decimal('30'), 'more_than')]
+    >>> _tenths("统一成立,三成都市区,九成为")
+    []
+    """
+    if "成" not in text:
+        return []
+    out = []
+    for m in TENTHS_RE.finditer(text):
+        start = m.start()
+        pre = next((p for p in _PRE_BY_LENGTH if text.endswith(p, 0, start)), None)
+        prev = text[start - 1 : start]
+        if (
+            m.group("num") == "一"
+            and not pre
+            and prev
+            and prev not in _BEFORE_ONE
+            and "\u4e00" <= prev <= "\u9fff"
+        ):
+            continue
+        num = m.group("num")
+        value = Decimal(10 * (int(num) if num.isdigit() else ZH_DIGITS.get(num) or 10))
+        qualifier = _qualifier(pre, m.group("post"), m.group("q"))
+        out.append(
+            QuantityMatch(
+                start=start - len(pre or ""),
+                end=m.end(),
+                quantity=Quantity(value, "%", qualifier),
+                num=m.group("num"),
+                unit_written="成",
+                zh=not num.isdigit(),
+                scaled=False,
+                percent_words=True,
+                approx_word=bool(m.group("q")),
+            )
+        )
+    return out
+
+
+def find_quantities(text: str, measured_only: bool = False) -> Iterator[QuantityMatch]:
+    """Every number expression in ``text`` (one regex pass, plus one for 成), parsed; not
+    yet judged. ``measured_only`` skips bare numbers with neither a unit nor a scale word.
+
+    >>> [(q.num, q.quantity.value, q.quantity.unit) for q in find_quantities("建成5G基站超过3万个")]
+    [('5', Decimal('5'), ''), ('3', Decimal('30000'), '个')]
+    >>> [q.num for q in find_quantities("2023年建成5G基站超过3万个", measured_only=True)]
+    ['3']
+    >>> [(q.num, q.quantity.value) for q in find_quantities("占比近三成,共200个")]
+    [('三', Decimal('30')), ('200', Decimal('200'))]
+    """
+    tenths = _tenths(text)
+    if tenths:
+        starts = [t.start for t in tenths]
+
+        def overlaps(q: QuantityMatch) -> bool:  # tenths are sorted and disjoint
+            i = bisect.bisect_left(starts, q.end) - 1
+            return i >= 0 and tenths[i].end > q.start
+
+        main = (q for q in _find_main(text, measured_only) if not overlaps(q))
+        yield from heapq.merge(main, tenths, key=lambda q: q.start)
+    else:
+        yield from _find_main(text, measured_only)
+
+
+def _find_main(text: str, measured_only: bool) -> Iterator[QuantityMatch]:
+    for m in QUANTITY_RE.finditer(text):
+        if measured_only and not (
+            m.group("unit")
+            or m.group("pct")
+            or m.group("u1")
+            or m.group("scale")
+            or m.group("num")[-1] in "万亿"
+        ):
+            continue
+        qm = _from_match(m)
+        if qm is not None:
+            yield qm
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """Parse one quantity expression; None unless the whole text is one.
+
+    >>> parse_quantity("17.46亿条")
+    Quantity(value=Decimal('1746000000'), unit='条', qualifier='exact', value_max=None)
+    >>> parse_quantity("795.5万元")
+    Quantity(value=Decimal('7955000'), unit='元', qualifier='exact', value_max=None)
+    >>> parse_quantity("53万元/年").unit, parse_quantity("超过2200个").qualifier
+    ('元/年', 'more_than')
+    >>> parse_quantity("3-5秒")
+    Quantity(value=Decimal('3'), unit='秒', qualifier='range', value_max=Decimal('5'))
+    >>> parse_quantity("百分之九十"), parse_quantity("2023年")
+    (Quantity(value=Decimal('90'), unit='%', qualifier='exact', value_max=None), None)
+    >>> parse_quantity("近九成"), parse_quantity("两三万人").value_max
+    (Quantity(value=Decimal('90'), unit='%', qualifier='approx', value_max=None), Decimal('30000'))
+    """
+    text = text.strip()
+    m = QUANTITY_RE.fullmatch(text)
+    if m is None:
+        tenths = _tenths(text)
+        whole = len(tenths) == 1 and (tenths[0].start, tenths[0].end) == (0, len(text))
+        return tenths[0].quantity if whole else None
+    qm = _from_match(m)
+    return qm.quantity if qm is not None and qm.end == len(text) else None

@@ -1,0 +1,265 @@
+"""Which number expressions are metrics, and what their context says.
+
+Pure text rules used by ``citykg.graph.extract.metrics.observations``: rejecting dates, ordinals, names
+and idioms; finding rank statements, time anchors, target cues and from-to changes.
+Nothing here is specific to one article or city.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from citykg.graph.extract.metrics.quantities import QuantityMatch, parse_number
+
+CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？()（）\n]")
+
+# -- rejection --------------------------------------------------------------
+_SINGLE_SCALE = set("百千万亿")
+_FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
+_AFTER_REJECT = re.compile(r"^(?:及以上|及以下|及其|周年|后(?![,，。;；])|届|期(?!间)|批|号|强|佳|级|星|岁)")
+_RING = re.compile(r"^[^,，。;；、]{0,5}圈")
+_PEER_GROUP = re.compile(
+    r"^[^,，。;；]{0,8}?(?:首位|榜首|前列|前\d|第[一二三四五六七八九十\d]{1,3}[位名]|中排名|排名第)"
+)
+_SPEECH_NOUN = re.compile(
+    r"^(?:方面|层面|维度|原则|亮点|特点|关键词|部分|步|个字|环节|阶段|坚持|统一|结合|转变)"
+)
+_ATTENDANCE = re.compile(r"^[^,，。;；]{0,12}?(?:参加|出席|参会|与会|列席|观看|到场)")
+_TIME_SPAN_BEFORE = ("过去", "最近", "未来", "今后")
+_ONE_OF = re.compile(r"^[^,，。;；]{0,12}?之一")
+_ADDRESS = re.compile(r"\d+[区号幢期楼]$")
+_LATIN_UNITS = re.compile(r"^[A-Za-z]+$")
+# a one-character unit that is really the first character of a word (3部委, 5门诊, 2台州)
+_UNIT_NOT_BEFORE = {"部": "门委署分队位长件", "门": "诊户类", "台": "州湾阶", "头": "部条", "只": "是要有能",
+                    "根": "据本", "册": "子", "本": "地级土市", "间": "隙断", "起": "步飞点草诉义来始动航跑止算见源床"}  # fmt: skip
+_MEASURE_ONE = {"%", "元", "倍", "TB", "PB", "T", "P", "Gbps", "Tbps", "公里", "平方公里", "吨", "兆瓦",
+                "秒", "分钟", "小时", "天", "工作日", "个工作日", "周", "个月", "亩", "平方米"}  # fmt: skip
+_IDIOM_HOURS = {("24", "小时"), ("365", "天"), ("7", "天")}
+# 数十万, 几百家, 若干千: an order of magnitude, not a figure (上千/近千 are kept)
+_VAGUE_BEFORE = ("数", "几", "若干", "成千上")
+
+
+def reject_reason(text: str, qm: QuantityMatch) -> str | None:
+    """Why the candidate is not a metric (``None``: keep it).
+
+    >>> from citykg.graph.extract.metrics.quantities import find_quantities
+    >>> s = "2023年建成5G基站1959处,第3条,两个平台,24小时自助服务"
+    >>> [(q.num, reject_reason(s, q)) for q in find_quantities(s)]
+    [('2023', 'no unit'), ('5', 'no unit'), ('1959', None), ('3', 'ordinal'), ('两', 'small chinese numeral'), ('24', 'idiom')]
+    """
+    before = text[max(0, qm.start - 12) : qm.start]
+    after = text[qm.end : qm.end + 12]
+    unit = qm.quantity.unit
+    if before.endswith("第"):
+        return "ordinal"
+    if before.endswith(("前", "TOP", "Top", "top")):
+        return "top-n"
+    if qm.zh and not qm.percent_words:
+        if qm.quantity.value < 10 and not qm.scaled and qm.unit_written != "倍":  # 增长两倍 is a figure
+            return "small chinese numeral"
+        if qm.num[0] in "十百千万亿" and before.endswith(_VAGUE_BEFORE):
+            return "vague amount"
+        prefixed = not text.startswith(qm.num, qm.start)  # 近千家, 超万人
+        if len(qm.num) == 1 and qm.num in _SINGLE_SCALE and not (qm.approx_word or prefixed):
+            return "bare scale word"
+        if _FIVE_YEAR.search(qm.num) or qm.unit_written.startswith("大"):
+            return "name"
+    if not unit:
+        return None if qm.scaled else "no unit"
+    if _AFTER_REJECT.match(after):
+        return "descriptor"
+    if after[:1] and after[0] in _UNIT_NOT_BEFORE.get(qm.unit_written, ""):
+        return "unit is part of a word"
+    if _LATIN_UNITS.match(qm.unit_written) and re.match(r"^[A-Za-z\d]", after):
+        return "name"
+    if _ONE_OF.match(after):
+        return "one of a group"
+    if _SPEECH_NOUN.match(after):
+        return "structure of a text"
+    if _ATTENDANCE.match(after):
+        return "attendance"
+    if unit in ("个月", "天", "周", "小时") and (
+        text.startswith("近", qm.start) or before.endswith(_TIME_SPAN_BEFORE)
+    ):
+        return "time span"
+    if unit in ("栋", "幢", "间") and _ADDRESS.search(before):
+        return "address"
+    if qm.quantity.value == 1 and not qm.scaled and unit not in _MEASURE_ONE:
+        return "single item"
+    if (
+        (qm.num, unit) in _IDIOM_HOURS
+        and qm.quantity.qualifier != "at_most"  # 24小时内, 24小时以内
+        and not re.match(r"^(?:内|以内|办结|完成)", after)
+    ):
+        return "idiom"
+    if before.endswith(("×", "*", "x")):
+        return "idiom"
+    if unit in ("分钟", "小时", "公里", "米") and _RING.match(after):
+        return "name"
+    if qm.quantity.qualifier != "range" and _PEER_GROUP.match(after) and unit not in ("%",):
+        return "peer group"
+    if _inside_title(text, qm.start):
+        return "title"
+    if _inside_slogan(text, qm.start, qm.end):
+        return "slogan"
+    return None
+
+
+def _inside_slogan(text: str, start: int, end: int) -> bool:
+    """A figure inside a short quoted name or slogan: “30秒审批”, “15分钟办结”."""
+    head = text[max(0, start - 10) : start]
+    tail = text[end : end + 10]
+    open_ = head.rfind("“")
+    close = tail.find("”")
+    return open_ > head.rfind("”") and close >= 0 and "“" not in tail[:close]
+
+
+def _inside_title(text: str, pos: int) -> bool:
+    head = text[max(0, pos - 60) : pos]
+    return head.rfind("《") > head.rfind("》")
+
+
+# -- ranks ------------------------------------------------------------------
+RANK_RE = re.compile(
+    r"(?P<pre>位列|位居|居于|居|排名|排在|排|列|名列|位于|荣登|跃居|稳居|保持)?"
+    r"(?P<scope>全国|全省|全市|全区|国内|全球|世界|省内|同类城市|副省级城市)?"
+    r"(?:第(?P<n>[一二三四五六七八九十]{1,3}|\d{1,3})(?P<u>位|名)?(?![批届次期个章条款节轮类梯项部\d])"
+    r"|(?P<top>首位|榜首))"
+)
+_RANK_CONTEXT = re.compile(
+    r"(?:位列|位居|居|排名|排|列|名列|位于|荣登|跃居|稳居|保持|榜|指数|全国|全省|全市|国内|全球|世界)"
+)
+
+
+@dataclass(frozen=True)
+class RankMatch:
+    start: int
+    end: int
+    value: Decimal
+
+
+def find_ranks(text: str) -> list[RankMatch]:
+    """Ordinal positions in a ranking (位列第一, 全省第一位, 居…首位) as rank 1, 2, ...
+
+    >>> [(r.value, "…") for r in find_ranks("位居全省第一位,第一批试点,居同类城市首位")]
+    [(Decimal('1'), '…'), (Decimal('1'), '…')]
+    """
+    out: list[RankMatch] = []
+    for m in RANK_RE.finditer(text):
+        clause_start = _clause_start(text, m.start())
+        left = text[clause_start : m.start()]
+        if not (m.group("pre") or m.group("scope") or _RANK_CONTEXT.search(left)):
+            continue
+        if m.group("top"):
+            if not (m.group("pre") or re.search(r"(?:居|位列|排名|位居|列)[^,，。;；]*$", left)):
+                continue
+            value = Decimal(1)
+        else:
+            n = parse_number(m.group("n"))
+            if n is None or n == 0:
+                continue
+            if not (m.group("u") or m.group("pre") or m.group("scope")):
+                continue
+            nxt = text[m.end() : m.end() + 1]
+            if not m.group("u") and nxt and "\u4e00" <= nxt <= "\u9fff":  # 全国第一家, 第一时间
+                continue
+            value = n
+        start = (
+            m.start("scope") if m.group("scope") else (m.start("n") - 1 if m.group("n") else m.start("top"))
+        )
+        out.append(RankMatch(start, m.end(), value))
+    return out
+
+
+def _clause_start(text: str, pos: int, floor: int = 0) -> int:
+    i = pos - 1
+    while i >= floor and not CLAUSE_BREAK.match(text[i]):
+        i -= 1
+    return i + 1
+
+
+# -- time anchors -----------------------------------------------------------
+TIME_RE = re.compile(
+    r"(?P<rel>(?:自|从)?(?:19|20)\d{2}年(?:以来|来)|(?:今年|去年)?\d{1,2}[-~至]\d{1,2}月(?:份)?|"
+    r"(?:截至|截止到?)\d{1,2}月(?:\d{1,2}日)?(?:底|末)?|今年以来|今年上半年|今年前三季度|今年|去年以来|去年|"
+    r"上半年|下半年|前三季度|年初以来|近年来|近[一二三四五]年)"
+    r"|(?P<ym>(?:截至|截止到?|到|至)?(?P<y1>(?:19|20)\d{2})年(?P<m1>\d{1,2})月(?:(?P<d1>\d{1,2})日)?(?:底|末|份)?)"
+    r"|(?P<y>(?:截至|截止到?|到|至)?(?P<y2>(?:19|20)\d{2})年(?:底|末|初|上半年|下半年|前三季度|一季度|度|全年)?)"
+)
+
+
+@dataclass(frozen=True)
+class TimeAnchor:
+    as_of: str | None
+    text: str
+
+
+def time_before(text: str, start: int, end: int) -> TimeAnchor | None:
+    """The last time expression in ``text[start:end]`` (截至目前/目前 are not times).
+
+    >>> time_before("截至2022年12月,我国网民规模已达", 0, 17)
+    TimeAnchor(as_of='2022-12', text='截至2022年12月')
+    >>> time_before("今年以来,办理企业诉求", 0, 11).text
+    '今年以来'
+    """
+    last = None
+    for m in TIME_RE.finditer(text, start, end):
+        last = m
+    if last is None:
+        return None
+    if last.group("ym"):
+        y, mo, d = last.group("y1"), int(last.group("m1")), last.group("d1")
+        if not 1 <= mo <= 12:
+            return None
+        iso = f"{y}-{mo:02d}" + (f"-{int(d):02d}" if d and 1 <= int(d) <= 31 else "")
+        return TimeAnchor(iso, last.group(0))
+    if last.group("y"):
+        return TimeAnchor(last.group("y2"), last.group(0))
+    return TimeAnchor(None, last.group(0))
+
+
+# -- targets ------------------------------------------------------------------
+TARGET_CUE = re.compile(
+    r"(?<!截)(?<!截止)(?:到|至)(?:19|20)\d{2}年|力争|争取|预计|计划|目标|将达到|将实现|将建成|将完成|规划建设|有望|"
+    r"还将|即将|接下来|下一步|下阶段"
+)
+
+
+def is_target(sentence: str, rel_start: int, rel_end: int) -> bool:
+    """A planned figure: a cue before it in the sentence (no 已 in between) or 目标 after it.
+
+    >>> is_target("2025年争取新建5G基站900座", 17, 21), is_target("2025年已新建5G基站553座", 15, 19)
+    (True, False)
+    """
+    cue = None
+    for m in TARGET_CUE.finditer(sentence, 0, rel_start):
+        cue = m
+    if cue is not None and "已" not in sentence[cue.end() : rel_start]:
+        return True
+    clause_end = CLAUSE_BREAK.search(sentence, rel_end)
+    tail = sentence[rel_end : clause_end.start() if clause_end else len(sentence)]
+    return "目标" in tail and "已" not in sentence[:rel_start][-12:]
+
+
+# -- changes --------------------------------------------------------------------
+CHANGE_BETWEEN = re.compile(
+    r"[^,，。;；:：]{0,8}?(?:上升|增加|增长|提升|提高|下降|降低|减少|压减|压缩|缩短|缩减|扩大|扩展|扩容|跃升|"
+    r"增|降|减|升|缩)?(?:到|至|为)"
+)
+
+
+def is_change(text: str, a_start: int, a_end: int, b_start: int) -> bool:
+    """``从/由 A … 上升至 B``: A is the earlier value, B the later one.
+
+    >>> s = "月均流转处置城市管理类问题从14万余件上升至62万余件"
+    >>> a, b = s.index("14"), s.index("62")
+    >>> is_change(s, a, a + 5, b)
+    True
+    """
+    if not CHANGE_BETWEEN.fullmatch(text, a_end, b_start):
+        return False
+    clause_start = _clause_start(text, a_start)
+    head = text[max(clause_start, a_start - 16) : a_start]
+    return "从" in head or "由" in head

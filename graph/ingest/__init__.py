@@ -1,0 +1,1 @@
+"""Ingest: article files -> normalised ``Document`` records (decoding, cleaning, sentences)."""

@@ -1,0 +1,1 @@
+"""RDF emission: records -> quads of each document graph, and writing the TriG."""

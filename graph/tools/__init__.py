@@ -1,0 +1,1 @@
+"""Generators of committed data files (not part of a build)."""
