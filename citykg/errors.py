@@ -1,0 +1,121 @@
+"""The one error hierarchy of citykg: library code raises these, the edges translate them.
+
+Library modules (``graph/``, ``citykg/store``, ``citykg/validate``, ``viz/``...)
+never import click and never know about HTTP. They raise a :class:`CitykgError`
+subclass whose message is one line that names the object (a file, a query, a
+parameter, a city) and says what to do next. Two places translate:
+
+* the CLI (``citykg/cli``) turns every ``CitykgError`` into a one-line
+  ``Error: ...`` on stderr and exit status 1 (``citykg.cli.errors``), the way
+  sqlite-utils converts at the command boundary;
+* the HTTP server (``citykg/server``) maps the subclasses to status codes
+  (input and query errors 400, :class:`NotFound` 404, store problems 503...).
+
+    >>> err = NotFound("saved query", "citys", ["list-cities"])
+    >>> str(err)
+    'No saved query named "citys" - did you mean list-cities?'
+    >>> isinstance(err, InputError), err.suggestions
+    (True, ['list-cities'])
+    >>> str(InputError("a.txt: not UTF-8\\n(line 3)"))
+    'a.txt: not UTF-8 (line 3)'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "BuildError",
+    "CitykgError",
+    "InputError",
+    "NotFound",
+    "QueryError",
+    "StoreError",
+    "ValidationError",
+    "closest",
+]
+
+#: How alike a misspelt name must be to a known one to be suggested (difflib ratio, 0..1).
+SUGGEST_CUTOFF = 0.6
+#: At most this many suggestions in a "did you mean" message.
+SUGGEST_MAX = 3
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+class CitykgError(Exception):
+    """A problem the user can fix; its message is one line naming the object and the next step."""
+
+    #: Exit status of the ``citykg`` command when this error ends it.
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        self.message = _one_line(message)
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def format_message(self) -> str:
+        """The one-line message (the name click's exceptions use, so callers need not care)."""
+        return self.message
+
+
+class InputError(CitykgError):
+    """Bad input: a missing or unreadable file, an option or parameter value that makes no sense."""
+
+
+class NotFound(InputError):
+    """A named thing (saved query, city, concept, build...) does not exist; suggests the closest names."""
+
+    def __init__(
+        self, kind: str, name: str, suggestions: Sequence[str] = (), hint: str = ""
+    ) -> None:
+        self.kind, self.name, self.suggestions = kind, name, list(suggestions)
+        message = f'No {kind} named "{name}"'
+        if self.suggestions:
+            message += " - did you mean " + " or ".join(self.suggestions) + "?"
+        elif hint:
+            message += f" - {hint}"
+        super().__init__(message)
+
+
+class QueryError(InputError):
+    """A SPARQL query or its parameters were rejected (syntax, updates, SERVICE, unbound parameter)."""
+
+
+class StoreError(CitykgError):
+    """A problem with a dataset, a store or a remote endpoint (missing build, unreachable server)."""
+
+
+class BuildError(CitykgError):
+    """A build step failed; the build output was left as it was before."""
+
+
+class ValidationError(CitykgError):
+    """A build is not valid (SHACL, OWL or quality-check violations)."""
+
+
+def closest(name: str, candidates: Iterable[str], n: int = SUGGEST_MAX) -> list[str]:
+    """The known names most like ``name`` (case-insensitive), best first.
+
+    >>> closest("citys", ["list-cities", "cities-running-reform", "compare-indicator"])
+    ['list-cities', 'cities-running-reform']
+    >>> closest("zzz", ["list-cities"])
+    []
+    """
+    pool = list(dict.fromkeys(candidates))
+    lower = {c.lower(): c for c in pool}
+    hits = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=SUGGEST_CUTOFF)
+    if not hits:  # a fragment of a longer name ("citys" in "list-cities"): compare word by word
+        scored = []
+        for key, original in lower.items():
+            parts = key.replace("_", "-").split("-")
+            best = max(difflib.SequenceMatcher(None, name.lower(), p).ratio() for p in parts)
+            if best >= SUGGEST_CUTOFF:
+                scored.append((-best, len(key), original))
+        return [c for _, _, c in sorted(scored)[:n]]
+    return [lower[h] for h in hits]
