@@ -11,9 +11,9 @@ parameter, a city) and says what to do next. Two places translate:
 * the HTTP server (``citykg/server``) maps the subclasses to status codes
   (input and query errors 400, :class:`NotFound` 404, store problems 503...).
 
-    >>> err = NotFound("saved query", "citys", ["list-cities"])
+    >>> err = NotFound("query", "citys", ["list-cities"])
     >>> str(err)
-    'No saved query named "citys" - did you mean list-cities?'
+    'Query "citys" not found - did you mean list-cities?'
     >>> isinstance(err, InputError), err.suggestions
     (True, ['list-cities'])
     >>> str(InputError("a.txt: not UTF-8\\n(line 3)"))
@@ -71,11 +71,9 @@ class InputError(CitykgError):
 class NotFound(InputError):
     """A named thing (saved query, city, concept, build...) does not exist; suggests the closest names."""
 
-    def __init__(
-        self, kind: str, name: str, suggestions: Sequence[str] = (), hint: str = ""
-    ) -> None:
+    def __init__(self, kind: str, name: str, suggestions: Sequence[str] = (), hint: str = "") -> None:
         self.kind, self.name, self.suggestions = kind, name, list(suggestions)
-        message = f'No {kind} named "{name}"'
+        message = f'{kind[:1].upper()}{kind[1:]} "{name}" not found'
         if self.suggestions:
             message += " - did you mean " + " or ".join(self.suggestions) + "?"
         elif hint:
@@ -99,23 +97,42 @@ class ValidationError(CitykgError):
     """A build is not valid (SHACL, OWL or quality-check violations)."""
 
 
-def closest(name: str, candidates: Iterable[str], n: int = SUGGEST_MAX) -> list[str]:
-    """The known names most like ``name`` (case-insensitive), best first.
+def _stem(word: str) -> str:
+    """A plural-insensitive form for comparing names ("cities", "citys" -> "city").
 
-    >>> closest("citys", ["list-cities", "cities-running-reform", "compare-indicator"])
-    ['list-cities', 'cities-running-reform']
+    >>> [_stem(w) for w in ("cities", "citys", "reforms", "class")]
+    ['city', 'city', 'reform', 'class']
+    """
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def closest(name: str, candidates: Iterable[str], n: int = SUGGEST_MAX) -> list[str]:
+    """The known names most like ``name`` (case- and plural-insensitive), best first.
+
+    Whole names are compared first; failing that, ``name`` against each word of a
+    hyphenated name (shorter names first on a tie).
+
+    >>> closest("list-citie", ["list-cities", "cities-running-reform", "compare-indicator"])
+    ['list-cities']
+    >>> closest("citys", ["city-timeline", "list-cities", "projects-by-city"])
+    ['list-cities', 'city-timeline', 'projects-by-city']
     >>> closest("zzz", ["list-cities"])
     []
     """
     pool = list(dict.fromkeys(candidates))
     lower = {c.lower(): c for c in pool}
     hits = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=SUGGEST_CUTOFF)
-    if not hits:  # a fragment of a longer name ("citys" in "list-cities"): compare word by word
-        scored = []
-        for key, original in lower.items():
-            parts = key.replace("_", "-").split("-")
-            best = max(difflib.SequenceMatcher(None, name.lower(), p).ratio() for p in parts)
-            if best >= SUGGEST_CUTOFF:
-                scored.append((-best, len(key), original))
-        return [c for _, _, c in sorted(scored)[:n]]
-    return [lower[h] for h in hits]
+    if hits:
+        return [lower[h] for h in hits]
+    key = _stem(name.lower())
+    scored = []
+    for low, original in lower.items():
+        parts = [_stem(p) for p in low.replace("_", "-").replace(" ", "-").split("-") if p]
+        best = max((difflib.SequenceMatcher(None, key, p).ratio() for p in parts), default=0.0)
+        if best >= SUGGEST_CUTOFF:
+            scored.append((-best, len(low), original))
+    return [c for _, _, c in sorted(scored)[:n]]

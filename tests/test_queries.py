@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import pyoxigraph as ox
 import pytest
 
+from citykg.errors import CitykgError
 from citykg.store import querylib, sparqlsyntax
 from citykg.store.core import PAGE_PARAMS, memory_store, open_store
 
@@ -193,7 +193,7 @@ def test_page_size_and_offset_are_checked(built: Path) -> None:
     assert len({r["city"] for r in two}) == 2
     assert store.select(saved.text, querylib.bind_params(saved, {"offset": "1000"}, store)) == []
     for bad in ("-1", "two", "1.5"):
-        with pytest.raises(click.ClickException) as err:
+        with pytest.raises(CitykgError) as err:
             querylib.bind_params(saved, {"limit": bad}, store)
         assert err.value.message == (
             f'Query "awards": parameter limit={bad!r} is not a valid non-negative integer - '

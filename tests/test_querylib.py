@@ -5,10 +5,10 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
-import click
 import pyoxigraph as ox
 import pytest
 
+from citykg.errors import CitykgError
 from citykg.namespaces import area_iri, concept_iri
 from citykg.store import querylib
 from citykg.store.core import memory_store
@@ -63,7 +63,7 @@ def test_labels_resolve_to_iris(mini, kind: str, value: str, iri: str) -> None:
 
 
 def test_ambiguous_label_lists_candidates(mini) -> None:
-    with pytest.raises(click.ClickException) as err:
+    with pytest.raises(CitykgError) as err:
         resolve(mini, "node", "吉林", "q", "place")
     msg = err.value.message
     assert msg.startswith('Query "q": "吉林" names 2 nodes (place): ')
@@ -72,7 +72,7 @@ def test_ambiguous_label_lists_candidates(mini) -> None:
 
 
 def test_unknown_label_says_how_to_find_values(mini) -> None:
-    with pytest.raises(click.ClickException) as err:
+    with pytest.raises(CitykgError) as err:
         resolve(mini, "reform", "一网", "cities-running-reform", "reform")
     assert err.value.message == (
         'Query "cities-running-reform": no reform is labelled "一网" (reform). Close: 一网通办. '
@@ -85,18 +85,18 @@ def test_bind_params_checks_declarations_and_types(mini) -> None:
     assert bind_params(q, {}, mini) == {
         "min_cities": ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     }
-    with pytest.raises(click.ClickException) as err:
+    with pytest.raises(CitykgError) as err:
         bind_params(q, {"city": "青岛"}, mini)
     assert (
         err.value.message
         == 'Query "shared-reforms" does not declare parameter "city" (it takes: min_cities).'
     )
-    with pytest.raises(click.ClickException) as err:
+    with pytest.raises(CitykgError) as err:
         bind_params(q, {"min_cities": "two"}, mini)
     assert err.value.message == (
         "Query \"shared-reforms\": parameter min_cities='two' is not a valid integer - pass e.g. --param min_cities=2"
     )
-    with pytest.raises(click.ClickException) as err:
+    with pytest.raises(CitykgError) as err:
         bind_params(querylib.find("city-portfolio"), {}, mini)
     assert (
         err.value.message
@@ -105,7 +105,7 @@ def test_bind_params_checks_declarations_and_types(mini) -> None:
 
 
 def test_unknown_saved_query_lists_names() -> None:
-    with pytest.raises(click.ClickException) as err:
+    with pytest.raises(CitykgError) as err:
         querylib.find("no-such-query")
     assert err.value.message.startswith(
         'Query "no-such-query" not found - saved queries are: analogues-of-initiative, '

@@ -7,11 +7,11 @@ import os
 import shutil
 from pathlib import Path
 
-import click
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
+from citykg.errors import CitykgError, QueryError
 from citykg.namespaces import CK, area_iri
 from citykg.store import core as store_mod
 from citykg.store.core import MARKER, StoreError, is_fresh, open_store, refresh_store, to_term
@@ -62,7 +62,7 @@ def test_missing_dataset_names_the_command_that_creates_it(tmp_path: Path) -> No
         f"No dataset at {tmp_path / 'nowhere'}: {tmp_path / 'nowhere' / 'citykg.trig'} does not exist - "
         'run "citykg build" to create it (or pass --data OUT).'
     )
-    assert isinstance(err.value, click.ClickException)
+    assert isinstance(err.value, CitykgError)
 
 
 def test_default_graph_is_the_union_and_graphs_stay_queryable(out: Path) -> None:
@@ -120,7 +120,7 @@ def test_max_rows_stops_collecting(out: Path) -> None:
     ],
 )
 def test_bad_queries_are_user_errors(out: Path, query: str, message: str) -> None:
-    with pytest.raises(StoreError) as err:
+    with pytest.raises(QueryError) as err:
         open_store(out).select(query)
     assert err.value.message.startswith(message)
 
@@ -172,7 +172,7 @@ def test_limit_and_offset_page_the_query_as_numbers(out: Path) -> None:
     assert [r["c"] for r in store.select(q, {"limit": 2, "offset": 1})] == every[1:3]
     assert [r["c"] for r in store.select(q, {"offset": ox.Literal("3")})] == every[3:]
     for bad in (-1, "2 } ?c ?p ?o", ox.NamedNode("http://e/x")):
-        with pytest.raises(StoreError, match="limit must be a non-negative integer"):
+        with pytest.raises(QueryError, match="limit must be a non-negative integer"):
             store.select(q, {"limit": bad})
-    with pytest.raises(StoreError, match="no LIMIT clause"):
+    with pytest.raises(QueryError, match="no LIMIT clause"):
         store.select("SELECT ?c WHERE { ?c a ck:City }", {"limit": 1})

@@ -18,6 +18,7 @@ import sys
 import click
 
 from citykg import __version__
+from citykg.errors import CitykgError
 
 COMMAND_MODULES = (
     "citykg.cli.build",  # build, extract
@@ -28,7 +29,17 @@ COMMAND_MODULES = (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CitykgGroup(click.Group):
+    """The command group; turns a library ``CitykgError`` into click's one-line ``Error: ...``."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CitykgError as exc:
+            raise click.ClickException(exc.message) from None
+
+
+@click.group(cls=CitykgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="citykg")
 def cli() -> None:
     """citykg: a knowledge graph of Chinese smart-city and digital-government initiatives.

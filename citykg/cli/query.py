@@ -190,7 +190,10 @@ def push(gsp: str, data: str | None, quiet: bool, fmt: str) -> None:
     """
     from citykg.store.push import push_dataset
 
-    rows = push_dataset(gsp, data, quiet=quiet)
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rPushing graphs {done}/{total}", err=True, nl=done == total)
+
+    rows = push_dataset(gsp, data, quiet=quiet, progress=progress)
     if not quiet:
         echo_rows(rows, ["graph", "triples", "status"], fmt)
 

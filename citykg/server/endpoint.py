@@ -23,12 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from typing import Any
 
-import click
-
+from citykg.errors import CitykgError, InputError, NotFound, StoreError
 from citykg.server.formats import CONTENT_TYPE, negotiate, serialize
 from citykg.server.page import APP_JS, PAGE_HTML
 from citykg.store import querylib, sparqlsyntax
-from citykg.store.core import StoreError, open_store
+from citykg.store.core import open_store
 
 Reply = tuple[int, str, bytes]
 
@@ -48,13 +47,24 @@ def _text(status: int, message: str) -> Reply:
     return status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode()
 
 
+def http_status(exc: CitykgError) -> int:
+    """The HTTP status of a citykg error: unknown names 404, bad input or queries 400, store trouble 503."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, StoreError):
+        return 503
+    return 400
+
+
 def _worker_main(conn: Connection, data: str | None, max_rows: int, memory: bool) -> None:
     """Worker process: open the store, say "ready", then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         store = open_store(data, memory=memory)
-    except click.ClickException as exc:
-        conn.send(("error", exc.format_message()))
+    except CitykgError as exc:
+        conn.send(("error", exc.message))
         return
     conn.send(("ready", ""))
     while True:
@@ -88,8 +98,8 @@ def _answer(store: Any, job: dict[str, Any], max_rows: int) -> Reply:
                 "with a higher --max-rows).",
             )
         return 200, CONTENT_TYPE[fmt], serialize(result, fmt)
-    except click.ClickException as exc:
-        return _text(400, exc.format_message())
+    except CitykgError as exc:
+        return _text(http_status(exc), exc.message)
     except Exception as exc:
         return _text(500, f"Query failed: {type(exc).__name__}: {exc}")
 
@@ -311,10 +321,10 @@ def serve_forever(cfg: ServerConfig) -> None:
     server, pool = make_server(cfg)
     host, port = server.server_address[:2]
     if cfg.host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(
-            f"warning: listening on {cfg.host} - anyone who can reach it can query the graph", err=True
+        print(
+            f"warning: listening on {cfg.host} - anyone who can reach it can query the graph", file=sys.stderr
         )
-    click.echo(
+    print(
         f"citykg serve: http://{host}:{port}/ (SPARQL endpoint http://{host}:{port}/sparql) - Ctrl-C to stop"
     )
     sys.stdout.flush()

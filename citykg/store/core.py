@@ -27,9 +27,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import click
 import pyoxigraph as ox
 
+from citykg.errors import QueryError, StoreError
 from citykg.namespaces import PREFIXES, SPARQL_PREFIXES
 from citykg.paths import DEFAULT_OUT, TRIG_NAME
 from citykg.store import sparqlsyntax, summaries, trigparts
@@ -43,10 +43,6 @@ FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
 }
-
-
-class StoreError(click.ClickException):
-    """A user-facing problem with a dataset, an endpoint or a query."""
 
 
 class QueryStore:
@@ -75,7 +71,7 @@ class QueryStore:
     def ask(self, sparql: str, params: dict[str, Any] | None = None) -> bool:
         result = self.query(sparql, params)
         if result.kind != "ask":
-            raise StoreError("ask() needs an ASK query")
+            raise QueryError("ask() needs an ASK query")
         return bool(result.boolean)
 
     def construct(self, sparql: str, params: dict[str, Any] | None = None, fmt: str = "turtle") -> str:
@@ -91,18 +87,18 @@ class QueryStore:
 
 
 def _check(sparql: str, source: str) -> str:
-    """Syntax-check on an empty store (raises StoreError with line/column); returns the form."""
+    """Syntax-check on an empty store (raises QueryError with line/column); returns the form."""
     form = sparqlsyntax.query_form(sparql)
     if form == "update":
-        raise StoreError(f"{source}: SPARQL updates are not allowed - citykg queries are read-only.")
+        raise QueryError(f"{source}: SPARQL updates are not allowed - citykg queries are read-only.")
     if sparqlsyntax.uses_service(sparql):
-        raise StoreError(
+        raise QueryError(
             f"{source}: SERVICE (federated query) is not allowed - citykg never reaches the network."
         )
     try:
         result = ox.Store().query(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise StoreError(
+        raise QueryError(
             f"{source}: SPARQL syntax error at {sparqlsyntax.describe_syntax_error(str(exc))}"
         ) from None
     if isinstance(result, ox.QueryBoolean):
@@ -131,7 +127,7 @@ def bind(sparql: str, params: dict[str, Any] | None, source: str = "query") -> s
             sparql = sparqlsyntax.set_slice(sparql, page.get("limit"), page.get("offset"))
         return sparqlsyntax.inject_values(sparql, bindings) if bindings else sparql
     except ValueError as exc:
-        raise StoreError(f"{source}: {exc}") from None
+        raise QueryError(f"{source}: {exc}") from None
 
 
 def _page_number(value: Any, name: str, source: str) -> int:
@@ -142,7 +138,7 @@ def _page_number(value: Any, name: str, source: str) -> int:
     except ValueError:
         number = -1
     if number < 0:
-        raise StoreError(f"{source}: {name} must be a non-negative integer, not {term}")
+        raise QueryError(f"{source}: {name} must be a non-negative integer, not {term}")
     return number
 
 
@@ -158,7 +154,7 @@ class EmbeddedStore(QueryStore):
             answer = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
             return collect(answer, kind, max_rows)
         except SyntaxError as exc:  # only if binding produced invalid text
-            raise StoreError(f"{source}: cannot bind parameters here: {exc}") from None
+            raise QueryError(f"{source}: cannot bind parameters here: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"{source}: query failed on {self.label}: {exc}") from None
 

@@ -7,15 +7,15 @@ a rebuild is idempotent), the default graph, if any, to ``URL?default``.
 
 from __future__ import annotations
 
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 
-import click
 import pyoxigraph as ox
 
-from citykg.store.core import EmbeddedStore, StoreError, open_store
+from citykg.errors import InputError, StoreError
+from citykg.store.core import EmbeddedStore, open_store
 
 
 def _put(url: str, body: bytes, timeout: float) -> int:
@@ -46,11 +46,18 @@ def graph_url(gsp: str, graph: ox.NamedNode | None) -> str:
 
 
 def push_dataset(
-    gsp: str, data: str | None, quiet: bool = False, timeout: float = 120.0
+    gsp: str,
+    data: str | None,
+    quiet: bool = False,
+    timeout: float = 120.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, object]]:
-    """PUT every graph of the build in ``data`` to ``gsp``; returns one summary row per graph."""
+    """PUT every graph of the build in ``data`` to ``gsp``; returns one summary row per graph.
+
+    ``progress(done, total)`` is called after each graph (the CLI draws a bar with it).
+    """
     if not gsp.startswith(("http://", "https://")):
-        raise StoreError(f"--gsp {gsp!r} is not an http(s) URL - pass e.g. http://127.0.0.1:7878/store")
+        raise InputError(f"--gsp {gsp!r} is not an http(s) URL - pass e.g. http://127.0.0.1:7878/store")
     store = open_store(data)
     if not isinstance(store, EmbeddedStore):  # pragma: no cover - open_store(data) is always embedded
         raise StoreError("push needs a local build (--data OUT)")
@@ -58,23 +65,10 @@ def push_dataset(
     if any(True for _ in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
         graphs.append(None)
     rows: list[dict[str, object]] = []
-    sink = _Null() if quiet else sys.stderr
-    with click.progressbar(graphs, label="Pushing graphs", file=sink) as bar:
-        for g in bar:
-            triples = [
-                q.triple for q in store.store.quads_for_pattern(None, None, None, g or ox.DefaultGraph())
-            ]
-            status = _put(graph_url(gsp, g), ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), timeout)
-            rows.append({"graph": g.value if g else "(default)", "triples": len(triples), "status": status})
+    for done, g in enumerate(graphs, 1):
+        triples = [q.triple for q in store.store.quads_for_pattern(None, None, None, g or ox.DefaultGraph())]
+        status = _put(graph_url(gsp, g), ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), timeout)
+        rows.append({"graph": g.value if g else "(default)", "triples": len(triples), "status": status})
+        if progress is not None and not quiet:
+            progress(done, len(graphs))
     return rows
-
-
-class _Null:
-    def write(self, _: str) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import click
 import pyoxigraph as ox
 
+from citykg.errors import NotFound, QueryError, closest
 from citykg.namespaces import PREFIXES, SCHEME_DOMAINS, SCHEME_INDICATORS, SCHEME_REFORMS
 from citykg.paths import queries_dir
 from citykg.store.core import PAGE_PARAMS, QueryStore, StoreError
@@ -187,7 +187,7 @@ def catalogue(folder: Path | None = None, qc: bool = False) -> dict[str, SavedQu
 
 
 def find(name: str) -> SavedQuery:
-    """A saved query by name (``qc/<name>`` for checks); unknown -> a ClickException listing names."""
+    """A saved query by name (``qc/<name>`` for checks); unknown -> NotFound suggesting the closest names."""
     lib = catalogue()
     if name in lib:
         return lib[name]
@@ -195,14 +195,18 @@ def find(name: str) -> SavedQuery:
     key = name.removeprefix("qc/")
     if key in checks:
         return checks[key]
-    raise click.ClickException(
-        f'Query "{name}" not found - saved queries are: {", ".join(lib)} '
-        '(run "citykg queries" for titles and parameters).'
+    by_title = {t: q.name for q in lib.values() for t in (q.title_en, q.title_zh) if t}
+    near = closest(name, list(lib)) or [by_title[t] for t in closest(name, list(by_title))]
+    raise NotFound(
+        "query",
+        name,
+        near,
+        hint=f'saved queries are: {", ".join(lib)} (run "citykg queries" for titles and parameters).',
     )
 
 
 def literal(param: Param, value: str, query: str) -> ox.Literal:
-    """A typed literal for a literal parameter; bad values -> ClickException."""
+    """A typed literal for a literal parameter; bad values -> QueryError."""
     try:
         if param.kind == "integer":
             number = int(value)
@@ -221,7 +225,7 @@ def literal(param: Param, value: str, query: str) -> ox.Literal:
             return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
     except (ValueError, InvalidOperation):
         kind = "non-negative integer" if param.name in PAGE_PARAMS else param.kind
-        raise click.ClickException(
+        raise QueryError(
             f'Query "{query}": parameter {param.name}={value!r} is not a valid '
             f"{kind} - pass e.g. --param {param.name}="
             + {"integer": "2", "decimal": "0.5", "boolean": "true", "date": "2024-01-31"}.get(param.kind, "…")
@@ -248,7 +252,7 @@ def expand_iri(value: str) -> str | None:
 
 
 def resolve(store: QueryStore, kind: str, value: str, query: str = "", param: str = "") -> ox.NamedNode:
-    """Resolve a label (or IRI) to exactly one node of ``kind``; ambiguity/unknown -> ClickException.
+    """Resolve a label (or IRI) to exactly one node of ``kind``; ambiguity/unknown -> QueryError.
 
     ``label@city`` (一网通办@青岛) narrows a label to the nodes of one city.
     """
@@ -257,7 +261,7 @@ def resolve(store: QueryStore, kind: str, value: str, query: str = "", param: st
         try:
             return ox.NamedNode(iri)
         except ValueError:
-            raise click.ClickException(f"Parameter {param}: {value!r} is not a valid IRI.") from None
+            raise QueryError(f"Parameter {param}: {value!r} is not a valid IRI.") from None
     text, _, city = value.strip().partition("@")
     params: dict[str, ox.Literal] = {"text": ox.Literal(text.strip())}
     narrow = ""
@@ -279,12 +283,12 @@ def resolve(store: QueryStore, kind: str, value: str, query: str = "", param: st
             params,
         )
         close = f" Close: {', '.join(_show(r) for r in near)}." if near else ""
-        raise click.ClickException(
+        raise QueryError(
             f'{where}no {kind} is labelled "{value}" ({param}).{close} '
             f'Run "citykg query {hint}" to see valid values, or pass a full IRI.'
         )
     listed = "; ".join(f"{_show(r)} <{r['x']}>" for r in rows[:10])
-    raise click.ClickException(
+    raise QueryError(
         f'{where}"{value}" names {len(rows)} {kind}s ({param}): {listed} - '
         "pass one of the IRIs, or label@city."
     )
@@ -301,14 +305,14 @@ def bind_params(
     for name in given:
         if saved.param(name) is None:
             takes = ", ".join(p.name for p in saved.params) or "none"
-            raise click.ClickException(
+            raise QueryError(
                 f'Query "{saved.name}" does not declare parameter "{name}" (it takes: {takes}).'
             )
     out: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in saved.params:
         value = given.get(p.name, p.default)
         if value is None:
-            raise click.ClickException(
+            raise QueryError(
                 f'Query "{saved.name}" needs --param {p.name}=… ({p.doc}); '
                 f"e.g. --param {p.name}={saved.example.get(p.name, '…')}"
             )
@@ -322,7 +326,7 @@ def bind_params(
 
 
 def parse_param_options(values: tuple[str, ...]) -> dict[str, str]:
-    """``("reform=一网通办", ...)`` -> dict; a malformed one -> ClickException.
+    """``("reform=一网通办", ...)`` -> dict; a malformed one -> QueryError.
 
     >>> parse_param_options(("reform=一网通办", "n = 3"))
     {'reform': '一网通办', 'n': '3'}
@@ -331,7 +335,7 @@ def parse_param_options(values: tuple[str, ...]) -> dict[str, str]:
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise click.ClickException(f"--param {item!r}: write NAME=VALUE, e.g. --param reform=一网通办")
+            raise QueryError(f"--param {item!r}: write NAME=VALUE, e.g. --param reform=一网通办")
         out[name.strip()] = value.strip()
     return out
 

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
+from citykg.errors import InputError
 from citykg.namespaces import CK_IRI, GRAPH_ONTOLOGY
 from citykg.ontofiles import ONTOLOGY_IRI, is_known_unit, known_units, ontology_graph_files, shapes_file
 from citykg.validate.reasoning import ReasonerResult, short
@@ -77,7 +77,7 @@ def load_store(trig: Path) -> ox.Store:
         store.bulk_load(path=str(trig), format=fmt)
     except (SyntaxError, ValueError) as exc:
         first = str(exc).strip().splitlines()
-        raise click.ClickException(
+        raise InputError(
             f"{trig}: not valid RDF ({first[0] if first else type(exc).__name__}) - rebuild it with `citykg build`."
         ) from None
     return store
