@@ -31,8 +31,8 @@ import pyoxigraph as ox
 
 from citykg.errors import QueryError, StoreError
 from citykg.namespaces import PREFIXES, SPARQL_PREFIXES
-from citykg.paths import DEFAULT_OUT, TRIG_NAME
-from citykg.store import sparqlsyntax, summaries, trigparts
+from citykg.paths import Build, locate_build
+from citykg.store import federation, sparqlsyntax, summaries, trigparts
 from citykg.store.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
 
 STORE_DIR = "store"
@@ -60,7 +60,10 @@ class QueryStore:
     ) -> QueryResult:
         """Check ``sparql`` (read-only, syntax), bind ``params`` as RDF terms, and answer it."""
         kind = _check(sparql, source)
-        return self._answer(bind(sparql, params, source), kind, source, max_rows)
+        bound = bind(sparql, params, source)
+        if bound is not sparql:
+            _refuse_federation(bound, source)  # bound terms are serialised, but check what runs
+        return self._answer(bound, kind, source, max_rows)
 
     def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
         raise NotImplementedError
@@ -91,10 +94,7 @@ def _check(sparql: str, source: str) -> str:
     form = sparqlsyntax.query_form(sparql)
     if form == "update":
         raise QueryError(f"{source}: SPARQL updates are not allowed - citykg queries are read-only.")
-    if sparqlsyntax.uses_service(sparql):
-        raise QueryError(
-            f"{source}: SERVICE (federated query) is not allowed - citykg never reaches the network."
-        )
+    _refuse_federation(sparql, source)
     try:
         result = ox.Store().query(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
@@ -104,6 +104,19 @@ def _check(sparql: str, source: str) -> str:
     if isinstance(result, ox.QueryBoolean):
         return "ask"
     return "select" if isinstance(result, ox.QuerySolutions) else "graph"
+
+
+def _refuse_federation(sparql: str, source: str) -> None:
+    """No SERVICE (the engine would reach the network) and no nesting deep enough to crash it."""
+    if sparqlsyntax.nesting_depth(sparql) > sparqlsyntax.MAX_NESTING:
+        raise QueryError(
+            f"{source}: the query is nested more than {sparqlsyntax.MAX_NESTING} levels deep "
+            "(parentheses, brackets or braces) - simplify it."
+        )
+    try:
+        federation.check_no_service(sparql)
+    except federation.FederationRefused as exc:
+        raise QueryError(f"{source}: {exc}.") from None
 
 
 PAGE_PARAMS = ("limit", "offset")
@@ -237,22 +250,13 @@ class RemoteStore(QueryStore):
 
 
 def _locate(data: Path | str | None) -> Path:
-    """The TriG file named by ``data`` (an OUT folder or the file itself)."""
-    path = Path(data) if data is not None else DEFAULT_OUT
-    trig = path / TRIG_NAME if path.is_dir() or not path.suffix else path
-    if not trig.is_file():
-        raise StoreError(
-            f'No dataset at {path}: {trig} does not exist - run "citykg build" to create it '
-            "(or pass --data OUT)."
-        )
-    if trig.suffix not in FORMATS:
-        raise StoreError(f"{trig}: unsupported dataset format - pass a .trig, .nq, .ttl or .nt file.")
-    return trig
+    """The TriG file named by ``data`` (an OUT folder or the file itself): ``citykg.paths.locate_build``."""
+    return locate_build(data).trig
 
 
 def store_dir_for(trig: Path) -> Path:
     """Where the persistent store of ``trig`` lives (``OUT/store`` for ``OUT/citykg.trig``)."""
-    return trig.parent / (STORE_DIR if trig.name == TRIG_NAME else f"{trig.stem}.store")
+    return Build(trig.parent, trig).store_dir
 
 
 def _stamp(trig: Path, with_hash: bool) -> dict[str, Any]:

@@ -21,14 +21,18 @@ _TOKEN = re.compile(
                |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s{}()\[\];,]*)?)
+  | (?P<word>(?:[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7-\uFFFF]*)?:(?:\\.|[^\s{}()\[\];,\\<>"'#])*
+             |[A-Za-z_][A-Za-z0-9_\-.]*)
   | (?P<number>[0-9]+)
-  | (?P<punct>[{}()])
+  | (?P<punct>[{}()\[\]])
   | (?P<other>\S)
     """,
     re.X | re.S,
 )
 FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+#: Deepest ``()``/``[]``/``{}`` nesting accepted (saved queries reach 11; the engine's
+#: recursive parser overflows its stack somewhere past a few thousand levels).
+MAX_NESTING = 64
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
@@ -84,12 +88,57 @@ def variables(query: str) -> set[str]:
 
 
 def uses_service(query: str) -> bool:
-    """True when the query federates (``SERVICE``), which would reach the network.
+    r"""True when the lexer sees the ``SERVICE`` keyword (after unicode escapes, as the engine reads it).
+
+    One of two independent checks (``citykg.store.federation`` also parses the algebra);
+    a prefixed name with an escaped ``#`` does not start a comment.
 
     >>> uses_service('SELECT * { ?s ?p "SERVICE" }'), uses_service("SELECT * { SERVICE <a:b> { ?s ?p ?o } }")
     (False, True)
+    >>> uses_service('SELECT * { ?s ?p :a\\# . SERVICE <a:b> { ?s ?p ?o } }')
+    True
+    >>> uses_service('SELECT * { \\u0053ERVICE <a:b> { ?s ?p ?o } }')
+    True
     """
-    return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokens(query))
+    return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokens(unescape_codepoints(query)))
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(query: str) -> str:
+    r"""The query with ``\uXXXX``/``\UXXXXXXXX`` escapes replaced, as SPARQL does before parsing.
+
+    >>> unescape_codepoints(r"\u0053ERVICE \U0001F600")
+    'SERVICE 😀'
+    """
+
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group()
+
+    return _CODEPOINT.sub(one, query)
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of ``()``, ``[]`` and ``{}`` in the query (strings and comments skipped).
+
+    The endpoint refuses queries nested deeper than a bound before the engine sees them:
+    its parser recurses once per level and a deep enough query overflows the stack.
+
+    >>> nesting_depth("SELECT * { ?s ?p ?o FILTER((?o > 1)) }"), nesting_depth('ASK { ?s ?p "(((" }')
+    (3, 1)
+    """
+    depth = deepest = 0
+    for t in tokens(unescape_codepoints(query)):
+        if t.kind != "punct":
+            continue
+        if t.text in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _open_brace(toks: list[Token], start: int) -> int:
