@@ -64,14 +64,15 @@ def _verdict(query: str) -> str:
         return refused
     if sparqlsyntax.nesting_depth(query) > sparqlsyntax.MAX_NESTING:
         return f"the query is nested more than {sparqlsyntax.MAX_NESTING} levels deep"
-    from citykg.namespaces import SPARQL_PREFIXES
     from rdflib.plugins.sparql.parser import parseQuery
+
+    from citykg.namespaces import SPARQL_PREFIXES
 
     try:
         tree = parseQuery(SPARQL_PREFIXES + query)
     except RecursionError:
         return "the query is too deeply nested to check for SERVICE"
-    except Exception:  # noqa: BLE001 - any parse failure: we cannot prove it is local
+    except Exception:
         return (
             "the query contains the word 'service' and citykg's second SPARQL parser cannot read "
             "it, so it cannot be shown not to federate - avoid that word outside strings"
