@@ -87,6 +87,15 @@ class CK(DefinedNamespace):
     changeRole: URIRef
     previousValue: URIRef
     isTarget: URIRef
+    measureWord: URIRef
+    comparableUnit: URIRef
+    comparableValue: URIRef
+    writtenForm: URIRef
+    nounForm: URIRef
+    perForm: URIRef
+    unitKind: URIRef
+    baseUnit: URIRef
+    conversionFactor: URIRef
     # provenance
     SourceDocument: URIRef
     fileName: URIRef
@@ -106,6 +115,16 @@ class CK(DefinedNamespace):
     activeIn: URIRef
     reportedIn: URIRef
     nodeCount: URIRef
+    # adoption events (issue 18: citykg.graph.adoption)
+    Adoption: URIRef
+    adopter: URIRef
+    adoptedConcept: URIRef
+    throughInitiative: URIRef
+    stage: URIRef
+    drivenBy: URIRef
+    eventDate: URIRef
+    dateIsUpperBound: URIRef
+    cue: URIRef
 
 
 CKR = Namespace(CKR_IRI)
@@ -120,6 +139,8 @@ SCHEME_REFORMS = CKR["scheme/reforms"]
 SCHEME_DOMAINS = CKR["scheme/domains"]
 SCHEME_INDICATORS = CKR["scheme/indicators"]
 SCHEME_FACETS = CKR["scheme/facets"]  # context facets that explain analogues
+SCHEME_STAGES = CKR["scheme/stages"]  # stages of an adoption (ontology/schemes/stages.ttl)
+SCHEME_DRIVERS = CKR["scheme/drivers"]  # who drives an adoption (same file)
 
 PREFIXES = {
     "ck": CK_IRI,

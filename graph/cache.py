@@ -20,8 +20,10 @@ from citykg.paths import ontology_dir
 
 CACHE_DIR = "cache"
 CACHE_INDEX = "index.json"
+#: prefix of temp files (then the writer's pid and the target's name)
+TEMP_PREFIX = ".citykg-tmp."
 #: the packages whose code shapes one document's quads (changing them invalidates the cache)
-_PER_DOCUMENT = ("ingest", "extract", "rdf")
+_PER_DOCUMENT = ("ingest", "extract", "rdf", "adoption")
 
 
 def fingerprint() -> str:
@@ -78,8 +80,12 @@ def write_index(cache: Path, fp: str, documents: dict[str, str]) -> None:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder and rename, so readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write via a temp file in the same folder and rename, so readers never see half a file.
+
+    The temp name carries a recognisable prefix and the writer's pid, so a build
+    can remove those a killed build left behind (``citykg.graph.outdir.remove_stale``).
+    """
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}.{path.name}")
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)

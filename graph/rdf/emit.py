@@ -337,6 +337,9 @@ def rdfize(ex: Extraction, kb: KnowledgeBase) -> DocQuads:
                 targets[e.label] = em.entity_node(e)
                 targets.setdefault(e.label.strip(_QUOTES), em.entity_node(e))
     em.observations(targets)
+    from citykg.graph.adoption.events import adoption_quads  # issue 18: ck:Adoption events of this document
+
+    em.out.quads.extend(adoption_quads(ex, kb, em.out.graph))
     return em.out
 
 
