@@ -25,10 +25,13 @@ import hashlib
 import unicodedata
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
 
-CK_IRI = "https://w3id.org/citykg/ontology#"
-CKR_IRI = "https://w3id.org/citykg/resource/"
+# plain strings, importable without rdflib (the CLI's query path uses citykg.iris directly)
+from citykg.iris import CK_IRI as CK_IRI
+from citykg.iris import CKR_IRI as CKR_IRI
+from citykg.iris import PREFIXES as PREFIXES
+from citykg.iris import SPARQL_PREFIXES as SPARQL_PREFIXES
 
 
 class CK(DefinedNamespace):
@@ -141,21 +144,6 @@ SCHEME_INDICATORS = CKR["scheme/indicators"]
 SCHEME_FACETS = CKR["scheme/facets"]  # context facets that explain analogues
 SCHEME_STAGES = CKR["scheme/stages"]  # stages of an adoption (ontology/schemes/stages.ttl)
 SCHEME_DRIVERS = CKR["scheme/drivers"]  # who drives an adoption (same file)
-
-PREFIXES = {
-    "ck": CK_IRI,
-    "ckr": CKR_IRI,
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-}
-
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
 
 def short_hash(*parts: str, n: int = 12) -> str:
     """A stable hex digest of the NFKC-folded parts.
