@@ -12,24 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import Concept, KnowledgeBase
 from citykg.namespaces import uncurated_concept_iri
 
-_GROUPS = {
-    "pct": "% ‰ 个百分点",
-    "money": "元 美元",
-    "time": "秒 毫秒 分钟 小时 天 工作日 周 个月",
-    "storage": "TB PB EB GB T",
-    "bandwidth": "Gbps Mbps Tbps",
-    "area": "平方米 平方公里 平方千米 亩 公顷",
-    "length": "米 公里 千米",
-    "power": "千瓦 兆瓦 GW",
-    "energy": "千瓦时",
-    "mass": "吨 公斤 千克",
-    "compute": "P PFlops EFlops",
-    "ratio": "倍",
-}
-UNIT_GROUPS: dict[str, str] = {u: g for g, units in _GROUPS.items() for u in units.split()}
+_UNITS = default_units()  # unit kinds are data: ck:unitKind in ontology/units.ttl
 
 
 def unit_group(unit: str) -> str:
@@ -39,7 +26,7 @@ def unit_group(unit: str) -> str:
     ('count', 'count', 'money/rate', 'pct')
     """
     base, _, per = unit.partition("/")
-    group = UNIT_GROUPS.get(base, "count")
+    group = _UNITS.kind(base)
     return f"{group}/rate" if per else group
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
+from citykg.graph import lang
 from citykg.graph.extract.metrics.indicators import (
     IndicatorHit,
     IndicatorIndex,
@@ -32,22 +33,21 @@ from citykg.graph.extract.metrics.rules import (
     reject_reason,
     time_before,
 )
+from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.records import Document, EntityRecord, Mention, ObservationRecord, Sentence
 
 MEASURED_CLASSES = ("Platform", "Project", "Reform")
-_MONEY_CUE = re.compile(
-    r"资金|金额|产值|投资|收入|营收|交易额|销售额|税收|增加值|GDP|贷款|授信|融资|放款|补贴|奖补|"
-    r"估值|成交额|利润|经费|预算|收益|总额|营业额"
+_UNITS = default_units()
+# bare scaled numbers (223万): (unit, cue regex) in the order the data file lists them
+_BARE_UNIT_CUES = tuple(
+    (row[0], re.compile("|".join(map(re.escape, row[1].split()))))
+    for row in lang.rows("zh/metrics/bare-number-units.tsv")
 )
-_MONEY_WEAK_CUE = re.compile(r"规模|资产|效益|消费|产业")  # money unless people/times/cases say otherwise
-_PEOPLE_CUE = re.compile(
-    r"人数|用户|人口|网民|群众|群体|居民|市民|游客|人员|职工|会员|粉丝|惠及|参保|领卡|持卡|老人|学生|患者|受益|服务对象"
-)
-_TIMES_CUE = re.compile(r"次数|人次|访问|浏览|点击|调用|下载|交易笔数")
-_CASES_CUE = re.compile(r"办件|件数|工单|案件|诉求")
-_STORAGE_SHORT = {"T", "P"}
-_STORAGE_CUE = re.compile(r"存储|储存|存量数据")
+# a one-letter storage/compute unit (1000T, 5P) that becomes TB/PB after a storage word
+_STORAGE_SHORT = {w for w in _UNITS.written_of_kind("storage", "compute") if len(w) == 1 and w.isascii()}
+_MONEY_FORMS = sorted(_UNITS.written_of_kind("money"), key=len, reverse=True)  # 223万元人民币
+_STORAGE_CUE = re.compile(lang.alternation("zh/metrics/storage-cues.txt"))
 _COMMON_BIGRAMS = {
     "全市",
     "全区",
@@ -65,15 +65,14 @@ _COMMON_BIGRAMS = {
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _TOTAL = re.compile(r"累计|总量|总数|合计|共计")
 _REFER_REACH = 30  # characters between an initiative's name and a figure about it
-_CITY_SUBJECT = re.compile(r"全市|我市|全区|全县|该市|全省|全国")
-_NOUN_UNITS = {"部门", "个部门", "大领域", "大工程", "大类"}
+_SUBJECTS = {row[0]: row[1].split() for row in lang.rows("zh/metrics/subject-words.tsv")}
+# the city (or a wider area) becomes the subject between an initiative's name and a figure
+_CITY_SUBJECT = re.compile("|".join(map(re.escape, [w for ws in _SUBJECTS.values() for w in ws])))
+_NOUN_UNITS = _UNITS.nouns
 _GROWTH = re.compile(
     r"^(?:较上年|比上年|较去年|比去年|同比|环比|年均|较[^,，。;；]{0,6}?)(?:增长|提高|提升|上升|下降|降低|减少|增加)"
 )
-_COUNTER_UNITS = set(
-    "个 项 件 条 家 处 座 路 类 张 份 套 台 辆 架 块 所 户 名 位 篇 场 种 款 本 笔 单 宗 例 支 栋 间 床 门 人 "
-    "人次 次 起 家次 项次 件次 户次 车次 台次 辆次 批次 场次".split()
-)
+_COUNTER_UNITS = {u for u in set(_UNITS.written.values()) if _UNITS.kind(u) == "count"} | {"单"}
 
 
 @dataclass
@@ -90,18 +89,12 @@ class _Figure:
 
 def _unit_for_bare(clause_before: str, after: str) -> str | None:
     """Unit of a scaled number written without one (223万, 1600多亿)."""
-    if after.startswith(("元", "人民币")):
-        return "元"
-    if _MONEY_CUE.search(clause_before):
-        return "元"
-    if _TIMES_CUE.search(clause_before):
-        return "次"
-    if _CASES_CUE.search(clause_before):
-        return "件"
-    if _PEOPLE_CUE.search(clause_before):
-        return "人"
-    if _MONEY_WEAK_CUE.search(clause_before):
-        return "元"
+    written = next((w for w in _MONEY_FORMS if after.startswith(w)), None)
+    if written is not None:
+        return _UNITS.written.get(written, written)
+    for unit, cue in _BARE_UNIT_CUES:
+        if cue.search(clause_before):
+            return unit
     return None
 
 

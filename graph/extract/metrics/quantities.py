@@ -25,39 +25,19 @@ from citykg.graph.extract.metrics.numerals import (
     parse_zh_pair,
 )
 from citykg.graph.extract.metrics.numerals import norm_decimal as _norm
+from citykg.graph.extract.metrics.units import UnitTable, default_units
 
 # ---------------------------------------------------------------- units
+# The unit table is data (ontology/units.ttl, read by citykg.graph.extract.metrics.units):
+# written form -> the ck:unit string stored. Longest alternatives are tried first.
+_TABLE = default_units()
+UNITS: dict[str, str] = dict(_TABLE.written)
+PER_UNITS = _TABLE.per
 
-# unit as written -> unit stored (after scaling). Longest alternatives are tried first.
-_AS_WRITTEN = (
-    "个 项 件 条 家 处 座 路 类 张 份 套 台 辆 架 块 所 次 人 人次 户 名 位 篇 场 种 款 本 笔 宗 例 支 栋 间 "
-    "跳 倍 元 美元 床 门 吨 亩 公顷 米 公里 千米 平方米 平方公里 平方千米 立方米 千瓦 兆瓦 千瓦时 "
-    "根 杆 只 头 盏 艘 幢 册 部 起 车次 架次 件次 条次 户次 家次 项次 台次 辆次 批次 场次 班次 例次 艘次 "
-    "人天 公斤 千克 GW "
-    "秒 毫秒 分钟 小时 天 工作日 周 个月 个百分点 Gbps Mbps Tbps TB PB EB GB T P PFlops EFlops % ‰"
-).split()
-UNITS: dict[str, str] = {
-    **{u: u for u in _AS_WRITTEN},
-    "部门": "个",
-    "个部门": "个",
-    "大领域": "个",
-    "大工程": "个",
-    "大类": "类",
-    "个工作日": "工作日",
-    "㎡": "平方米",
-    "km": "公里",
-    "ms": "毫秒",
-    "kW": "千瓦",
-    "MW": "兆瓦",
-    "人民币": "元",
-    "元人民币": "元",
-    "％": "%",
-    "PFLOPS": "PFlops",
-    "EFLOPS": "EFlops",
-}
-PER_UNITS = ("年", "月", "日", "天", "辆", "人", "次", "户", "件", "平方米", "吨", "小时", "秒", "台", "家")
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_PER_ALT = "|".join(re.escape(u) for u in sorted(PER_UNITS, key=len, reverse=True))
+
+def _alternation(forms) -> str:
+    return "|".join(re.escape(u) for u in sorted(forms, key=len, reverse=True))
+
 
 QUAL_PRE = {
     "超过": "more_than",
@@ -98,21 +78,36 @@ _PRE_ALT = "|".join(sorted(QUAL_PRE, key=len, reverse=True))
 _SCALE = "万亿|亿|万|千(?![瓦米克兆])"
 _DASH = "[-~～—–至到]"
 
-QUANTITY_RE = re.compile(
-    rf"(?P<pre>{_PRE_ALT})?"
-    r"(?P<pct>百分之)?"
-    rf"(?<![\dA-Za-z.])(?P<num>{AR_NUM}|{ZH_NUM})"
-    r"(?P<q1>余|多)?"
-    rf"(?P<scale>{_SCALE})?"
-    r"(?P<q2>余|多)?"
-    rf"(?:(?P<u1>%)?(?P<dash>{_DASH})(?P<num2>{AR_NUM}|{ZH_NUM})(?P<scale2>{_SCALE})?)?"
-    rf"(?: ?(?P<unit>{_UNIT_ALT}))?"
-    rf"(?:[/／](?P<per>{_PER_ALT}))?"
-    r"(?P<post>以上|以下|以内|左右|上下)?"
-    r"(?P<within>内(?![部容设资存涵外需地网置]))?"
-)
+def quantity_regex(table: UnitTable) -> re.Pattern[str]:
+    """The one regex that finds quantity expressions, with the units of ``table``."""
+    unit_alt = _alternation(table.written)
+    per_alt = _alternation(table.per)
+    return re.compile(
+        rf"(?P<pre>{_PRE_ALT})?"
+        r"(?P<pct>百分之)?"
+        rf"(?<![\dA-Za-z.])(?P<num>{AR_NUM}|{ZH_NUM})"
+        r"(?P<q1>余|多)?"
+        rf"(?P<scale>{_SCALE})?"
+        r"(?P<q2>余|多)?"
+        rf"(?:(?P<u1>%)?(?P<dash>{_DASH})(?P<num2>{AR_NUM}|{ZH_NUM})(?P<scale2>{_SCALE})?)?"
+        rf"(?: ?(?P<unit>{unit_alt}))?"
+        rf"(?:[/／](?P<per>{per_alt}))?"
+        r"(?P<post>以上|以下|以内|左右|上下)?"
+        r"(?P<within>内(?![部容设资存涵外需地网置]))?"
+    )
+
+
+QUANTITY_RE = quantity_regex(_TABLE)
+_REGEXES: dict[int, tuple[UnitTable, re.Pattern[str]]] = {id(_TABLE): (_TABLE, QUANTITY_RE)}
+
+
+def _regex_for(table: UnitTable) -> re.Pattern[str]:
+    hit = _REGEXES.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = _REGEXES[id(table)] = (table, quantity_regex(table))
+    return hit[1]
 # 3分钟内, 5个工作日内, 3公里内: "within" (not 5家内资, 3个内设机构)
-_WITHIN_UNITS = {"秒", "毫秒", "分钟", "小时", "天", "工作日", "周", "个月", "米", "公里", "千米"}
+_WITHIN_KINDS = ("time", "length")
 
 
 @dataclass(frozen=True)
@@ -156,7 +151,7 @@ def _scaled(num: str, scale: str | None) -> Decimal | None:
     return _norm(v)
 
 
-def _from_match(m: re.Match[str]) -> QuantityMatch | None:
+def _from_match(m: re.Match[str], table: UnitTable = _TABLE) -> QuantityMatch | None:
     num = m.group("num")
     value = _scaled(num, m.group("scale"))
     if value is None:
@@ -166,10 +161,10 @@ def _from_match(m: re.Match[str]) -> QuantityMatch | None:
         unit_w = unit_w or "%"
     if m.group("u1") and not unit_w:
         unit_w = "%"
-    unit = UNITS.get(unit_w, unit_w)
+    unit = table.written.get(unit_w, unit_w)
     if m.group("per"):
         unit = f"{unit}/{m.group('per')}"
-    within = bool(m.group("within")) and unit in _WITHIN_UNITS and not m.group("post")
+    within = bool(m.group("within")) and bool(unit) and table.kind(unit) in _WITHIN_KINDS and not m.group("post")
     post = m.group("post") or ("以内" if within else None)
     qualifier = _qualifier(m.group("pre"), post, m.group("q2"), m.group("q1"))
     value_max = None
@@ -253,9 +248,12 @@ def _tenths(text: str) -> list[QuantityMatch]:
     return out
 
 
-def find_quantities(text: str, measured_only: bool = False) -> Iterator[QuantityMatch]:
+def find_quantities(
+    text: str, measured_only: bool = False, units: UnitTable | None = None
+) -> Iterator[QuantityMatch]:
     """Every number expression in ``text`` (one regex pass, plus one for 成), parsed; not
-    yet judged. ``measured_only`` skips bare numbers with neither a unit nor a scale word.
+    yet judged. ``measured_only`` skips bare numbers with neither a unit nor a scale word;
+    ``units`` is the unit table (default: ontology/units.ttl).
 
     >>> [(q.num, q.quantity.value, q.quantity.unit) for q in find_quantities("建成5G基站超过3万个")]
     [('5', Decimal('5'), ''), ('3', Decimal('30000'), '个')]
@@ -264,6 +262,7 @@ def find_quantities(text: str, measured_only: bool = False) -> Iterator[Quantity
     >>> [(q.num, q.quantity.value) for q in find_quantities("占比近三成,共200个")]
     [('三', Decimal('30')), ('200', Decimal('200'))]
     """
+    table = units or _TABLE
     tenths = _tenths(text)
     if tenths:
         starts = [t.start for t in tenths]
@@ -272,14 +271,14 @@ def find_quantities(text: str, measured_only: bool = False) -> Iterator[Quantity
             i = bisect.bisect_left(starts, q.end) - 1
             return i >= 0 and tenths[i].end > q.start
 
-        main = (q for q in _find_main(text, measured_only) if not overlaps(q))
+        main = (q for q in _find_main(text, measured_only, table) if not overlaps(q))
         yield from heapq.merge(main, tenths, key=lambda q: q.start)
     else:
-        yield from _find_main(text, measured_only)
+        yield from _find_main(text, measured_only, table)
 
 
-def _find_main(text: str, measured_only: bool) -> Iterator[QuantityMatch]:
-    for m in QUANTITY_RE.finditer(text):
+def _find_main(text: str, measured_only: bool, table: UnitTable) -> Iterator[QuantityMatch]:
+    for m in _regex_for(table).finditer(text):
         if measured_only and not (
             m.group("unit")
             or m.group("pct")
@@ -288,7 +287,7 @@ def _find_main(text: str, measured_only: bool) -> Iterator[QuantityMatch]:
             or m.group("num")[-1] in "万亿"
         ):
             continue
-        qm = _from_match(m)
+        qm = _from_match(m, table)
         if qm is not None:
             yield qm
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from citykg.graph.extract.metrics.quantities import QuantityMatch, parse_number
+from citykg.graph.extract.metrics.units import default_units
 
 CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？()（）\n]")
 
@@ -34,8 +35,9 @@ _LATIN_UNITS = re.compile(r"^[A-Za-z]+$")
 # a one-character unit that is really the first character of a word (3部委, 5门诊, 2台州)
 _UNIT_NOT_BEFORE = {"部": "门委署分队位长件", "门": "诊户类", "台": "州湾阶", "头": "部条", "只": "是要有能",
                     "根": "据本", "册": "子", "本": "地级土市", "间": "隙断", "起": "步飞点草诉义来始动航跑止算见源床"}  # fmt: skip
-_MEASURE_ONE = {"%", "元", "倍", "TB", "PB", "T", "P", "Gbps", "Tbps", "公里", "平方公里", "吨", "兆瓦",
-                "秒", "分钟", "小时", "天", "工作日", "个工作日", "周", "个月", "亩", "平方米"}  # fmt: skip
+_UNITS = default_units()
+# a single one of a physical unit is a figure (1秒, 1%); a single counted thing is not (1个平台)
+_MEASURE_ONE = {u for u in set(_UNITS.written.values()) if _UNITS.kind(u) not in ("count", "rank")}
 _IDIOM_HOURS = {("24", "小时"), ("365", "天"), ("7", "天")}
 # 数十万, 几百家, 若干千: an order of magnitude, not a figure (上千/近千 are kept)
 _VAGUE_BEFORE = ("数", "几", "若干", "成千上")
