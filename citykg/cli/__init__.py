@@ -1,8 +1,15 @@
-"""The ``citykg`` command: verb-first subcommands gathered from the packages.
+"""The ``citykg`` command: verb-first subcommands, loaded only when they run.
 
-Each package registers its commands in a module listed in ``COMMAND_MODULES``
-(a module exposes ``commands: list[click.Command]``), so this file stays small
-and the work lives where it belongs.
+``LAZY_COMMANDS`` maps each command name to where it lives ("module:attribute")
+and a one-line help for ``citykg --help``, so starting the CLI imports neither
+the commands nor what they need (rdflib, jieba, networkx, the analogue finder):
+``citykg --version`` and ``citykg query NAME`` start fast. A package may also
+list a module in ``COMMAND_MODULES`` (it exposes ``commands: list[click.Command]``);
+such a module is imported when the command list is needed.
+
+Library code raises :class:`citykg.errors.CitykgError`; :class:`CitykgGroup`
+turns it into click's one-line ``Error: ...`` (exit status 1) at the command
+boundary, so no traceback reaches the user.
 
     citykg build                 # the bundled corpus -> out/
     citykg query cities-running-reform --param reform=一网通办
@@ -20,6 +27,21 @@ import click
 from citykg import __version__
 from citykg.errors import CitykgError
 
+#: command name -> ("module:attribute", short help shown by ``citykg --help`` without importing it)
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("citykg.cli.build:build", "Build the graph from articles into OUT/citykg.trig."),
+    "extract": ("citykg.cli.build:extract", "Print what citykg extracts from one article, without building."),
+    "validate": ("citykg.cli.validate:validate", "Check a build: SHACL shapes, OWL consistency, QC queries."),
+    "query": ("citykg.cli.query:query", "Run a SPARQL query: a saved name, a .rq file, SPARQL text or -."),
+    "queries": ("citykg.cli.query:queries", "List the saved queries, or show one with its SPARQL."),
+    "serve": ("citykg.cli.query:serve", "Serve the build as a read-only SPARQL endpoint with a query page."),
+    "push": ("citykg.cli.query:push", "Upload every named graph to a triple store (SPARQL GSP)."),
+    "viz": ("citykg.cli.viz:viz", "Write one self-contained HTML view of the build."),
+    "export": ("citykg.cli.viz:export_cmd", "Export the build for Gephi/Cytoscape or as RDF/JSON data."),
+    "analogues": ("citykg.cli.analogues:analogues", "Cross-city policy analogues of an initiative or city."),
+}
+
+#: Modules whose ``commands`` are added to the group; a command also in LAZY_COMMANDS loads lazily.
 COMMAND_MODULES = (
     "citykg.cli.build",  # build, extract
     "citykg.cli.validate",  # validate
@@ -30,7 +52,52 @@ COMMAND_MODULES = (
 
 
 class CitykgGroup(click.Group):
-    """The command group; turns a library ``CitykgError`` into click's one-line ``Error: ...``."""
+    """A group that imports a command's module only when it runs, and translates citykg errors."""
+
+    def _eager_modules(self) -> list[str]:
+        lazy = {target.partition(":")[0] for target, _ in LAZY_COMMANDS.values()}
+        return [m for m in COMMAND_MODULES if m not in lazy]
+
+    def _load_eager(self) -> None:
+        for name in self._eager_modules():
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:  # a package not written yet
+                if exc.name == name:
+                    continue
+                raise
+            for command in module.commands:
+                if command.name not in self.commands:
+                    self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_eager()
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name in LAZY_COMMANDS:
+            module_name, _, attr = LAZY_COMMANDS[cmd_name][0].partition(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            self.commands[cmd_name] = command
+            return command
+        self._load_eager()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list with the short help of the table: listing loads no command module."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS and name not in self.commands:
+                rows.append((name, LAZY_COMMANDS[name][1]))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -53,25 +120,12 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a package not written yet
-            if exc.name == name:
-                continue
-            raise
-        for command in module.commands:
-            cli.add_command(command)
-
-
-_register()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns the exit code instead of exiting."""
     try:
-        cli.main(args=argv, prog_name="citykg", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="citykg", standalone_mode=False)
+        if isinstance(code, int):  # ctx.exit(2): click returns the code when not standalone
+            return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

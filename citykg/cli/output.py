@@ -1,49 +1,66 @@
-"""One output-options decorator for every command that prints rows.
+"""How every command prints rows: table, JSON, newline-delimited JSON, CSV, TSV or Markdown.
 
-``--table`` (default on a terminal), ``--json``, ``--csv``, ``--tsv``. JSON keeps
-Chinese readable (``ensure_ascii=False``); the table pads by display width so
-Chinese columns line up.
+JSON keeps Chinese readable (``ensure_ascii=False``) and is typed: numbers are
+numbers and booleans booleans, from the RDF datatypes of the values
+(:func:`typed`). Tables are drawn by tabulate (display-width aware through
+wcwidth, so Chinese columns line up) and fit the terminal: the widest cells are
+shortened with "…" unless ``--no-truncate``. The options themselves live in
+:mod:`citykg.cli.options`.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
+import math
+import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
 from wcwidth import wcswidth
 
-FORMATS = ("table", "json", "csv", "tsv")
+FORMATS = ("table", "json", "nl", "csv", "tsv", "markdown")
+#: Where the output options put their :class:`Style` in ``click.Context.meta``.
+STYLE_KEY = "citykg.output.style"
+#: Table width when the output is not a terminal and $COLUMNS is not set.
+FALLBACK_WIDTH = 120
+#: A shortened column keeps at least this many display cells.
+MIN_COLUMN = 8
+#: Display cells between two table columns (tabulate's "simple" format).
+GAP = 2
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGER_TYPES = frozenset(
+    XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+        "unsignedByte",
+    )
+)  # fmt: skip
+FLOAT_TYPES = frozenset({XSD + "double", XSD + "float"})
 
 
-def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--table/--json/--csv/--tsv`` to a command; it receives ``fmt``."""
+@dataclass(frozen=True)
+class Style:
+    """The format modifiers: header row or not, shorten table cells to the terminal or not."""
 
-    @click.option("--table", "fmt", flag_value="table", help="Aligned table (default on a terminal).")
-    @click.option("--json", "fmt", flag_value="json", help="JSON array, one object per row.")
-    @click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row.")
-    @click.option("--tsv", "fmt", flag_value="tsv", help="TSV with a header row.")
-    @functools.wraps(fn)
-    def wrapper(*args: Any, fmt: str | None = None, **kwargs: Any) -> Any:
-        return fn(*args, fmt=fmt or default_format(), **kwargs)
-
-    return wrapper
+    headers: bool = True
+    truncate: bool = True
 
 
-#: ``--data OUT``: which build a command reads (None means out/); shared so every command says it alike.
-data_option = click.option(
-    "--data", "-d", metavar="OUT", help="Build output folder or its .trig file (default: out/)."
-)
+def __getattr__(name: str) -> Any:
+    """The option decorators moved to :mod:`citykg.cli.options`; old imports keep working."""
+    if name in ("data_option", "param_option", "output_options", "quiet_option"):
+        from citykg.cli import options
 
-
-def param_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--param/-p NAME=VALUE`` (repeatable), passed to the command as ``params``."""
-    return click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help=help_text)
+        return getattr(options, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_format() -> str:
@@ -55,36 +72,137 @@ def width(text: str) -> int:
     return w if w >= 0 else len(text)
 
 
+def typed(term: Any) -> Any:
+    """A JSON value for an RDF term: numbers and booleans by datatype, everything else its text.
+
+    >>> import pyoxigraph as ox
+    >>> num = lambda v, t: typed(ox.Literal(v, datatype=ox.NamedNode(XSD + t)))
+    >>> num("8894", "integer"), num("0.5", "decimal"), num("2.0", "decimal"), num("1E3", "double")
+    (8894, 0.5, 2, 1000.0)
+    >>> num("true", "boolean"), num("INF", "double"), typed(ox.Literal("青岛")), typed(None)
+    (True, 'INF', '青岛', None)
+    """
+    from citykg.store.sparqlterms import lexical
+
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:
+        return lexical(term)
+    dt, value = datatype.value, term.value
+    try:
+        if dt in INTEGER_TYPES:
+            return int(value)
+        if dt == XSD + "decimal":
+            number = Decimal(value)
+            return int(number) if number == number.to_integral_value() else float(number)
+        if dt in FLOAT_TYPES:
+            f = float(value)
+            return f if math.isfinite(f) else value
+        if dt == XSD + "boolean":
+            return value.strip() in ("true", "1")
+    except (ValueError, InvalidOperation):
+        return value
+    return value
+
+
+def typed_rows(result: Any) -> list[dict[str, Any]]:
+    """The rows of a SELECT result with typed values (see :func:`typed`)."""
+    return [{v: typed(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
+
+
+def _style() -> Style:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(STYLE_KEY, Style()) if ctx is not None else Style()
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return str(value).replace("\n", " ")
 
 
-def render(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, max_width: int = 60) -> str:
-    """Render rows (dicts) in ``fmt``; returns the text to print."""
+def render(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    max_width: int | None = None,
+    *,
+    style: Style | None = None,
+) -> str:
+    """Render rows (dicts) in ``fmt``; returns the text to print.
+
+    ``style`` defaults to the command's ``--no-headers``/``--no-truncate``; ``max_width``
+    (table only) defaults to the terminal width.
+    """
     rows = list(rows)
+    style = style or _style()
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+    if fmt == "nl":
+        return "\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
+        if style.headers:
+            writer.writerow(columns)
         for r in rows:
             writer.writerow([_cell(r.get(c)) for c in columns])
         return buf.getvalue().rstrip("\n")
-    cells = [[_truncate(_cell(r.get(c)), max_width) for c in columns] for r in rows]
-    widths = [max([width(c), *(width(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    if fmt == "markdown":
+        escaped = [[c.replace("|", "\\|") for c in row] for row in cells]
+        return _tabulate(escaped, columns, Style(headers=True), "github")  # Markdown tables need a header
+    if style.truncate:
+        limit = max_width if max_width is not None else terminal_width()
+        caps = column_caps(
+            [max([width(c), *(width(row[i]) for row in cells)]) for i, c in enumerate(columns)], limit
+        )
+        cells = [[shorten(v, cap) for v, cap in zip(row, caps, strict=True)] for row in cells]
+    return _tabulate(cells, columns, style, "simple")
 
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
-    out = [line(columns), line(["-" * w for w in widths])]
-    out += [line(row) for row in cells]
-    return "\n".join(out)
+def _tabulate(cells: list[list[str]], columns: Sequence[str], style: Style, tablefmt: str) -> str:
+    import tabulate  # a table costs ~10 ms of imports; JSON/CSV output does not pay them
+
+    tabulate.PRESERVE_WHITESPACE = False
+    headers = list(columns) if style.headers else ()
+    text = tabulate.tabulate(cells, headers=headers, tablefmt=tablefmt, disable_numparse=True)
+    return "\n".join(line.rstrip() for line in text.splitlines())
 
 
-def _truncate(text: str, max_width: int) -> str:
+def terminal_width() -> int:
+    """Columns of the terminal ($COLUMNS wins); ``FALLBACK_WIDTH`` when not a terminal."""
+    return shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+
+
+def column_caps(natural: Sequence[int], limit: int) -> list[int]:
+    """Widths that fit ``limit`` display cells: narrow columns keep theirs, wide ones share the rest.
+
+    >>> column_caps([4, 30, 50], 60)
+    [4, 26, 26]
+    >>> column_caps([4, 10], 60)
+    [4, 10]
+    """
+    caps = list(natural)
+    budget = limit - GAP * (len(caps) - 1)
+    if sum(caps) <= budget:
+        return caps
+    order = sorted(range(len(caps)), key=lambda i: natural[i])
+    left = budget
+    for n, i in enumerate(order):
+        share = max(MIN_COLUMN, left // (len(order) - n))
+        caps[i] = min(natural[i], share)
+        left -= caps[i]
+    return caps
+
+
+def shorten(text: str, max_width: int) -> str:
+    """``text`` cut to ``max_width`` display cells, ending in "…" when cut.
+
+    >>> shorten("一网通办平台", 7), shorten("abc", 7)
+    ('一网通…', 'abc')
+    """
     if width(text) <= max_width:
         return text
     out, w = [], 0
@@ -98,4 +216,6 @@ def _truncate(text: str, max_width: int) -> str:
 
 
 def echo_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    click.echo(render(rows, columns, fmt))
+    text = render(rows, columns, fmt)
+    if text:
+        click.echo(text)

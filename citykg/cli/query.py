@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from citykg.cli.output import data_option, echo_rows, output_options, param_option
+from citykg.cli.options import data_option, output_options, param_option, quiet_option
+from citykg.cli.output import echo_rows, render, typed_rows
+from citykg.errors import InputError, QueryError
 from citykg.store import querylib
 from citykg.store.core import QueryResult, RemoteStore, open_store
+
+JSON_FORMATS = ("json", "nl")
 
 
 def _load_query(query: str) -> tuple[str, querylib.SavedQuery | None, str]:
@@ -21,7 +24,9 @@ def _load_query(query: str) -> tuple[str, querylib.SavedQuery | None, str]:
     path = Path(query)
     if query.endswith(".rq") or (path.suffix and path.is_file()):
         if not path.is_file():
-            raise click.ClickException(f"Query file {query} does not exist.")
+            raise InputError(
+                f"Query file {query} does not exist - give the path of a .rq file or a saved query name."
+            )
         text = path.read_text(encoding="utf-8")
         return text, _header_of(path.stem, path, text), str(path)
     if any(ch.isspace() or ch == "{" for ch in query.strip()):
@@ -36,7 +41,7 @@ def _header_of(name: str, path: Path, text: str) -> querylib.SavedQuery | None:
     try:
         return querylib.parse_header(name, path, text)
     except ValueError as exc:
-        raise click.ClickException(f"{path}: {exc}") from None
+        raise QueryError(f"{path}: {exc}") from None
 
 
 def run(query: str, params: dict[str, str], data: str | None, endpoint: str | None) -> QueryResult:
@@ -48,7 +53,7 @@ def run(query: str, params: dict[str, str], data: str | None, endpoint: str | No
     if saved is None:
         if params:
             names = ", ".join(params)
-            raise click.ClickException(
+            raise QueryError(
                 f"{source} does not declare parameter(s) {names} - parameters need a saved "
                 'query or a .rq file whose header declares them ("# params: name (type)").'
             )
@@ -79,7 +84,8 @@ def query(
 ) -> None:
     """Run a SPARQL query: a saved query name, a .rq file, literal SPARQL or - for stdin.
 
-    SELECT/ASK print rows (--table/--json/--csv/--tsv); CONSTRUCT/DESCRIBE print
+    SELECT/ASK print rows (--table/--json/--nl/--csv/--tsv/--fmt markdown; JSON is typed:
+    numbers and booleans by their RDF datatype); CONSTRUCT/DESCRIBE print
     Turtle (or --format jsonld/ntriples). The default graph is the union of all graphs.
 
     \b
@@ -90,40 +96,44 @@ def query(
         citykg query list-cities --endpoint http://127.0.0.1:7878/query
     """
     if data and endpoint:
-        raise click.ClickException("Pass either --data or --endpoint, not both.")
+        raise click.UsageError("Pass either --data or --endpoint, not both.")
     result = run(query, querylib.parse_param_options(params), data, endpoint)
     if result.kind == "graph":
         click.echo(result.serialize(rdf_format).rstrip("\n"))
     elif result.kind == "ask":
-        value: object = bool(result.boolean) if fmt == "json" else str(bool(result.boolean)).lower()
+        value: object = bool(result.boolean) if fmt in JSON_FORMATS else str(bool(result.boolean)).lower()
         echo_rows([{"result": value}], ["result"], fmt)
     else:
-        echo_rows(result.dicts(), result.variables, fmt)
+        rows = typed_rows(result) if fmt in JSON_FORMATS else result.dicts()
+        echo_rows(rows, result.variables, fmt)
 
 
 @click.command()
+@click.argument("name", required=False)
 @click.option("--qc", is_flag=True, help="List the quality checks (queries/qc/*-violation.rq) instead.")
 @output_options
-def queries(qc: bool, fmt: str) -> None:
-    """List the saved queries with their titles and parameters.
+def queries(name: str | None, qc: bool, fmt: str) -> None:
+    """List the saved queries with their titles and parameters, or show one: its header and SPARQL.
 
     \b
-    Example:
+    Examples:
         citykg queries
         citykg queries --json
+        citykg queries city-portfolio          # the full header and the SPARQL text
+        citykg queries city-portfolio --json   # the same as one JSON object
     """
-    rows = []
-    for q in querylib.catalogue(qc=qc).values():
-        item = {
-            "name": q.name,
-            "title": q.title,
-            "params": [p.describe() for p in q.params],
-            "columns": q.columns,
-            "description": q.description,
-        }
-        rows.append(item)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if name:
+        saved = querylib.find(name)
+        if fmt in JSON_FORMATS:
+            item = {**saved.to_json(), "path": str(saved.path), "sparql": saved.text}
+            echo_rows([item], list(item), fmt)
+        else:
+            click.echo(saved.text.rstrip("\n"))
+        return
+    rows = [q.to_json() for q in querylib.catalogue(qc=qc).values()]
+    if fmt in JSON_FORMATS:
+        keep = ("name", "title", "params", "columns", "description")
+        echo_rows([{k: r[k] for k in keep} for r in rows], keep, fmt)
         return
     flat = [{"name": r["name"], "title": r["title"], "params": ", ".join(r["params"])} for r in rows]
     echo_rows(flat, ["name", "title", "params"], fmt)
@@ -174,7 +184,7 @@ def serve(
     help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph).",
 )
 @data_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress or summary.")
+@quiet_option
 @output_options
 def push(gsp: str, data: str | None, quiet: bool, fmt: str) -> None:
     """Upload every named graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
@@ -195,7 +205,7 @@ def push(gsp: str, data: str | None, quiet: bool, fmt: str) -> None:
 
     rows = push_dataset(gsp, data, quiet=quiet, progress=progress)
     if not quiet:
-        echo_rows(rows, ["graph", "triples", "status"], fmt)
+        click.echo(render(rows, ["graph", "triples", "status"], fmt))
 
 
 commands = [query, queries, serve, push]
