@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import itertools
 
-import click
 import pyoxigraph as ox
 
+from citykg.errors import QueryError
 from citykg.namespaces import PREFIXES
 from citykg.store.sparqlterms import QueryResult
 from citykg.viz.data import Model
@@ -102,7 +102,7 @@ def run_query(query: str, params: dict[str, str], trig: str) -> tuple[QueryResul
     store = open_store(trig)
     if saved is None:
         if params:
-            raise click.ClickException(
+            raise QueryError(
                 f"{source} declares no parameters - use a saved query or a .rq file with a params header."
             )
         bound: dict = {}
@@ -143,7 +143,7 @@ def query_view(
         cols = node_columns(model, result)
         hubs = [h for h in (hub_iris or []) if h not in {v for c in cols.values() for v in c if v}]
         if len(cols) + min(len(hubs), 1) < 2:
-            raise click.ClickException(
+            raise QueryError(
                 f"{source}: a graph needs a CONSTRUCT query or a SELECT with at least two columns of "
                 f"nodes (IRIs or labels of cities/concepts); this one has {len(cols)} - "
                 'use "citykg query" for a table instead.'
@@ -166,7 +166,7 @@ def query_view(
             result.variables[i] for i in sorted(cols)
         )
     else:
-        raise click.ClickException(f'{source}: an ASK query has no graph - run it with "citykg query".')
+        raise QueryError(f'{source}: an ASK query has no graph - run it with "citykg query".')
     edges = dedupe_edges(edges)
     _weigh_by_degree(list(nodes.values()), edges)
     notes = [] if nodes else ["查询没有结果 (the query returned nothing)."]

@@ -13,23 +13,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import click
 import pyoxigraph as ox
 
+from citykg.errors import StoreError
 from citykg.namespaces import PREFIXES
-from citykg.paths import DEFAULT_OUT, TRIG_NAME
+from citykg.paths import TRIG_NAME, locate_build
 from citykg.store.core import EmbeddedStore, QueryResult, QueryStore, lexical, memory_store, open_store
 
 
 def locate_trig(data: Path | str | None) -> Path:
     """The TriG of a build: ``data`` is an OUT folder, its ``.trig`` file, or None (out/)."""
-    path = Path(data) if data is not None else DEFAULT_OUT
-    trig = path / TRIG_NAME if path.is_dir() or path.suffix != ".trig" else path
-    if not trig.is_file():
-        raise click.ClickException(
-            f'No built graph at "{trig}" - run "citykg build" first, or pass --data OUT.'
-        )
-    return trig
+    return locate_build(data).trig
 
 
 class ViewSource:
@@ -77,7 +71,7 @@ class ViewSource:
         try:
             store.bulk_load(path=str(self.trig), format=ox.RdfFormat.TRIG)
         except (SyntaxError, ValueError, OSError) as exc:
-            raise click.ClickException(
+            raise StoreError(
                 f'Cannot read "{self.trig}": {exc} - rebuild it with "citykg build".'
             ) from exc
         return store
