@@ -7,7 +7,7 @@ ranges); nothing here knows about articles or metrics.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, getcontext
 
 ZH_DIGITS = {
     "零": 0,
@@ -33,38 +33,77 @@ SCALES = {
     "百": Decimal(100),
 }
 
-ZH_NUM = "[零〇一二两三四五六七八九十百千万亿]+"
+#: a number above this is no quantity an article reports (ten thousand 万亿): dropped, never a crash
+MAX_NUMBER = Decimal(10) ** 16
+#: a Chinese numeral longer than this is not a number (and would cost big-integer arithmetic)
+MAX_NUMERAL_CHARS = 40
+
+ZH_NUM = "[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
 def parse_zh_numeral(s: str) -> Decimal | None:
-    """Value of a Chinese numeral, or None when ``s`` is not one.
+    """Value of a Chinese numeral, or None when ``s`` is not one (agrees with cn2an's
+    "normal" mode wherever cn2an reads the numeral; tests/graph/test_numerals.py checks).
 
     >>> [parse_zh_numeral(x) for x in ("十四", "一百二十", "两万三千", "三千零五", "十", "二〇二三")]
     [Decimal('14'), Decimal('120'), Decimal('23000'), Decimal('3005'), Decimal('10'), Decimal('2023')]
+    >>> [parse_zh_numeral(x) for x in ("五万亿", "两万亿", "一万五", "三点五", "零点五", "三点五亿")]
+    [Decimal('5000000000000'), Decimal('2000000000000'), Decimal('15000'), Decimal('3.5'), Decimal('0.5'), Decimal('350000000')]
     """
-    if not s or any(ch not in ZH_DIGITS and ch not in ZH_SMALL and ch not in ZH_BIG for ch in s):
+    if not s or len(s) > MAX_NUMERAL_CHARS:
+        return None
+    if "点" in s:
+        return _zh_decimal(s)
+    if any(ch not in ZH_DIGITS and ch not in ZH_SMALL and ch not in ZH_BIG for ch in s):
         return None
     if all(ch in ZH_DIGITS for ch in s) and len(s) > 1:  # digit by digit: 二〇二三
         return Decimal("".join(str(ZH_DIGITS[ch]) for ch in s))
-    total = section = 0
+    return Decimal(_zh_integer(s))
+
+
+def _zh_integer(s: str) -> int:
+    """Sections below 万, a 万 part and an 亿 part: 五万亿 is 5 * 10^4 * 10^8, not (5万 + 1) 亿."""
+    yi = wan = section = 0
     digit: int | None = None
+    last_unit = 0  # the unit right before a trailing digit: 一万五 = 15000, 三千五 = 3500
     for ch in s:
         if ch in ZH_DIGITS:
             digit = ZH_DIGITS[ch]
-        elif ch in ZH_SMALL:
+            last_unit = last_unit if ch not in "零〇" else 0
+            continue
+        if ch in ZH_SMALL:
             section += (1 if digit is None else digit) * ZH_SMALL[ch]
-            digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            if section == 0:
-                section = 1
-            if ZH_BIG[ch] == 100_000_000:
-                total = (total + section) * ZH_BIG[ch]
-            else:
-                total += section * ZH_BIG[ch]
-            section, digit = 0, None
-    return Decimal(total + section + (digit or 0))
+            last_unit = ZH_SMALL[ch]
+        elif ch == "万":
+            wan += ((section + (digit or 0)) or 1) * 10_000
+            section, last_unit = 0, 10_000
+        else:  # 亿
+            yi = ((yi + wan + section + (digit or 0)) or 1) * 100_000_000
+            wan = section = 0
+            last_unit = 100_000_000
+        digit = None
+    tail = digit or 0
+    if digit and last_unit >= 100:  # abbreviated: the digit counts the next lower unit
+        tail = digit * last_unit // 10
+    return yi + wan + section + tail
+
+
+_ZH_DECIMAL = re.compile(
+    r"(?P<int>[零〇一二两三四五六七八九十百千万亿]+)点(?P<frac>[零〇一二三四五六七八九]+)(?P<scale>万亿|亿|万)?"
+)
+
+
+def _zh_decimal(s: str) -> Decimal | None:
+    """三点五 -> 3.5, 零点零五 -> 0.05, 十二点五万 -> 125000 (None for anything else)."""
+    m = _ZH_DECIMAL.fullmatch(s)
+    if m is None:
+        return None
+    whole = parse_zh_numeral(m.group("int"))
+    if whole is None:
+        return None
+    value = whole + Decimal("0." + "".join(str(ZH_DIGITS[ch]) for ch in m.group("frac")))
+    return norm_decimal(value * SCALES[m.group("scale")] if m.group("scale") else value)
 
 
 def parse_zh_pair(s: str) -> tuple[Decimal, Decimal] | None:
@@ -79,7 +118,7 @@ def parse_zh_pair(s: str) -> tuple[Decimal, Decimal] | None:
     >>> [parse_zh_pair(x) for x in ("二〇二三", "一二三", "二五", "一百二十三", "十四")]
     [None, None, None, None, None]
     """
-    if "〇" in s or "零" in s:
+    if "〇" in s or "零" in s or "点" in s:
         return None
     if len(s) > 2 and all(ch in ZH_DIGITS for ch in s):
         return None
@@ -108,11 +147,23 @@ def parse_number(s: str) -> Decimal | None:
             value = Decimal(m.group(1).replace(",", ""))
         except InvalidOperation:
             return None
-        return norm_decimal(value * SCALES[m.group(2)]) if m.group(2) else norm_decimal(value)
-    return parse_zh_numeral(s)
+        value = value * SCALES[m.group(2)] if m.group(2) else value
+    else:
+        value = parse_zh_numeral(s)
+    if value is None or abs(value) > MAX_NUMBER:
+        return None  # 100000000000000000000亿 is no quantity
+    return norm_decimal(value)
 
 
 def norm_decimal(d: Decimal) -> Decimal:
-    """Drop a meaningless exponent/trailing zeros: 1746000000.00 -> 1746000000."""
+    """Drop a meaningless exponent/trailing zeros: 1746000000.00 -> 1746000000.
+
+    A value too long to quantize (more digits than the context's precision) is kept normalised.
+
+    >>> norm_decimal(Decimal("1746000000.00")), norm_decimal(Decimal("1E+28") * 10**8)
+    (Decimal('1746000000'), Decimal('1E+36'))
+    """
     d = d.normalize()
-    return d.quantize(Decimal(1)) if d == d.to_integral() else d
+    if d == d.to_integral() and d.adjusted() < getcontext().prec:
+        return d.quantize(Decimal(1))
+    return d
