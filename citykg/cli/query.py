@@ -149,20 +149,57 @@ def queries(name: str | None, qc: bool, fmt: str) -> None:
     "--timeout", default=10.0, show_default=True, type=float, help="Per-query time limit in seconds."
 )
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Result row cap per query.")
+@click.option(
+    "--max-bytes", default=10_000_000, show_default=True, type=int, help="Result size cap per query (bytes)."
+)
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option(
+    "--slow-workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Extra low-priority workers for queries that ran long before (cheap ones keep the others).",
+)
 @click.option(
     "--memory/--no-memory",
     default=True,
     show_default=True,
     help="Workers hold the graph in memory (faster) or read the on-disk store (less RAM).",
 )
+@click.option(
+    "--cors",
+    default="*",
+    show_default=True,
+    metavar="ORIGINS",
+    help='Origins allowed to query from a web page: "*", a comma-separated list, or "" for none.',
+)
+@click.option(
+    "--read-timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds a client may take to send one request (slow clients are dropped).",
+)
 def serve(
-    data: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int, memory: bool
+    data: str | None,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    max_bytes: int,
+    workers: int,
+    slow_workers: int,
+    memory: bool,
+    cors: str,
+    read_timeout: float,
 ) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /.
+    """Serve the graph as a read-only SPARQL 1.1 endpoint with a query editor at /.
 
-    GET/POST /sparql (URL-encoded or application/sparql-query); results as SPARQL
-    JSON, XML, CSV, TSV or Turtle by Accept header. Updates are refused.
+    GET/POST/HEAD /sparql (URL-encoded or application/sparql-query); SELECT/ASK as
+    SPARQL JSON, XML, CSV or TSV and CONSTRUCT/DESCRIBE as Turtle, N-Triples,
+    N-Quads, TriG, RDF/XML, JSON-LD or N3, by Accept header or format=. CORS for
+    ORIGINS; updates and SERVICE are refused. A rebuild is picked up by all workers
+    at once.
 
     \b
     Example:
@@ -172,7 +209,19 @@ def serve(
     from citykg.server.endpoint import ServerConfig, serve_forever
 
     serve_forever(
-        ServerConfig(data=data, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
+        ServerConfig(
+            data=data,
+            host=host,
+            port=port,
+            timeout=timeout,
+            max_rows=max_rows,
+            max_bytes=max_bytes,
+            workers=workers,
+            slow_workers=slow_workers,
+            memory=memory,
+            cors=cors,
+            read_timeout=read_timeout,
+        )
     )
 
 

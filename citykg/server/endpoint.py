@@ -1,35 +1,46 @@
 """``citykg serve``: a read-only SPARQL 1.1 Protocol endpoint and an offline query page.
 
-The HTTP side is stdlib ``ThreadingHTTPServer``. Queries run in a small pool of
-worker processes, each with the store open read-only: a pyoxigraph query cannot
-be interrupted from Python, so a query that outlives its time limit is stopped
-by killing its worker (and starting a fresh one) - the client gets a clear 503,
-never a hang. Rows beyond ``max_rows`` are not collected; the client gets a 400
-saying to add LIMIT.
+The HTTP side is stdlib ``ThreadingHTTPServer`` speaking HTTP/1.1 with keep-alive
+and CORS; queries run in worker processes (``citykg.server.pool``), so a query past
+its time limit is stopped by killing its worker and an engine crash is one 500.
+Bounded everywhere: a per-request read deadline (a client that trickles its
+headers is dropped), a cap on open connections (more get an immediate 503), a row
+and triple cap and a byte cap on every answer, a nesting bound on queries.
 """
 
 from __future__ import annotations
 
+import io
 import json
-import multiprocessing as mp
-import queue
-import signal
+import socket
 import sys
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
-from citykg.errors import CitykgError, InputError, NotFound, StoreError
-from citykg.server.formats import CONTENT_TYPE, negotiate, serialize
-from citykg.server.page import APP_JS, PAGE_HTML
+from citykg.server import assets
+from citykg.server.pool import PoolConfig, WorkerPool
+from citykg.server.worker import Limits, Reply, text_reply
 from citykg.store import querylib, sparqlsyntax
-from citykg.store.core import open_store
 
-Reply = tuple[int, str, bytes]
+#: Largest request body accepted (a query or a form).
+MAX_BODY = 1_000_000
+#: A request's line, headers and body must all arrive within this many seconds (slow clients are dropped).
+READ_TIMEOUT = 10.0
+#: Open connections served at once; more are answered 503 at once (and closed).
+MAX_CONNECTIONS = 512
+#: How long browsers may cache a CORS preflight answer (seconds).
+PREFLIGHT_MAX_AGE = 86400
+PARAM_PREFIX = "param."
+BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: 44\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
+    b"Too many open connections - try again soon.\n"
+)
 
 
 @dataclass
@@ -39,177 +50,64 @@ class ServerConfig:
     port: int = 8000
     timeout: float = 10.0
     max_rows: int = 10000
+    max_bytes: int = 10_000_000
     workers: int = 2
+    slow_workers: int = 1
     memory: bool = True  # workers copy the store into memory (faster queries, more RAM)
+    cors: str = "*"  # "*", a comma-separated list of origins, or "" for none
+    read_timeout: float = READ_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+    cheap_seconds: float = 0.5
 
 
-def _text(status: int, message: str) -> Reply:
-    return status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode()
+class _DeadlineReader(io.RawIOBase):
+    """Socket reads that fail once the current request's deadline has passed (slowloris)."""
 
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.deadline = time.monotonic() + READ_TIMEOUT
 
-def http_status(exc: CitykgError) -> int:
-    """The HTTP status of a citykg error: unknown names 404, bad input or queries 400, store trouble 503."""
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, InputError):
-        return 400
-    if isinstance(exc, StoreError):
-        return 503
-    return 400
+    def readable(self) -> bool:
+        return True
 
-
-def _worker_main(conn: Connection, data: str | None, max_rows: int, memory: bool) -> None:
-    """Worker process: open the store, say "ready", then answer jobs until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        store = open_store(data, memory=memory)
-    except CitykgError as exc:
-        conn.send(("error", exc.message))
-        return
-    conn.send(("ready", ""))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(_answer(store, job, max_rows))
-
-
-def _answer(store: Any, job: dict[str, Any], max_rows: int) -> Reply:
-    try:
-        if job.get("saved"):
-            saved = querylib.find(job["saved"])
-            params = querylib.bind_params(saved, job.get("params") or {}, store)
-            text, source = saved.text, saved.name
-        else:
-            text, params, source = job["query"], {}, "query"
-        result = store.query(text, params, source=source, max_rows=max_rows)
-        fmt = negotiate(job.get("accept"), result.kind, job.get("format"))
-        if fmt is None:
-            return _text(
-                406,
-                f"No acceptable result format for a {result.kind} query "
-                f"(Accept: {job.get('accept')}); try application/sparql-results+json or text/turtle.",
-            )
-        if result.truncated:
-            return _text(
-                400,
-                f"The query returns more than {max_rows} rows - add LIMIT (or start the server "
-                "with a higher --max-rows).",
-            )
-        return 200, CONTENT_TYPE[fmt], serialize(result, fmt)
-    except CitykgError as exc:
-        return _text(http_status(exc), exc.message)
-    except Exception as exc:
-        return _text(500, f"Query failed: {type(exc).__name__}: {exc}")
-
-
-class _Worker:
-    def __init__(self, ctx: Any, cfg: ServerConfig) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(
-            target=_worker_main, args=(child, cfg.data, cfg.max_rows, cfg.memory), daemon=True
-        )
-        self.proc.start()
-        child.close()
-
-    def wait_ready(self, timeout: float) -> None:
-        """Block until the worker has opened the store (startup is not query time)."""
-        if not self.conn.poll(timeout):
-            self.stop()
-            raise StoreError(f"A query worker did not open the store within {timeout:g} s.")
-        try:
-            status, message = self.conn.recv()
-        except (EOFError, OSError):
-            status, message = "error", "the worker exited"
-        if status != "ready":
-            self.stop()
-            raise StoreError(f"A query worker could not start: {message}")
-
-    def stop(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-
-
-class WorkerPool:
-    """Worker processes handing out answers with a deadline."""
-
-    STARTUP_TIMEOUT = 600.0
-
-    def __init__(self, cfg: ServerConfig) -> None:
-        self.cfg = cfg
-        self.ctx = mp.get_context("spawn")
-        self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.all: list[_Worker] = []
-        self.lock = threading.Lock()
-        starting = [_Worker(self.ctx, cfg) for _ in range(max(1, cfg.workers))]
-        try:
-            for w in starting:
-                w.wait_ready(self.STARTUP_TIMEOUT)
-        except StoreError:
-            for w in starting:
-                w.stop()
-            raise
-        self.all = starting
-        for w in starting:
-            self.idle.put(w)
-
-    def _add(self) -> None:
-        w = _Worker(self.ctx, self.cfg)
-        try:
-            w.wait_ready(self.STARTUP_TIMEOUT)
-        except StoreError as exc:
-            sys.stderr.write(f"{exc.format_message()}\n")
-            return
-        with self.lock:
-            self.all.append(w)
-        self.idle.put(w)
-
-    def _replace(self, w: _Worker) -> None:
-        w.stop()
-        with self.lock:
-            if w in self.all:
-                self.all.remove(w)
-        threading.Thread(target=self._add, daemon=True).start()
-
-    def run(self, job: dict[str, Any]) -> Reply:
-        try:
-            w = self.idle.get(timeout=self.cfg.timeout)
-        except queue.Empty:
-            return _text(503, f"All query workers stayed busy for {self.cfg.timeout:g} s - try again later.")
-        deadline = time.monotonic() + self.cfg.timeout
-        try:
-            w.conn.send(job)
-            if w.conn.poll(max(0.0, deadline - time.monotonic())):
-                reply = w.conn.recv()
-                self.idle.put(w)
-                return reply
-        except (EOFError, OSError):
-            self._replace(w)
-            return _text(500, "The query worker died - the query may need too much memory.")
-        self._replace(w)
-        return _text(
-            503,
-            f"The query exceeded the {self.cfg.timeout:g} s time limit and was stopped - narrow it "
-            "or add LIMIT (or start the server with a higher --timeout).",
-        )
-
-    def close(self) -> None:
-        with self.lock:
-            workers = list(self.all)
-        for w in workers:
-            w.stop()
+    def readinto(self, buf: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request read deadline passed")
+        self.sock.settimeout(left)
+        return self.sock.recv_into(buf)
 
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "citykg"
+    protocol_version = "HTTP/1.1"
     pool: WorkerPool
+    cfg: ServerConfig
     quiet = False
+
+    def setup(self) -> None:
+        super().setup()
+        self.reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        self.reader.deadline = time.monotonic() + self.cfg.read_timeout
+        super().handle_one_request()
 
     def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    def _cors(self) -> dict[str, str]:
+        allowed = self.cfg.cors.strip()
+        if not allowed:
+            return {}
+        if allowed == "*":
+            return {"Access-Control-Allow-Origin": "*"}
+        origin = self.headers.get("Origin", "")
+        if origin in {o.strip() for o in allowed.split(",")}:
+            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        return {"Vary": "Origin"}
 
     def _send(self, reply: Reply, extra: dict[str, str] | None = None) -> None:
         status, ctype, body = reply
@@ -217,54 +115,72 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        for k, v in (extra or {}).items():
+        for k, v in {**self._cors(), **(extra or {})}.items():
             self.send_header(k, v)
         self.end_headers()
         try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client went away; nothing to tell it
+            self.connection.settimeout(self.cfg.read_timeout)
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except OSError:
+            self.close_connection = True  # the client went away or stopped reading
+
+    def do_OPTIONS(self) -> None:
+        """CORS preflight (and plain OPTIONS): which methods and headers a page may use."""
+        asked = self.headers.get("Access-Control-Request-Headers", "Content-Type, Accept")
+        extra = {
+            "Allow": "GET, HEAD, POST, OPTIONS",
+            "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+            "Access-Control-Allow-Headers": asked,
+            "Access-Control-Max-Age": str(PREFLIGHT_MAX_AGE),
+        }
+        self._send((204, "text/plain; charset=utf-8", b""), extra)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         args = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-        if url.path == "/":
-            csp = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'"
-            return self._send(
-                (200, "text/html; charset=utf-8", PAGE_HTML.encode()), {"Content-Security-Policy": csp}
-            )
-        if url.path == "/app.js":
-            return self._send((200, "text/javascript; charset=utf-8", APP_JS.encode()))
+        static = assets.page(url.path)
+        if static is not None:
+            return self._send(static[:3], static[3])
         if url.path == "/queries.json":
             items = [{**q.to_json(), "text": q.text} for q in querylib.catalogue().values()]
             return self._send((200, "application/json", json.dumps(items, ensure_ascii=False).encode()))
         if url.path.startswith("/saved/"):
-            name = urllib.parse.unquote(url.path[len("/saved/") :])
-            fmt = args.pop("format", [None])[0]
-            params = {k: v[-1] for k, v in args.items()}
-            return self._send(
-                self.pool.run(
-                    {"saved": name, "params": params, "format": fmt, "accept": self.headers.get("Accept")}
-                )
-            )
+            return self._saved(urllib.parse.unquote(url.path[len("/saved/") :]), args)
         if url.path == "/sparql":
             return self._protocol(args)
         return self._send(
-            _text(404, f"No page {url.path} - the SPARQL endpoint is /sparql, the query page /.")
+            text_reply(404, f"No page {url.path} - the SPARQL endpoint is /sparql, the query page /.")
         )
+
+    def _saved(self, name: str, args: dict[str, list[str]]) -> None:
+        if not name.strip():
+            names = ", ".join(querylib.catalogue())
+            return self._send(text_reply(404, f"Name a saved query: /saved/NAME - one of {names}."))
+        fmt = args.pop("format", []) + args.pop("output", [])
+        params = {k.removeprefix(PARAM_PREFIX): v[-1] for k, v in args.items()}
+        job = {"saved": name, "params": params, "format": fmt, "accept": self.headers.get("Accept")}
+        self._send(self.pool.run(job))
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
-            return self._send(_text(404, "POST queries to /sparql."))
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 1_000_000:
-            return self._send(_text(413, "The request body is larger than 1 MB."))
+            return self._send(text_reply(404, "POST queries to /sparql."))
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            self.close_connection = True
+            return self._send(text_reply(413, f"The request body must be 0 to {MAX_BODY} bytes."))
         body = self.rfile.read(length).decode("utf-8", "replace")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         args = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if ctype == "application/sparql-update":
-            return self._send(_text(403, "This endpoint is read-only: SPARQL updates are refused."))
+            return self._send(text_reply(403, "This endpoint is read-only: SPARQL updates are refused."))
         if ctype == "application/sparql-query":
             args["query"] = [body]
         elif ctype == "application/x-www-form-urlencoded":
@@ -272,16 +188,16 @@ class Handler(BaseHTTPRequestHandler):
                 args.setdefault(k, []).extend(v)
         else:
             return self._send(
-                _text(415, "Send application/sparql-query or application/x-www-form-urlencoded.")
+                text_reply(415, "Send application/sparql-query or application/x-www-form-urlencoded.")
             )
         return self._protocol(args)
 
     def _protocol(self, args: dict[str, list[str]]) -> None:
         if "update" in args:
-            return self._send(_text(403, "This endpoint is read-only: SPARQL updates are refused."))
+            return self._send(text_reply(403, "This endpoint is read-only: SPARQL updates are refused."))
         if "default-graph-uri" in args or "named-graph-uri" in args:
             return self._send(
-                _text(
+                text_reply(
                     400,
                     "default-graph-uri/named-graph-uri are not supported: the default graph "
                     "is the union of all graphs; use GRAPH in the query.",
@@ -289,40 +205,94 @@ class Handler(BaseHTTPRequestHandler):
             )
         queries = args.get("query") or []
         if len(queries) != 1 or not queries[0].strip():
-            return self._send(_text(400, "Pass exactly one query parameter (SPARQL 1.1 Protocol)."))
+            return self._send(text_reply(400, "Pass exactly one query parameter (SPARQL 1.1 Protocol)."))
         if sparqlsyntax.query_form(queries[0]) == "update":
-            return self._send(_text(403, "This endpoint is read-only: SPARQL updates are refused."))
-        fmt = (args.get("format") or [None])[0]
-        self._send(self.pool.run({"query": queries[0], "accept": self.headers.get("Accept"), "format": fmt}))
+            return self._send(text_reply(403, "This endpoint is read-only: SPARQL updates are refused."))
+        fmt = args.get("format", []) + args.get("output", [])
+        params = {k[len(PARAM_PREFIX) :]: v[-1] for k, v in args.items() if k.startswith(PARAM_PREFIX)}
+        job: dict[str, Any] = {"query": queries[0], "accept": self.headers.get("Accept"), "format": fmt}
+        if params:
+            job["params"] = params
+        self._send(self.pool.run(job))
 
 
 class Server(ThreadingHTTPServer):
+    """Threads per connection, at most ``max_connections`` at once (the rest get a 503 and close)."""
+
     daemon_threads = True
-    request_queue_size = 128
+    request_queue_size = 1024
+    max_connections = MAX_CONNECTIONS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.active = 0
+        self.active_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.active_lock:
+            full = self.active >= self.max_connections
+            if not full:
+                self.active += 1
+        if full:
+            try:
+                request.settimeout(0.5)
+                request.sendall(BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.active_lock:
+                self.active -= 1
 
 
 def make_server(cfg: ServerConfig, quiet: bool = False) -> tuple[Server, WorkerPool]:
     """Build the store if needed, start the workers and bind the HTTP server (not yet serving)."""
+    from citykg.store.core import _locate, open_store
+
+    trig = _locate(cfg.data)
     open_store(cfg.data)  # builds OUT/store if stale; fails early when there is no build
-    pool = WorkerPool(cfg)
-    handler = type("BoundHandler", (Handler,), {"pool": pool, "quiet": quiet})
+    pool = WorkerPool(
+        PoolConfig(
+            data=str(trig.parent),
+            trig=Path(trig),
+            memory=cfg.memory,
+            workers=cfg.workers,
+            slow_workers=cfg.slow_workers,
+            timeout=cfg.timeout,
+            cheap_seconds=cfg.cheap_seconds,
+            limits=Limits(max_rows=cfg.max_rows, max_bytes=cfg.max_bytes),
+        )
+    )
+    handler = type("BoundHandler", (Handler,), {"pool": pool, "quiet": quiet, "cfg": cfg})
     try:
         server = Server((cfg.host, cfg.port), handler)
     except OSError as exc:
         pool.close()
+        from citykg.errors import StoreError
+
         raise StoreError(
             f"Cannot listen on {cfg.host}:{cfg.port}: {exc.strerror} - pick another --port."
         ) from None
+    server.max_connections = cfg.max_connections
     return server, pool
 
 
 def serve_forever(cfg: ServerConfig) -> None:
     """Run until Ctrl-C or SIGTERM; prints the URL first (tests read it)."""
+    import signal
+
     server, pool = make_server(cfg)
     host, port = server.server_address[:2]
     if cfg.host not in ("127.0.0.1", "localhost", "::1"):
         print(
-            f"warning: listening on {cfg.host} - anyone who can reach it can query the graph", file=sys.stderr
+            f"warning: listening on {cfg.host} - anyone who can reach it can query the graph",
+            file=sys.stderr,
         )
     print(
         f"citykg serve: http://{host}:{port}/ (SPARQL endpoint http://{host}:{port}/sparql) - Ctrl-C to stop"

@@ -13,22 +13,38 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from citykg.store.sparqlterms import QueryResult, Term, serialize_triples
+from citykg.namespaces import PREFIXES
+from citykg.store.sparqlterms import QueryResult, Term
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
+    "text/javascript": "json",
+    "application/javascript": "json",
     "application/sparql-results+xml": "xml",
     "application/xml": "xml",
+    "text/xml": "xml",
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
 GRAPH_TYPES = {
     "text/turtle": "turtle",
+    "application/turtle": "turtle",
+    "application/x-turtle": "turtle",
     "application/n-triples": "ntriples",
     "text/plain": "ntriples",
+    "application/n-quads": "nquads",
+    "text/x-nquads": "nquads",
+    "application/trig": "trig",
     "application/ld+json": "jsonld",
+    "application/x-json+ld": "jsonld",
+    "application/json": "jsonld",
     "application/rdf+xml": "rdfxml",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+    "text/n3": "n3",
+    "text/rdf+n3": "n3",
+    "application/n3": "n3",
 }
 CONTENT_TYPE = {
     "json": "application/sparql-results+json",
@@ -37,36 +53,74 @@ CONTENT_TYPE = {
     "tsv": "text/tab-separated-values; charset=utf-8",
     "turtle": "text/turtle; charset=utf-8",
     "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
+    "n3": "text/n3; charset=utf-8",
 }
-SHORT = {
-    "json": "json",
-    "xml": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
+#: ``format=`` short names (also SPARQLWrapper's ``format``/``output`` values), per result kind.
+SHORT_ROWS = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"}
+SHORT_GRAPH = {
     "turtle": "turtle",
     "ttl": "turtle",
     "nt": "ntriples",
     "ntriples": "ntriples",
+    "n-triples": "ntriples",
+    "nq": "nquads",
+    "nquads": "nquads",
+    "n-quads": "nquads",
+    "trig": "trig",
     "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "json": "jsonld",
     "rdfxml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "rdf": "rdfxml",
+    "xml": "rdfxml",
+    "n3": "n3",
 }
+OX_FORMAT = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
+}
+#: Formats that take prefixes (shorter, readable output).
+WITH_PREFIXES = {"turtle", "trig", "n3"}
 
 
-def negotiate(accept: str | None, kind: str, explicit: str | None = None) -> str | None:
-    """The result format for an Accept header (or ``?format=``); None when nothing fits.
+def _explicit(values: list[str], kind: str) -> str | None:
+    """The first ``format=`` value that names a format of this result kind (short name or MIME type)."""
+    short, table = (SHORT_GRAPH, GRAPH_TYPES) if kind == "graph" else (SHORT_ROWS, RESULT_TYPES)
+    for value in values:
+        v = value.strip().lower()
+        if v in short:
+            return short[v]
+        if v in table:
+            return table[v]
+    return None
+
+
+def negotiate(accept: str | None, kind: str, explicit: str | list[str] | None = None) -> str | None:
+    """The result format for ``format=`` (if it names one for this kind), else the Accept header.
 
     >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", "select")
     'xml'
     >>> negotiate("*/*", "graph"), negotiate(None, "ask"), negotiate("image/png", "select")
     ('turtle', 'json', None)
+    >>> negotiate("*/*", "graph", ["xml"]), negotiate(None, "select", ["tsv", "text/tab-separated-values"])
+    ('rdfxml', 'tsv')
     """
+    if explicit:
+        found = _explicit([explicit] if isinstance(explicit, str) else explicit, kind)
+        if found:
+            return found
     table = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
     default = "turtle" if kind == "graph" else "json"
-    if explicit:
-        fmt = SHORT.get(explicit.lower())
-        return fmt if fmt in table.values() else None
     if not accept:
         return default
     ranked = []
@@ -88,6 +142,41 @@ def negotiate(accept: str | None, kind: str, explicit: str | None = None) -> str
         if media in ("*/*", "application/*", "text/*"):
             return default
     return None
+
+
+def not_acceptable(accept: str | None, kind: str) -> str:
+    """The 406 message: what was asked and which types this kind of result can have.
+
+    >>> not_acceptable("image/png", "graph").split(" - ")[1][:40]
+    'a CONSTRUCT/DESCRIBE result is available'
+    """
+    if kind == "graph":
+        what, types = (
+            "CONSTRUCT/DESCRIBE",
+            [
+                "text/turtle",
+                "application/n-triples",
+                "application/ld+json",
+                "application/rdf+xml",
+                "application/n-quads",
+                "application/trig",
+                "text/n3",
+            ],
+        )
+        short = "turtle, nt, nq, trig, jsonld, rdfxml, n3"
+    else:
+        what = "SELECT" if kind == "select" else "ASK"
+        types = [
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        ]
+        short = "json, xml, csv, tsv"
+    return (
+        f"No acceptable format (Accept: {accept}) - a {what} result is available as "
+        f"{', '.join(types)} (or format={short}); try Accept: {types[0]}."
+    )
 
 
 def _json_term(term: Term) -> dict[str, str]:
@@ -120,11 +209,10 @@ def _xml_term(term: Term) -> str:
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:
-    """``result`` in ``fmt`` (json/xml/csv/tsv for rows, turtle/ntriples/jsonld/rdfxml for graphs)."""
+    """``result`` in ``fmt`` (json/xml/csv/tsv for rows; turtle/ntriples/nquads/trig/jsonld/rdfxml/n3 for graphs)."""
     if result.kind == "graph":
-        if fmt == "rdfxml":
-            return ox.serialize(result.triples, format=ox.RdfFormat.RDF_XML)
-        return serialize_triples(result.triples, fmt).encode()
+        kwargs = {"prefixes": PREFIXES} if fmt in WITH_PREFIXES else {}
+        return ox.serialize(result.triples, format=OX_FORMAT[fmt], **kwargs)
     if fmt == "json":
         if result.kind == "ask":
             return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()

@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from citykg.errors import QueryError, StoreError
-from citykg.namespaces import PREFIXES, SPARQL_PREFIXES
+from citykg.iris import PREFIXES, SPARQL_PREFIXES
 from citykg.paths import Build, locate_build
 from citykg.store import federation, sparqlsyntax, summaries, trigparts
 from citykg.store.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
@@ -57,15 +57,18 @@ class QueryStore:
         *,
         source: str = "query",
         max_rows: int | None = None,
+        max_chars: int | None = None,
     ) -> QueryResult:
         """Check ``sparql`` (read-only, syntax), bind ``params`` as RDF terms, and answer it."""
         kind = _check(sparql, source)
         bound = bind(sparql, params, source)
         if bound is not sparql:
             _refuse_federation(bound, source)  # bound terms are serialised, but check what runs
-        return self._answer(bound, kind, source, max_rows)
+        return self._answer(bound, kind, source, max_rows, max_chars)
 
-    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
+    def _answer(
+        self, text: str, kind: str, source: str, max_rows: int | None, max_chars: int | None = None
+    ) -> QueryResult:
         raise NotImplementedError
 
     def select(self, sparql: str, params: dict[str, Any] | None = None) -> list[dict[str, str | None]]:
@@ -158,14 +161,18 @@ def _page_number(value: Any, name: str, source: str) -> int:
 class EmbeddedStore(QueryStore):
     """A pyoxigraph store (persistent read-only, or in memory) queried in process."""
 
+    always_summarised = True  # every load adds ckr:graph/summaries (citykg.store.summaries)
+
     def __init__(self, store: ox.Store, label: str) -> None:
         self.store = store
         self.label = label
 
-    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
+    def _answer(
+        self, text: str, kind: str, source: str, max_rows: int | None, max_chars: int | None = None
+    ) -> QueryResult:
         try:
             answer = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-            return collect(answer, kind, max_rows)
+            return collect(answer, kind, max_rows, max_chars)
         except SyntaxError as exc:  # only if binding produced invalid text
             raise QueryError(f"{source}: cannot bind parameters here: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
@@ -185,7 +192,9 @@ class RemoteStore(QueryStore):
         self.timeout = timeout
         self._union_checked = False
 
-    def _answer(self, text: str, kind: str, source: str, max_rows: int | None) -> QueryResult:
+    def _answer(
+        self, text: str, kind: str, source: str, max_rows: int | None, max_chars: int | None = None
+    ) -> QueryResult:
         # The endpoint does not know citykg's prefixes: declare them on one line so
         # line numbers in its error messages still match the query.
         text = SPARQL_PREFIXES.replace("\n", " ") + text
@@ -196,7 +205,7 @@ class RemoteStore(QueryStore):
                 triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
                 return QueryResult("graph", triples=triples)
             answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            return collect(answer, kind, max_rows)
+            return collect(answer, kind, max_rows, max_chars)
         except (SyntaxError, ValueError, OSError) as exc:
             raise StoreError(
                 f"{source}: {self.endpoint} did not answer {accept} ({exc}) - is it a SPARQL endpoint "

@@ -28,7 +28,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg.errors import NotFound, QueryError, closest
-from citykg.namespaces import PREFIXES, SCHEME_DOMAINS, SCHEME_INDICATORS, SCHEME_REFORMS
+from citykg.iris import PREFIXES
+from citykg.iris import SCHEME_DOMAINS_IRI as SCHEME_DOMAINS
+from citykg.iris import SCHEME_INDICATORS_IRI as SCHEME_INDICATORS
+from citykg.iris import SCHEME_REFORMS_IRI as SCHEME_REFORMS
 from citykg.paths import queries_dir
 from citykg.store.core import PAGE_PARAMS, QueryStore, StoreError
 
@@ -301,7 +304,12 @@ def _show(row: dict[str, str | None]) -> str:
 def bind_params(
     saved: SavedQuery, given: dict[str, str], store: QueryStore
 ) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Check ``given`` against the declared params, apply defaults, resolve labels -> RDF terms."""
+    """Check ``given`` against the declared params, apply defaults, resolve labels -> RDF terms.
+
+    A saved query that reads the derived summaries graph fails with a reason on a
+    store that lacks it (loaded from the TriG by another tool), instead of answering nothing.
+    """
+    check_requirements(saved, store)
     for name in given:
         if saved.param(name) is None:
             takes = ", ".join(p.name for p in saved.params) or "none"
@@ -323,6 +331,22 @@ def bind_params(
         else:
             out[p.name] = literal(p, value, saved.name)
     return out
+
+
+def check_requirements(saved: SavedQuery, store: QueryStore) -> None:
+    """QueryError when ``saved`` reads ``ckr:graph/summaries`` and ``store`` does not have it.
+
+    citykg's own stores always add the graph; a server loaded another way may not.
+    """
+    from citykg.store import summaries
+
+    if getattr(store, "always_summarised", False) or not summaries.needs_summaries(saved.text):
+        return
+    if not store.query(summaries.HAS_SUMMARIES, source="summaries check").boolean:
+        raise QueryError(
+            f'Query "{saved.name}" reads the derived summaries graph <{summaries.GRAPH_SUMMARIES.value}>, '
+            f"which {store.label} does not have - {summaries.LOAD_HINT}."
+        )
 
 
 def parse_param_options(values: tuple[str, ...]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from citykg.namespaces import PREFIXES
+from citykg.iris import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -29,7 +29,8 @@ class QueryResult:
     rows: list[list[Term | None]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False  # more rows existed than max_rows
+    truncated: bool = False  # more rows existed than max_rows (or than max_chars allowed)
+    oversized: bool = False  # stopped by the size cap, not the row cap
 
     def dicts(self) -> list[dict[str, str | None]]:
         """Rows as variable -> lexical value (IRIs in full); unbound -> None."""
@@ -102,17 +103,50 @@ def serialize_triples(triples: list[ox.Triple], fmt: str = "turtle") -> str:
     return ox.serialize(triples, format=rdf_format, **kwargs).decode()
 
 
-def collect(answer: Any, kind: str, max_rows: int | None = None) -> QueryResult:
-    """Turn a pyoxigraph answer (solutions, boolean or triples) into a QueryResult."""
+def _size(term: Term | None) -> int:
+    """Characters a term adds to a serialised answer (close enough to bound the bytes)."""
+    if term is None:
+        return 0
+    if isinstance(term, ox.Triple):
+        return len(str(term))
+    return len(term.value) + 8
+
+
+def collect(
+    answer: Any, kind: str, max_rows: int | None = None, max_chars: int | None = None
+) -> QueryResult:
+    """Turn a pyoxigraph answer (solutions, boolean or triples) into a QueryResult.
+
+    At most ``max_rows`` rows or triples are kept, and collecting stops once their
+    terms hold more than ``max_chars`` characters (one huge GROUP_CONCAT row);
+    either sets ``truncated`` (``oversized`` for the second), so a server never
+    holds an unbounded answer.
+    """
     if kind == "ask":
         return QueryResult("ask", boolean=bool(answer))
+    result = QueryResult(kind)
+    chars = 0
     if kind == "graph":
-        return QueryResult("graph", triples=list(answer))
-    names = [v.value for v in answer.variables]
-    result = QueryResult("select", variables=names)
+        for triple in answer:
+            if max_rows is not None and len(result.triples) >= max_rows:
+                result.truncated = True
+                break
+            chars += _size(triple)
+            if max_chars is not None and chars > max_chars:
+                result.truncated = result.oversized = True
+                break
+            result.triples.append(triple)
+        return result
+    result.variables = [v.value for v in answer.variables]
     for sol in answer:
         if max_rows is not None and len(result.rows) >= max_rows:
             result.truncated = True
             break
-        result.rows.append(list(sol))
+        row = list(sol)
+        if max_chars is not None:
+            chars += sum(_size(t) for t in row)
+            if chars > max_chars:
+                result.truncated = result.oversized = True
+                break
+        result.rows.append(row)
     return result

@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citykg import namespaces
-from citykg.namespaces import PREFIXES
+from citykg.iris import CK_IRI, GRAPH_SUMMARIES_IRI, PREFIXES
 
-GRAPH_SUMMARIES = ox.NamedNode(str(namespaces.GRAPH_SUMMARIES))
+GRAPH_SUMMARIES = ox.NamedNode(GRAPH_SUMMARIES_IRI)
 # Bump when a summary is added or changes meaning: persistent stores stamped with an
 # older version are rebuilt on their next open (see citykg.store.core.is_fresh).
 VERSION = 1
@@ -74,6 +73,23 @@ SUMMARIES: dict[str, str] = {
 }
 
 
+def needs_summaries(query: str) -> bool:
+    """True when ``query`` reads a predicate that only ``ckr:graph/summaries`` holds.
+
+    >>> needs_summaries("SELECT ?c { ?r ck:realizedIn ?c }"), needs_summaries('SELECT * { ?s ?p "ck:activeIn" }')
+    (True, False)
+    """
+    from citykg.store.sparqlsyntax import tokens
+
+    names = {f"ck:{name}" for name in SUMMARIES} | {f"<{CK_IRI}{name}>" for name in SUMMARIES}
+    return any(t.kind in ("word", "iri") and t.text in names for t in tokens(query))
+
+
+HAS_SUMMARIES = f"ASK {{ GRAPH <{GRAPH_SUMMARIES.value}> {{ ?s ?p ?o }} }}"
+#: What to tell someone whose store lacks the derived graph.
+LOAD_HINT = "load the build with citykg push, or citykg export --format trig --with-summaries"
+
+
 def summary_quads(store: ox.Store) -> list[ox.Quad]:
     """The quads of ``ckr:graph/summaries`` for the data of ``store`` (left unchanged).
 
@@ -96,4 +112,13 @@ def add_summaries(store: ox.Store) -> int:
     return len(quads)
 
 
-__all__ = ["GRAPH_SUMMARIES", "SUMMARIES", "VERSION", "add_summaries", "summary_quads"]
+__all__ = [
+    "GRAPH_SUMMARIES",
+    "HAS_SUMMARIES",
+    "LOAD_HINT",
+    "SUMMARIES",
+    "VERSION",
+    "add_summaries",
+    "needs_summaries",
+    "summary_quads",
+]

@@ -1,0 +1,291 @@
+"""The query workers of ``citykg serve``: two lanes, one build at a time, deadlines.
+
+*One build per answer.* Workers are started as a *generation* for one snapshot
+of the build (the TriG's identity, ``worker.snapshot_identity``); every worker
+reports the identity it opened and a generation is only used when all agree.
+Each request stats the TriG; when a rebuild has landed, a new generation is
+started in the background while the old one keeps answering, then the pool
+switches under a lock: every request dispatched after the switch is answered by
+the new build, none by the old one, and the old workers are stopped once idle.
+
+*Fair share for cheap queries.* Queries start in the *fast* lane. One that is
+still running after ``cheap_seconds`` is *demoted*: its worker is reniced (the
+OS gives the CPU to the rest first) and moved to the *slow* lane, a fresh fast
+worker replaces it, and the query text is remembered so that next time it goes
+straight to the slow lane. Two clients sending expensive queries therefore
+share the slow lane's workers and the spare CPU; cheap queries keep theirs.
+A query past its time limit has its worker killed and replaced (503).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import queue
+import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from citykg.errors import StoreError
+from citykg.server.worker import Identity, Limits, Reply, snapshot_identity, text_reply, worker_main
+
+#: Niceness of slow-lane workers (0 normal .. 19 lowest): expensive queries yield the CPU.
+SLOW_NICE = 15
+#: How many expensive query texts are remembered (they go to the slow lane directly).
+EXPENSIVE_MEMORY = 1024
+#: At most this many demoted workers may still be running at once (more stay in the fast lane).
+MAX_DEMOTED = 4
+#: Seconds a worker may take to open a build (loading a large TriG into memory).
+STARTUP_TIMEOUT = 600.0
+
+
+@dataclass
+class PoolConfig:
+    data: str
+    trig: Path
+    memory: bool = True
+    workers: int = 2  # fast lane
+    slow_workers: int = 1  # slow lane
+    timeout: float = 10.0
+    cheap_seconds: float = 0.5
+    limits: Limits = field(default_factory=Limits)
+
+
+class Worker:
+    """One worker process and its pipe; ``lane`` is "fast" or "slow"."""
+
+    def __init__(self, ctx: Any, cfg: PoolConfig, lane: str) -> None:
+        self.lane = lane
+        self.demoted = False
+        self.conn, child = ctx.Pipe()
+        nice = SLOW_NICE if lane == "slow" else 0
+        args = (child, cfg.data, str(cfg.trig), cfg.memory, cfg.limits, nice)
+        self.proc = ctx.Process(target=worker_main, args=args, daemon=True)
+        self.proc.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> Identity | None:
+        """Block until the worker has opened the store; returns the build identity it opened."""
+        if not self.conn.poll(timeout):
+            self.stop()
+            raise StoreError(f"A query worker did not open the store within {timeout:g} s.")
+        try:
+            status, detail = self.conn.recv()
+        except (EOFError, OSError):
+            status, detail = "error", "the worker exited"
+        if status != "ready":
+            self.stop()
+            raise StoreError(f"A query worker could not start: {detail}")
+        return detail
+
+    def demote(self) -> None:
+        self.lane = "slow"
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, SLOW_NICE)
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class Generation:
+    """The workers answering from one build."""
+
+    def __init__(self, ctx: Any, cfg: PoolConfig) -> None:
+        self.ctx, self.cfg = ctx, cfg
+        self.lock = threading.Lock()
+        self.idle = {"fast": queue.Queue(), "slow": queue.Queue()}
+        self.members: list[Worker] = []
+        self.retired = False
+        starting = [Worker(ctx, cfg, "fast") for _ in range(max(1, cfg.workers))]
+        starting += [Worker(ctx, cfg, "slow") for _ in range(max(1, cfg.slow_workers))]
+        try:
+            seen = {w.wait_ready(STARTUP_TIMEOUT) for w in starting}
+        except StoreError:
+            for w in starting:
+                w.stop()
+            raise
+        if len(seen) != 1 or None in seen:
+            for w in starting:
+                w.stop()
+            raise StoreError("the build changed while the workers opened it")
+        self.identity: Identity = seen.pop()
+        self.members = starting
+        for w in starting:
+            self.idle[w.lane].put(w)
+
+    def lane_size(self, lane: str) -> int:
+        with self.lock:
+            return sum(1 for w in self.members if w.lane == lane)
+
+    def release(self, w: Worker) -> None:
+        """An idle worker goes back to its lane (or stops: retired generation, lane over capacity)."""
+        cap = self.cfg.slow_workers if w.lane == "slow" else self.cfg.workers
+        if self.retired or self.lane_size(w.lane) > max(1, cap):
+            self.drop(w)
+            return
+        self.idle[w.lane].put(w)
+
+    def drop(self, w: Worker) -> None:
+        w.stop()
+        with self.lock:
+            if w in self.members:
+                self.members.remove(w)
+
+    def replace(self, lane: str) -> None:
+        """Start a worker for ``lane`` in the background (after a kill or a demotion)."""
+
+        def start() -> None:
+            if self.retired:
+                return
+            w = Worker(self.ctx, self.cfg, lane)
+            try:
+                ident = w.wait_ready(STARTUP_TIMEOUT)
+            except StoreError as exc:
+                sys.stderr.write(f"{exc}\n")
+                return
+            if ident != self.identity or self.retired:
+                w.stop()  # the build moved on: the next generation will serve it
+                return
+            with self.lock:
+                self.members.append(w)
+            self.idle[lane].put(w)
+
+        threading.Thread(target=start, daemon=True).start()
+
+    def retire(self) -> None:
+        """Stop idle workers now; busy ones stop when they come back."""
+        self.retired = True
+        for q in self.idle.values():
+            while True:
+                try:
+                    self.drop(q.get_nowait())
+                except queue.Empty:
+                    break
+
+    def close(self) -> None:
+        self.retired = True
+        with self.lock:
+            workers = list(self.members)
+        for w in workers:
+            w.stop()
+
+
+class WorkerPool:
+    """Route jobs to the current generation's lanes, with deadlines, demotion and reloads."""
+
+    def __init__(self, cfg: PoolConfig) -> None:
+        self.cfg = cfg
+        self.ctx = mp.get_context("spawn")
+        self.gen = Generation(self.ctx, cfg)
+        self.switch = threading.Lock()
+        self.loading: Identity | None = None
+        self.expensive: OrderedDict[str, None] = OrderedDict()
+        self.demoted = 0
+        self.lock = threading.Lock()
+        self.counts = {"reloads": 0, "demotions": 0}
+
+    # --- one build per answer ---------------------------------------------------------------
+
+    def current(self) -> Generation:
+        """The generation to dispatch to; starts loading a new build when the TriG changed."""
+        ident = snapshot_identity(self.cfg.trig)
+        gen = self.gen
+        if ident is not None and ident != gen.identity and self.loading != ident:
+            with self.switch:
+                if self.loading != ident and ident != self.gen.identity:
+                    self.loading = ident
+                    threading.Thread(target=self._reload, args=(ident,), daemon=True).start()
+        return gen
+
+    def _reload(self, ident: Identity) -> None:
+        try:
+            new = Generation(self.ctx, self.cfg)
+        except StoreError as exc:
+            sys.stderr.write(f"citykg serve: keeping the previous build: {exc}\n")
+            with self.switch:
+                self.loading = None
+            return
+        with self.switch:
+            old, self.gen = self.gen, new
+            self.loading = None
+            self.counts["reloads"] += 1
+        old.retire()
+
+    # --- dispatch -----------------------------------------------------------------------------
+
+    def _key(self, job: dict[str, Any]) -> str:
+        return repr(sorted(job.items()))
+
+    def run(self, job: dict[str, Any]) -> Reply:
+        gen = self.current()
+        key = self._key({k: v for k, v in job.items() if k not in ("accept", "format")})
+        lane = "slow" if key in self.expensive else "fast"
+        try:
+            w = gen.idle[lane].get(timeout=self.cfg.timeout)
+        except queue.Empty:
+            return text_reply(
+                503, f"All {lane} query workers stayed busy for {self.cfg.timeout:g} s - try again later."
+            )
+        start = time.monotonic()
+        deadline = start + self.cfg.timeout
+        try:
+            w.conn.send(job)
+            if lane == "fast" and not w.conn.poll(self.cfg.cheap_seconds):
+                self._demote(gen, w, key)
+            if w.conn.poll(max(0.0, deadline - time.monotonic())):
+                reply = w.conn.recv()
+                self._back(gen, w)
+                return reply
+        except (EOFError, OSError):
+            self._lost(gen, w)
+            return text_reply(
+                500, "The query worker died (the engine crashed on this query); it was restarted."
+            )
+        self._lost(gen, w)
+        return text_reply(
+            503,
+            f"The query exceeded the {self.cfg.timeout:g} s time limit and was stopped - narrow it "
+            "or add LIMIT (or start the server with a higher --timeout).",
+        )
+
+    def _demote(self, gen: Generation, w: Worker, key: str) -> None:
+        self.expensive[key] = None
+        while len(self.expensive) > EXPENSIVE_MEMORY:
+            self.expensive.popitem(last=False)
+        with self.lock:
+            if self.demoted >= MAX_DEMOTED:
+                return
+            self.demoted += 1
+        w.demote()
+        w.demoted = True
+        self.counts["demotions"] += 1
+        gen.replace("fast")
+
+    def _settle(self, w: Worker) -> None:
+        if w.demoted:
+            w.demoted = False
+            with self.lock:
+                self.demoted -= 1
+
+    def _back(self, gen: Generation, w: Worker) -> None:
+        self._settle(w)
+        gen.release(w)
+
+    def _lost(self, gen: Generation, w: Worker) -> None:
+        self._settle(w)
+        lane = w.lane
+        gen.drop(w)
+        if not gen.retired and gen.lane_size(lane) < (
+            self.cfg.workers if lane == "fast" else self.cfg.slow_workers
+        ):
+            gen.replace(lane)
+
+    def close(self) -> None:
+        self.gen.close()

@@ -1,0 +1,149 @@
+"""One query worker process of ``citykg serve``: open one build, answer jobs, stay bounded.
+
+A worker is its own process so that a query that outlives its time limit can be
+stopped (pyoxigraph cannot interrupt a query) and so that an engine crash is a
+500 for one request, never a dead server. It reports which build it opened (the
+snapshot identity of the TriG, see ``snapshot_identity``) so the pool can check
+that every worker of a generation answers from the same build.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from citykg.errors import CitykgError, InputError, NotFound, StoreError
+from citykg.server.formats import CONTENT_TYPE, negotiate, not_acceptable, serialize
+
+Reply = tuple[int, str, bytes]
+Identity = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one answer may cost: rows (or triples) and serialised bytes."""
+
+    max_rows: int = 10000
+    max_bytes: int = 10_000_000
+
+
+def text_reply(status: int, message: str) -> Reply:
+    """A plain-text reply (every error the endpoint gives is one line of text)."""
+    return status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode()
+
+
+def http_status(exc: CitykgError) -> int:
+    """The HTTP status of a citykg error: unknown names 404, bad input or queries 400, store trouble 503."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, StoreError):
+        return 503
+    return 400
+
+
+def snapshot_identity(trig: Path) -> Identity | None:
+    """Which build ``trig`` is now: (device, inode, size, mtime). None while it is missing.
+
+    A build writes the TriG to a temporary file and renames it into place, so a new
+    build is a new inode: one ``stat`` per request tells the server a rebuild landed.
+    """
+    try:
+        st = trig.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def worker_main(conn: Connection, data: str, trig: str, memory: bool, limits: Limits, nice: int) -> None:
+    """Open the store, report ("ready", identity), then answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice:
+        os.nice(nice)
+    from citykg.store.core import open_store
+
+    before = snapshot_identity(Path(trig))
+    try:
+        store = open_store(data, memory=memory)
+    except CitykgError as exc:
+        conn.send(("error", exc.message))
+        return
+    after = snapshot_identity(Path(trig))
+    conn.send(("ready", before if before == after else None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(answer(store, job, limits))
+
+
+def answer(store: Any, job: dict[str, Any], limits: Limits) -> Reply:
+    """Run one job (a saved query with params, or a query text) and serialise it within the limits."""
+    from citykg.store import querylib
+
+    try:
+        if job.get("saved"):
+            saved = querylib.find(job["saved"])
+            params = querylib.bind_params(saved, job.get("params") or {}, store)
+            text, source = saved.text, saved.name
+        else:
+            text, params, source = job["query"], {}, "query"
+            if job.get("params"):
+                params = _declared_params(text, job["params"], store)
+        result = store.query(
+            text, params, source=source, max_rows=limits.max_rows, max_chars=limits.max_bytes
+        )
+        fmt = negotiate(job.get("accept"), result.kind, job.get("format"))
+        if fmt is None:
+            return text_reply(406, not_acceptable(job.get("accept"), result.kind))
+        if result.oversized:
+            return _too_big(limits)
+        if result.truncated:
+            unit = "triples" if result.kind == "graph" else "rows"
+            return text_reply(
+                400,
+                f"The query returns more than {limits.max_rows} {unit} - add LIMIT (or start the "
+                "server with a higher --max-rows).",
+            )
+        body = serialize(result, fmt)
+        if len(body) > limits.max_bytes:
+            return _too_big(limits)
+        return 200, CONTENT_TYPE[fmt], body
+    except CitykgError as exc:
+        return text_reply(http_status(exc), exc.message)
+    except Exception as exc:
+        return text_reply(500, f"Query failed: {type(exc).__name__}: {exc}")
+
+
+def _declared_params(text: str, given: dict[str, str], store: Any) -> dict[str, Any]:
+    """Bind ``param.NAME`` values to a query text whose ``# params:`` header declares them.
+
+    This is how an edited saved query keeps its parameters: they are bound as RDF
+    terms (labels resolved), never pasted into the text.
+    """
+    from citykg.store import querylib
+
+    try:
+        header = querylib.parse_header("query", Path("query"), text)
+    except ValueError as exc:
+        raise InputError(f"query header: {exc}") from None
+    if not header.params:
+        names = ", ".join(given)
+        raise InputError(
+            f"the query does not declare parameter(s) {names} - keep its '# params:' header line"
+        )
+    return querylib.bind_params(header, given, store)
+
+
+def _too_big(limits: Limits) -> Reply:
+    return text_reply(
+        413,
+        f"The result is larger than {limits.max_bytes / 1e6:g} MB and was not sent - select fewer or "
+        "shorter values, or add LIMIT (or start the server with a higher --max-bytes).",
+    )
