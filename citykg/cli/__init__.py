@@ -48,6 +48,7 @@ COMMAND_MODULES = (
     "citykg.cli.query",  # query, queries, serve, push
     "citykg.cli.viz",  # viz, export
     "citykg.cli.analogues",  # analogues
+    "citykg.cli.adoption",  # adoption, conflicts
 )
 
 

@@ -23,7 +23,7 @@ STAGES_FILE = "schemes/stages.ttl"
 
 @dataclass(frozen=True)
 class Cued:
-    """One concept of a cue scheme: IRI, slug, order, labels and its cue pattern (None: no cues)."""
+    """One concept of a cue scheme: IRI, slug, order, labels, its cue pattern (None: no cues) and weak cues."""
 
     iri: str
     slug: str
@@ -31,6 +31,7 @@ class Cued:
     label_zh: str
     label_en: str
     pattern: re.Pattern[str] | None = field(default=None, compare=False)
+    weak: re.Pattern[str] | None = field(default=None, compare=False)  # skos:hiddenLabel cues
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,20 @@ def _label(g: Graph, c: object, lang: str) -> str:
     return ""
 
 
+def _alternation(words: set[str]) -> re.Pattern[str] | None:
+    """One regex of the words, longest first (None for no words)."""
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w) for w in ordered)) if ordered else None
+
+
 def _scheme(g: Graph, scheme: object) -> Scheme:
     out = []
     for c in g.subjects(SKOS.inScheme, scheme):  # type: ignore[arg-type]
-        cues = sorted({str(x) for x in g.objects(c, CK.cue)}, key=lambda w: (-len(w), w))
-        pattern = re.compile("|".join(re.escape(w) for w in cues)) if cues else None
+        strong = _alternation({str(x) for x in g.objects(c, CK.cue)})
+        weak = _alternation({str(x) for x in g.objects(c, SKOS.hiddenLabel)})
         notation = g.value(c, SKOS.notation)
         out.append(Cued(str(c), str(c).rsplit("/", 1)[-1], int(str(notation or 0)),
-                        _label(g, c, "zh"), _label(g, c, "en"), pattern))  # fmt: skip
+                        _label(g, c, "zh"), _label(g, c, "en"), strong, weak))  # fmt: skip
     return Scheme(tuple(sorted(out, key=lambda c: (c.order, c.slug))))
 
 

@@ -66,21 +66,24 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def pick(scheme: Scheme, texts: tuple[str, ...], future_first: bool) -> tuple[Cued, str | None]:
-    """The concept whose cue appears in the first text that has any cue; the cue-less concept otherwise.
+    """The concept whose cue appears in the first text that has any; the cue-less concept otherwise.
 
+    Strong cues (``ck:cue``) are tried in every text before weak ones (``skos:hiddenLabel``).
     Among several: the future stage if ``future_first`` and present, else the highest order
     (a pilot that is being extended is expanded) - for drivers ``future_first`` is False and
     the lowest order wins (a national mandate over a provincial one).
     """
-    default = next((c for c in scheme.concepts if c.pattern is None), scheme.concepts[-1])
-    for text in texts:
-        found = [(c, m.group()) for c in scheme.concepts if c.pattern and (m := c.pattern.search(text))]
-        if not found:
-            continue
-        if future_first:
-            future = [f for f in found if f[0].order == FUTURE_ORDER]
-            return future[0] if future else max(found, key=lambda f: f[0].order)
-        return min(found, key=lambda f: f[0].order)
+    default = next((c for c in scheme.concepts if c.pattern is None and c.weak is None), scheme.concepts[-1])
+    for strength in ("pattern", "weak"):
+        for text in texts:
+            found = [(c, m.group()) for c in scheme.concepts
+                     if (p := getattr(c, strength)) is not None and (m := p.search(text))]  # fmt: skip
+            if not found:
+                continue
+            if future_first:
+                future = [f for f in found if f[0].order == FUTURE_ORDER]
+                return future[0] if future else max(found, key=lambda f: f[0].order)
+            return min(found, key=lambda f: f[0].order)
     return default, None
 
 
