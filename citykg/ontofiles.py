@@ -142,6 +142,9 @@ def _replace_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # mkstemp makes 0600; published docs get the usual 0644
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

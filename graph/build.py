@@ -1,15 +1,18 @@
-"""The build: source files -> ``OUT/citykg.trig`` (plus the post-build steps of other packages).
+"""The build: source files -> ``OUT/citykg.trig`` and the post-build steps (store, docs, site).
 
-Named steps, in order: collect sources (files, folders, manifests) -> ingest and
-extract each file in worker processes (its quads cached in ``OUT/cache``; the
-worker also writes its document graph as a sorted TriG block and picks the
-working set, ``workset``) -> the main process spools each block to disk and
-keeps only the working set, the ontology, the schemes and the divisions in an
-in-memory pyoxigraph store -> analogues, spooled as they come -> ``citykg.trig``
-assembled in a temp file and renamed (``trig``) -> persistent SPARQL store,
-ontology docs, HTML site. So memory grows with the working set (about a fifth
-of the quads), not with the whole graph. A bad input file is a one-line
-problem; the others are still built.
+Named steps, in order: take ``OUT``'s build lock and clear temp files of killed
+builds (``outdir``) -> collect sources (files, folders, manifests) -> ingest and
+extract each file in worker processes, each isolated (``worker``: a file that
+fails in any stage or runs over its time budget is skipped in one line; its
+quads are cached in ``OUT/cache``; the worker also writes its document graph as
+a sorted TriG block and picks the working set, ``workset``) -> the main process
+spools each block to disk and keeps only the working set, the ontology, the
+schemes and the divisions in an in-memory pyoxigraph store -> analogues, spooled
+as they come -> ``citykg.trig`` assembled (``trig``) -> the registered post-build
+steps (``steps``: persistent SPARQL store, ontology docs, HTML site). Everything
+is written into a staging folder inside ``OUT`` and renamed into place only when
+every step succeeded, so ``OUT`` always holds one consistent build. Memory grows
+with the working set (about a fifth of the quads), not with the whole graph.
 """
 
 from __future__ import annotations
@@ -17,53 +20,29 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from citykg.errors import BuildError
 from citykg.graph import cache as cachemod
-from citykg.graph.ingest.documents import (
-    DEFAULT_MAX_BYTES,
-    SUFFIXES,
-    IngestError,
-    SourceMeta,
-    load_manifest,
-    read_document,
-)
-from citykg.graph.kb import KnowledgeBase, load_kb
-from citykg.graph.pipeline import extract
-from citykg.graph.rdf.emit import N, division_quads, rdfize
-from citykg.graph.rdf.trig import Spool, block, write_blocks, write_trig
-from citykg.graph.rdf.workset import INITIATIVE_CLASSES, working_set
+from citykg.graph import outdir
+from citykg.graph import steps as stepsmod
+from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, SUFFIXES, IngestError, SourceMeta, load_manifest
+from citykg.graph.kb import load_kb
+from citykg.graph.rdf.emit import N, division_quads
+from citykg.graph.rdf.trig import Spool, write_blocks, write_trig
+from citykg.graph.rdf.workset import INITIATIVE_CLASSES
+from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, one_line, run
 from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_ONTOLOGY, GRAPH_SCHEMES, PREFIXES
 from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
 
+__all__ = ["DEFAULT_TIME_BUDGET", "BuildReport", "DocResult", "Source", "build", "collect_sources", "stats"]
 
-@dataclass
-class Source:
-    path: Path
-    meta: SourceMeta | None = None
-
-
-@dataclass
-class DocResult:
-    """What a worker returns for one file."""
-
-    path: Path
-    file_name: str
-    content_hash: str | None = None
-    nquads: str = ""  # every quad (graph + minted concepts), for the cache; only when freshly extracted
-    trig: bytes = b""  # the document graph as one sorted TriG block
-    work: bytes = b""  # N-Quads: the working set (default graph) and the minted concepts (schemes graph)
-    quads: int = 0  # quads in the document graph
-    observations: int = 0
-    areas: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-    cached: bool = False
+#: what a successful build renames from its staging folder into OUT (the TriG last)
+PUBLISHED = ("store", "ontology", "views", "index.html", TRIG_NAME)
 
 
 @dataclass
@@ -137,80 +116,6 @@ def collect_sources(paths: Iterable[Path]) -> tuple[list[Source], list[str]]:
     return sources, problems
 
 
-# ---------------------------------------------------------------- one document (runs in a worker)
-
-_KB: KnowledgeBase | None = None
-
-
-def _kb() -> KnowledgeBase:
-    global _KB
-    if _KB is None:
-        _KB = load_kb()
-    return _KB
-
-
-def _warm() -> None:
-    """Load the knowledge base, jieba and every lexicon once, in this process."""
-    import jieba
-
-    from citykg.graph.extract.places import warm_up
-    from citykg.graph.ingest.documents import document_from_text
-
-    jieba.initialize()
-    warm_up(_kb())
-    extract(
-        document_from_text("北京市推进“一网通办”改革,政务服务事项网上可办率达到98%。", "warm-up.txt"), _kb()
-    )
-
-
-def process(source: Source, max_bytes: int, cache: Path | None, reuse: dict[str, str],
-            seen: set[str] | None = None) -> DocResult:  # fmt: skip
-    """Ingest and extract one file (or reuse its cached quads) -> N-Quads text.
-
-    ``seen``: content hashes already extracted in this process; a file with the
-    same text is not extracted again (the build reports it as a duplicate).
-    """
-    result = DocResult(path=source.path, file_name=source.path.name)
-    try:
-        doc = read_document(source.path, source.meta, max_bytes=max_bytes)
-    except IngestError as exc:
-        result.error = str(exc)
-        return result
-    except OSError as exc:
-        result.error = f"cannot read ({exc.strerror or exc})"
-        return result
-    result.content_hash = doc.content_hash
-    if seen is not None:
-        if doc.content_hash in seen:
-            return result
-        seen.add(doc.content_hash)
-    hit = cache is not None and reuse.get(doc.content_hash) == doc.file_name
-    entry = cachemod.load_entry(cache, doc.content_hash) if hit and cache is not None else None
-    if entry is not None:
-        nquads, meta = entry
-        result.areas, result.warnings = list(meta.get("areas", [])), list(meta.get("warnings", []))
-        result.cached = True
-        schemes = N(GRAPH_SCHEMES)
-        quads = list(ox.parse(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-        _split(result, [q for q in quads if q.graph_name != schemes], [q for q in quads if q.graph_name == schemes])
-        return result
-    kb = _kb()
-    ex = extract(doc, kb)
-    dq = rdfize(ex, kb)
-    result.nquads = ox.serialize(dq.all_quads(), format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    result.areas = sorted(dq.areas)
-    result.warnings = ex.warnings
-    _split(result, dq.quads, dq.scheme_quads)
-    return result
-
-
-def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> None:
-    """The document graph as a TriG block; the working set and minted concepts as N-Quads."""
-    result.trig, result.quads = block(graph), len(graph)
-    work, result.observations = working_set(graph)
-    result.work = ox.serialize([*(ox.Quad(*t) for t in work), *schemes], format=ox.RdfFormat.N_QUADS)
-
-
 # ---------------------------------------------------------------- the build
 
 
@@ -223,67 +128,84 @@ def ontology_files() -> list[Path]:
     return list(ontology_graph_files())
 
 
-def _run(sources: list[Source], jobs: int, max_bytes: int, cache: Path | None,
-         reuse: dict[str, str]) -> Iterator[DocResult]:  # fmt: skip
-    """Results in input order, one at a time (so their quads need not all be held at once)."""
-    if jobs <= 1 or len(sources) < 8:
-        seen: set[str] = set()
-        for s in sources:
-            yield process(s, max_bytes, cache, reuse, seen)
-        return
-    _warm()  # lexicons and dictionaries loaded before forking, shared copy-on-write
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        n = len(sources)
-        chunk = max(1, min(16, n // (jobs * 8)))
-        yield from pool.map(process, sources, [max_bytes] * n, [cache] * n, [reuse] * n, chunksize=chunk)
-
-
 def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
           jobs: int | None = None, post_steps: bool = True, analogues: bool = True,
-          progress: Callable[[int], None] | None = None, sources: list[Source] | None = None) -> BuildReport:  # fmt: skip
-    """Build ``out/citykg.trig`` from ``paths`` (default: the bundled corpus)."""
+          progress: Callable[[int], None] | None = None, sources: list[Source] | None = None,
+          time_budget: float | None = DEFAULT_TIME_BUDGET) -> BuildReport:  # fmt: skip
+    """Build ``out/citykg.trig`` (and, with ``post_steps``, the registered steps) from ``paths``.
+
+    Raises ``BuildError`` when another build holds ``out`` or a post-build step
+    fails; ``out`` is then left as it was. Skipped inputs are ``report.problems``.
+    """
     t0 = time.perf_counter()
     report = BuildReport(out=out)
     if sources is None:
         sources, report.problems = collect_sources(list(paths) if paths else [corpus_dir()])
-    cache = out / cachemod.CACHE_DIR
-    fp = cachemod.fingerprint()
-    reuse = cachemod.read_index(cache, fp) if incremental else {}
-    jobs = jobs or min(2, os.cpu_count() or 1)
-
-    out.mkdir(parents=True, exist_ok=True)
-    spools: list[Spool] = []
-    try:
-        t = _build_graph(sources, out, report, spools, jobs=jobs, max_bytes=max_bytes, cache=cache, reuse=reuse,
-                         fingerprint=fp, analogues=analogues, progress=progress, t0=t0)  # fmt: skip
-    finally:
-        for spool in spools:
-            spool.close()
-    if post_steps and report.trig is not None:
-        _post_steps(out, report)
-        report.step("post", t)
+    with outdir.locked(out):
+        outdir.remove_stale(out)
+        stage = outdir.stage_dir(out)
+        try:
+            _build_staged(sources, out, stage, report, incremental=incremental, jobs=jobs or min(2, os.cpu_count() or 1),
+                          opts=WorkOptions(max_bytes=max_bytes, time_budget=time_budget), post_steps=post_steps,
+                          analogues=analogues, progress=progress, t0=t0)  # fmt: skip
+        finally:
+            outdir.discard(stage)
     report.seconds = time.perf_counter() - t0
     return report
 
 
+def _build_staged(sources: list[Source], out: Path, stage: Path, report: BuildReport, *, incremental: bool,
+                  jobs: int, opts: WorkOptions, post_steps: bool, analogues: bool,
+                  progress: Callable[[int], None] | None, t0: float) -> None:  # fmt: skip
+    """Write the build into ``stage``, run the post-build steps there, then publish it into ``out``."""
+    cache = out / cachemod.CACHE_DIR
+    fp = cachemod.fingerprint()
+    reuse = cachemod.read_index(cache, fp) if incremental else {}
+    opts = WorkOptions(max_bytes=opts.max_bytes, cache=cache, reuse=reuse, time_budget=opts.time_budget)
+    spools: list[Spool] = []
+    try:
+        t = _build_graph(sources, stage, report, spools, jobs=jobs, opts=opts, fingerprint=fp,
+                         analogues=analogues, progress=progress, t0=t0)  # fmt: skip
+    finally:
+        for spool in spools:
+            spool.close()
+    if report.trig is None:
+        return
+    if post_steps:
+        run_steps(stage, out)
+        report.step("post", t)
+    outdir.publish(stage, out, list(PUBLISHED) if post_steps else [TRIG_NAME])
+    report.trig = out / TRIG_NAME
+
+
+def run_steps(stage: Path, out: Path) -> None:
+    """Run every registered post-build step on ``stage``; BuildError (one line) when one fails."""
+    for step in stepsmod.steps():
+        try:
+            step.run(stage)
+        except Exception as exc:
+            raise BuildError(f"{step.label} step failed ({one_line(exc)}); {out} was left as it was") from exc
+
+
 def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: list[Spool], *, jobs: int,
-                 max_bytes: int, cache: Path, reuse: dict[str, str], fingerprint: str, analogues: bool,
+                 opts: WorkOptions, fingerprint: str, analogues: bool,
                  progress: Callable[[int], None] | None, t0: float) -> float:  # fmt: skip
-    """Extract, spool, find analogues and write the TriG (``report.trig``); the working store dies here."""
+    """Extract, spool, find analogues and write the TriG into ``out`` (``report.trig``); the working store dies here."""
     store = ox.Store()
     docs = Spool(out / TRIG_NAME, "documents")
     spools.append(docs)
     seen: dict[str, str] = {}
     areas: set[str] = set()
     observations = 0
-    unique = _drop_copies(sources, max_bytes, report)
+    unique = _drop_copies(sources, opts.max_bytes, report)
     if progress and len(unique) < len(sources):
         progress(len(sources) - len(unique))
-    for r in _run(unique, jobs, max_bytes, cache, reuse):
+    cache = opts.cache
+    for r in run(unique, jobs, opts):
         if progress:
             progress(1)
         if r.error or r.content_hash is None:
-            report.problems.append(f"{r.path}: {r.error}; skipped")
+            report.problems.append(r.problem())
             continue
         if r.content_hash in seen:
             report.warnings.append(f"{r.path}: same text as {seen[r.content_hash]}; extracted once")
@@ -292,7 +214,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
         docs.write(r.trig, r.quads)
         store.load(input=r.work, format=ox.RdfFormat.N_QUADS)
         observations += r.observations
-        if not r.cached:
+        if not r.cached and cache is not None:
             cachemod.write_entry(cache, r.content_hash, r.nquads, {"areas": r.areas, "warnings": r.warnings})
         areas.update(r.areas)
         report.warnings.extend(r.warnings)
@@ -302,13 +224,13 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     t = report.step("extract", t0)
     if not seen:
         return t
-    cachemod.write_index(cache, fingerprint, seen)
-    kb = _kb()
+    if cache is not None:
+        cachemod.write_index(cache, fingerprint, seen)
     for f in ontology_files():
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_ONTOLOGY))
     for f in sorted((ontology_dir() / "schemes").glob("*.ttl")):
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_SCHEMES))
-    store.bulk_extend(division_quads(kb, areas))
+    store.bulk_extend(division_quads(load_kb(), areas))
     t = report.step("store", t)
     if analogues:
         spools.append(_analogues(store, out, report))
@@ -382,24 +304,3 @@ def stats(store: ox.Store) -> dict[str, int]:
     out = {row["k"].value: int(row["n"].value) for row in rows}
     out["triples"] = len(store)
     return out
-
-
-def _post_steps(out: Path, report: BuildReport) -> None:
-    """Steps other packages own, run on the written TriG (each optional until it exists)."""
-    steps = (("citykg.store.core", "refresh_store", "SPARQL store"), ("citykg.ontofiles", "write_docs", "ontology docs"),
-             ("citykg.viz.site", "write_site", "HTML site"))  # fmt: skip
-    import importlib
-
-    for module, name, label in steps:
-        try:
-            fn = getattr(importlib.import_module(module), name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module.startswith(exc.name):
-                continue  # that package is not written yet
-            raise
-        except AttributeError:
-            continue
-        try:
-            fn(out)
-        except Exception as exc:
-            report.warnings.append(f"{label} step failed ({type(exc).__name__}: {exc})")

@@ -28,16 +28,20 @@ _CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "
 @click.option(
     "--graph-only", is_flag=True, help="Write citykg.trig only; skip the store, docs and HTML site."
 )
+@click.option("--time-budget", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+              help="Seconds one file may take to extract; a slower file is skipped.")  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @output_options
 def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: int, jobs: int | None,
-          graph_only: bool, quiet: bool, fmt: str) -> None:  # fmt: skip
+          graph_only: bool, time_budget: float, quiet: bool, fmt: str) -> None:  # fmt: skip
     """Build the graph from articles (.txt/.md/.html files or folders) into OUT/citykg.trig.
 
     Without SOURCES the bundled sample corpus is built. A bad input file is
-    reported in one line and skipped; the exit code is 2 when something was
-    skipped and 1 when nothing could be built. An existing OUT/citykg.trig is
-    only replaced by a complete new one.
+    reported in one line and skipped (so is a file that fails in any stage or
+    takes longer than --time-budget); the exit code is 2 when something was
+    skipped and 1 when nothing could be built or a post-build step failed. The
+    outputs are replaced together, only by a complete new build, and only one
+    build at a time may write into OUT.
 
     \b
     Example:
@@ -46,6 +50,7 @@ def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: in
     """
     # imported here, not at module level: the pipeline pulls in jieba and the
     # lexicons, which every other citykg command would otherwise pay for at start-up
+    from citykg.errors import BuildError
     from citykg.graph.build import build as run_build
     from citykg.graph.build import collect_sources
     from citykg.paths import corpus_dir
@@ -58,7 +63,10 @@ def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: in
         bar.__enter__()
     try:
         report = run_build(None, out, incremental=incremental, max_bytes=max_bytes, jobs=jobs,
-                           post_steps=not graph_only, progress=bar.update if bar else None, sources=found)  # fmt: skip
+                           post_steps=not graph_only, progress=bar.update if bar else None, sources=found,
+                           time_budget=time_budget)  # fmt: skip
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
     except OSError as exc:
         where = exc.filename or out
         message = f"{where}: cannot write the build ({exc.strerror or exc}) - choose another -o folder."

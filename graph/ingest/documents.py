@@ -27,6 +27,8 @@ from citykg.graph.records import Document
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MIN_HAN = 10  # fewer Chinese characters than this: not an article
+MAX_FRONT_MATTER = 64 * 1024  # characters of YAML front matter (metadata, not the article)
+MAX_FRONT_MATTER_NODES = 10_000  # YAML events in front matter
 _ENCODINGS = ["utf_8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf_16"]
 _MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
           b"GIF8": "GIF", b"\x1f\x8b": "gzip", b"\x7fELF": "ELF"}  # fmt: skip
@@ -215,7 +217,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
             try:
-                raw = yaml.safe_load("".join(lines[1:i])) or {}
+                raw = _safe_yaml("".join(lines[1:i]))
             except yaml.YAMLError as exc:
                 line = getattr(getattr(exc, "problem_mark", None), "line", None)
                 where = f" at line {line + 2}" if line is not None else ""
@@ -226,6 +228,30 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
                 raise IngestError("malformed front matter: expected key: value pairs between the --- lines")
             return raw, "".join(lines[i + 1 :])
     raise IngestError("malformed front matter: no closing --- line")
+
+
+def _safe_yaml(source: str) -> Any:
+    r"""``yaml.safe_load`` of front matter that cannot blow up: no anchors or aliases, bounded size.
+
+    safe_load alone expands aliases (a 360-byte "billion laughs" becomes gigabytes),
+    so the events are checked first, which costs time linear in the text.
+
+    >>> _safe_yaml("title: 标题\ntags: [a, b]")
+    {'title': '标题', 'tags': ['a', 'b']}
+    >>> try:
+    ...     _safe_yaml("a: &x [1]\nb: [*x, *x]")
+    ... except IngestError as exc:
+    ...     print(exc)
+    front matter uses YAML anchors or aliases (&, *): write plain key: value pairs
+    """
+    if len(source) > MAX_FRONT_MATTER:
+        raise IngestError(f"front matter too long ({len(source):,} characters > {MAX_FRONT_MATTER:,})")
+    for n, event in enumerate(yaml.parse(source, Loader=yaml.SafeLoader)):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise IngestError("front matter uses YAML anchors or aliases (&, *): write plain key: value pairs")
+        if n > MAX_FRONT_MATTER_NODES:
+            raise IngestError(f"front matter too large (more than {MAX_FRONT_MATTER_NODES:,} YAML nodes)")
+    return yaml.safe_load(source) or {}
 
 
 def load_manifest(folder: Path) -> dict[str, SourceMeta]:

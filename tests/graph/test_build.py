@@ -11,6 +11,7 @@ import pytest
 
 import citykg.graph.build as build_mod
 import citykg.graph.rdf.trig as trig_mod
+import citykg.graph.worker as worker_mod
 from citykg.graph.build import build, write_trig
 from citykg.graph.ingest.documents import document_from_text
 from citykg.graph.kb import load_kb
@@ -169,8 +170,8 @@ def test_same_text_twice_is_extracted_once(tmp_path, mini_corpus, monkeypatch):
     text = (mini_corpus / "suzhou_gbk.txt").read_bytes().decode("gbk")
     (mini_corpus / "zz_utf8.txt").write_text(text, encoding="utf-8")  # the same text, other bytes
     calls: list[str] = []
-    real = build_mod.extract
-    monkeypatch.setattr(build_mod, "extract", lambda doc, kb: calls.append(doc.file_name) or real(doc, kb))
+    real = worker_mod.extract
+    monkeypatch.setattr(worker_mod, "extract", lambda doc, kb: calls.append(doc.file_name) or real(doc, kb))
     report = build([mini_corpus], tmp_path / "out", jobs=1, post_steps=False)
     assert report.documents == 6 and sorted(calls).count("zz_copy.txt") == 0
     assert any(
@@ -182,8 +183,8 @@ def test_incremental_reextracts_only_changed_files(tmp_path, mini_corpus, monkey
     out = tmp_path / "out"
     first = build([mini_corpus], out, jobs=1, post_steps=False)
     calls: list[str] = []
-    real = build_mod.extract
-    monkeypatch.setattr(build_mod, "extract", lambda doc, kb: calls.append(doc.file_name) or real(doc, kb))
+    real = worker_mod.extract
+    monkeypatch.setattr(worker_mod, "extract", lambda doc, kb: calls.append(doc.file_name) or real(doc, kb))
     again = build([mini_corpus], out, jobs=1, post_steps=False, incremental=True)
     assert calls == [] and again.reused == 6
     assert quads_of(first.trig) == quads_of(again.trig)
@@ -209,7 +210,7 @@ def test_failed_write_keeps_previous_graph(tmp_path, mini_corpus, monkeypatch):
     with pytest.raises(OSError):
         write_trig(store, report.trig)
     assert report.trig.read_bytes() == before
-    assert [p.name for p in report.trig.parent.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in report.trig.parent.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")] == []
 
 
 def test_incremental_with_a_broken_cache_extracts_everything(tmp_path, mini_corpus):
