@@ -21,6 +21,9 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SCHEME_PREFIX = CKR_IRI + "scheme/"
+DCTERMS_SPATIAL = "http://purl.org/dc/terms/spatial"
+#: the division files under ontology/: the generated divisions and the hand-kept abbreviations
+DIVISION_FILES = ("divisions.ttl", "abbreviations.ttl")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Concept:
     domains: list[str] = field(default_factory=list)  # ck:domain of a reform concept / indicator
     expected_unit: str | None = None  # ck:expectedUnit of an indicator
     curated: bool = True
+    spatial: list[str] = field(default_factory=list)  # dcterms:spatial: the area that runs it (IRIs)
 
     @property
     def labels(self) -> list[str]:
@@ -55,6 +59,7 @@ class Area:
     level: str  # "Province" | "City" | "County" ("City" when typed City and another level)
     parent: str | None  # adcode
     levels: tuple[str, ...] = ()  # every level it is typed with (北京市: Province and City)
+    abbreviations: list[str] = field(default_factory=list)  # 简称 (浙, 穗): ontology/abbreviations.ttl
 
 
 @dataclass
@@ -76,6 +81,22 @@ class KnowledgeBase:
     @property
     def indicators(self) -> list[Concept]:
         return self.scheme("indicators")
+
+    @property
+    def bodies(self) -> list[Concept]:
+        """Central and provincial government bodies (ontology/schemes/bodies.ttl)."""
+        return self.scheme("bodies")
+
+    @property
+    def platforms(self) -> list[Concept]:
+        """Government-service apps and portals of provinces and cities (schemes/platforms.ttl)."""
+        return self.scheme("platforms")
+
+    def area_by_iri(self, iri: str) -> Area | None:
+        """The area an IRI of ontology/divisions.ttl names (None for others)."""
+        code = iri.rsplit("/", 1)[-1]
+        area = self.areas.get(code)
+        return area if area is not None and area.iri == iri else None
 
     def city_of(self, adcode: str) -> Area | None:
         """The prefecture-level city an area belongs to (itself if it is one)."""
@@ -117,8 +138,7 @@ def load_kb(paths: list[Path] | None = None) -> KnowledgeBase:
 def _default_kb() -> KnowledgeBase:
     root = ontology_dir()
     files = sorted((root / "schemes").glob("*.ttl"))
-    if (root / "divisions.ttl").exists():
-        files.append(root / "divisions.ttl")
+    files += [root / name for name in DIVISION_FILES if (root / name).exists()]
     return load_kb(files)
 
 
@@ -166,6 +186,10 @@ def _read(store: ox.Store) -> KnowledgeBase:
         c = concepts.get(q.subject.value)
         if c is not None:
             c.expected_unit = q.object.value
+    for q in each(DCTERMS_SPATIAL):
+        c = concepts.get(q.subject.value)
+        if c is not None and isinstance(q.object, ox.NamedNode):
+            c.spatial.append(q.object.value)
     for q in each(CK_IRI + "curated"):
         c = concepts.get(q.subject.value)
         if c is not None:
@@ -207,6 +231,10 @@ def _read(store: ox.Store) -> KnowledgeBase:
         a = by_iri.get(q.subject.value)
         if a is not None and (q.object.language or "").startswith("zh"):
             a.short_names.append(q.object.value)
+    for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + "hiddenLabel"), None):
+        a = by_iri.get(q.subject.value)
+        if a is not None and (q.object.language or "").startswith("zh"):
+            a.abbreviations.append(q.object.value)
     for q in store.quads_for_pattern(None, ox.NamedNode(CK_IRI + "partOf"), None):
         a = by_iri.get(q.subject.value)
         p = by_iri.get(q.object.value)
@@ -214,4 +242,5 @@ def _read(store: ox.Store) -> KnowledgeBase:
             a.parent = p.adcode
     for a in areas.values():
         a.short_names = sorted(set(a.short_names) - {a.name})
+        a.abbreviations = sorted(set(a.abbreviations))
     return KnowledgeBase(concepts=concepts, areas=areas)

@@ -12,26 +12,30 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from citykg.graph import lang
 from citykg.graph.extract.entities.lexicon import Lexicon, fold
 from citykg.graph.extract.entities.rules import Candidate, _lcut, class_of_name
 from citykg.graph.kb import Concept
 
-_AWARD_BEFORE = re.compile(r"(?:入选|荣获|获评|荣膺|评为|获批|跻身|创建|授予|命名为|确定为)[了为成]?$")
-_CREATE_BEFORE = re.compile(r"创建[了为成]?$")  # 创建无证明城市, 创建未来社区: built or run, not won
-_COUNTED_AFTER = re.compile(r"^\d+(?:\.\d+)?[个家所座项处]")  # 建成智慧社区160个: things built
+_Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
+_AWARD_BEFORE = re.compile(
+    "(?:" + "|".join(lang.as_regex(v) for v, w in lang.rows(f"{_Z}award_verbs.tsv") if w == "concept")
+    + ")[了为成]?$"
+)
+_CREATE_BEFORE = re.compile(lang.alternation(f"{_Z}create_verbs.txt") + "[了为成]?$")
+_COUNTED_AFTER = re.compile(r"^\d+(?:\.\d+)?" + lang.char_class(f"{_Z}counted_things.txt"))
 # field words (智慧农业, 数据共享, 算力网络): a concept label of this shape names an initiative
 # only when quoted, followed by a descriptor, or repeated in the article
-_FIELD_TERM = re.compile(
-    r"^(?:智慧|数字|智能)[\u4e00-\u9fff]{2}$|(?:网络|共享|开放|转型|监管|应用|感知|互联网|光网|兑现)$"
-)
-_DESCRIPTOR_AFTER = re.compile(r"^(?:建设|改革|模式|试点|平台|系统|项目|工程|行动|示范|服务|应用|场景)")
+_FIELD_TERM = re.compile(lang.alternation(f"{_Z}field_terms.txt"))
+_DESCRIPTOR_AFTER = re.compile("^" + lang.alternation(f"{_Z}concept_descriptors.txt"))
+_BUILT_PROGRAMME = re.compile(lang.alternation(f"{_Z}project_prefixes.txt") + r"[\u4e00-\u9fff]{2,4}")
 _CLOSE_QUOTE = "”’」』"
 
 
 def _name_class(name: str) -> str | None:
     base = name[:-2] if name.endswith("建设") else name
     cls = class_of_name(name)
-    if cls is None and re.fullmatch(r"(?:智慧|数字|未来)[\u4e00-\u9fff]{2,4}", base):
+    if cls is None and _BUILT_PROGRAMME.fullmatch(base):
         cls = "Project"  # 智慧社区, 数字乡村, 未来社区, 数字孪生城市: a programme built in the city
     return cls if cls in ("Platform", "Project", "Award", "Reform") else None
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from citykg.graph import lang
 from citykg.graph.kb import Concept, KnowledgeBase
 
 QUOTES = "“”‘’「」『』\"'《》"
@@ -42,6 +43,13 @@ class Lexicon:
     domain_of_cue: dict[str, str]  # cue -> domain IRI
     cue_rank: dict[str, int]  # cue -> 2 for a domain's own label, 1 for a hidden cue word
     domain_iris: set[str]
+    platform_by_label: dict[str, Concept]  # fold(label) -> app/portal brand (schemes/platforms.ttl)
+    platform_re: re.Pattern[str] | None  # brand labels of 3+ characters, matched anywhere
+    body_by_label: dict[str, Concept]  # fold(label) -> central or provincial body (bodies.ttl)
+    national_body_re: re.Pattern[str] | None  # labels of the national bodies
+    provincial_bodies: set[str]  # IRIs of the bodies named per province (省大数据局)
+    brand_re: re.Pattern[str] | None  # app brands named after a place: 浙里办, 爱山东, 我的长沙
+    province_names: list[tuple[str, str]]  # (name or short name, adcode) of every province
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
@@ -94,7 +102,23 @@ def _build(key: _KBKey) -> Lexicon:
                 if lab and fold(lab) not in domain_of_cue:
                     domain_of_cue[fold(lab)] = d.iri
                     cue_rank[fold(lab)] = rank
+    platform_by_label = {fold(lab): c for c in kb.platforms for lab in (c.pref_zh, *c.alt_zh) if lab}
+    body_by_label = {fold(lab): c for c in kb.bodies for lab in (c.pref_zh, *c.alt_zh) if lab}
+    groups = {c.iri for c in kb.bodies if c.narrower}  # body:national, body:provincial
+    provincial = {c.iri for c in kb.bodies if any(b.endswith("/provincial") for b in c.broader)}
+    national = [lab for c in kb.bodies if c.iri not in groups | provincial for lab in (c.pref_zh, *c.alt_zh)]
     return Lexicon(
+        platform_by_label=platform_by_label,
+        platform_re=_alternation([lab for c in kb.platforms for lab in (c.pref_zh, *c.alt_zh) if len(lab) >= 3]),
+        body_by_label=body_by_label,
+        national_body_re=_alternation(national),
+        provincial_bodies=provincial,
+        brand_re=brand_pattern(kb),
+        province_names=sorted(
+            ((n, a.adcode) for a in kb.areas.values() if a.level == "Province" or "Province" in a.levels
+             for n in (a.name, *a.short_names)),
+            key=lambda x: (-len(x[0]), x[0]),
+        ),
         by_label=by_label,
         by_cue=by_cue,
         categories=categories,
@@ -105,6 +129,46 @@ def _build(key: _KBKey) -> Lexicon:
         cue_rank=cue_rank,
         domain_iris={d.iri for d in kb.domains},
     )
+
+
+BRAND_FILE = "zh/entities/app_brands.tsv"
+_HAN = r"[\u4e00-\u9fff]"
+
+
+def brand_pattern(kb: KnowledgeBase) -> re.Pattern[str] | None:
+    """Names of city and provincial apps built from the divisions: a place abbreviation (简称,
+    ontology/abbreviations.ttl) + 1-2 characters + a brand suffix (浙里办, 渝快办, 皖事通), or a
+    brand prefix + a province's or city's short name (爱山东, i深圳, 我的长沙); app_brands.tsv
+    lists the affixes."""
+    rows = lang.rows(BRAND_FILE)
+    suffix = "".join(w for k, w in rows if k == "suffix")
+    prefixes = [w for k, w in rows if k == "prefix"]
+    abbrs = sorted({x for a in kb.areas.values() for x in a.abbreviations})
+    places = sorted(
+        {n for a in kb.areas.values() if a.level in ("Province", "City") for n in (a.name, *a.short_names)
+         if 2 <= len(n) <= 4},
+        key=lambda n: (-len(n), n),
+    )
+    alts = []
+    if abbrs and suffix:
+        alts.append(f"[{''.join(abbrs)}]{_HAN}{{1,2}}[{re.escape(suffix)}]")
+    if prefixes and places:
+        alts.append(
+            "(?:" + "|".join(map(re.escape, prefixes)) + ")(?:" + "|".join(map(re.escape, places)) + ")"
+        )
+    return re.compile("^(?:" + "|".join(alts) + ")$") if alts else None
+
+
+def platform_for(lex: Lexicon, label: str) -> Concept | None:
+    """The app brand a platform name is or starts with (爱山东APP威海分厅 -> 爱山东).
+
+    The longest brand label at the start of the name wins."""
+    key = fold(label)
+    for n in range(len(key), 1, -1):
+        hit = lex.platform_by_label.get(key[:n])
+        if hit is not None:
+            return hit
+    return None
 
 
 def concept_for(lex: Lexicon, label: str) -> Concept | None:

@@ -20,28 +20,38 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from citykg.graph import lang
 from citykg.graph.extract.entities.rules import HAN, Candidate, _lcut
 
-_COUNT = r"(?:[0-9]+|[一二三四五六七八九十百两几数多]+)(?:余|多)?(?:个|项|类|款|套|大|种)?|一批|一系列"
-_MODS = r"(?:业务|应用|信息|管理|服务|专项|重点|核心|高频|智慧|智能|数字化|信息化|综合|子|类)"
-_LOCAL = r"(?:特色|创新|自选|本地特色)"
-_PLATFORM_TAIL = re.compile(rf"^等(?:{_COUNT})?{_MODS}*(?:系统|平台)(?![化性])")
+_WORDS = lang.rows("zh/entities/list_words.tsv")  # the file says why each word is there
+
+
+def _kind(kind: str) -> tuple[str, ...]:
+    return tuple(w for k, w in _WORDS if k == kind)
+
+
+def _alt(kind: str) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in _kind(kind)) + ")"
+
+
+_COUNT = (
+    rf"(?:[0-9]+|[一二三四五六七八九十百两几数多]+)(?:余|多)?{_alt('count_unit')}?|{_alt('count_word')}"
+)
+_MODS = _alt("modifier")
+_LOCAL = _alt("local")
+_PLATFORM_TAIL = re.compile(rf"^等(?:{_COUNT})?{_MODS}*{_alt('system')}(?![化性])")
 _REFORM_TAIL = re.compile(
     rf"^等(?:{_COUNT})?{_MODS}*{_LOCAL}{_MODS}*"
-    r"(?:[“‘]?(?:一件事|一事联办)[”’]?(?:场景|集成服务|主题服务|服务|套餐)?|主题服务|套餐)"
+    rf"(?:[“‘]?{_alt('scenario')}[”’]?{_alt('scenario_tail')}?|{_alt('scenario_bare')})"
 )
-# naming prefixes systems share (智慧公安、智慧消防): departments share none; 数字/智能 are left
-# out because they mostly prefix fields and industries (数字经济、数字社会; 智能制造、智能装备)
-_SYSTEM_PREFIX = ("智慧", "数智", "掌上", "指尖", "云上")
+# naming prefixes systems share (智慧公安、智慧消防): departments share none
+_SYSTEM_PREFIX = _kind("prefix")
 # verbs that open a list and run into its first item (打造了钓具企业开办)
-_LEAD_VERB = re.compile(
-    r"(?:打造|集成|推出|上线|包括|包含|涵盖|整合|接入|建设|建成|开发|围绕|推行|开通|部署|构建|搭建|形成|梳理|"
-    r"聚焦|涉及|开展|上架|汇聚|融合|覆盖|推动|推进|实施|设立|创新|探索|新增|拓展)(?:了|出|成|起|好)?"
-)
+_LEAD_VERB = re.compile(_alt("verb") + "[" + "".join(_kind("verb_particle")) + "]?")
 _ITEM = re.compile(rf"^(?:(?!的)[{HAN}]){{2,12}}$")
 # 在普惠金融、…, 全市钓具企业开办、…: a preposition or scope word, not part of the name
-_LEAD_WORDS = frozenset("在 对 将 把 从 向 由 全市 全省 全区 全县 我市 本市 今年 目前 现已".split())
-_AND = re.compile(r"(?:以及|及|和|与)")
+_LEAD_WORDS = frozenset(_kind("lead"))
+_AND = re.compile(_alt("and"))
 _RUN_BEFORE = re.compile(rf"[{HAN}、]+$")
 
 

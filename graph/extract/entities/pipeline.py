@@ -11,45 +11,157 @@ the county the text places it in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import jieba
 
+from citykg.graph import lang
 from citykg.graph.extract.entities.concepts import concept_candidates, gate_field_terms, label_class
-from citykg.graph.extract.entities.lexicon import Lexicon, build_lexicon, concept_for, domain_for, fold
+from citykg.graph.extract.entities.lexicon import (
+    Lexicon,
+    build_lexicon,
+    concept_for,
+    domain_for,
+    fold,
+    platform_for,
+)
 from citykg.graph.extract.entities.lists import listed
-from citykg.graph.extract.entities.phrases import awards, city_programmes, ministries
+from citykg.graph.extract.entities.phrases import awards, bodies, city_programmes
 from citykg.graph.extract.entities.quotes import quoted
 from citykg.graph.extract.entities.rules import Candidate, head_of, headed, titles
-from citykg.graph.kb import KnowledgeBase
-from citykg.graph.records import AreaMention, Document, EntityRecord, Mention
+from citykg.graph.kb import Concept, KnowledgeBase
+from citykg.graph.records import AreaMention, Document, EntityRecord, Mention, Sentence
+from citykg.graph.registry import get_proposer, proposer, proposers
 from citykg.namespaces import uncurated_concept_iri
 
-_PRIORITY = {"title": 0, "quote": 1, "ministry": 2, "award": 2, "list": 2, "concept": 3, "head": 3}
-_CLASS_RANK = {
-    "title": 0,
-    "quote": 1,
-    "ministry": 1,
-    "list": 2,
-    "concept": 2,
-    "award": 2,
-    "head": 3,
-    "repeat": 4,
-}
-
+_Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
+#: rank of a plain repeat of a name found after selection (never names an entity)
+_REPEAT_RANK = 4
 # modifier words that do not make a name on their own (…平台 preceded only by these is generic)
-_GENERIC = set(
-    """业务 服务 信息 数据 管理 应用 专项 综合 相关 有关 网络 数字化 智能化 信息化 大数据 一体化 统一 公共 线上 网上 在线 监管 智慧 智能
-    新型 重点 基础 技术 运营 安全 工作 各类 各种 专业 行业 政务 政府 城市 企业 市民 群众 便民 惠民 民生 社会 省级 市级 区级 县级
-    国家级 国家 全市 全省 全国 市 省 区 县 新 大 小 老 原 现有 自有 自主 其他 该 本 一个 一批 多个 四大 三大 两大 各 内部 外部 配套 平台 系统
-    建设 发展 创新 改革 项目 工程 示范 试点 全面 深化 持续 推进 整体 全域 协同 联动 高效 便捷 精准 集成 开放 共享 合作 主要 核心 关键 部门
-    一级 二级 行政 机构 单位 主管 职能 有关部门 委办 专门 领导 小组 工作组 党组 党委 国有 民营 龙头 骨干 优秀 先进 新一代 智能化改造 数字化转型
-    住宅 水利 系统性 技改 软件 参评 工业 行业级 工业互联网 互联网 远程 控制 公众 云计算 孵化 投资 移动 商业 大中型 大型 中型 小型 边缘 生产 过程 生产过程 微机电 电 机电 产业链
-    基层 一线 前沿 未来 传统 新兴 高新 高端 重大 一系列 标准化 规范化 网格 覆盖 提升 优化 完善 打造 构建 加快 积极 全 总 分 子""".split()
-)
-_NOT_A_BODY = {"", "各", "相关", "有关", "该", "本", "委办", "职能", "主管", "各级", "一", "二", "三"}
-_LEVEL = re.compile(r"^(?:全市|全省|市级|省级|区级|县级|国家级|国家|中国|全国|[市省区县])")
-_GOV_ORG = re.compile(r"(?:局|委员会|委|办公厅|厅|办公室|办|专班|指挥部|大队|中心)$")
-_SPAM = re.compile(r"电竞|娱乐城|博彩|彩票|赌|棋牌|体育app|真人|官网|平台注册|下载app", re.IGNORECASE)
+_GENERIC = lang.word_set(f"{_Z}generic_words.txt")
+_SECOND_HEADS = lang.words(f"{_Z}generic_second_heads.txt")
+_NOT_A_BODY = lang.word_set(f"{_Z}not_a_body.txt") | {""}
+_LEVEL = re.compile("^" + lang.alternation(f"{_Z}levels.txt"))
+_GOV_ORG = re.compile(lang.alternation(f"{_Z}government_heads.txt") + "$")
+_STANDING_BODY = re.compile(lang.alternation(f"{_Z}standing_bodies.txt"))
+_REFORM_OPENERS = lang.words(f"{_Z}reform_openers.txt")
+_SPAM = re.compile(lang.alternation(f"{_Z}spam.txt"), re.IGNORECASE)
+#: longest name a candidate may have (longer spans are clauses, not names)
+MAX_NAME = 40
+
+
+@dataclass
+class Context:
+    """What every proposer may read about the document being extracted."""
+
+    text: str
+    kb: KnowledgeBase
+    lex: Lexicon
+    area_names: frozenset[str]
+    known: Callable[[str], str | None]
+
+
+@dataclass
+class TraceRow:
+    """One candidate as ``citykg extract --explain`` shows it: who proposed it, what became of it."""
+
+    label: str
+    cls: str
+    start: int
+    end: int
+    proposer: str
+    status: str = "kept"  # kept | dropped
+    reason: str = ""  # the filter that dropped it (empty when kept)
+
+
+@dataclass
+class Trace:
+    rows: list[TraceRow] = field(default_factory=list)
+
+    def drop(self, c: Candidate, reason: str) -> None:
+        self.rows.append(TraceRow(c.label, c.cls, c.start, c.end, c.proposer, "dropped", reason))
+
+
+# ---------------------------------------------------------------- proposers (registry)
+
+
+@proposer("title", priority=0)
+def _p_titles(ctx: Context, s: Sentence) -> list[Candidate]:
+    """《…》 titles of plans, opinions and reports."""
+    return titles(ctx.text, s.start, s.text)
+
+
+@proposer("quote", priority=1)
+def _p_quotes(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Quoted names and the descriptor after the closing quote."""
+    return quoted(ctx.text, s.start, s.text, ctx.area_names, ctx.known, ctx.lex.brand_re)
+
+
+@proposer("platform", priority=1)
+def _p_platforms(ctx: Context, s: Sentence) -> list[Candidate]:
+    """App and portal brands of the platforms scheme, quoted or not."""
+    if ctx.lex.platform_re is None:
+        return []
+    return [
+        Candidate(s.start + m.start(), s.start + m.end(), m.group(0), "Platform", "platform")
+        for m in ctx.lex.platform_re.finditer(s.text)
+        if not _crosses_place(s.text, m.start(), m.end(), ctx.area_names)
+    ]
+
+
+#: the longest place name checked when a match may run into one (北京通|州区)
+_PLACE_SPAN = 4
+
+
+def _crosses_place(text: str, start: int, end: int, names: frozenset[str]) -> bool:
+    """True when a place name runs across either end of text[start:end] (北京通 in 北京通州区).
+
+    >>> _crosses_place("北京通州区", 0, 3, frozenset({"通州"})), _crosses_place("用京通办事", 1, 3, frozenset({"通州"}))
+    (True, False)
+    """
+    for cut in (start, end):
+        for a in range(max(0, cut - _PLACE_SPAN + 1), cut):
+            for b in range(cut + 1, min(len(text), a + _PLACE_SPAN) + 1):
+                if text[a:b] in names:
+                    return True
+    return False
+
+
+@proposer("award", priority=2)
+def _p_awards(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Honours after an award verb (入选, 荣获, 获评 …)."""
+    return awards(ctx.text, s.start, s.text)
+
+
+@proposer("ministry", priority=2, rank=1)
+def _p_bodies(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Central bodies by the labels of the bodies scheme."""
+    return bodies(s.start, s.text, ctx.lex.national_body_re)
+
+
+@proposer("concept", priority=3, rank=2)
+def _p_concepts(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Labels of the reform scheme."""
+    return concept_candidates(ctx.lex, s.start, s.text)
+
+
+@proposer("head", priority=3)
+def _p_heads(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Unquoted names ending in a head noun (…平台, …局, …改革)."""
+    return headed(ctx.text, s.start, s.text, ctx.area_names)
+
+
+@proposer("programme", priority=3)
+def _p_programmes(ctx: Context, s: Sentence) -> list[Candidate]:
+    """A place's own digital programme (数字重庆, 智慧株洲)."""
+    return city_programmes(ctx.text, s.start, s.text, ctx.area_names)
+
+
+@proposer("list", priority=2)
+def _p_lists(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Items of 、-lists of named systems and local scenarios."""
+    return listed(s.start, s.text, ctx.known)
 
 
 def _all_area_names(kb: KnowledgeBase) -> frozenset[str]:
@@ -86,7 +198,7 @@ def is_generic(label: str, cls: str, area_names: frozenset[str]) -> bool:
     if (
         cls != "Reform"
         and len(body) >= 2
-        and body[-2:] in ("服务", "管理", "信息", "建设", "数据", "指挥", "运营")
+        and body[-2:] in _SECOND_HEADS
     ):
         body = body[:-2] if len(body) > 2 else body
     if len(body) < 1:
@@ -95,51 +207,55 @@ def is_generic(label: str, cls: str, area_names: frozenset[str]) -> bool:
     return all(t in _GENERIC or t.isdigit() or re.fullmatch(r"[一二三四五六七八九十两]+大", t) for t in toks)
 
 
-def _keep(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> bool:
-    """Precision filters per rule source and class."""
+def _drop_reason(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> str | None:
+    """Why a candidate is dropped by the precision filters (per rule source and class), or None."""
     label = c.label
-    if len(label) < 2 or len(label) > 40 or _SPAM.search(label):
-        return False
+    if len(label) < 2 or len(label) > MAX_NAME:
+        return "length"
+    if _SPAM.search(label):
+        return "spam word"
     if c.source == "quote":
         key = fold(label)
-        # a bare cue word (“一件事”) is not a name
-        return not (key in lex.by_cue and key not in lex.by_label and len(key) <= 3)
-    if c.source in ("title", "concept", "ministry", "bare"):
-        return True
+        if key in lex.by_cue and key not in lex.by_label and len(key) <= 3:
+            return "bare cue word"  # “一件事” alone is not a name
+        return None
+    if c.source in ("title", "concept", "ministry", "bare", "platform"):
+        return None
     if c.source == "list":  # 养老服务、医疗服务等…: generic service words are not names
-        return not is_generic(label, c.cls, area_names)
+        return "generic words" if is_generic(label, c.cls, area_names) else None
     core = _strip_place(label, area_names)
     if c.source == "award":
-        return len(core) >= 4
-    # unquoted head-noun names
+        return None if len(core) >= 4 else "short award"
+    return _drop_headed(c, label, core, area_names)
+
+
+def _drop_headed(c: Candidate, label: str, core: str, area_names: frozenset[str]) -> str | None:
+    """The filters of unquoted head-noun names (see ``_drop_reason``)."""
+    placed = core != label and any(label[:n] in area_names for n in (2, 3, 4, 5))
     if c.cls == "Reform":
-        return len(label) >= 7 and not label.startswith(("体制", "工作", "改革"))
+        if len(label) < 7:
+            return "short reform"
+        return "reform opener" if label.startswith(_REFORM_OPENERS) else None
     if c.cls == "Organization" and _GOV_ORG.search(label):
         # a government body is named with its level or place: 市大数据局, 牡丹区大数据局
         body = core[: len(core) - len(head_of(core))]
         if core == label:  # no level or place: only a named standing body (…领导小组办公室)
-            return len(label) >= 8 and bool(re.search(r"领导小组|工作组|委员会|指挥部|专班", label))
-        return len(core) >= 3 and body not in _NOT_A_BODY
-    if c.cls == "Organization" and core != label and any(label[:n] in area_names for n in (2, 3, 4, 5)):
-        return len(core) >= 3  # a firm or institute named by its place: 贵阳大数据集团
+            ok = len(label) >= 8 and bool(_STANDING_BODY.search(label))
+            return None if ok else "body without level or place"
+        return None if len(core) >= 3 and body not in _NOT_A_BODY else "body without a name"
+    if c.cls == "Organization" and placed:
+        return None if len(core) >= 3 else "short placed name"  # 贵阳大数据集团
     if c.cls == "Organization":
-        return (
-            len(label) >= 4
-            and len(head_of(label)) < len(label) - 1
-            and not is_generic(label, c.cls, area_names)
-        )
-    if (
-        c.cls == "Platform"
-        and core != label
-        and any(label[:n] in area_names for n in (2, 3, 4, 5))
-        and label.endswith(("平台", "系统", "服务网"))
-    ):
-        return len(core) >= 4  # a place's own platform: 陕西省一体化政务服务平台, 浙江政务服务网
+        if len(label) < 4 or len(head_of(label)) >= len(label) - 1:
+            return "short name"
+        return "generic words" if is_generic(label, c.cls, area_names) else None
+    if c.cls == "Platform" and placed and label.endswith(("平台", "系统", "服务网")):
+        return None if len(core) >= 4 else "short placed name"  # 陕西省一体化政务服务平台
     if is_generic(label, c.cls, area_names):
-        return False
+        return "generic words"
     if c.cls == "Award":
-        return len(core) >= 4
-    return len(label) >= 4
+        return None if len(core) >= 4 else "short award"
+    return None if len(label) >= 4 else "short name"
 
 
 def _brand_classes(cands: list[Candidate]) -> None:
@@ -167,15 +283,19 @@ def _promote_bare(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _select(cands: list[Candidate], length: int) -> list[Candidate]:
-    """Keep the best non-overlapping spans: titles, then quotes, then the longest of the rest."""
-    order = sorted(cands, key=lambda c: (_PRIORITY[c.source], -(c.end - c.start), c.start))
-    taken = bytearray(length + 1)  # 1 where a kept span already covers the character
+def _select(cands: list[Candidate], length: int, trace: Trace | None = None) -> list[Candidate]:
+    """Keep the best non-overlapping spans: by proposer priority (titles, then quotes …), then
+    the longest; a span overlapping a kept one is dropped."""
+    order = sorted(cands, key=lambda c: (get_proposer(c.proposer).priority, -(c.end - c.start), c.start))
+    owner: list[Candidate | None] = [None] * (length + 1)  # the kept span covering each character
     kept = []
     for c in order:
-        if any(taken[c.start : c.end]):
+        hit = next((o for o in owner[c.start : c.end] if o is not None), None)
+        if hit is not None:
+            if trace is not None:
+                trace.drop(c, f"overlaps {hit.label} ({hit.proposer})")
             continue
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        owner[c.start : c.end] = [c] * (c.end - c.start)
         kept.append(c)
     return sorted(kept, key=lambda c: c.start)
 
@@ -196,34 +316,59 @@ def _variant_of(short: str, long_: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def extract_entities(doc: Document, kb: KnowledgeBase, city: str | None,
-                     areas: list[AreaMention]) -> list[EntityRecord]:  # fmt: skip
-    """All named initiatives, documents, bodies and honours of ``doc``, one record per entity."""
+def _context(doc: Document, kb: KnowledgeBase) -> Context:
     lex = build_lexicon(kb)
-    area_names = _all_area_names(kb)
-    text = doc.text
-    cands: list[Candidate] = []
 
     def known(name: str) -> str | None:
         """The class a reform-scheme label implies (None for names the scheme does not know)."""
         return label_class(lex, name) if fold(name) in lex.by_label else None
 
-    for s in doc.sentences:
-        st = s.text
-        cands += titles(text, s.start, st)
-        cands += quoted(text, s.start, st, area_names, known)
-        cands += awards(text, s.start, st)
-        cands += ministries(text, s.start, st)
-        cands += concept_candidates(lex, s.start, st)
-        cands += headed(text, s.start, st, area_names)
-        cands += city_programmes(text, s.start, st, area_names)
-        cands += listed(s.start, st, known)
-    cands = [c for c in cands if _keep(c, area_names, lex)]
-    cands = gate_field_terms(cands, text)
-    cands = _promote_bare(cands)
+    return Context(doc.text, kb, lex, _all_area_names(kb), known)
+
+
+def _filtered(before: list[Candidate], after: list[Candidate], reason: str, trace: Trace | None) -> list[Candidate]:
+    """``after``, recording in ``trace`` the candidates of ``before`` it no longer holds."""
+    if trace is not None:
+        left = {id(c) for c in after}
+        for c in before:
+            if id(c) not in left:
+                trace.drop(c, reason)
+    return after
+
+
+def extract_entities(doc: Document, kb: KnowledgeBase, city: str | None,
+                     areas: list[AreaMention], trace: Trace | None = None) -> list[EntityRecord]:  # fmt: skip
+    """All named initiatives, documents, bodies and honours of ``doc``, one record per entity.
+
+    Every registered proposer (``graph.registry``) runs over each sentence; the candidates
+    are filtered, overlaps resolved by proposer priority, and mentions merged into records.
+    ``trace`` (for ``citykg extract --explain``) collects what each filter dropped.
+    """
+    ctx = _context(doc, kb)
+    cands: list[Candidate] = []
+    for p in proposers():
+        for s in doc.sentences:
+            for c in p.func(ctx, s):
+                c.proposer = p.name
+                cands.append(c)
+    kept = []
+    for c in cands:
+        reason = _drop_reason(c, ctx.area_names, ctx.lex)
+        if reason is None:
+            kept.append(c)
+        elif trace is not None:
+            trace.drop(c, reason)
+    cands = _filtered(kept, gate_field_terms(kept, doc.text), "field word not quoted or repeated", trace)
+    cands = _filtered(cands, _promote_bare(cands), "bare quote not named elsewhere", trace)
     _brand_classes(cands)
-    chosen = _select(cands, len(text))
-    return _records(doc, kb, lex, city, areas, chosen)
+    chosen = _select(cands, len(doc.text), trace)
+    if trace is not None:
+        trace.rows += [TraceRow(c.label, c.cls, c.start, c.end, c.proposer) for c in chosen]
+    return _records(doc, kb, ctx.lex, city, areas, chosen)
+
+
+def _rank(c: Candidate) -> int:
+    return _REPEAT_RANK if c.proposer == "repeat" else get_proposer(c.proposer).rank
 
 
 def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
@@ -240,7 +385,7 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
             covered[c.start : c.end] = b"\x01" * (c.end - c.start)
     records = []
     for key, cs in groups.items():
-        best = min(cs, key=lambda c: (_CLASS_RANK[c.source], c.start))
+        best = min(cs, key=lambda c: (_rank(c), c.start))
         label = best.label
         # other plain occurrences of the name are mentions too
         if len(label) >= 3 and label in text:
@@ -248,7 +393,7 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
             while pos >= 0:
                 end = pos + len(label)
                 if not any(covered[pos:end]):
-                    cs.append(Candidate(pos, end, label, best.cls, "repeat"))
+                    cs.append(Candidate(pos, end, label, best.cls, "repeat", proposer="repeat"))
                     covered[pos:end] = b"\x01" * (end - pos)
                 pos = text.find(label, end)
         cs.sort(key=lambda c: c.start)
@@ -256,23 +401,69 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
             Mention(text[c.start : c.end], c.start, c.end, doc.sentence_at(c.start).index) for c in cs
         ]
         rec = EntityRecord(cls=best.cls, label=label, mentions=mentions, city=city)
-        concept = concept_for(lex, label) if best.cls != "PolicyDocument" else None
-        if best.cls in ("Organization", "Award"):
-            concept = lex.by_label.get(key) if concept is not None else None
-        if concept is not None:
-            rec.concept, rec.concept_label = concept.iri, concept.pref_zh
-            rec.domain = concept.domains[0] if concept.domains else None
-        elif best.cls == "Reform":
-            rec.concept = str(uncurated_concept_iri("reform", label))
-            rec.concept_label = label
-            rec.new_concept = True
+        _link_concept(rec, kb, lex, key)
         if rec.domain is None:
             sentence = doc.sentence_at(cs[0].start).text
             rec.domain = domain_for(lex, label, sentence)
-        rec.area = _county_of(kb, areas, cs, text)
+        if rec.area is None:
+            rec.area = _county_of(kb, areas, cs, text)
         records.append(rec)
     _link_operators(records, text)
     return records
+
+
+def _link_concept(rec: EntityRecord, kb: KnowledgeBase, lex: Lexicon, key: str) -> None:
+    """The concept a record realizes: a body of the bodies scheme (and, for a provincial body,
+    its province as ``area``), an app brand of the platforms scheme, a reform concept, or a new
+    uncurated reform concept for an unknown reform."""
+    label, cls = rec.label, rec.cls
+    if cls == "Organization":
+        body = body_of(kb, lex, label, rec.city)
+        if body is not None:
+            rec.concept, rec.concept_label = body[0].iri, body[0].pref_zh
+            rec.area = body[1]
+            return
+    if cls == "Platform":
+        brand = platform_for(lex, label)
+        if brand is not None:
+            rec.concept, rec.concept_label = brand.iri, brand.pref_zh
+            return
+    concept = concept_for(lex, label) if cls != "PolicyDocument" else None
+    if cls in ("Organization", "Award"):
+        concept = lex.by_label.get(key) if concept is not None else None
+    if concept is not None:
+        rec.concept, rec.concept_label = concept.iri, concept.pref_zh
+        rec.domain = concept.domains[0] if concept.domains else None
+    elif cls == "Reform":
+        rec.concept = str(uncurated_concept_iri("reform", label))
+        rec.concept_label = label
+        rec.new_concept = True
+
+
+def body_of(kb: KnowledgeBase, lex: Lexicon, label: str, city: str | None) -> tuple[Concept, str | None] | None:
+    """(body concept, province adcode or None) when ``label`` names a body of the bodies scheme.
+
+    A national body has no province. A provincial body (省大数据局, 山东省大数据局) belongs to the
+    province written before it, else to the province of the article's city; without either it
+    is not resolved (None).
+    """
+    key = fold(label)
+    body = lex.body_by_label.get(key)
+    province = None
+    if body is None:
+        for name, adcode in lex.province_names:
+            if key.startswith(name) and len(key) > len(name):
+                rest = key[len(name) :]
+                hit = lex.body_by_label.get(rest if rest.startswith("省") else "省" + rest)
+                if hit is not None and hit.iri in lex.provincial_bodies:
+                    return hit, adcode
+        return None
+    if body.iri in lex.provincial_bodies:
+        prov = kb.province_of(city) if city else None
+        if prov is None or "City" in prov.levels:
+            return None  # no province, or a municipality (北京市 has no 省 bodies)
+        province = prov.adcode
+    return body, province
 
 
 # 通钢自信公司建设的…平台, 市大数据局牵头起草《…》, 市住建局推出“…”: the body runs the initiative

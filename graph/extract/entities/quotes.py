@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from citykg.graph import lang
 from citykg.graph.extract.entities.rules import (
     HAN,
     Candidate,
@@ -20,90 +21,77 @@ from citykg.graph.extract.entities.rules import (
     left_boundary,
     window_tokens,
 )
+from citykg.graph.records import ENTITY_CLASSES
 
 _QUOTE = re.compile(r"“([^“”\n]{1,32})”|‘([^‘’\n]{1,32})’|「([^「」\n]{1,32})」|\"([^\"\n]{1,32})\"")
-_APP_TAIL = re.compile(
-    rf"[{HAN}]{{0,6}}?(?:APP|App|app)(?:[{HAN}]{{1,6}}?(?:分厅|专区|频道|板块|旗舰店|分站|专版))?"
-)
-_DESC = [
-    (
-        re.compile(
-            r"综合服务平台|服务平台|管理平台|平台|运行中心|指挥中心|管理中心|系统|城市码|服务码|自助机|微信小程序|小程序|微信公众号|公众号|服务号|客户端|服务总门户|总门户|门户|网站|热线|智能体|服务专区|专区|一张图"
-        ),
-        "Platform",
-    ),
-    (
-        re.compile(
-            r"服务模式|新模式|模式|集成改革|改革|工作机制|协同机制|机制|专项行动|攻坚行动|行动|战略|应用场景|场景"
-        ),
-        "Reform",
-    ),
-    (re.compile(r"建设项目|示范项目|项目|示范工程|工程|试点|示范区|基地|产业园|园区|建设"), "Project"),
-    (re.compile(r"荣誉称号|称号|分榜单|榜单|名单|奖"), "Award"),
-    (re.compile(r"应用|服务|品牌"), "Bare"),  # the quoted name's own head decides; else a platform
-]
+_Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
+_APP = lang.alternation(f"{_Z}app_words.txt")
+_SECTION = lang.alternation(f"{_Z}app_sections.txt")
+_APP_TAIL = re.compile(rf"[{HAN}]{{0,6}}?{_APP}(?:[{HAN}]{{1,6}}?{_SECTION})?")
+#: descriptor class meaning "the quoted name's own head decides" (never an entity class)
+NAME_HEAD = "NameHead"
+
+
+def _descriptor_groups() -> list[tuple[re.Pattern[str], str]]:
+    """descriptors.tsv as (regex, class) groups in file order."""
+    groups: list[tuple[list[str], str]] = []
+    for cls, word in lang.rows(f"{_Z}descriptors.tsv"):
+        if cls != NAME_HEAD and cls not in ENTITY_CLASSES:
+            raise lang.LangDataError(f"descriptors.tsv: {cls!r} is not an entity class or {NAME_HEAD}")
+        if not groups or groups[-1][1] != cls:
+            groups.append(([], cls))
+        groups[-1][0].append(lang.as_regex(word))
+    return [(re.compile("|".join(alts)), cls) for alts, cls in groups]
+
+
+_DESC = _descriptor_groups()
+_LONG = lang.rows(f"{_Z}long_descriptors.tsv")
 _LONG_DESC = re.compile(
-    rf"(?:(?![等的和与及在为是])[{HAN}]){{1,10}}?(?:机制|平台|系统|中枢|大脑|小程序|公众号|自助机|一体机|工程|项目|行动|模式|奖|案例|联盟|协会|研究院)(?![化性师型])"
+    rf"(?:(?![等的和与及在为是])[{HAN}]){{1,10}}?(?:{'|'.join(w for w, _ in _LONG)})(?![化性师型])"
 )
-_REFORM_MORPH = re.compile(
-    r"一件事|一次办|通办|网办|即办|即享|快享|先办|跑一次|零跑|无证明|免证|零证明|认证$|审批$|公示$|过户$|亮证$|一网|一窗|一码|"
-    r"一门|一链|秒批|秒办|秒兑|办$|办结$|跑一趟|不用跑|少跑|指尖|不见面|免申|模式$|改革$|机制$|^先.{1,4}后.{1,4}$|即[\u4e00-\u9fff]{1,2}$|"
-    r"^全[市城省区县域]一[个家张网][\u4e00-\u9fff]{1,4}$"
-)
+# heads of built or named things: the descriptor joins the name (…示范工程, …研究院)
+_WHOLE_DESC = re.compile("(?:" + "|".join(w for w, kind in _LONG if kind == "whole") + ")$")
+_REFORM_MORPH = re.compile(lang.alternation(f"{_Z}reform_morphemes.txt"))
 # the reform words strong enough to make a listed phrase a reform (“一网通办、一网协同”);
 # slogan pieces (前台综合受理、后台分类审批) end in a plain verb and are not reforms
-_STRONG_MORPH = re.compile(
-    r"一件事|一次办|通办|网办|即办|即享|跑一次|一网|一窗|一码|一门|秒批|秒办|不见面|免申|[一当]日办|办结$|^全[市城省]一[个家张网]"
-)
-_AWARD_VERB = re.compile(
-    r"(?:入选|荣获|获评|荣膺|被评为|评为|获批|上榜|跻身|授予|被命名为|被确定为|成功创建|获得)[了为]?$"
-)
-# city and provincial service apps: a place abbreviation + 办/通/事/码 (浙里办, 渝快办, 皖事通),
-# 爱/i/e + place (爱山东, i深圳, e福州), 我的 + place (我的长沙)
-_BRAND = re.compile(
-    r"^(?:[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔贵滇藏陕秦甘陇青宁新甬穗榕蓉邕筑申汉锡][\u4e00-\u9fff]{1,2}[办通事码管服]"
-    r"|[爱iIeE][\u4e00-\u9fff]{2,3}|我的[\u4e00-\u9fff]{2,3})$"
-)
-_TONG_VERBS = {
-    "畅通",
-    "连通",
-    "互通",
-    "打通",
-    "联通",
-    "贯通",
-    "疏通",
-    "流通",
-    "沟通",
-    "开通",
-    "融通",
-    "直通",
-    "精通",
-    "普通",
-    "交通",
-}
-_AWARD_TAIL = re.compile(r"^(?:(?![等的和与及])[\u4e00-\u9fff]){0,4}?(?:标杆|案例|示范)")
-_PLACE_TAIL = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:专区|频道|分厅|旗舰店|分站|专版)")
+_STRONG_MORPH = re.compile(lang.alternation(f"{_Z}strong_reform_morphemes.txt"))
+
+
+def _award_verbs(where: str) -> str:
+    """The award verbs of award_verbs.tsv that the rule ``where`` reads, as one alternation."""
+    return "(?:" + "|".join(lang.as_regex(v) for v, w in lang.rows(f"{_Z}award_verbs.tsv") if w == where) + ")"
+
+
+_AWARD_VERB = re.compile(_award_verbs("quote") + "[了为]?$")
+_TONG_VERBS = lang.word_set(f"{_Z}tong_verbs.txt")
+_AWARD_TAIL = re.compile(rf"^(?:(?![等的和与及])[{HAN}]){{0,4}}?{lang.alternation(f'{_Z}award_tails.txt')}")
+_PLACE_TAIL = re.compile(rf"^[{HAN}]{{2,4}}?{_SECTION}")
 _QUOTE_RUN = re.compile(r"(?:“[^“”]{1,32}”[、，,和及与]?)+$")
-_RUN_AFTER = re.compile(
-    r"^(?:[、和及与]?“[^“”]{1,32}”)*(?:(?:[两三四五六七八九十]大|等)[\u4e00-\u9fff]{0,4}?(?:平台|应用|APP|App|客户端|小程序|系统|产品)"
-    r"|[\u4e00-\u9fff]{0,4}?(?:移动|政务|服务)(?:平台|APP|App|客户端)|APP|App|平台)"
-)
+_RUN_AFTER = re.compile(rf"^(?:[、和及与]?“[^“”]{{1,32}}”)*{lang.alternation(f'{_Z}run_after.txt')}")
 # named service packages listed before their cue: 推出“开办一家汽车维修店”“新能源汽车上牌”等“一件事”
 _PACKAGE_AFTER = re.compile(
-    r"^(?:[、和及与]?“[^“”]{1,32}”)*等[\u4e00-\u9fff]{0,4}“?(?:一件事|一事联办|一次办|联办|主题套餐|套餐|主题服务|集成服务|场景)"
+    rf"^(?:[、和及与]?“[^“”]{{1,32}}”)*等[{HAN}]{{0,4}}“?{lang.alternation(f'{_Z}package_cues.txt')}"
 )
-_GRADE_AFTER = re.compile(r"^(?:等次|等级|档次|级别|评级)")  # 获评“优秀”等次: a grade, not an honour
-_AWARD_QUAL = re.compile(r"(?:全国|全省|国家级|省级|国家|首批|第[一二三四五六七八九十]+批|年度)+$")
+_GRADE_AFTER = re.compile("^" + lang.alternation(f"{_Z}grade_words.txt"))  # 获评“优秀”等次: a grade
+_AWARD_QUAL = re.compile(lang.alternation(f"{_Z}award_qualifiers.txt") + "+$")
+_TITLED = lang.rows(f"{_Z}titled_names.tsv")
+_RANKED_TITLE = re.compile("(?:" + "|".join(w for w, k in _TITLED if k == "rank") + ")$")
+_BECOME_TITLE = re.compile("(?:" + "|".join(w for w, k in _TITLED if k == "become") + ")$")
 _CHANGE = re.compile(r"从“[^“”]{1,12}”到“[^“”]{1,12}”")  # 从“跑多次”到“不用跑”: a before/after slogan
-_BECOME = re.compile(r"(?:建成|创建|成为|打造成)$")
-_APP_VERB = re.compile(r"(?:登录|访问|下载|打开|关注|扫描|搜索)$")
-_CUE_ONLY = {"一件事", "一网", "一码", "一窗", "一门", "一次"}  # quoted cue words that are parts of a name
+_BECOME = re.compile(lang.alternation(f"{_Z}become_verbs.txt") + "$")
+_APP_VERB = re.compile(lang.alternation(f"{_Z}app_verbs.txt") + "$")
+_CUE_ONLY = lang.word_set(f"{_Z}cue_words.txt")  # quoted cue words that are parts of a name
+_PROGRAMME_PREFIX = re.compile("^" + lang.alternation(f"{_Z}programme_prefixes.txt"))
 _BAD_INNER = re.compile(r"[，。；：！？,.;:!?、\s]|^[\dA-Za-z.%]+$")
 
 
 def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozenset[str],
-           known: Callable[[str], str | None] = lambda _: None) -> list[Candidate]:  # fmt: skip
-    """Quoted names, with the descriptor that follows the closing quote."""
+           known: Callable[[str], str | None] = lambda _: None,
+           brand: re.Pattern[str] | None = None) -> list[Candidate]:  # fmt: skip
+    """Quoted names, with the descriptor that follows the closing quote.
+
+    ``brand`` matches the app brands named after a place (浙里办, 爱山东; see
+    ``lexicon.Lexicon.brand_re``)."""
     out: list[Candidate] = []
     changes = [(c.start(), c.end()) for c in _CHANGE.finditer(s_text)] if "从“" in s_text else []
 
@@ -180,7 +168,7 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
             if d and (
                 short
                 or (
-                    len(d.group(0)) >= 4 and re.search(r"(?:工程|项目|奖|案例|联盟|协会|研究院)$", d.group(0))
+                    len(d.group(0)) >= 4 and _WHOLE_DESC.search(d.group(0))
                 )
             ):
                 # “蓝谷至胶东国际机场”智慧一级公路示范工程: the descriptor is part of the name
@@ -205,18 +193,19 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
                                          s_start + m.start(), s_start, max_len=8)  # fmt: skip
             end = q_end + desc_len
             label = clean_label(text[left:end])
+            cls = desc_cls if desc_cls != NAME_HEAD else (class_of_name(label) or "Platform")
             if len(label) >= 5:
-                out.append(Candidate(left, end, label, desc_cls, "quote"))
+                out.append(Candidate(left, end, label, cls, "quote"))
             continue
         if desc_cls is not None:
             inner_cls = class_of_name(inner)
             cls = desc_cls
-            if desc_cls == "Bare":
-                cls = known(inner) or _classify_bare(inner, area_names) or "Platform"
+            if desc_cls == NAME_HEAD:
+                cls = known(inner) or _classify_bare(inner, area_names, brand) or "Platform"
             elif after.startswith("建设") and desc_len == 2:
                 cls = (
                     known(inner)
-                    or _classify_bare(inner, area_names)
+                    or _classify_bare(inner, area_names, brand)
                     or ("Project" if len(inner) >= 4 else "")
                 )
                 if not cls:
@@ -256,11 +245,11 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
             continue
         # quotes listed one after another share the verb before the first: 获评“A”“B”等称号
         before = _QUOTE_RUN.sub("", s_text[: m.start()])
-        if re.search(r"(?:城市|工厂|基地|示范区|先行区|试点|案例|标杆)$", inner):
+        if _RANKED_TITLE.search(inner):
             before = _AWARD_QUAL.sub("", before)  # 获评全国第二批“千兆城市”: the title follows its rank
         if _AWARD_VERB.search(before[-6:]) or (
             _BECOME.search(before[-4:])
-            and re.search(r"(?:城市|名城|示范区|先行区)$", inner)
+            and _BECOME_TITLE.search(inner)
             and known(inner) in (None, "Award")
         ):
             out.append(Candidate(i_start, i_end, clean_label(inner), "Award", "quote"))
@@ -272,7 +261,7 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
             cls = "Reform"  # 城市运行“一网统管”、社会诉求“一键回应”: a reform listed with known ones
         if cls is None and _RUN_AFTER.match(after):
             cls = "Platform"  # “浙里办”“浙政钉”两大平台: the descriptor after the run names each
-        cls = cls or _classify_bare(inner, area_names)
+        cls = cls or _classify_bare(inner, area_names, brand)
         if cls is None and _APP_VERB.search(before[-4:]):
             cls = "Platform"  # 登录“X”, 下载“X”: an app or portal
         if cls:
@@ -294,12 +283,13 @@ def _listed_with_reform(s_text: str, m: re.Match[str], known: Callable[[str], st
     return any(x is not None and known(x.group(1)) == "Reform" for x in (prev, nxt))
 
 
-def _classify_bare(inner: str, area_names: set[str]) -> str | None:
+def _classify_bare(inner: str, area_names: set[str] | frozenset[str],
+                   brand: re.Pattern[str] | None = None) -> str | None:  # fmt: skip
     """Class of a quoted name with no descriptor, or None for slogans and common words."""
     cls = class_of_name(inner)
     if cls:
         return cls
-    if _BRAND.match(inner):
+    if brand is not None and brand.match(inner):
         return "Platform"  # 浙里办, 爱山东, i深圳, 我的长沙: the naming habits of city apps
     if _REFORM_MORPH.search(inner) and len(inner) >= 3:
         return "Reform"
@@ -307,6 +297,6 @@ def _classify_bare(inner: str, area_names: set[str]) -> str | None:
         return "Platform"  # 办事通, 惠企通
     if inner.endswith("贷") and 3 <= len(inner) <= 5:
         return "Platform"  # 信易贷, 税易贷, 宜企贷: a credit-data product
-    if re.match(r"^(?:数字|智慧|数智)", inner) and re.sub(r"^(?:数字|智慧|数智)", "", inner) in area_names:
+    if _PROGRAMME_PREFIX.match(inner) and _PROGRAMME_PREFIX.sub("", inner) in area_names:
         return "Project"  # a city's own digital programme: 数字通化, 智慧株洲
     return None
