@@ -14,10 +14,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from citykg.cli import cli
-from citykg.cli.validate import Report, load_union, locate_trig, qc_queries, query_header, run_shacl
 from citykg.namespaces import CK, CKR
 from citykg.ontofiles import ontology_graph, shapes_file
 from citykg.testing import require_tool
+from citykg.validate.checks import Report, load_union, run_shacl
+from citykg.validate.run import locate_trig, qc_queries, query_header
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 GOOD = FIXTURES / "good.trig"
@@ -280,8 +281,8 @@ def test_validate_missing_data_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--data", str(missing)])
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: No build found at {missing}: {missing / 'citykg.trig'} does not exist - "
-        "run `citykg build` first (or pass --data OUT).\n"
+        f"Error: No dataset at {missing}: {missing / 'citykg.trig'} does not exist - "
+        'run "citykg build" to create it (or pass --data OUT).\n'
     )
 
 
