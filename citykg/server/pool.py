@@ -227,9 +227,8 @@ class WorkerPool:
         gen = self.current()
         key = self._key({k: v for k, v in job.items() if k not in ("accept", "format")})
         lane = "slow" if key in self.expensive else "fast"
-        try:
-            w = gen.idle[lane].get(timeout=self.cfg.timeout)
-        except queue.Empty:
+        w = self._take(gen, lane)
+        if w is None:
             return text_reply(
                 503, f"All {lane} query workers stayed busy for {self.cfg.timeout:g} s - try again later."
             )
@@ -254,6 +253,18 @@ class WorkerPool:
             f"The query exceeded the {self.cfg.timeout:g} s time limit and was stopped - narrow it "
             "or add LIMIT (or start the server with a higher --timeout).",
         )
+
+    def _take(self, gen: Generation, lane: str) -> Worker | None:
+        """An idle live worker of ``lane`` (a dead one found idle is replaced), or None after the timeout."""
+        deadline = time.monotonic() + self.cfg.timeout
+        while True:
+            try:
+                w = gen.idle[lane].get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if w.proc.is_alive():
+                return w
+            self._lost(gen, w)
 
     def _demote(self, gen: Generation, w: Worker, key: str) -> None:
         self.expensive[key] = None

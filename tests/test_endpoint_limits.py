@@ -1,0 +1,121 @@
+"""The endpoint stays bounded (issue 12.7): answer size, slow clients, expensive clients, crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import endpointkit
+import pytest
+from endpointkit import CHEAP, EXPENSIVE, get, sparql_url, start, stop
+
+pytestmark = pytest.mark.server
+endpoint = endpointkit.endpoint  # the fixture: --max-rows 100 --max-bytes 200000 --timeout 3
+
+
+def test_construct_and_describe_are_capped_in_triples(endpoint: str) -> None:
+    status, _, body = get(sparql_url(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    assert status == 400 and b"more than 100 triples" in body
+    status, _, body = get(sparql_url(endpoint, "DESCRIBE ?s WHERE { ?s ?p ?o }"))
+    assert status == 400 and b"more than 100 triples" in body
+    status, _, body = get(sparql_url(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50"))
+    assert status == 200 and body.count(b"\n") >= 10
+
+
+def test_one_huge_row_is_capped_in_bytes(endpoint: str) -> None:
+    huge = (
+        "SELECT (GROUP_CONCAT(CONCAT(STR(?a), STR(?b), STR(?c)); separator='|') AS ?all) "
+        "WHERE { ?a ?b ?c . ?x a ck:City }"
+    )
+    status, _, body = get(sparql_url(endpoint, huge))
+    assert status == 413, body[:200]
+    assert b"larger than 0.2 MB" in body
+    status, _, _ = get(sparql_url(endpoint, CHEAP))
+    assert status == 200
+
+
+def test_slow_clients_are_dropped_and_do_not_block_others(tmp_path: Path) -> None:
+    proc, base = start(endpointkit.out_with(tmp_path / "out"), "--read-timeout", "1")
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    slow: list[socket.socket] = []
+    try:
+        for _ in range(200):  # each sends half a request line and then nothing
+            s = socket.create_connection((host, int(port)))
+            s.sendall(b"GET /sparql?query=ASK")
+            slow.append(s)
+        status, _, _ = get(sparql_url(base, CHEAP), timeout=30)
+        assert status == 200
+        dropped = 0
+        for s in slow:
+            s.settimeout(30)
+            try:
+                data = s.recv(100)
+            except TimeoutError:
+                data = b"still open"
+            except OSError:
+                data = b""  # reset by the server
+            dropped += data == b"" or data.startswith(b"HTTP/1.1 408") or data.startswith(b"HTTP/1.1 503")
+        assert dropped == len(slow)  # the server closed every trickling connection itself
+    finally:
+        for s in slow:
+            s.close()
+        stop(proc)
+
+
+def test_expensive_clients_do_not_starve_cheap_queries(tmp_path: Path) -> None:
+    proc, base = start(
+        endpointkit.out_with(tmp_path / "out"), "--timeout", "4", "--workers", "2", "--slow-workers", "1"
+    )
+    stop_flag = threading.Event()
+    expensive_statuses: list[int] = []
+
+    def hammer() -> None:
+        while not stop_flag.is_set():
+            expensive_statuses.append(get(sparql_url(base, EXPENSIVE), timeout=60)[0])
+
+    threads = [threading.Thread(target=hammer) for _ in range(2)]
+    try:
+        for t in threads:
+            t.start()
+        with ThreadPoolExecutor(4) as ex:
+            statuses = list(ex.map(lambda _: get(sparql_url(base, CHEAP), timeout=60)[0], range(60)))
+        assert statuses.count(200) == len(statuses), statuses
+    finally:
+        stop_flag.set()
+        for t in threads:
+            t.join(60)
+        stop(proc)
+    assert expensive_statuses and set(expensive_statuses) <= {503}  # they time out, clearly
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        out += [int(x) for x in text]
+    return out
+
+
+def test_a_crashed_worker_is_a_500_not_a_dead_server(tmp_path: Path) -> None:
+    proc, base = start(endpointkit.out_with(tmp_path / "out"), "--timeout", "30", "--slow-workers", "1")
+    try:
+        with ThreadPoolExecutor(1) as ex:
+            pending = ex.submit(get, sparql_url(base, EXPENSIVE), None, 60)
+            time.sleep(1.0)  # let the query reach a worker (ordering only, nothing is timed)
+            for child in _children(proc.pid):
+                cmd = Path(f"/proc/{child}/cmdline").read_bytes()
+                if b"multiprocessing" in cmd and b"resource_tracker" not in cmd:
+                    os.kill(child, signal.SIGKILL)
+            status, _, body = pending.result()
+        assert status == 500 and b"worker died" in body
+        for _ in range(3):  # the server and a fresh worker answer
+            status, _, _ = get(sparql_url(base, CHEAP), timeout=120)
+            assert status == 200
+    finally:
+        stop(proc)
