@@ -16,11 +16,11 @@ from typing import Any
 
 import click
 
-from citykg.cli.output import echo_rows, output_options
+from citykg.cli.options import data_option, output_options
+from citykg.cli.output import echo_rows
 from citykg.graph.analogues.explain import KINDS, basis_order
 from citykg.graph.analogues.finder import DEFAULT_THRESHOLD, TOP_PER_ITEM, Finder
 from citykg.graph.analogues.text import fold
-from citykg.paths import DEFAULT_OUT
 
 COLUMNS = ["score", "initiative", "city", "analogue", "analogue_city", "kinds", "basis"]
 CITY_COLUMNS = ["city", "similarity", "shared", "examples"]
@@ -84,7 +84,7 @@ class Dataset:
         return self.city_labels.get(c) or min(self.city_names.get(c, {c}), key=lambda n: (-len(n), n))
 
 
-def load_dataset(data: Path) -> Dataset:
+def load_dataset(data: Path | str | None) -> Dataset:
     from citykg.store.core import open_store
 
     qs = open_store(data)
@@ -270,13 +270,7 @@ def gaps(ds: Dataset, city: str, top_peers: int = 5) -> list[dict[str, Any]]:
 
 @click.command()
 @click.argument("name", required=False)
-@click.option(
-    "--data",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Build folder (OUT) or its citykg.trig.",
-)
+@data_option
 @click.option("--city", help="Only analogues of this city's initiatives (通化 or 通化市).")
 @click.option("--other-city", help="Only analogues found in this city.")
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show.")
@@ -292,7 +286,7 @@ def gaps(ds: Dataset, city: str, top_peers: int = 5) -> list[dict[str, Any]]:
 @output_options
 def analogues(
     name: str | None,
-    data: Path,
+    data: str | None,
     city: str | None,
     other_city: str | None,
     top: int,
