@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from citykg.cli.output import output_options, render
+from citykg.cli.options import output_options, quiet_option
+from citykg.cli.output import render
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, IngestError, load_manifest, read_document
 from citykg.paths import DEFAULT_OUT
 
@@ -30,7 +31,7 @@ _CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "
 )
 @click.option("--time-budget", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds one file may take to extract; a slower file is skipped.")  # fmt: skip
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@quiet_option
 @output_options
 def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: int, jobs: int | None,
           graph_only: bool, time_budget: float, quiet: bool, fmt: str) -> None:  # fmt: skip

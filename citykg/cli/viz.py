@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from citykg.cli.output import data_option, param_option
+from citykg.cli.options import data_option, param_option, quiet_option
 from citykg.paths import TRIG_NAME
 from citykg.viz import views
 from citykg.viz.chart import compare_html
@@ -51,7 +51,7 @@ def _check_output(path: Path) -> Path:
     show_default=True,
     help="Aggregate a view with more nodes than this (e.g. initiatives into their concepts).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@quiet_option
 def viz(
     view: str,
     arg: str | None,
@@ -139,7 +139,7 @@ def _done(quiet: bool, path: Path, what: str) -> None:
     type=click.Path(path_type=Path),
     help="File to write (a folder for csv: nodes.csv + edges.csv). Default: OUT/export/citykg.<ext>.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@quiet_option
 def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool) -> None:
     """Export the build for Gephi/Cytoscape (graphml, gexf) or data tools (jsonld, ttl, nq, csv).
 
