@@ -184,6 +184,13 @@ def document_iri(content_hash: str) -> URIRef:
     return CKR[f"doc/{content_hash}"]
 
 
+def body_iri(concept_iri: str, adcode: str | None = None) -> URIRef:
+    """The one node of a central body (ckr:body/<slug>) or of a provincial body in one province
+    (ckr:body/<slug>/<province adcode>), from its concept in ontology/schemes/bodies.ttl."""
+    slug = str(concept_iri).rstrip("/").rsplit("/", 1)[-1]
+    return CKR[f"body/{slug}" + (f"/{adcode}" if adcode else "")]
+
+
 def initiative_iri(adcode: str | None, cls: str, label: str) -> URIRef:
     return CKR[f"initiative/{adcode or 'unknown'}/{short_hash(cls, label)}"]
 

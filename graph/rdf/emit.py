@@ -28,6 +28,7 @@ from citykg.namespaces import (
     GRAPH_DIVISIONS,
     GRAPH_SCHEMES,
     area_iri,
+    body_iri,
     concept_scheme,
     document_iri,
     evidence_iri,
@@ -215,13 +216,24 @@ class _Emitter:
     # ------------------------------------------------------------ entities
 
     def entity_node(self, e: EntityRecord) -> ox.NamedNode:
+        body = self._body(e)
+        if body is not None:
+            return N(body_iri(body, e.area))
         return N(initiative_iri(e.city or self.ex.city, e.cls, e.label))
+
+    def _body(self, e: EntityRecord) -> str | None:
+        """The bodies-scheme concept of an organization named by it (工信部, 省大数据局), else None:
+        such a body is one node for every article that names it, not one per city."""
+        if e.cls != "Organization" or not e.concept:
+            return None
+        c = self.kb.concepts.get(e.concept)
+        return e.concept if c is not None and c.scheme == "bodies" else None
 
     def entity(self, e: EntityRecord, by_label: dict[tuple[str, str], ox.NamedNode]) -> None:
         node = self.entity_node(e)
         self.add(node, P.rdf_type, N(CK[e.cls]))
         self.add(node, LABEL, zh(e.label))
-        city = e.city or self.ex.city
+        city = (e.city or self.ex.city) if self._body(e) is None else None  # a body is above the city
         if city:
             self.add(node, P.inCity, N(area_iri(city)))
             self.out.areas.add(city)
