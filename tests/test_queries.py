@@ -16,7 +16,11 @@ LIBRARY = querylib.catalogue()
 CHECKS = querylib.catalogue(qc=True)
 ALL = [*LIBRARY.values(), *CHECKS.values()]
 # Saved queries that need data the bundled seed articles may legitimately lack.
-MAY_BE_EMPTY: set[str] = set()
+MAY_BE_EMPTY: set[str] = {
+    # the seeds and the mini fixture have one article per city: no two sources can disagree
+    # (tests/test_conflicts.py checks it on a corpus with a planted conflict)
+    "conflicting-claims",
+}
 
 
 def test_library_size() -> None:
@@ -70,7 +74,8 @@ def test_saved_query_answers_on_the_mini_fixture(saved: querylib.SavedQuery) -> 
         "text": "数字",
     }
     given = {p.name: examples[p.name] for p in saved.params if p.default is None}
-    assert store.select(saved.text, querylib.bind_params(saved, given, store)), saved.name
+    rows = store.select(saved.text, querylib.bind_params(saved, given, store))
+    assert rows or saved.name in MAY_BE_EMPTY, saved.name
 
 
 def test_compare_indicator_picks_the_latest_non_target_value() -> None:

@@ -6,6 +6,8 @@ Both read a build through ``citykg.store.core.open_store``; the work is in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from citykg.cli.output import data_option, echo_rows, output_options
@@ -68,3 +70,26 @@ def conflicts_cmd(data: str | None, fmt: str) -> None:
 
 
 commands = [adoption_cmd, conflicts_cmd]
+
+
+def export_panel_cmd(source: object, data: str | None, output: Path | None, concept: str | None,
+                     start: int | None, end: int | None, quiet: bool) -> None:  # fmt: skip
+    """``citykg export --format panel --concept X`` (registered by citykg/cli/viz.py)."""
+    from citykg.graph.adoption.panel import PanelError, dictionary_path, export_panel
+    from citykg.store import querylib
+    from citykg.store.core import open_store
+
+    if not concept:
+        raise click.UsageError("--format panel needs --concept REFORM, e.g. --concept 一网通办.")
+    store = open_store(data)
+    node = querylib.resolve(store, "reform", concept, "export", "--concept")
+    path = output or Path(getattr(source, "out_dir", Path("out"))) / "export" / f"panel-{node.value.rsplit('/', 1)[-1]}.csv"
+    if path.is_dir():
+        raise click.ClickException(f'"{path}" is a folder - pass a file name such as {path / "panel.csv"}.')
+    try:
+        counts = export_panel(store.select, node.value, path, start, end)
+    except PanelError as exc:
+        raise click.ClickException(f"{data or 'out'}: {exc}") from None
+    if not quiet:
+        click.echo(f"Wrote {path} and {dictionary_path(path).name} ("
+                   + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")  # fmt: skip

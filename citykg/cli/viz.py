@@ -131,8 +131,11 @@ def _done(quiet: bool, path: Path, what: str) -> None:
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "panel"]), required=True, help="Output format.")
 @data_option
+@click.option("--concept", metavar="REFORM", help="panel: the reform whose city-year panel to write.")
+@click.option("--start", type=int, help="panel: first year (default: the earliest article).")
+@click.option("--end", type=int, help="panel: last year (default: the latest article).")
 @click.option(
     "--output",
     "-o",
@@ -140,8 +143,12 @@ def _done(quiet: bool, path: Path, what: str) -> None:
     help="File to write (a folder for csv: nodes.csv + edges.csv). Default: OUT/export/citykg.<ext>.",
 )
 @quiet_option
-def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool) -> None:
-    """Export the build for Gephi/Cytoscape (graphml, gexf) or data tools (jsonld, ttl, nq, csv).
+def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool, concept: str | None = None,
+               start: int | None = None, end: int | None = None) -> None:  # fmt: skip
+    """Export the build for Gephi/Cytoscape (graphml, gexf) or data tools (jsonld, ttl, nq, csv, panel).
+
+    panel: the city-year table of one reform (--concept) for event-history analysis, with a
+    data dictionary next to it (citykg.graph.adoption.panel).
 
     graphml/gexf/csv hold the resource graph (IRIs with label and class; edges
     named by predicate); nq and jsonld keep the named graphs; ttl is their union.
@@ -149,6 +156,10 @@ def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool) -> 
     Example: citykg export --format graphml --data out -o /tmp/citykg.graphml
     """
     source = ViewSource(data)
+    if fmt == "panel":
+        from citykg.cli.adoption import export_panel_cmd  # issue 18
+
+        return export_panel_cmd(source, data, output, concept, start, end, quiet)
     path = output or default_path(_default_dir(source, output), fmt)
     if fmt == "csv" and path.exists() and not path.is_dir():
         raise click.ClickException(f'"{path}" is a file - csv export writes a folder (nodes.csv, edges.csv).')
