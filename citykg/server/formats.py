@@ -243,9 +243,9 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
         out.append("</results></sparql>")
         return "\n".join(out).encode()
     buf = io.StringIO()
-    if result.kind == "ask":
-        buf.write(f"_askResult\n{str(bool(result.boolean)).lower()}\n")
-        return buf.getvalue().encode()
+    if result.kind == "ask":  # no standard: CSV as Jena writes it, TSV as Oxigraph reads it
+        answer = str(bool(result.boolean)).lower()
+        return (f"_askResult\r\n{answer}\r\n" if fmt == "csv" else answer).encode()
     if fmt == "csv":
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(result.variables)
