@@ -23,22 +23,43 @@ CACHE_INDEX = "index.json"
 #: prefix of temp files (then the writer's pid and the target's name)
 TEMP_PREFIX = ".citykg-tmp."
 #: the packages whose code shapes one document's quads (changing them invalidates the cache)
-_PER_DOCUMENT = ("ingest", "extract", "rdf", "adoption")
+_PER_DOCUMENT = ("ingest", "extract", "rdf", "adoption", "lang")
 
 
 def fingerprint() -> str:
-    """Identity of the extractor: citykg's version, the graph code and the curated data files."""
-    h = hashlib.sha256(__version__.encode())
+    """Identity of the extractor: citykg's version, the selected backend's name and version,
+    the data files it reads (word lists, schemes, units, divisions) and the code of the
+    per-document packages. Each file is hashed with its path, so moving one changes it too."""
+    from citykg.graph import lang
+    from citykg.graph.registry import selected_extractor
+
+    backend = selected_extractor()
+    h = hashlib.sha256(f"{__version__}\0{backend.name}\0{backend.version}".encode())
     root = ontology_dir()
-    for f in sorted([*(root / "schemes").glob("*.ttl"), root / "divisions.ttl"]):
-        if f.exists():
-            h.update(f.name.encode() + f.read_bytes())
+    data = [*sorted((root / "schemes").rglob("*.ttl")), *(root / n for n in _DATA_FILES)]
     graph = Path(__file__).parent
-    code = [graph / "pipeline.py", graph / "kb.py", graph / "records.py"]
+    code = [graph / n for n in _CODE_FILES]
     code += sorted(f for pkg in _PER_DOCUMENT for f in (graph / pkg).rglob("*.py"))
-    for f in [*code, Path(namespaces.__file__)]:
-        h.update(f.relative_to(graph.parent).as_posix().encode() + f.read_bytes())
+    for f in [*data, *lang.data_files(), *code, Path(namespaces.__file__)]:
+        if f.exists():
+            h.update(f"{_relative(f)}\0{len(f.read_bytes())}\0".encode() + f.read_bytes())
     return h.hexdigest()[:16]
+
+
+#: ontology files besides the schemes that extraction reads
+_DATA_FILES = ("units.ttl", "divisions.ttl", "abbreviations.ttl")
+#: top-level modules of graph/ that shape one document's quads
+_CODE_FILES = ("pipeline.py", "kb.py", "records.py", "registry.py", "worker.py")
+
+
+def _relative(path: Path) -> str:
+    """A file's path below the repository/package root (stable across checkouts)."""
+    for root in (Path(__file__).parent.parent, ontology_dir().parent):
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
 
 
 def read_index(cache: Path, expected: str) -> dict[str, str]:

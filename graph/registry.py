@@ -10,6 +10,7 @@ cache keys on its name and version.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,8 @@ class Extractor:
 _PROPOSERS: dict[str, Proposer] = {}
 _EXTRACTORS: dict[str, Extractor] = {}
 DEFAULT_EXTRACTOR = "rules"
+#: environment variable that carries the selected backend into worker processes
+EXTRACTOR_ENV = "CITYKG_EXTRACTOR"
 
 
 def proposer(name: str, priority: int, rank: int | None = None) -> Callable[[Callable], Callable]:
@@ -89,6 +92,19 @@ def get_extractor(name: str = DEFAULT_EXTRACTOR) -> Extractor:
         return _EXTRACTORS[name]
     except KeyError:
         raise RegistryError(f"unknown extractor {name!r} (valid: {_names(_EXTRACTORS)})") from None
+
+
+def selected_extractor() -> Extractor:
+    """The backend this process (and the workers it starts) extracts with: the one chosen by
+    ``select_extractor`` (``citykg build --extractor``), else ``rules``."""
+    return get_extractor(os.environ.get(EXTRACTOR_ENV) or DEFAULT_EXTRACTOR)
+
+
+def select_extractor(name: str) -> Extractor:
+    """Choose the backend for this process and its workers; an unknown name raises first."""
+    found = get_extractor(name)
+    os.environ[EXTRACTOR_ENV] = found.name
+    return found
 
 
 def extractor_names() -> list[str]:

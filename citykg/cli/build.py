@@ -15,6 +15,21 @@ from citykg.paths import DEFAULT_OUT
 
 _CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
 
+extractor_option = click.option(
+    "--extractor", "extractor_name", default="rules", show_default=True, metavar="NAME",
+    help="Extractor backend (see graph/registry.py; an unknown name lists the valid ones).",
+)  # fmt: skip
+
+
+def _select_extractor(name: str) -> None:
+    """Choose the extractor backend for this run and its workers; an unknown name is a usage error."""
+    from citykg.graph.registry import RegistryError, select_extractor
+
+    try:
+        select_extractor(name)
+    except RegistryError as exc:
+        raise click.BadParameter(str(exc), param_hint="--extractor") from None
+
 
 @click.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
@@ -31,10 +46,11 @@ _CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "
 )
 @click.option("--time-budget", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds one file may take to extract; a slower file is skipped.")  # fmt: skip
+@extractor_option
 @quiet_option
 @output_options
 def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: int, jobs: int | None,
-          graph_only: bool, time_budget: float, quiet: bool, fmt: str) -> None:  # fmt: skip
+          graph_only: bool, time_budget: float, extractor_name: str, quiet: bool, fmt: str) -> None:  # fmt: skip
     """Build the graph from articles (.txt/.md/.html files or folders) into OUT/citykg.trig.
 
     Without SOURCES the bundled sample corpus is built. A bad input file is
@@ -56,6 +72,7 @@ def build(sources: tuple[Path, ...], out: Path, incremental: bool, max_bytes: in
     from citykg.graph.build import collect_sources
     from citykg.paths import corpus_dir
 
+    _select_extractor(extractor_name)
     paths = list(sources) or [corpus_dir()]
     found, problems = collect_sources(paths)
     bar = None
@@ -117,12 +134,16 @@ def summary_rows(report) -> list[dict[str, object]]:
               help="Refuse files larger than this.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON (the default).")
 @click.option("--text", "with_text", is_flag=True, help="Include the normalised text and sentences.")
-def extract(file: Path, max_bytes: int, as_json: bool, with_text: bool) -> None:
+@click.option("--explain", is_flag=True,
+              help="Show which proposer produced each kept entity span and which filter dropped each candidate.")  # fmt: skip
+@extractor_option
+def extract(file: Path, max_bytes: int, as_json: bool, with_text: bool, explain: bool, extractor_name: str) -> None:
     """Print what citykg extracts from one article FILE, without building.
 
     \b
     Example:
         citykg extract corpus/seeds/000_dc9962ff8289445f.txt --json
+        citykg extract corpus/seeds/000_dc9962ff8289445f.txt --explain
     """
     from citykg.graph.kb import load_kb
     from citykg.graph.pipeline import extract as run_extract
@@ -137,11 +158,34 @@ def extract(file: Path, max_bytes: int, as_json: bool, with_text: bool) -> None:
         doc = read_document(file, meta, max_bytes=max_bytes)
     except IngestError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
+    _select_extractor(extractor_name)
+    if explain:
+        _explain(doc, as_json)
+        return
     data = run_extract(doc, load_kb()).to_json()
     if with_text:
         data["document"]["text"] = doc.text
         data["document"]["sentences"] = [[s.start, s.end] for s in doc.sentences]
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _explain(doc, as_json: bool) -> None:
+    """The candidates of ``citykg extract --explain``: kept spans first, then dropped ones."""
+    from citykg.graph.extract.entities.pipeline import Trace
+    from citykg.graph.kb import load_kb
+    from citykg.graph.pipeline import extract as run_extract
+
+    trace = Trace()
+    run_extract(doc, load_kb(), trace=trace)
+    rows = [
+        {"status": r.status, "class": r.cls or "-", "label": r.label, "span": f"{r.start}-{r.end}",
+         "proposer": r.proposer, "dropped by": r.reason}
+        for r in sorted(trace.rows, key=lambda r: (r.status != "kept", r.start, r.end))
+    ]  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(rows, ["status", "class", "label", "span", "proposer", "dropped by"], "table"))
 
 
 commands = [build, extract]

@@ -20,7 +20,7 @@ longer word is listed before a word it ends with.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 LANG_DIR = Path(__file__).parent

@@ -30,6 +30,8 @@ from citykg.graph.extract.entities.lists import listed
 from citykg.graph.extract.entities.phrases import awards, bodies, city_programmes
 from citykg.graph.extract.entities.quotes import quoted
 from citykg.graph.extract.entities.rules import Candidate, head_of, headed, titles
+from citykg.graph.extract.places import CountyIndex
+from citykg.graph.ingest.text import occurrences
 from citykg.graph.kb import Concept, KnowledgeBase
 from citykg.graph.records import AreaMention, Document, EntityRecord, Mention, Sentence
 from citykg.graph.registry import get_proposer, proposer, proposers
@@ -384,50 +386,53 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
         for c in cs:
             covered[c.start : c.end] = b"\x01" * (c.end - c.start)
     records = []
+    bests = {key: min(cs, key=lambda c: (_rank(c), c.start)) for key, cs in groups.items()}
+    repeats = occurrences({b.label for b in bests.values() if len(b.label) >= 3}, text)  # one pass, not one per name
+    counties = CountyIndex(kb, areas, text)
     for key, cs in groups.items():
-        best = min(cs, key=lambda c: (_rank(c), c.start))
+        best = bests[key]
         label = best.label
         # other plain occurrences of the name are mentions too
-        if len(label) >= 3 and label in text:
-            pos = text.find(label)
-            while pos >= 0:
-                end = pos + len(label)
-                if not any(covered[pos:end]):
-                    cs.append(Candidate(pos, end, label, best.cls, "repeat", proposer="repeat"))
-                    covered[pos:end] = b"\x01" * (end - pos)
-                pos = text.find(label, end)
+        end = -1
+        for pos in repeats.get(label, ()) if len(label) >= 3 else ():
+            if pos < end:
+                continue  # overlaps the previous occurrence (as text.find from its end would skip it)
+            end = pos + len(label)
+            if not any(covered[pos:end]):
+                cs.append(Candidate(pos, end, label, best.cls, "repeat", proposer="repeat"))
+                covered[pos:end] = b"\x01" * (end - pos)
         cs.sort(key=lambda c: c.start)
         mentions = [
             Mention(text[c.start : c.end], c.start, c.end, doc.sentence_at(c.start).index) for c in cs
         ]
         rec = EntityRecord(cls=best.cls, label=label, mentions=mentions, city=city)
-        _link_concept(rec, kb, lex, key)
+        is_body = _link_concept(rec, kb, lex, key)
         if rec.domain is None:
             sentence = doc.sentence_at(cs[0].start).text
             rec.domain = domain_for(lex, label, sentence)
-        if rec.area is None:
-            rec.area = _county_of(kb, areas, cs, text)
+        if not is_body:  # a body's area is its province (or none), never a county of the text
+            rec.area = counties.county_of(cs)
         records.append(rec)
     _link_operators(records, text)
     return records
 
 
-def _link_concept(rec: EntityRecord, kb: KnowledgeBase, lex: Lexicon, key: str) -> None:
+def _link_concept(rec: EntityRecord, kb: KnowledgeBase, lex: Lexicon, key: str) -> bool:
     """The concept a record realizes: a body of the bodies scheme (and, for a provincial body,
     its province as ``area``), an app brand of the platforms scheme, a reform concept, or a new
-    uncurated reform concept for an unknown reform."""
+    uncurated reform concept for an unknown reform. True when it is a body of the scheme."""
     label, cls = rec.label, rec.cls
     if cls == "Organization":
         body = body_of(kb, lex, label, rec.city)
         if body is not None:
             rec.concept, rec.concept_label = body[0].iri, body[0].pref_zh
             rec.area = body[1]
-            return
+            return True
     if cls == "Platform":
         brand = platform_for(lex, label)
         if brand is not None:
             rec.concept, rec.concept_label = brand.iri, brand.pref_zh
-            return
+            return False
     concept = concept_for(lex, label) if cls != "PolicyDocument" else None
     if cls in ("Organization", "Award"):
         concept = lex.by_label.get(key) if concept is not None else None
@@ -438,6 +443,7 @@ def _link_concept(rec: EntityRecord, kb: KnowledgeBase, lex: Lexicon, key: str) 
         rec.concept = str(uncurated_concept_iri("reform", label))
         rec.concept_label = label
         rec.new_concept = True
+    return False
 
 
 def body_of(kb: KnowledgeBase, lex: Lexicon, label: str, city: str | None) -> tuple[Concept, str | None] | None:
@@ -474,14 +480,18 @@ _RUN_BY_GAP = re.compile(
 
 def _link_operators(records: list[EntityRecord], text: str) -> None:
     """Fill ``run_by`` from an organization named right before an initiative with a verb of making."""
-    orgs = [(m, r.label) for r in records if r.cls == "Organization" for m in r.mentions]
+    orgs: dict[int, list[tuple[Mention, str]]] = {}  # by sentence: only those can link
+    for r in records:
+        if r.cls == "Organization":
+            for m in r.mentions:
+                orgs.setdefault(m.sentence, []).append((m, r.label))
     if not orgs:
         return
     for r in records:
         if r.cls == "Organization":
             continue
         for m in r.mentions:
-            for om, label in orgs:
+            for om, label in orgs.get(m.sentence, ()):
                 if om.sentence == m.sentence and om.end <= m.start and m.start - om.end <= 8:
                     gap = text[om.end : m.start].strip("“‘「《 ")
                     if _RUN_BY_GAP.match(gap) and label not in r.run_by:
@@ -512,13 +522,14 @@ def _merge_concept_variants(groups: dict[str, list[Candidate]], lex: Lexicon) ->
 def _merge_variants(groups: dict[str, list[Candidate]]) -> None:
     """Fold near-variant organization names and abbreviated titles into one group."""
     keys = sorted(groups, key=len)
+    related = _variant_index(keys)
     for short in keys:
         if short not in groups:
             continue
         cls = groups[short][0].cls
         if cls not in ("Organization", "PolicyDocument"):
             continue
-        for long_ in keys:
+        for long_ in related(short, cls):
             if long_ == short or long_ not in groups or len(long_) < len(short):
                 continue
             if groups[long_][0].cls != cls:
@@ -534,17 +545,23 @@ def _merge_variants(groups: dict[str, list[Candidate]]) -> None:
                     break
 
 
-def _county_of(kb: KnowledgeBase, areas: list[AreaMention], cs: list[Candidate], doc_text: str) -> str | None:
-    """The county/district named in or right before a mention (辉南县的…, 牡丹区大数据局)."""
-    for c in cs:
-        for am in areas:
-            a = kb.areas.get(am.adcode)
-            if a is None or a.level != "County":
-                continue
-            m = am.mention
-            gap = doc_text[m.end : c.start] if m.end <= c.start else None
-            if c.start <= m.start < c.end or (
-                gap is not None and len(gap) <= 3 and not gap.strip("的“‘「《 ")
-            ):
-                return am.adcode
-    return None
+def _variant_index(keys: list[str]):
+    """``related(short)``: the keys that may be variants of ``short`` (those ending with it, or
+    sharing its first two and last characters), in ``keys`` order; a superset of what
+    ``_variant_of`` (organizations) and ``endswith`` (titles) accept, found by lookup instead
+    of a scan of every key."""
+    order = {k: i for i, k in enumerate(keys)}
+    by_suffix: dict[str, list[str]] = {}
+    by_ends: dict[tuple[str, str], list[str]] = {}
+    for k in keys:
+        for i in range(len(k)):
+            by_suffix.setdefault(k[i:], []).append(k)
+        by_ends.setdefault((k[:2], k[-1:]), []).append(k)
+
+    def related(short: str, cls: str) -> list[str]:
+        found = {*by_suffix.get(short, ())}
+        if cls == "Organization":
+            found.update(by_ends.get((short[:2], short[-1:]), ()))
+        return sorted(found, key=order.__getitem__)
+
+    return related
