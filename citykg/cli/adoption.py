@@ -93,3 +93,28 @@ def export_panel_cmd(source: object, data: str | None, output: Path | None, conc
     if not quiet:
         click.echo(f"Wrote {path} and {dictionary_path(path).name} ("
                    + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")  # fmt: skip
+
+
+def write_timeline(view: str, name: str, data: str | None, out: Path, output: Path | None) -> tuple[Path, str]:
+    """``citykg viz timeline REFORM`` / ``citykg viz city-timeline CITY`` (registered by citykg/cli/viz.py)."""
+    from citykg.store import querylib
+    from citykg.store.core import open_store
+    from citykg.viz.diffusion import adopters, city_timeline_html, timeline_html
+    from citykg.viz.render import write_text_atomic
+
+    store = open_store(data)
+    events = load_events(store.select)
+    if view == "timeline":
+        node = querylib.resolve(store, "reform", name, "viz timeline", "REFORM")
+        label = next((e.concept_label for e in events if e.concept == node.value), name)
+        path = output or out / "views" / f"timeline-{node.value.rsplit('/', 1)[-1]}.html"
+        html, what = timeline_html(events, node.value, label), f"{len(adopters(events, node.value))} adopting cities"
+    else:
+        node = querylib.resolve(store, "city", name, "viz city-timeline", "CITY")
+        label = next((e.city_label for e in events if e.city == node.value), name)
+        path = output or out / "views" / f"city-timeline-{node.value.rsplit('/', 1)[-1]}.html"
+        n = len({e.concept for e in events if e.city == node.value})
+        html, what = city_timeline_html(events, node.value, label), f"{n} reforms"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, html)
+    return path, what

@@ -17,8 +17,9 @@ from citykg.viz.render import write_text_atomic, write_view
 from citykg.viz.site import MAX_NODES, city_key, view_path
 from citykg.viz.source import ViewSource
 
-VIEWS = ("overview", "city", "reform", "analogues", "query", "compare")
-NEEDS_ARG = {"city": "NAME", "reform": "NAME", "query": "QUERY", "compare": "INDICATOR"}
+VIEWS = ("overview", "city", "reform", "analogues", "query", "compare", "timeline", "city-timeline")
+NEEDS_ARG = {"city": "NAME", "reform": "NAME", "query": "QUERY", "compare": "INDICATOR", "timeline": "REFORM",
+             "city-timeline": "CITY"}  # fmt: skip
 
 
 def _default_dir(source: ViewSource, output: Path | None) -> Path:
@@ -64,7 +65,7 @@ def viz(
     """Write one self-contained HTML view of the build (opens offline, no CDN).
 
     VIEW is overview | city NAME | reform NAME | analogues | query QUERY |
-    compare INDICATOR. NAME is a label (青岛市, 青岛), adcode, slug or IRI;
+    compare INDICATOR | timeline REFORM | city-timeline CITY. NAME is a label (青岛市, 青岛), adcode, slug or IRI;
     QUERY is a saved query name, a .rq file or SPARQL text (CONSTRUCT, or a
     SELECT whose columns name nodes: IRIs or city/concept labels; --param binds
     a saved query's parameters, and a bound city/concept becomes the hub).
@@ -81,6 +82,10 @@ def viz(
         raise click.UsageError("--param only applies to the query view.")
     source = ViewSource(data)
     out = _default_dir(source, output)
+    if view in ("timeline", "city-timeline"):  # issue 18: diffusion views (citykg.viz.diffusion)
+        from citykg.cli.adoption import write_timeline
+
+        return _done(quiet, *write_timeline(view, arg or "", data, out, output))
     model = load_model(source)
     name = arg or ""
     if view == "compare":
