@@ -47,6 +47,29 @@ class Item:
     domains: set[str] = field(default_factory=set)
     quotes: list[str] = field(default_factory=list)
     indicators: set[str] = field(default_factory=set)
+    quote_files: dict[str, str] = field(default_factory=dict)  # quote -> file it was read from
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """Where an evidence sentence comes from: shown next to it, and recency ranks evidence."""
+
+    file: str
+    title: str = ""
+    date: str = ""  # ISO date, year-month or year, as the article gives it
+
+    @property
+    def year(self) -> float:
+        """The date as a fractional year (0.0 when unknown).
+
+        >>> DocInfo("a.txt", date="2024-07-01").year, DocInfo("b.txt").year
+        (2024.5, 0.0)
+        """
+        parts = self.date.split("-")
+        if not parts[0].isdigit():
+            return 0.0
+        month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
+        return int(parts[0]) + (month - 1) / 12
 
 
 @dataclass
@@ -59,6 +82,7 @@ class ConceptInfo:
     links: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: set[str] = field(default_factory=set)  # folded zh prefLabel + altLabels
     cues: set[str] = field(default_factory=set)  # names + folded zh hiddenLabels
+    domains: set[str] = field(default_factory=set)  # ck:domain of the concept
 
 
 @dataclass
@@ -70,6 +94,7 @@ class AnalogueInput:
     place_names: dict[str, list[str]]  # city IRI -> its names and its counties' names
     all_place_names: list[str]  # full names of every province and city
     province_names: list[str] = field(default_factory=list)  # full names: 山东省, 吉林省 ...
+    documents: dict[str, DocInfo] = field(default_factory=dict)  # file name -> title and date
 
 
 def _rows(store: ox.Store, query: str) -> Iterator[dict[str, ox.NamedNode | ox.Literal]]:
@@ -90,8 +115,30 @@ def load_input(store: ox.Store) -> AnalogueInput:
     for it in items:
         it.province = places.province.get(it.city, "")
     return AnalogueInput(
-        items, concepts, facets, facet_labels, places.per_city, places.all_names, places.province_names
+        items,
+        concepts,
+        facets,
+        facet_labels,
+        places.per_city,
+        places.all_names,
+        places.province_names,
+        _load_documents(store),
     )
+
+
+def _load_documents(store: ox.Store) -> dict[str, DocInfo]:
+    """File name -> the article's title and date (when the article or its manifest gives them)."""
+    out: dict[str, DocInfo] = {}
+    for r in _rows(
+        store,
+        """SELECT ?file ?title ?date WHERE { ?d a ck:SourceDocument ; ck:fileName ?file .
+          OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date } }""",
+    ):
+        f = r["file"].value
+        doc = DocInfo(f, r["title"].value if "title" in r else "", r["date"].value if "date" in r else "")
+        old = out.get(f)
+        out[f] = doc if old is None else min(old, doc, key=lambda x: (x.title == "", x.title, x.date))
+    return out
 
 
 def _load_items(store: ox.Store, cities: dict[str, str]) -> list[Item]:
@@ -134,6 +181,9 @@ def _load_items(store: ox.Store, cities: dict[str, str]) -> list[Item]:
             item.files.add(r["file"].value)
         if "quote" in r and r["quote"].value not in item.quotes:
             item.quotes.append(r["quote"].value)
+        if "quote" in r and "file" in r:
+            q = r["quote"].value
+            item.quote_files[q] = min(item.quote_files.get(q, r["file"].value), r["file"].value)
     for pred, attr in (("ck:realizes", "concepts"), ("ck:domain", "domains")):
         query = f"SELECT DISTINCT ?x ?c WHERE {{ VALUES ?cls {{ {values} }} ?x a ?cls ; {pred} ?c . FILTER(isIRI(?c)) }}"
         for r in _rows(store, query):
@@ -172,6 +222,9 @@ def _load_concepts(store: ox.Store) -> dict[str, ConceptInfo]:
         c.cues.add(fold(r["l"].value))
         if not r["p"].value.endswith("hiddenLabel"):
             c.names.add(fold(r["l"].value))
+    for r in _rows(store, "SELECT DISTINCT ?c ?d WHERE { ?c skos:inScheme ?s ; ck:domain ?d . FILTER(isIRI(?d)) }"):
+        if r["c"].value in concepts:
+            concepts[r["c"].value].domains.add(r["d"].value)
     inverse = {"broader": "narrower", "narrower": "broader", "related": "related", "close": "close"}
     for pred, kind in _LINKS.items():
         for r in _rows(store, f"SELECT DISTINCT ?a ?b WHERE {{ ?a skos:{pred} ?b . FILTER(isIRI(?b)) }}"):

@@ -53,7 +53,6 @@ from citykg.graph.analogues.explain import Analogy, explain, quads_for
 from citykg.graph.analogues.prepare import Prepared, prepare
 from citykg.graph.analogues.rules import shared_document
 from citykg.graph.analogues.score import (
-    BIAS,
     DEFAULT_THRESHOLD,
     MAX_PER_ITEM,
     SEPARATE_CLASSES,
@@ -61,8 +60,8 @@ from citykg.graph.analogues.score import (
     WEIGHTS,
     Features,
     cap_pairs,
-    logit,
-    sigmoid,
+    from_score,
+    to_score,
 )
 from citykg.graph.analogues.select import Scored, compete
 from citykg.graph.analogues.text import aligned, contains_ratio, cosine
@@ -97,6 +96,7 @@ class Finder:
         self._aligned: dict[tuple[str, str], float] = {}
         self._memo: dict[tuple[int, int], float] = {}
         self._memo_features: dict[tuple[int, int], Features] = {}
+        self._excess: dict[tuple[int, int], float] = {}
 
     # ------------------------------------------------------------ features
 
@@ -135,6 +135,24 @@ class Finder:
         f.instance_of = bool(pa.specifics) != bool(pb.specifics) and (bool(a.concepts & b.concepts) or close)
         f.fragment = pa.fragment or pb.fragment
         f.shared_document = shared_document(a, b, pa.key, pb.key)
+        mine = {**{c: "" for c in a.concepts}, **pa.does}
+        theirs = {**{c: "" for c in b.concepts}, **pb.does}
+        if pa.does or pb.does:
+            f.mechanisms = [(c, mine[c], theirs[c]) for c in sorted(mine.keys() & theirs.keys())]
+            f.mechanisms = [m for m in f.mechanisms if m[0] not in f.same_concepts]
+            for c in sorted(pa.does):
+                info = self.concepts.get(c)
+                for d in sorted(info.links.get("close", ()) if info else ()):
+                    if d in theirs and d not in mine:
+                        f.mechanism_links.append((c, "close", d))
+            for d in sorted(pb.does):
+                info = self.concepts.get(d)
+                for c in sorted(info.links.get("close", ()) if info else ()):
+                    if c in mine and c not in theirs:
+                        f.mechanism_links.append((c, "close", d))
+        f.different_kinds = bool(
+            mine and theirs and not (f.same_concepts or f.concept_links or f.mechanisms or f.mechanism_links)
+        )
         return f
 
     def _features(self, i: int, j: int) -> Features:
@@ -159,10 +177,13 @@ class Finder:
         )
 
     def quick_logit(self, i: int, j: int) -> float:
-        """``features(i, j).logit()`` without building the explanation (the hot loop).
+        """The final logit of a pair before the competition: ``features(i, j).logit()`` plus strength.
 
-        A test checks the two agree on every candidate pair. What depends on the two
-        cities' provinces is added here; the rest is memoised per pair of profiles.
+        The one scoring model is ``Features.logit``; this memoises it per pair of
+        profiles (initiatives repeat from city to city) and adds what depends on where
+        the two items are (provinces, a shared document). How strong each side's own
+        evidence is (``Prepared.strength``) is added after the threshold and the
+        competition (``iter_analogies``): it ranks pairs, it does not admit them.
         """
         a, b = self.items[i], self.items[j]
         pa, pb = self.prep[i], self.prep[j]
@@ -180,48 +201,18 @@ class Finder:
         return z
 
     def _profile_logit(self, i: int, j: int) -> float:
-        """The part of ``quick_logit`` that does not depend on where the two items are."""
-        a, b = self.items[i], self.items[j]
-        pa, pb = self.prep[i], self.prep[j]
-        w = WEIGHTS
-        z = BIAS
-        if pa.component or pb.component:
-            z += w["component"]
-        c = 0.5 if a.cls in SEPARATE_CLASSES and b.cls in SEPARATE_CLASSES else 1.0
-        shared = a.concepts & b.concepts
-        if shared:
-            z += c * w["same_concept_exact" if pa.exact & pb.exact else "same_concept"]
-        kinds: set[str] = set()
-        if pa.expanded and b.concepts:
-            kinds = {pa.expanded[d][1] for d in b.concepts if d in pa.expanded}
-            z += c * (
-                w["close_concept"] * ("close" in kinds)
-                + w["related_concept"] * ("related" in kinds)
-                + w["broader_concept"] * bool(kinds & {"broader", "narrower"})
-            )
-        name = cosine(pa.name_vec, pb.name_vec)
-        if min(len(pa.key), len(pb.key)) < 2:
-            z += w["name"] * min(name, 0.5)
-        else:
-            short, long_ = (pa.key, pb.key) if len(pa.key) <= len(pb.key) else (pb.key, pa.key)
-            z += w["name"] * name + w["contain"] * (short in long_ and len(short) / len(long_) >= 0.6)
-            pair = (pa.key, pb.key) if pa.key <= pb.key else (pb.key, pa.key)
-            if pair not in self._aligned:
-                self._aligned[pair] = aligned(*pair)
-            z += w["aligned"] * self._aligned[pair]
-        z += w["context"] * cosine(pa.ctx_vec, pb.ctx_vec) + w["facets"] * cosine(pa.facet_vec, pb.facet_vec)
-        z += w["same_domain"] * bool(a.domains & b.domains) + w["same_indicator"] * bool(
-            a.indicators & b.indicators
-        )
-        if any((a.cls == x) != (b.cls == x) for x in SEPARATE_CLASSES):
-            z += w["class_mismatch"]
-        if self._other_instance(pa, pb):
-            z += w["other_instance"]
-        if bool(pa.specifics) != bool(pb.specifics) and (shared or "close" in kinds):
-            z += w["instance_of"]
-        if pa.fragment or pb.fragment:
-            z += w["fragment"]
-        return z
+        """``Features.logit`` without what depends on where the items are (added per pair)."""
+        f = self.features(i, j)
+        f.other_province = f.shared_document = False
+        self._excess[(self.profile[i], self.profile[j])] = f.name_excess()
+        return f.logit()
+
+    def excess(self, i: int, j: int) -> float:
+        """``Features.name_excess`` of a scored pair (memoised with its logit)."""
+        key = (self.profile[i], self.profile[j])
+        if key not in self._excess:
+            self._profile_logit(i, j)
+        return self._excess[key]
 
     # ------------------------------------------------------------ candidates
 
@@ -239,9 +230,10 @@ class Finder:
                 contexts[id(p.ctx_vec)] = frozenset(g for g, _ in top)
             if id(p.name_vec) not in names:
                 names[id(p.name_vec)] = frozenset(p.name_vec)
-            own = frozenset(it.concepts)
-            if own not in concepts:
-                concepts[own] = (own, frozenset(p.expanded))  # expanded: a function of the concepts
+            own = frozenset(it.concepts) | frozenset(p.does)
+            if own not in concepts:  # expanded: a function of the concepts (and what it does)
+                does = {d for c in p.does if c in self.concepts for d in self.concepts[c].links.get("close", ())}
+                concepts[own] = (own, frozenset(p.expanded) | frozenset(does))
             own, linked = concepts[own]
             blocks.append(
                 BlockItem(it.city, p.key, own, linked, names[id(p.name_vec)], contexts[id(p.ctx_vec)])
@@ -256,7 +248,8 @@ class Finder:
             i, j = j, i
         f = self._features(i, j)
         basis, kinds = explain(f, self.items[i], self.items[j], self.data)
-        value = f.score() if score is None else score
+        z = self.quick_logit(i, j) - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength
+        value = to_score(z) if score is None else score
         return Analogy(self.items[i], self.items[j], round(value, 3), basis, kinds)
 
     def scored(self, floor: float) -> Scored:
@@ -290,7 +283,11 @@ class Finder:
         only: Collection[str] | None = None,
     ) -> Iterator[Analogy]:
         """``analogies`` one at a time, in pair order (the build streams them into the store)."""
-        kept = self.scored(logit(min_score))
+        floor = from_score(min_score)
+        kept = self.scored(floor)
+        for n in range(len(kept)):  # rank by strength of evidence, never below the threshold
+            i, j = kept.i[n], kept.j[n]
+            kept.z[n] = max(kept.z[n] - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength, floor)
         if top is None:
             chosen = sorted(zip(kept.i, kept.j, strict=True))
         else:
@@ -300,9 +297,10 @@ class Finder:
             chosen = [(i, j) for i, j in chosen if self.items[i].iri in wanted or self.items[j].iri in wanted]
         want = set(chosen)
         final = {p: z for p, z in kept.items() if p in want}
-        scores = [sigmoid(final[p]) for p in chosen]
+        scores = [to_score(final[p]) for p in chosen]
         del kept, final, want
         self._memo.clear()  # what is left to do needs only the features of the chosen pairs
+        self._excess.clear()
         for (i, j), score in zip(chosen, scores, strict=True):
             yield self.analogy(i, j, score)
 

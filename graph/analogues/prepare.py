@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, Item
-from citykg.graph.analogues.rules import fragments, read_name_concepts
+from citykg.graph.analogues.mechanisms import Reader
+from citykg.graph.analogues.rules import MIN_CUE, fragments, read_name_concepts
 from citykg.graph.analogues.score import CONTEXT_KEEP, GENERIC_HEADS, PROVINCIAL_WORDS
 from citykg.graph.analogues.text import (
     FacetMatcher,
@@ -45,6 +46,8 @@ class Prepared:
     specifics: str  # what the name adds to its concept: 就医付费一件事 -> 就医付费
     fragment: bool = False  # its city also names the same thing in full (``analogue_rules.fragments``)
     exact: frozenset[str] = frozenset()  # its concepts of which its name is a label (pref/alt)
+    does: dict[str, str] = field(default_factory=dict)  # what its sentences say it does: concept -> cue
+    strength: float = 0.0  # how strong its own evidence is (``mechanisms.strength``), in logit units
 
 
 @dataclass
@@ -64,7 +67,8 @@ class Preparation:
 def prepare(data: AnalogueInput) -> Preparation:
     """Prepare every item of ``data`` (gives concept-less items the concepts their names name)."""
     items, concepts = data.items, data.concepts
-    matcher = FacetMatcher.from_labels(data.facets, data.facet_labels)
+    general = {iri: f for iri, f in data.facets.items() if f.kind not in Reader.KINDS}
+    matcher = FacetMatcher.from_labels(general, {k: v for k, v in data.facet_labels.items() if k in general})
     components = {
         fold(lab)
         for iri, labs in data.facet_labels.items()
@@ -77,6 +81,7 @@ def prepare(data: AnalogueInput) -> Preparation:
         for it in items
     ]
     read_name_concepts(items, keys, concepts)
+    reader = Reader(data)
     # names and contexts repeat from city to city: each distinct text is cut into n-grams
     # and vectorised once, and its items share the vector (IDF still counts every item)
     ctx_texts = [_context_text(it, data) for it in items]
@@ -116,6 +121,10 @@ def prepare(data: AnalogueInput) -> Preparation:
                 exact=frozenset(c for c in it.concepts if c in concepts and names & concepts[c].names),
             )
         )
+        prep[-1].does = reader.does(it)
+        # a concept (read from the name or the sentences, too) brings its domain
+        it.domains |= {d for c in (*it.concepts, *prep[-1].does) if c in concepts for d in concepts[c].domains}
+        prep[-1].strength = reader.strength(it, bool(prep[-1].exact))
     for n in fragments(items, keys):
         prep[n].fragment = True
     profile, shared = _profiles(items, prep, ctx_texts)
@@ -151,6 +160,7 @@ def _profiles(items: list[Item], prep: list[Prepared], texts: list[str]) -> tupl
             p.specifics,
             p.fragment,
             fold(it.label) == p.key,
+            tuple(sorted(p.does)),
         )
         profile.append(ids.setdefault(sig, len(ids)))
     count = Counter(profile)
@@ -183,7 +193,7 @@ def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
     就医付费一件事 vs 花卉产业一件事.
     """
     labels = [lab for c in item.concepts if c in concepts for lab in concepts[c].cues if lab]
-    hits = [lab for lab in labels if lab in key]
+    hits = [lab for lab in labels if lab in key and len(lab) >= MIN_CUE]
     if not hits:
         return ""
     rest = key.replace(max(hits, key=lambda x: (len(x), x)), "")

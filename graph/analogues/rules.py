@@ -20,7 +20,8 @@ from citykg.graph.analogues.data import ConceptInfo, Item
 from citykg.graph.analogues.text import fold, subsequence
 from citykg.namespaces import SCHEME_REFORMS
 
-MIN_CUE = 3  # shortest label/cue (folded characters) read from a name
+MIN_CUE = 3  # shortest label/cue (folded characters) read from a name anywhere in it
+SHORT_CUE = 2  # a shorter cue (亲清, 城码) counts when it is at least half of the name key (亲清在线)
 NAMED_ONLY = ("Award", "PolicyDocument")  # known by their names, not by a concept
 
 
@@ -31,7 +32,7 @@ def name_cues(concepts: dict[str, ConceptInfo]) -> dict[str, set[str]]:
     for c in concepts.values():
         if c.scheme == scheme and c.links.get("broader"):
             for cue in c.cues:
-                if len(cue) >= MIN_CUE:
+                if len(cue) >= SHORT_CUE:
                     cues.setdefault(cue, set()).add(c.iri)
     return cues
 
@@ -54,7 +55,7 @@ def read_name_concepts(items: Sequence[Item], keys: Sequence[str], concepts: dic
             m.group(0)
             for t in sorted({key, fold(it.label)})
             for n in range(len(t))
-            if (m := pattern.match(t, n))
+            if (m := pattern.match(t, n)) and (len(m.group(0)) >= MIN_CUE or 2 * len(m.group(0)) >= len(key))
         ]
         if found:
             longest = max(len(f) for f in found)

@@ -41,7 +41,27 @@ WEIGHTS = {
     "fragment": -20.0,  # a shorter name of a thing its own city also names in full (授权运营 / 公共数据授权运营)
     "shared_document": -10.0,  # one higher-level policy document cited in two cities (same title, no place)
     "not_counterpart": -5.0,  # the two cities have a clearly better pair of these kinds (analogue_select)
+    # what the sentences say an initiative does (mechanism facets, reform names around it), when
+    # its name names no concept: 亲清在线 ... 兑现惠企资金 does policy cashing
+    "same_mechanism": 4.5,
+    "close_mechanism": 4.0,  # what one does is closeMatch what the other is or does
+    # both are known to be something (concepts or mechanisms) and nothing of it is shared or
+    # linked: similar names then mislead (健康码 ~ 健康宁波 share 健康, not a practice)
+    "different_kinds": -2.0,
 }
+#: names add at most this much (logit units) once a concept or mechanism is shared: identical
+#: names of one concept are one piece of evidence, not three (was: 71% of analogies at 1.000)
+NAME_CAP = 4.5
+#: score = sigmoid(logit / SCORE_SCALE): the 0.5 threshold stays at logit 0, strong pairs
+#: spread over 0.9 - 0.99 instead of piling up at 1.000, so evidence strength can rank them
+SCORE_SCALE = 2.0
+#: strength of one side's evidence (logit units, added per side; ranks pairs of equal kind):
+STRENGTH_DIRECT = 0.3  # its name is a label of its concept, or its sentences name the concept
+STRENGTH_DONE = 0.2  # its sentences report it running (+) or only planned (-) (facets: status)
+STRENGTH_RECENT = 0.2  # times (year - RECENT_FROM) / RECENT_SPAN, clipped to [0, 1]
+RECENT_FROM, RECENT_SPAN = 2016.0, 10.0
+STRENGTH_SENTENCE = 0.05  # per supporting sentence beyond the first, at most MAX_SENTENCES
+MAX_SENTENCES = 3
 SEPARATE_CLASSES = ("Award", "PolicyDocument")
 GAP_MARGIN = 1.0  # logit units a pair may trail the best pair of its kinds without penalty
 GAP_CAP = 2.0  # logit units: a pair this far behind its rival gets the full not_counterpart weight
@@ -77,7 +97,7 @@ CONTEXT_KEEP = 40  # context n-grams kept per item (the most telling ones)
 #: a pair is materialised when it is among the ``TOP_PER_ITEM`` best of either side, ties included
 #: (``cap_pairs``); no item gets more than ``MAX_PER_ITEM``. Deeper lists: ``citykg analogues``
 #: computes them on demand.
-TOP_PER_ITEM = 3
+TOP_PER_ITEM = 6
 MAX_PER_ITEM = 16
 
 
@@ -105,6 +125,9 @@ class Features:
     named_only: bool = False  # both are lists or documents: known by name, not by topic
     fragment: bool = False  # a side is a fragment of a fuller name of the same thing in its city
     shared_document: bool = False  # the same higher-level document, cited in two cities
+    mechanisms: list[tuple[str, str, str]] = field(default_factory=list)  # (concept, cue a, cue b)
+    mechanism_links: list[tuple[str, str, str]] = field(default_factory=list)  # (a, "close", b)
+    different_kinds: bool = False  # both sides have concepts or mechanisms, none shared or linked
 
     def vector(self) -> dict[str, float]:
         """The numbers the logistic combination weighs (keys of ``WEIGHTS``)."""
@@ -130,13 +153,47 @@ class Features:
             "instance_of": float(self.instance_of),
             "fragment": float(self.fragment),
             "shared_document": float(self.shared_document),
+            "same_mechanism": float(bool(self.mechanisms) and not self.same_concepts),
+            "different_kinds": float(self.different_kinds),
+            "close_mechanism": float(
+                bool(self.mechanism_links) and not (self.mechanisms or self.same_concepts)
+            ),
         }
 
     def logit(self) -> float:
+        """BIAS + the weighted features (what the threshold and the competition read)."""
         return BIAS + sum(WEIGHTS[k] * v for k, v in self.vector().items())  # not_counterpart: later
 
+    def name_excess(self) -> float:
+        """What names add beyond ``NAME_CAP`` once a concept is shared: taken off the shown score.
+
+        The competition still sees it (two cities' synonyms are told apart by their names).
+        """
+        if not (self.same_concepts or self.mechanisms or self.concept_links):
+            return 0.0
+        v = self.vector()
+        return max(sum(WEIGHTS[k] * v[k] for k in ("name", "contain", "aligned")) - NAME_CAP, 0.0)
+
     def score(self) -> float:
-        return sigmoid(self.logit())
+        return to_score(self.logit() - self.name_excess())
+
+
+def to_score(z: float) -> float:
+    """The shown score of a logit: ``sigmoid(z / SCORE_SCALE)`` (0.5 at logit 0).
+
+    >>> to_score(0.0), round(to_score(7.0), 3)
+    (0.5, 0.971)
+    """
+    return sigmoid(z / SCORE_SCALE)
+
+
+def from_score(p: float) -> float:
+    """The logit of a shown score (inverse of ``to_score``).
+
+    >>> from_score(0.5)
+    0.0
+    """
+    return SCORE_SCALE * logit(p)
 
 
 def logit(p: float) -> float:
@@ -191,7 +248,7 @@ def cap_pairs(
     entries = []  # (score rank << 32 | name hash, i, j): one flat tuple per pair (big builds)
     for (i, j), z in logits.items() if isinstance(logits, Mapping) else logits:
         a, b = (names[i], names[j]) if names[i] <= names[j] else (names[j], names[i])
-        rank = 1000 - round(round(sigmoid(z), 3) * 1000)
+        rank = 1000 - round(round(to_score(z), 3) * 1000)
         entries.append((rank << 32 | zlib.crc32(f"{a} {b}".encode()), i, j))
     entries.sort()
     count: dict[int, int] = {}

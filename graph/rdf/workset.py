@@ -9,7 +9,8 @@ default graph:
 - initiatives (the classes of ``INITIATIVE_CLASSES``): type, label, ck:inCity,
   ck:realizes, ck:domain, ck:evidence;
 - their evidences: ck:inDocument and ck:quote (not offsets, not the mention);
-- documents: type, ck:fileName, ck:aboutCity;
+- documents: type, ck:fileName, ck:aboutCity, dcterms:title and dcterms:date (the analogue
+  finder ranks recent evidence first and shows where each sentence comes from);
 - observations about an initiative: ck:refersTo and ck:indicator (the analogue
   finder's "same indicator reported"); observations are otherwise only counted.
 
@@ -33,7 +34,7 @@ INITIATIVE_CLASSES = frozenset(
     ox.NamedNode(CK_IRI + c) for c in ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
 )
 _OF_INITIATIVES = frozenset({P.rdf_type, LABEL, P.inCity, P.realizes, P.domain, P.evidence})
-_OF_DOCUMENTS = frozenset({P.rdf_type, P.fileName, P.aboutCity})
+_OF_DOCUMENTS = frozenset({P.rdf_type, P.fileName, P.aboutCity, P.dcterms_title, P.dcterms_date})
 _OF_EVIDENCE = frozenset({P.inDocument, P.quote})
 
 
