@@ -23,9 +23,11 @@ def _award_verbs() -> str:
 
 # ---------------------------------------------------------------- award phrases
 
+_TITLE_WORD = lang.alternation(f"{_Z}award_title_words.txt")
+
 _AWARD_PHRASE = re.compile(
     rf"{_award_verbs()}了?"
-    rf"(?P<n>[{HAN}A-Za-z0-9“”‘’\"+·]{{3,30}}?)(?:荣誉称号|称号|名单|榜单|荣誉)?(?=[，。；、,;）)]|$|等|称号|名单|榜单)"
+    rf"(?P<n>[{HAN}A-Za-z0-9“”‘’\"+·]{{3,30}}?){_TITLE_WORD}?(?=[，。；、,;）)]|$|等|{_TITLE_WORD})"
 )
 _STAR = re.compile(rf"[一二三四五]星级[{HAN}]{{2,10}}?{lang.alternation(f'{_Z}star_rated.txt')}")
 _AWARD_WORD = re.compile(lang.alternation(f"{_Z}award_words.txt"))

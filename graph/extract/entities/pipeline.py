@@ -473,8 +473,10 @@ def body_of(kb: KnowledgeBase, lex: Lexicon, label: str, city: str | None) -> tu
 
 
 # 通钢自信公司建设的…平台, 市大数据局牵头起草《…》, 市住建局推出“…”: the body runs the initiative
+_RUN_BY = lang.rows(f"{_Z}run_by_verbs.tsv")
 _RUN_BY_GAP = re.compile(
-    r"^(?:(?:牵头|负责|联合|主导|自主|独立|积极|正式)?(?:建设|打造|搭建|开发|推出|上线|运营|建立|研发|起草|编制|制定|印发|出台|发布|实施|开展|推行)了?(?:的)?)$"
+    "^(?:(?:" + "|".join(w for k, w in _RUN_BY if k == "adverb") + ")?"
+    "(?:" + "|".join(w for k, w in _RUN_BY if k == "verb") + ")了?(?:的)?)$"
 )
 
 
