@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from citykg.graph.extract.metrics.observations import extract_observations
+from citykg.graph.extract.places import resolve_places
 from citykg.graph.ingest.documents import read_document
 from citykg.graph.kb import load_kb
 
@@ -88,7 +89,7 @@ def main() -> int:
     for file in gold["documents"]:
         doc = read_document(args.corpus / file)
         chars += len(doc.text)
-        rs = extract_observations(doc, kb, [], None)
+        rs = extract_observations(doc, kb, [], resolve_places(doc, kb).city)
         recs[file] = rs
         obs[file] = [(float(r.value), r.unit) for r in rs]
     secs = time.perf_counter() - t0

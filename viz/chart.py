@@ -1,9 +1,12 @@
-"""The indicator comparison page: one sorted bar chart per unit, in inline SVG.
+"""The indicator comparison page: one sorted bar chart per comparable unit, in inline SVG.
 
 No script and no charting library: the page is static HTML+SVG, every bar is a
 link to its evidence row (the quoted sentence, article title and date) further
-down the page. Values with different units are never drawn on one axis, so the
-page holds one chart per unit. All article text goes through ``html.escape``.
+down the page. Values of different kinds are never drawn on one axis, so the page
+holds one chart per *comparable* unit (ontology/units.ttl): every count is one
+count unit whatever its measure word (1959处, 8894座 and 10963个 share an axis, the
+measure word stays on the bar), PB converts to TB, 兆瓦 to 千瓦. All article text
+goes through ``html.escape``.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from citykg.viz.data import Model, Observation
+from citykg.graph.extract.metrics.units import COUNT_KIND, default_units
+from citykg.viz.data import Concept, Model, Observation
 from citykg.viz.graphview import CJK_FONT
 
 BAR_H = 22
@@ -34,8 +39,9 @@ QUALIFIERS = {
 class Bar:
     key: str  # anchor id of the evidence row
     label: str  # who the value is about
-    value: float
+    value: float  # in the comparable unit of its chart
     obs: Observation
+    written: str = ""  # the unit as written when it differs from the chart's (个, 座, PB)
 
 
 def _number(text: str) -> float | None:
@@ -50,24 +56,67 @@ def _number(text: str) -> float | None:
         return None
 
 
+def comparable_unit(o: Observation) -> tuple[str, float | None]:
+    """The chart an observation goes on (its comparable unit's label) and its value there.
+
+    >>> comparable_unit(Observation("o", "i", "1959", unit="处")), comparable_unit(Observation("o", "i", "2", unit="PB"))
+    (('计数', 1959.0), ('TB', 2000.0))
+    """
+    value = _number(o.value)
+    if value is None:
+        return o.unit, None
+    table = default_units()
+    if o.ranking:
+        rank = next((u for u in table.units.values() if u.kind == "rank"), None)
+        return (rank.label if rank else o.unit), value
+    try:
+        found = table.comparable(o.unit, Decimal(o.value))
+    except InvalidOperation:
+        found = None
+    if found is None:
+        return o.unit or "（无单位 no unit）", value
+    return found[0].label, float(found[1])
+
+
 def bars_by_unit(model: Model, indicator: str) -> dict[str, list[Bar]]:
-    """Numeric observations of ``indicator``, grouped by unit and sorted by value (largest first)."""
+    """Numeric observations of ``indicator``, grouped by comparable unit and sorted by value
+    (largest first); a count's measure word rides on its bar."""
     groups: dict[str, list[Bar]] = defaultdict(list)
     obs = sorted(model.observations_by_indicator.get(indicator, ()), key=lambda o: o.iri)
     for n, o in enumerate(obs):
-        value = _number(o.value)
+        unit, value = comparable_unit(o)
         if value is None:
             continue
         city = model.label(model.subject_city(o.refers_to))
         subject = model.label(o.refers_to)
         who = city if not subject or subject == city else f"{city}·{subject}" if city else subject
         tags = [t for t in ("目标 target" if o.is_target else "", o.role) if t]
-        groups[o.unit or "（无单位 no unit）"].append(
-            Bar(f"ev-{n}", who + (f"（{'，'.join(tags)}）" if tags else ""), value, o)
+        written = o.unit if o.unit != unit else ""
+        groups[unit].append(
+            Bar(f"ev-{n}", who + (f"（{'，'.join(tags)}）" if tags else ""), value, o, written)
         )
     for bars in groups.values():
         bars.sort(key=lambda b: (-b.value, b.label))
     return dict(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+# a minted (uncurated) indicator is listed for comparison only when this many cities report it
+MIN_CITIES_FOR_MINTED = 2
+
+
+def comparison_indicators(model: Model) -> list[Concept]:
+    """The indicators the site lists for comparison: every curated one in use, and a minted
+    (uncurated) one only when at least ``MIN_CITIES_FOR_MINTED`` cities report it (a label
+    minted from one sentence is rarely an indicator anyone compares)."""
+    out = []
+    for c in model.indicators_in_use():
+        if "/x-" not in c.iri:  # uncurated concepts are ckr:concept/<scheme>/x-<hash>
+            out.append(c)
+            continue
+        cities = {model.subject_city(o.refers_to) for o in model.observations_by_indicator.get(c.iri, ())}
+        if len(cities - {None, ""}) >= MIN_CITIES_FOR_MINTED:
+            out.append(c)
+    return out
 
 
 def _fmt(value: float) -> str:
@@ -88,6 +137,11 @@ def _short(label: str, n: int = 15) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
+def _shown(b: Bar, unit: str) -> str:
+    """The unit printed next to a value: a count's measure word as written, else the chart's unit."""
+    return b.written if b.written and default_units().kind(b.written) == COUNT_KIND else unit
+
+
 def svg_chart(unit: str, bars: list[Bar]) -> str:
     """One horizontal bar chart; each bar links to its evidence row."""
     e = html.escape
@@ -102,12 +156,13 @@ def svg_chart(unit: str, bars: list[Bar]) -> str:
         o = b.obs
         extra = " ".join(x for x in (QUALIFIERS.get(o.qualifier, o.qualifier), o.as_of) if x)
         value = _fmt(b.value) + (f"–{o.value_max}" if o.value_max else "")
+        shown = _shown(b, unit)
         rows.append(
             f'<a href="#{b.key}"><g class="bar">'
-            f"<title>{e(b.label)}: {e(value)} {e(unit)} {e(extra)} — {e(o.raw)}</title>"
+            f"<title>{e(b.label)}: {e(value)} {e(shown)} {e(extra)} — {e(o.raw)}</title>"
             f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{e(_short(b.label))}</text>'
             f'<rect x="{LABEL_W}" y="{y + 3}" width="{w:.1f}" height="{BAR_H - 6}"></rect>'
-            f'<text x="{LABEL_W + w + 6:.1f}" y="{y + 15}" class="val">{e(value)} {e(unit)}'
+            f'<text x="{LABEL_W + w + 6:.1f}" y="{y + 15}" class="val">{e(value)} {e(shown)}'
             f'<tspan class="meta"> {e(extra)}</tspan></text></g></a>'
         )
     return (
@@ -117,7 +172,7 @@ def svg_chart(unit: str, bars: list[Bar]) -> str:
     )
 
 
-def evidence_table(model: Model, bars: list[Bar]) -> str:
+def evidence_table(model: Model, bars: list[Bar], unit: str = "") -> str:
     """Rows with the anchors the bars link to: value, date, quoted sentence and article."""
     e = html.escape
     out = []
@@ -129,7 +184,7 @@ def evidence_table(model: Model, bars: list[Bar]) -> str:
             src = f"《{doc.title}》 {doc.date} {doc.file}" if doc else ev.doc
             quotes.append(f'<div class="quote">“{e(ev.quote)}”</div><div class="src">{e(src)}</div>')
         out.append(
-            f'<tr id="{b.key}"><td>{e(b.label)}</td><td>{e(_fmt(b.value))} {e(o.unit)}</td>'
+            f'<tr id="{b.key}"><td>{e(b.label)}</td><td>{e(_fmt(b.value))} {e(_shown(b, unit))}</td>'
             f"<td>{e(QUALIFIERS.get(o.qualifier, o.qualifier))}</td><td>{e(o.as_of)}</td>"
             f"<td>{e(o.raw)}</td><td>{''.join(quotes)}</td></tr>"
         )
@@ -166,12 +221,12 @@ def compare_html(model: Model, indicator: str) -> str:
     if len(groups) > 1:
         body.append(
             f'<p class="note">数值使用 {len(groups)} 种单位，按单位分图 '
-            f"(values use {len(groups)} units; one chart per unit, never mixed on one axis).</p>"
+            f"(values use {len(groups)} kinds of unit; one chart per comparable unit, never mixed on one axis).</p>"
         )
     for unit, bars in groups.items():
         body.append(f"<h2>{e(unit)} · {len(bars)} 个数值 values</h2>")
         body.append(svg_chart(unit, bars))
-        body.append(evidence_table(model, bars))
+        body.append(evidence_table(model, bars, unit))
     title = f"指标对比 Compare: {name}{en}"
     return (
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'

@@ -20,6 +20,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from citykg.graph.extract.metrics.units import COUNT_KIND, RANK_KIND, default_units
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
 from citykg.namespaces import (
@@ -115,6 +116,9 @@ class P:
     asOf = N(CK.asOf)
     asOfText = N(CK.asOfText)
     changeRole = N(CK.changeRole)
+    comparableUnit = N(CK.comparableUnit)
+    comparableValue = N(CK.comparableValue)
+    measureWord = N(CK.measureWord)
     charEnd = N(CK.charEnd)
     charLength = N(CK.charLength)
     charStart = N(CK.charStart)
@@ -297,6 +301,25 @@ class _Emitter:
             elif o.change_role == "after" and key in last_before:
                 self.add(node, P.previousValue, last_before.pop(key))
 
+    def comparable(self, node: ox.NamedNode, o: ObservationRecord) -> None:
+        """The unit a figure compares in (units.ttl): every measure word is one count, PB is
+        1000 TB; a count keeps its measure word as written (ck:unit stays what was written)."""
+        table = default_units()
+        if o.kind == "rank":
+            rank = next((u for u in table.units.values() if u.kind == RANK_KIND), None)
+            if rank is not None:
+                self.add(node, P.comparableUnit, N(rank.iri))
+                self.add(node, P.comparableValue, typed(decimal_lexical(o.value), XSD.decimal))
+            return
+        found = table.comparable(o.unit, o.value)
+        if found is None:
+            return
+        unit, value = found
+        if table.kind(o.unit) == COUNT_KIND:
+            self.add(node, P.measureWord, zh(o.unit))
+        self.add(node, P.comparableUnit, N(unit.iri))
+        self.add(node, P.comparableValue, typed(decimal_lexical(value), XSD.decimal))
+
     def observation(self, node: ox.NamedNode, o: ObservationRecord, targets: dict[str, ox.NamedNode]) -> None:
         self.add(node, P.rdf_type, P.Observation)
         if o.kind == "rank":
@@ -312,6 +335,7 @@ class _Emitter:
         if o.value_max is not None:
             self.add(node, P.valueMax, typed(decimal_lexical(o.value_max), XSD.decimal))
         self.add(node, P.unit, ox.Literal(o.unit))
+        self.comparable(node, o)
         self.add(node, P.qualifier, ox.Literal(o.qualifier))
         target = targets.get(o.refers_to) if o.refers_to else None
         if target is None:

@@ -33,6 +33,8 @@ from citykg.graph.extract.metrics.rules import (
     reject_reason,
     time_before,
 )
+from citykg.graph.extract.metrics.subjects import foreign_subject
+from citykg.graph.extract.metrics.subjects import index_for as subject_index
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.records import Document, EntityRecord, Mention, ObservationRecord, Sentence
@@ -158,11 +160,12 @@ def extract_observations(
     """Every quantitative statement of ``doc`` as an ObservationRecord (in text order).
 
     ``entities`` lets a figure refer to the platform or reform it measures; ``city``
-    (adcode) is accepted for symmetry with the other stages (None-safe, unused for now).
+    (adcode of the article's city) tells the city's own figures from those of the nation,
+    the province or another city, which are dropped (``subjects``).
     A fact repeated in the document yields one record.
     """
-    del city
     index = index_for(kb)
+    subjects = subject_index(kb)
     mentions = _entity_mentions(entities)
     figures = _figures(doc)
     records: list[ObservationRecord] = []
@@ -182,6 +185,8 @@ def extract_observations(
             view = _window(sent, f)
             rec = _record(doc, view, f, index, mentions.get(si, []), previous)
             previous = rec
+            if f.kind == "value" and foreign_subject(subjects, sent.text, f.start - sent.start, city):
+                continue  # a national, provincial or other city's figure: never the article city's
             if _is_repeat(seen, rec, _clause_text(view, f), _near_words(view, f)):
                 continue
             records.append(rec)
