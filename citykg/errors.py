@@ -38,6 +38,8 @@ __all__ = [
 
 #: How alike a misspelt name must be to a known one to be suggested (difflib ratio, 0..1).
 SUGGEST_CUTOFF = 0.6
+#: Only names about as alike as the best one are suggested (difflib ratio below the best).
+SUGGEST_SPREAD = 0.15
 #: At most this many suggestions in a "did you mean" message.
 SUGGEST_MAX = 3
 
@@ -118,6 +120,8 @@ def closest(name: str, candidates: Iterable[str], n: int = SUGGEST_MAX) -> list[
 
     >>> closest("list-citie", ["list-cities", "cities-running-reform", "compare-indicator"])
     ['list-cities']
+    >>> closest("city-portfoli", ["city-portfolio", "city-timeline"])
+    ['city-portfolio']
     >>> closest("citys", ["city-timeline", "list-cities", "projects-by-city"])
     ['list-cities', 'city-timeline', 'projects-by-city']
     >>> closest("zzz", ["list-cities"])
@@ -125,9 +129,11 @@ def closest(name: str, candidates: Iterable[str], n: int = SUGGEST_MAX) -> list[
     """
     pool = list(dict.fromkeys(candidates))
     lower = {c.lower(): c for c in pool}
-    hits = difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=SUGGEST_CUTOFF)
+    ratios = {k: difflib.SequenceMatcher(None, name.lower(), k).ratio() for k in lower}
+    hits = sorted((k for k, r in ratios.items() if r >= SUGGEST_CUTOFF), key=lambda k: (-ratios[k], k))
     if hits:
-        return [lower[h] for h in hits]
+        best = ratios[hits[0]]
+        return [lower[h] for h in hits if ratios[h] >= best - SUGGEST_SPREAD][:n]
     key = _stem(name.lower())
     scored = []
     for low, original in lower.items():

@@ -149,3 +149,29 @@ def test_every_command_has_help_with_an_example() -> None:
     for name in ("query", "queries", "serve", "push"):
         result = invoke(name, "--help")
         assert result.exit_code == 0 and "citykg " + name in result.output
+
+
+def test_json_numbers_are_numbers_and_nl_streams(out: Path) -> None:
+    rows = json.loads(invoke("query", "list-cities", "-d", str(out), "--json").output)
+    assert rows and all(isinstance(r["initiatives"], int) for r in rows)
+    assert all(isinstance(r["adcode"], str) for r in rows)  # a code, typed as a string in the data
+    nl = invoke("query", "list-cities", "-d", str(out), "--nl").output.splitlines()
+    assert [json.loads(ln) for ln in nl] == rows
+
+
+def test_no_headers_and_markdown(out: Path) -> None:
+    q = "SELECT ?a WHERE { ?x ck:adcode ?a } ORDER BY ?a LIMIT 2"
+    assert invoke("query", q, "-d", str(out), "--csv", "--no-headers").output == "220000\n220200\n"
+    md = invoke("query", q, "-d", str(out), "--fmt", "markdown").output.splitlines()
+    assert md == ["| a      |", "|--------|", "| 220000 |", "| 220200 |"]
+
+
+def test_queries_name_shows_the_sparql_and_header() -> None:
+    text = invoke("queries", "city-portfolio").output
+    assert text.startswith("#") and "# params:" in text and "SELECT" in text
+    item = json.loads(invoke("queries", "city-portfolio", "--json").output)[0]
+    assert item["name"] == "city-portfolio" and "SELECT" in item["sparql"]
+    assert item["example"] == {"city": "青岛"}
+    missing = invoke("queries", "city-portfoli")
+    assert missing.exit_code == 1
+    assert missing.output == 'Error: Query "city-portfoli" not found - did you mean city-portfolio?\n'

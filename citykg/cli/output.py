@@ -22,7 +22,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
-from wcwidth import wcswidth
 
 FORMATS = ("table", "json", "nl", "csv", "tsv", "markdown")
 #: Where the output options put their :class:`Style` in ``click.Context.meta``.
@@ -33,6 +32,8 @@ FALLBACK_WIDTH = 120
 MIN_COLUMN = 8
 #: Display cells between two table columns (tabulate's "simple" format).
 GAP = 2
+#: tabulate makes a column at least this much wider than its header.
+HEADER_PADDING = 2
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = frozenset(
@@ -68,6 +69,13 @@ def default_format() -> str:
 
 
 def width(text: str) -> int:
+    """Display cells of ``text`` (a Chinese character takes two).
+
+    >>> width("青岛 ok")
+    7
+    """
+    from wcwidth import wcswidth  # ~20 ms of imports that JSON/CSV output does not need
+
     w = wcswidth(text)
     return w if w >= 0 else len(text)
 
@@ -155,11 +163,11 @@ def render(
         return _tabulate(escaped, columns, Style(headers=True), "github")  # Markdown tables need a header
     if style.truncate:
         limit = max_width if max_width is not None else terminal_width()
-        caps = column_caps(
-            [max([width(c), *(width(row[i]) for row in cells)]) for i, c in enumerate(columns)], limit
-        )
+        heads = [width(c) + HEADER_PADDING if style.headers else 0 for c in columns]
+        natural = [max([heads[i], *(width(row[i]) for row in cells)]) for i in range(len(columns))]
+        caps = column_caps(natural, limit)
         cells = [[shorten(v, cap) for v, cap in zip(row, caps, strict=True)] for row in cells]
-    return _tabulate(cells, columns, style, "simple")
+    return _tabulate(cells, columns, style, "simple" if style.headers else "plain")
 
 
 def _tabulate(cells: list[list[str]], columns: Sequence[str], style: Style, tablefmt: str) -> str:
