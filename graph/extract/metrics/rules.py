@@ -82,7 +82,7 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
         return "structure of a text"
     if _ATTENDANCE.match(after):
         return "attendance"
-    if unit in ("个月", "天", "周", "小时") and (
+    if _UNITS.kind(unit) == "time" and (
         text.startswith("近", qm.start) or before.endswith(_TIME_SPAN_BEFORE)
     ):
         return "time span"
@@ -98,7 +98,7 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
         return "idiom"
     if before.endswith(("×", "*", "x")):
         return "idiom"
-    if unit in ("分钟", "小时", "公里", "米") and _RING.match(after):
+    if _UNITS.kind(unit) in ("time", "length") and _RING.match(after):  # 15分钟生活圈
         return "name"
     if qm.quantity.qualifier != "range" and _PEER_GROUP.match(after) and unit not in ("%",):
         return "peer group"
