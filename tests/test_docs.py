@@ -38,7 +38,8 @@ def test_readme_names_the_outlets_of_the_bundled_corpus() -> None:
 def test_every_dependency_is_explained() -> None:
     cfg = (ROOT / "setup.cfg").read_text(encoding="utf-8")
     block = cfg.split("install_requires =", 1)[1].split("\n\n", 1)[0]
-    names = [re.split(r"[<>=!~\[ ]", ln.strip(), maxsplit=1)[0] for ln in block.splitlines() if ln.strip()]
+    lines = [ln.strip() for ln in block.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    names = [re.split(r"[<>=!~\[ ]", ln, maxsplit=1)[0] for ln in lines]
     deps = README.split("## Dependencies", 1)[1].lower()
     missing = [n for n in names if n.lower() not in deps]
     assert not missing, f"dependencies not explained in README: {missing}"
