@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from citykg.graph.analogues.text import Facet, fold
-from citykg.namespaces import CK_IRI, SCHEME_FACETS, SPARQL_PREFIXES
+from citykg.namespaces import CK_IRI, SCHEME_FACETS, SCHEME_REFORMS, SPARQL_PREFIXES
 
 #: classes compared, most specific reading first (an item typed twice keeps the first)
 ANALOGUE_CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Award")
@@ -114,6 +114,7 @@ def load_input(store: ox.Store) -> AnalogueInput:
     items = _load_items(store, places.labels)
     for it in items:
         it.province = places.province.get(it.city, "")
+    lift_concepts(items, concepts, str(SCHEME_REFORMS))
     return AnalogueInput(
         items,
         concepts,
@@ -197,6 +198,33 @@ def _load_items(store: ox.Store, cities: dict[str, str]) -> list[Item]:
     for item in items.values():
         item.quotes.sort()
     return [items[k] for k in sorted(items)]
+
+
+def lift_concepts(items: list[Item], concepts: dict[str, ConceptInfo], scheme: str) -> None:
+    """Give items the ``scheme`` concepts their concepts of other schemes stand for.
+
+    A brand concept (platforms.ttl: 湘易办, 随申办) is narrower than a kind (a provincial
+    app) that skos:closeMatch a reform concept: the item realizes that reform concept
+    too, so two provinces' apps are compared as one kind of thing.
+    """
+    lifted: dict[str, set[str]] = {}
+    for it in items:
+        extra: set[str] = set()
+        for c in it.concepts:
+            info = concepts.get(c)
+            if info is None or info.scheme == scheme:
+                continue
+            if c not in lifted:
+                ups = {c, *info.links.get("broader", ())}
+                lifted[c] = {
+                    r
+                    for u in ups
+                    if u in concepts
+                    for r in concepts[u].links.get("close", ())
+                    if r in concepts and concepts[r].scheme == scheme
+                }
+            extra |= lifted[c]
+        it.concepts |= extra
 
 
 def _load_concepts(store: ox.Store) -> dict[str, ConceptInfo]:

@@ -12,6 +12,7 @@ that agree on everything the score reads except city and province share one
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -199,6 +200,7 @@ def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
     rest = key.replace(max(hits, key=lambda x: (len(x), x)), "")
     for word in GENERIC_HEADS:
         rest = rest.replace(word, "")
+    rest = re.sub(r"[\W_]", "", rest)  # @深圳-民意速办 -> 民意速办 + "@-": no specifics
     return rest if len(rest) >= 2 else ""
 
 

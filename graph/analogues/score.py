@@ -87,6 +87,9 @@ GENERIC_HEADS = (
     "推进",
     "深化",
     "全面",
+    "综合",
+    "管理",
+    "信息",
     "城市",  # generic qualifiers: say what kind of thing, not which instance
     "数智",
     "数字",
