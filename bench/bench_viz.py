@@ -100,7 +100,8 @@ def interactive(browser, path: Path) -> tuple[float, float]:
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
     t = time.perf_counter()
     page.goto(path.as_uri())
-    page.wait_for_function("window.citykgReady !== undefined", timeout=300000)
+    while not page.evaluate("window.citykgReady !== undefined"):  # wait_for_function needs eval (CSP)
+        page.wait_for_timeout(20)
     tti = (time.perf_counter() - t) * 1000
     search = page.evaluate(
         "() => { const t = performance.now(); citykgSearch(citykgData.nodes[citykgData.nodes.length - 1].label); return performance.now() - t; }"

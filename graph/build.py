@@ -42,7 +42,7 @@ from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
 __all__ = ["DEFAULT_TIME_BUDGET", "BuildReport", "DocResult", "Source", "build", "collect_sources", "stats"]
 
 #: what a successful build renames from its staging folder into OUT (the TriG last)
-PUBLISHED = ("store", "ontology", "views", "index.html", TRIG_NAME)
+PUBLISHED = ("store", "ontology", "assets", "views", "index.html", TRIG_NAME)  # assets: the site's shared vis-network
 
 
 @dataclass

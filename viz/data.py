@@ -65,6 +65,7 @@ class Concept:
     label_en: str = ""
     alts: list[str] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
+    curated: bool = True  # False for an indicator minted from article text (ck:curated false)
 
     @property
     def slug(self) -> str:
@@ -246,6 +247,7 @@ Q_CONCEPTS = """SELECT ?c ?scheme ?label ?lang WHERE { ?c skos:inScheme ?scheme 
   OPTIONAL { ?c skos:prefLabel ?label BIND(LANG(?label) AS ?lang) } }"""
 Q_CONCEPT_ALTS = """SELECT ?c ?alt WHERE { ?c skos:inScheme ?s ; skos:altLabel ?alt }"""
 Q_CONCEPT_DOMAINS = """SELECT ?c ?d WHERE { ?c skos:inScheme ?s ; ck:domain ?d }"""
+Q_MINTED = """SELECT ?c WHERE { ?c ck:curated false }"""
 Q_DOCS = """SELECT ?d ?title ?date ?file ?publisher ?about WHERE { ?d a ck:SourceDocument .
   OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
   OPTIONAL { ?d ck:fileName ?file } OPTIONAL { ?d dcterms:publisher ?publisher }
@@ -335,6 +337,9 @@ def _load(source: ViewSource) -> Model:
     for c_iri, d in q(Q_CONCEPT_DOMAINS):
         if c_iri in concepts and d not in concepts[c_iri].domains:
             concepts[c_iri].domains.append(d)
+    for (c_iri,) in q(Q_MINTED):
+        if c_iri in concepts:
+            concepts[c_iri].curated = False
 
     inits: dict[str, Initiative] = {}
     for cls in INITIATIVE_CLASSES:  # the first class in this order wins, as in the legend

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from citykg.viz.search import search_key
+
 # class -> (colour, vis shape, legend symbol, Chinese name)
 CLASS_STYLE: dict[str, tuple[str, str, str, str]] = {
     "City": ("#d62728", "star", "★", "城市"),
@@ -54,15 +56,20 @@ class VNode:
     weight: float = 1.0  # importance: degree, number of cities, ...
     cities: list[str] = field(default_factory=list)  # city labels, for the city filter
     domains: list[str] = field(default_factory=list)  # domain labels, for the domain filter
-    tip: list[tuple[str, str]] = field(default_factory=list)  # tooltip rows (key, text)
+    tip: list[tuple[str, ...]] = field(default_factory=list)  # tooltip rows (key, text[, evidence ref])
     agg: tuple[str, str, str] | None = None  # (key, label, class) this node collapses into
     #: Tooltip rows computed only if the node is drawn (shown before ``tip``): a node
     #: collapsed by ``aggregate`` never pays for its evidence rows.
-    detail: Callable[[], list[tuple[str, str]]] | None = field(default=None, repr=False, compare=False)
+    detail: Callable[[], list[tuple[str, ...]]] | None = field(default=None, repr=False, compare=False)
+    names: list[str] = field(default_factory=list)  # other names the search box finds it by (alt, en)
 
-    def rows(self) -> list[tuple[str, str]]:
+    def rows(self) -> list[tuple[str, ...]]:
         """All tooltip rows: the deferred ``detail`` ones, then ``tip``."""
         return [*self.detail(), *self.tip] if self.detail is not None else self.tip
+
+    def size(self) -> float:
+        """The drawn radius in vis-network units: grows with the square root of the weight."""
+        return round(10 + 8 * math.sqrt(max(self.weight, 1.0) - 1 + 1e-9), 1)
 
     def to_json(self, pos: tuple[float, float]) -> dict:
         colour, shape, _, name = style(self.cls)
@@ -73,12 +80,13 @@ class VNode:
             "clsName": name,
             "color": colour,
             "shape": shape,
-            "size": round(10 + 8 * math.sqrt(max(self.weight, 1.0) - 1 + 1e-9), 1),
+            "size": self.size(),
             "x": round(pos[0], 1),
             "y": round(pos[1], 1),
             "cities": self.cities,
             "domains": self.domains,
             "tip": [list(r) for r in self.rows()],
+            "key": search_key([self.label, *self.names]),
         }
 
 

@@ -19,10 +19,102 @@ import networkx as nx
 SPRING_MAX = 200  # networkx's dense spring layout (no scipy needed) up to this size
 HUBS = 80  # hubs laid out by the spring layout in larger graphs: its cost grows with their square
 SEED = 7
+FONT_PX = 14.0  # the views' label font size (view.js): labels scale with the drawing, so overlap is zoom-free
+CJK_EM, LATIN_EM = 1.0, 0.56  # label character widths in em (CJK full width; Latin average)
+LABEL_GAP = 3.0  # vis-network draws a label this far below its shape
+PAD = 2.0  # px kept free around each label box
+SPREAD_PASSES = 60  # label overlap removal: passes over the grid (each O(n))
+MAX_SPREAD = 5000  # larger views keep their layout (the page aggregates above 2,000 nodes anyway)
+
+#: A label box relative to its node: (width, height, top offset below the node centre).
+Box = tuple[float, float, float]
 
 
-def layout(node_ids: list[str], edges: Iterable[tuple[str, str]]) -> dict[str, tuple[float, float]]:
+def label_box(label: str, size: float) -> Box:
+    """The box vis-network draws a node's label in (width, height, top below the centre).
+
+    >>> label_box("青岛市", 10.0)
+    (42.0, 19.0, 13.0)
+    """
+    width = sum(CJK_EM if ord(ch) > 0x2E80 else LATIN_EM for ch in label) * FONT_PX
+    return round(width, 1), round(FONT_PX * 1.36, 1), size + LABEL_GAP
+
+
+def _rect(p: tuple[float, float], box: Box) -> tuple[float, float, float, float]:
+    w, h, top = box
+    return p[0] - w / 2 - PAD, p[1] + top - PAD, p[0] + w / 2 + PAD, p[1] + top + h + PAD
+
+
+def _pairs(rects: dict[str, tuple[float, float, float, float]]) -> set[tuple[str, str]]:
+    """Pairs of keys whose rectangles intersect (a grid of the widest box's size, sorted pairs)."""
+    cell = max((r[2] - r[0] for r in rects.values()), default=1.0) or 1.0
+    grid: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for k, r in rects.items():
+        for gx in range(int(r[0] // cell), int(r[2] // cell) + 1):
+            for gy in range(int(r[1] // cell), int(r[3] // cell) + 1):
+                grid[(gx, gy)].append(k)
+    out: set[tuple[str, str]] = set()
+    for members in grid.values():
+        for i, a in enumerate(members):
+            ra = rects[a]
+            for b in members[i + 1 :]:
+                rb = rects[b]
+                if ra[0] < rb[2] and rb[0] < ra[2] and ra[1] < rb[3] and rb[1] < ra[3]:
+                    out.add((a, b) if a < b else (b, a))
+    return out
+
+
+def overlapping(pos: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> set[str]:
+    """Nodes whose label box overlaps another's (what the browser test counts).
+
+    >>> sorted(overlapping({"a": (0, 0), "b": (5, 0), "c": (500, 0)}, {k: (40, 19, 13) for k in "abc"}))
+    ['a', 'b']
+    """
+    pairs = _pairs({k: _rect(pos[k], boxes[k]) for k in pos if k in boxes})
+    return {k for pair in pairs for k in pair}
+
+
+def spread_labels(pos: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> None:
+    """Move nodes apart, in place, until no two label boxes overlap (or ``SPREAD_PASSES`` run out).
+
+    Each overlapping pair is pushed apart along the axis where they overlap least,
+    half each way; positions stay deterministic (sorted pairs).
+
+    >>> pos = {"a": (0.0, 0.0), "b": (5.0, 0.0)}
+    >>> spread_labels(pos, {"a": (40, 19, 13), "b": (40, 19, 13)}); overlapping(pos, {"a": (40, 19, 13), "b": (40, 19, 13)})
+    set()
+    """
+    for _ in range(SPREAD_PASSES):
+        rects = {k: _rect(pos[k], boxes[k]) for k in pos if k in boxes}
+        pairs = _pairs(rects)
+        if not pairs:
+            return
+        moved: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for a, b in sorted(pairs):
+            ra, rb = rects[a], rects[b]
+            dx = min(ra[2], rb[2]) - max(ra[0], rb[0])
+            dy = min(ra[3], rb[3]) - max(ra[1], rb[1])
+            if dy <= dx:
+                sy = 1.0 if (ra[1] + ra[3]) <= (rb[1] + rb[3]) else -1.0
+                moved[a][1] -= sy * (dy / 2 + 0.5)
+                moved[b][1] += sy * (dy / 2 + 0.5)
+            else:
+                sx = 1.0 if (ra[0] + ra[2]) <= (rb[0] + rb[2]) else -1.0
+                moved[a][0] -= sx * (dx / 2 + 0.5)
+                moved[b][0] += sx * (dx / 2 + 0.5)
+        for k, (mx, my) in sorted(moved.items()):
+            pos[k] = (pos[k][0] + mx, pos[k][1] + my)
+
+
+def layout(
+    node_ids: list[str],
+    edges: Iterable[tuple[str, str]],
+    boxes: dict[str, Box] | None = None,
+) -> dict[str, tuple[float, float]]:
     """Positions in vis-network pixels for ``node_ids`` connected by ``edges``.
+
+    With ``boxes`` (each node's label box, ``label_box``) overlapping labels are then
+    pushed apart (``spread_labels``), so labels do not collide at any zoom.
 
     >>> pos = layout(["a", "b", "c"], [("a", "b"), ("b", "c")])
     >>> sorted(pos) == ["a", "b", "c"] and all(isinstance(v[0], float) for v in pos.values())
@@ -38,9 +130,10 @@ def layout(node_ids: list[str], edges: Iterable[tuple[str, str]]) -> dict[str, t
     if n == 0:
         return {}
     scale = 80.0 * math.sqrt(n)
-    if n <= SPRING_MAX:
-        return _spring(node_ids, adj, scale)
-    return _two_level(node_ids, adj, scale)
+    pos = _spring(node_ids, adj, scale) if n <= SPRING_MAX else _two_level(node_ids, adj, scale)
+    if boxes and n <= MAX_SPREAD:
+        spread_labels(pos, boxes)
+    return pos
 
 
 def _spring(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> dict[str, tuple[float, float]]:

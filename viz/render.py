@@ -18,13 +18,14 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-import click
-
+from citykg.errors import InputError
 from citykg.viz.graphview import CJK_FONT, GraphView
-from citykg.viz.layout import layout
+from citykg.viz.layout import label_box, layout
+from citykg.viz.links import Linker
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_VERSION = "vis-9.1.2"
+VIS_FILE = "vis-network.min.js"  # the site's shared copy, under OUT/assets/
 
 
 @cache
@@ -41,12 +42,12 @@ def vis_assets() -> tuple[str, str]:
         js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
         css = (lib / "vis-network.css").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError) as exc:
-        raise click.ClickException(
+        raise InputError(
             f"vis-network ({VIS_VERSION}) not found in the pyvis package - reinstall citykg (pip install -e .)."
         ) from exc
     for text in (js, css):
         if re.search(r"</(script|style)", text, re.IGNORECASE):  # would end our inline element
-            raise click.ClickException("the bundled vis-network contains a closing tag - cannot inline it.")
+            raise InputError("the bundled vis-network contains a closing tag - cannot inline it.")
     return js, css_subset(css)
 
 
@@ -78,10 +79,42 @@ def script_json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def page_data(view: GraphView) -> dict:
-    """The JSON the page script reads: positioned nodes, edges, legend and facets."""
-    pos = layout([n.id for n in view.nodes], [(e.source, e.target) for e in view.edges])
-    nodes = [n.to_json(pos.get(n.id, (0.0, 0.0))) for n in view.nodes]
+def _rows_json(rows: list[tuple[str, ...]], linker: Linker | None) -> list[list[str]]:
+    """Tooltip rows as JSON; an evidence ref ``"<doc> <start>"`` becomes the reader's href (or goes)."""
+    out = []
+    for r in rows:
+        if len(r) > 2:
+            doc, _, start = r[2].partition(" ")
+            href = linker.article(doc, int(start) if start else None) if linker else None
+            out.append([r[0], r[1], href] if href else [r[0], r[1]])
+        else:
+            out.append(list(r))
+    return out
+
+
+def page_data(view: GraphView, linker: Linker | None = None) -> dict:
+    """The JSON the page script reads: positioned nodes, edges, legend and facets.
+
+    With a ``linker`` each node also gets its own page (double-click), the related
+    pages of its details panel and reader links on its evidence sentences.
+    """
+    pos = layout(
+        [n.id for n in view.nodes],
+        [(e.source, e.target) for e in view.edges],
+        {n.id: label_box(n.label, n.size()) for n in view.nodes},
+    )
+    nodes = []
+    for n in view.nodes:
+        item = n.to_json(pos.get(n.id, (0.0, 0.0)))
+        item["tip"] = _rows_json(n.rows(), linker)
+        if linker is not None and not n.id.startswith("agg:"):
+            page = linker.page_of(n.id)
+            if page:
+                item["page"] = page
+            related = linker.related(n.id)
+            if related:
+                item["links"] = [list(r) for r in related]
+        nodes.append(item)
     cities = sorted({c for n in view.nodes for c in n.cities})
     domains = sorted({d for n in view.nodes for d in n.domains})
     return {
@@ -96,22 +129,56 @@ def page_data(view: GraphView) -> dict:
     }
 
 
-def render_html(view: GraphView) -> str:
-    """The complete HTML page of a graph view."""
+def crumbs_html(crumbs: list[tuple[str, str | None]]) -> str:
+    """The breadcrumb line: escaped texts, linked where an href is given.
+
+    >>> crumbs_html([("索引 Index", "../index.html"), ("<b>", None)])
+    '<nav class="crumbs"><a href="../index.html">索引 Index</a> › <span>&lt;b&gt;</span></nav>'
+    """
+    e = html.escape
+    parts = [
+        f'<a href="{e(href)}">{e(text)}</a>' if href else f"<span>{e(text)}</span>" for text, href in crumbs
+    ]
+    return '<nav class="crumbs">' + " › ".join(parts) + "</nav>" if parts else ""
+
+
+def render_html(
+    view: GraphView,
+    linker: Linker | None = None,
+    vis_src: str | None = None,
+    crumbs: list[tuple[str, str | None]] | None = None,
+) -> str:
+    """The complete HTML page of a graph view.
+
+    ``vis_src`` (the site's shared ``assets/vis-network.min.js``, relative to the page)
+    loads vis-network from beside the pages; without it the page inlines it and is
+    self-contained (``citykg viz ... -o FILE``).
+    """
     js, css = vis_assets()
     notes = "".join(f'<div class="note">{html.escape(n)}</div>' for n in view.notes)
+    vis = f'<script src="{html.escape(vis_src)}"></script>' if vis_src else f"<script>{js}</script>"
     parts = {
         "TITLE": html.escape(view.title),
         "SUBTITLE": html.escape(view.subtitle),
+        "CRUMBS": crumbs_html(crumbs or []),
         "NOTES": notes,
         "VIS_CSS": css,
         "VIEW_CSS": asset("view.css"),
-        "DATA": script_json(page_data(view)),
-        "VIS_JS": js,
+        "DATA": script_json(page_data(view, linker)),
+        "VIS_SCRIPT": vis,
         "VIEW_JS": asset("view.js"),
     }
     # one pass, so placeholders inside substituted text are never expanded again
     return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], asset("view.html"))
+
+
+def write_vis_asset(out_dir: Path) -> Path:
+    """The site's one copy of vis-network: OUT/assets/vis-network.min.js (rewritten only when it changed)."""
+    js, _ = vis_assets()
+    path = out_dir / "assets" / VIS_FILE
+    if not path.is_file() or path.read_text(encoding="utf-8") != js:
+        write_text_atomic(path, js)
+    return path
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
@@ -129,6 +196,12 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return path
 
 
-def write_view(view: GraphView, path: Path) -> Path:
+def write_view(
+    view: GraphView,
+    path: Path,
+    linker: Linker | None = None,
+    vis_src: str | None = None,
+    crumbs: list[tuple[str, str | None]] | None = None,
+) -> Path:
     """Render ``view`` and write it atomically to ``path``."""
-    return write_text_atomic(path, render_html(view))
+    return write_text_atomic(path, render_html(view, linker, vis_src, crumbs))

@@ -2,70 +2,50 @@
 
 The build calls it after writing OUT/citykg.trig. The model is read once (a
 few bulk SELECTs) and every page is a pure function of it, built from the
-model's indexes, so a page costs what it shows: the bundled corpus takes about
-a second, a 2,000-article build (4M triples, ~200 graph pages and ~500
-comparison pages) about 20 s, half of it reading the model (docs/viz.md).
-Pages of an earlier build that no longer exist (a city that left the corpus)
-are removed; each file is written atomically.
+model's indexes, so a page costs what it shows (docs/viz.md). The pages link
+each other (a ``Linker`` knows which exist): a node's details panel opens its
+city, concept and article pages, and every page has a breadcrumb to the index.
+The graph pages share one copy of vis-network, OUT/assets/vis-network.min.js.
+Pages of an earlier build that no longer exist are removed; each file is
+written atomically.
 """
 
 from __future__ import annotations
 
 import gc
-import html
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from citykg.paths import corpus_dir
 from citykg.viz import views
-from citykg.viz.chart import compare_html
+from citykg.viz.chart import compare_html, comparison_indicators
 from citykg.viz.data import Model, load_model
-from citykg.viz.graphview import CJK_FONT, GraphView, aggregate
-from citykg.viz.render import write_text_atomic, write_view
+from citykg.viz.graphview import GraphView, aggregate
+from citykg.viz.index import INDEX, Link, index_html
+from citykg.viz.links import VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
+from citykg.viz.mapview import map_html
+from citykg.viz.reader import all_mentions, article_html, from_sentences, from_text, read_source_text
+from citykg.viz.render import crumbs_html, write_text_atomic, write_view, write_vis_asset
 from citykg.viz.source import ViewSource
 
-VIEWS_DIR = "views"
-INDEX = "index.html"
+__all__ = ["MAX_NODES", "MAX_PAGES", "city_key", "safe_name", "section_crumbs", "view_path", "write_site"]
+
 MAX_NODES = 2000  # views above this size are aggregated (citykg viz --max-nodes changes it)
-#: Each graph page inlines vis-network (~0.5 MB), so a large corpus gets pages for
-#: the largest cities and concepts only; the index names the command for the rest.
+#: Pages for the largest cities and concepts only; the index names the command for the rest.
 MAX_PAGES = 120
+SECTIONS = {
+    "overview": "总览 Overview",
+    "city": "城市 Cities",
+    "reform": "改革概念 Reform concepts",
+    "compare": "指标对比 Indicator comparisons",
+    "article": "文章 Articles",
+}
 
 
-def safe_name(text: str) -> str:
-    """A file-name-safe slug (ASCII letters, digits, ``-``, ``_``, ``.``).
-
-    >>> safe_name("one-thing/once?"), safe_name("../x")
-    ('one-thing-once-', '..-x')
-    """
-    return re.sub(r"[^A-Za-z0-9._-]", "-", text) or "x"
-
-
-def view_path(out_dir: Path, kind: str, key: str = "") -> Path:
-    """Where a view lives: OUT/views/<kind>[-<key>].html."""
-    name = f"{kind}-{safe_name(key)}" if key else kind
-    return out_dir / VIEWS_DIR / f"{name}.html"
-
-
-def city_key(model: Model, iri: str) -> str:
-    area = model.areas.get(iri)
-    return area.adcode if area and area.adcode else iri.rsplit("/", 1)[-1]
-
-
-@dataclass
-class Link:
-    section: str
-    label: str
-    path: Path
-    note: str = ""
-
-
-def _graph(
-    view: GraphView, path: Path, max_nodes: int | None, links: list[Link], section: str, label: str
-) -> None:
-    view = aggregate(view, max_nodes)
-    write_view(view, path)
-    links.append(Link(section, label, path, f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"))
+def section_crumbs(linker: Linker, kind: str, label: str) -> list[tuple[str, str | None]]:
+    """索引 Index › section › this page (hrefs relative to the page being written)."""
+    index = linker.to(linker.out_dir / INDEX)
+    section = SECTIONS.get(kind, SECTIONS["overview"])
+    return [("索引 Index", index), (section, index + "#sec-" + kind), (label, None)]
 
 
 def _largest(keys: list[str], size: dict[str, int], limit: int) -> tuple[list[str], int]:
@@ -78,94 +58,108 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES, max_pages
     """Write the views and OUT/index.html linking them; returns the index path.
 
     Per-city and per-concept pages are written for the ``max_pages`` largest of
-    each (cities by initiatives, concepts by cities running them).
+    each (cities by initiatives, concepts by cities running them); every article
+    gets a reader page.
     """
     out = Path(out_dir)
-    model = load_model(ViewSource(out))
+    source = ViewSource(out)
+    model = load_model(source)
     gc.freeze()  # the model lives to the end: keep later collections from walking its records again
     try:
-        return _write_site(out, model, max_nodes, max_pages)
+        return _write_site(out, source, model, max_nodes, max_pages)
     finally:
         gc.unfreeze()
 
 
-def _write_site(out: Path, model: Model, max_nodes: int | None, max_pages: int) -> Path:
-    links: list[Link] = []
-    city_size = {city: len(items) for city, items in model.initiatives_by_city.items()}
-    concept_cities = {
-        c: len({i.city for i in items if i.city}) for c, items in model.initiatives_by_concept.items()
-    }
-    cities, more_cities = _largest(model.cities(), city_size, max_pages)
-    concepts = {c.iri: c for c in model.concepts_in_use()}
-    concept_keys, more_concepts = _largest(list(concepts), concept_cities, max_pages)
-    omitted = {"城市 Cities": (more_cities, "citykg viz city NAME"),
-               "改革概念 Reform concepts": (more_concepts, "citykg viz reform NAME")}  # fmt: skip
-    _graph(
+class _Site:
+    """The pages planned for one site, then written one by one."""
+
+    def __init__(self, out: Path, model: Model, max_pages: int) -> None:
+        self.out, self.model = out, model
+        city_size = {city: len(items) for city, items in model.initiatives_by_city.items()}
+        concept_cities = {
+            c: len({i.city for i in items if i.city}) for c, items in model.initiatives_by_concept.items()
+        }
+        self.cities, more_cities = _largest(model.cities(), city_size, max_pages)
+        self.concepts = {c.iri: c for c in model.concepts_in_use()}
+        self.concept_keys, more_concepts = _largest(list(self.concepts), concept_cities, max_pages)
+        self.omitted = {"city": (more_cities, "citykg viz city NAME"),
+                        "reform": (more_concepts, "citykg viz reform NAME")}  # fmt: skip
+        pages = {"overview.html", "analogues.html", "map.html"}
+        pages |= {view_path(out, "city", city_key(model, c)).name for c in self.cities}
+        pages |= {view_path(out, "reform", self.concepts[k].slug).name for k in self.concept_keys}
+        pages |= {view_path(out, "compare", i.slug).name for i in model.indicators_in_use()}
+        pages |= {view_path(out, "article", doc_key(d)).name for d in model.docs}
+        self.linker = Linker(model, out, pages)
+        self.vis_src = self.linker.to(write_vis_asset(out))
+        self.links: list[Link] = []
+
+    def graph(
+        self, view: GraphView, path: Path, max_nodes: int | None, kind: str, label: str, key: str = ""
+    ) -> None:
+        view = aggregate(view, max_nodes)
+        write_view(view, path, self.linker, self.vis_src, section_crumbs(self.linker, kind, label))
+        note = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
+        self.links.append(Link(kind, label, path, note, key))
+
+
+def _write_site(out: Path, source: ViewSource, model: Model, max_nodes: int | None, max_pages: int) -> Path:
+    site = _Site(out, model, max_pages)
+    site.graph(
         views.overview(model),
         view_path(out, "overview"),
         max_nodes,
-        links,
-        "总览 Overview",
+        "overview",
         "城市与改革概念 Cities × concepts",
     )
-    _graph(
+    site.graph(
         views.analogues_view(model),
         view_path(out, "analogues"),
         max_nodes,
-        links,
-        "总览 Overview",
+        "overview",
         "跨城市类比 Analogues",
     )
-    for city in cities:
-        _graph(views.city_view(model, city), view_path(out, "city", city_key(model, city)), max_nodes, links,
-               "城市 Cities", model.label(city))  # fmt: skip
-    for c in (concepts[k] for k in concept_keys):
-        _graph(views.reform_view(model, c.iri, max_nodes), view_path(out, "reform", c.slug), max_nodes, links,
-               "改革概念 Reform concepts", c.label + (f" / {c.label_en}" if c.label_en else ""))  # fmt: skip
-    for ind in model.indicators_in_use():
+    map_path = view_path(out, "map")
+    write_text_atomic(map_path, map_html(model, crumbs=section_crumbs(site.linker, "overview", "地图 Map")))
+    site.links.append(
+        Link(
+            "overview",
+            "中国地图 Map of China",
+            map_path,
+            "按概念/指标着色，时间轴 by concept or indicator, by year",
+        )
+    )
+    for city in site.cities:
+        site.graph(views.city_view(model, city), view_path(out, "city", city_key(model, city)), max_nodes, "city",
+                   model.label(city), city)  # fmt: skip
+    for c in (site.concepts[k] for k in site.concept_keys):
+        site.graph(views.reform_view(model, c.iri, max_nodes), view_path(out, "reform", c.slug), max_nodes, "reform",
+                   c.label + (f" / {c.label_en}" if c.label_en else ""), c.iri)  # fmt: skip
+    for ind in comparison_indicators(model):  # curated, or minted and reported by >= 2 cities
         path = view_path(out, "compare", ind.slug)
         write_text_atomic(path, compare_html(model, ind.iri))
         n = len(model.observations_by_indicator.get(ind.iri, ()))
-        links.append(Link("指标对比 Indicator comparisons", ind.label, path, f"{n} 个数值 values"))
-    written = {link.path.name for link in links}
+        site.links.append(Link("compare", ind.label, path, f"{n} 个数值 values", ind.iri))
+    _readers(site, source)
+    written = {link.path.name for link in site.links}
     for old in (out / VIEWS_DIR).glob("*.html"):
         if old.name not in written:
             old.unlink()
-    return write_text_atomic(out / INDEX, index_html(model, links, out, omitted))
+    index = index_html(model, site.links, out, site.omitted)
+    return write_text_atomic(out / INDEX, index)
 
 
-def index_html(model: Model, links: list[Link], out: Path,
-               omitted: dict[str, tuple[int, str]] | None = None) -> str:  # fmt: skip
-    """The static index page (no script): one list of links per section."""
-    e = html.escape
-    sections: dict[str, list[Link]] = {}
-    for link in links:
-        sections.setdefault(link.section, []).append(link)
-    body = []
-    for section, items in sections.items():
-        rows = "".join(
-            f'<li><a href="{e(link.path.relative_to(out).as_posix())}">{e(link.label)}</a>'
-            f' <span class="n">{e(link.note)}</span></li>'
-            for link in items
-        )
-        more, command = (omitted or {}).get(section, (0, ""))
-        note = (
-            f'<p class="n">另有 {more} 个未生成页面 ({more} more not written): {e(command)}</p>'
-            if more
-            else ""
-        )
-        body.append(f"<h2>{e(section)} ({len(items)})</h2><ul>{rows}</ul>{note}")
-    stats = (
-        f"{len(model.docs)} 篇文章 articles · {len(model.cities())} 个城市 cities · "
-        f"{len(model.initiatives)} 项举措 initiatives · {len(model.observations)} 个指标数据 observations"
-    )
-    css = (
-        f"body {{ font-family: {CJK_FONT}; margin: 16px; color: #222; }} h1 {{ font-size: 20px; }}"
-        " h2 { font-size: 16px; margin-top: 20px; } li { margin: 2px 0; } .n { color: #888; font-size: 12px; }"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        f"<title>citykg 图谱视图 views</title><style>{css}</style></head><body>"
-        f"<h1>citykg 图谱视图 Views</h1><p>{e(stats)}</p>" + "".join(body) + "</body></html>\n"
-    )
+def _readers(site: _Site, source: ViewSource) -> None:
+    """One reader page per article: the whole text when the bundled corpus holds the file."""
+    model, out = site.model, site.out
+    mentions = all_mentions(source)
+    for d in sorted(model.docs.values(), key=lambda d: (d.date, d.iri)):
+        found = read_source_text(d.iri, [corpus_dir() / d.file]) if d.file else None
+        ms = mentions.get(d.iri, [])
+        art = from_text(d.iri, found[0], ms, found[1]) if found else from_sentences(d.iri, ms)
+        path = view_path(out, "article", doc_key(d.iri))
+        label = d.title or d.file or doc_key(d.iri)
+        crumbs = crumbs_html(section_crumbs(site.linker, "article", label))
+        write_text_atomic(path, article_html(model, art, site.linker, crumbs))
+        note = " · ".join(x for x in (d.date, f"{len(art.mentions)} 处提及 mentions") if x)
+        site.links.append(Link("article", label, path, note, d.iri))

@@ -11,24 +11,30 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
-import click
-
+from citykg.errors import InputError, NotFound
 from citykg.viz.data import Concept, Evidence, Initiative, Model, Observation
 from citykg.viz.graphview import GraphView, VEdge, VNode, dedupe_edges, style
 
 MAX_EVIDENCE = 3
 
 
-def evidence_rows(model: Model, evidence: list[Evidence], limit: int = MAX_EVIDENCE) -> list[tuple[str, str]]:
-    """Tooltip rows for evidence: the quoted sentence, then its article title, date and file."""
-    rows: list[tuple[str, str]] = []
-    for ev in evidence[:limit]:
-        rows.append(("quote", ev.quote))
+def evidence_rows(model: Model, evidence: list[Evidence], limit: int = MAX_EVIDENCE) -> list[tuple[str, ...]]:
+    """Tooltip rows for evidence: each distinct sentence once (a name mentioned twice in one
+    sentence is two evidence rows), then its article title, date and file.
+
+    A quote row carries a third field, ``"<doc IRI> <charStart>"``, that the page turns
+    into a link to the article reader at that mention.
+    """
+    rows: list[tuple[str, ...]] = []
+    seen: set[tuple[str, str]] = set()
+    distinct = [ev for ev in evidence if (ev.quote, ev.doc) not in seen and not seen.add((ev.quote, ev.doc))]
+    for ev in distinct[:limit]:
+        rows.append(("quote", ev.quote, f"{ev.doc} {'' if ev.start is None else ev.start}"))
         doc = model.docs.get(ev.doc)
         if doc is not None:
             rows.append(("来源 source", _source_line(doc.title, doc.date, doc.publisher, doc.file)))
-    if len(evidence) > limit:
-        rows.append(("", f"… +{len(evidence) - limit} 条证据 more evidence"))
+    if len(distinct) > limit:
+        rows.append(("", f"… +{len(distinct) - limit} 条证据 more evidence"))
     return rows
 
 
@@ -88,7 +94,10 @@ def observation_node(model: Model, o: Observation) -> VNode:
 
     domains = labels(model, ind.domains) if ind else []
     label = observation_label(model, o)
-    return VNode(o.iri, label, "Observation", 1.0, [city] if city else [], domains, detail=detail)
+    names = [ind.label_en, *ind.alts] if ind else []
+    return VNode(
+        o.iri, label, "Observation", 1.0, [city] if city else [], domains, detail=detail, names=names
+    )
 
 
 def city_node(model: Model, iri: str, weight: float = 1.0) -> VNode:
@@ -97,7 +106,10 @@ def city_node(model: Model, iri: str, weight: float = 1.0) -> VNode:
     tip = [("类别 class", "城市 City"), ("行政区划代码 adcode", area.adcode if area else "")]
     if area and area.parent:
         tip.append(("上级 part of", model.label(area.parent)))
-    return VNode(iri, label, area.level if area else "City", weight, [label], [], [r for r in tip if r[1]])
+    names = area.alts if area else []
+    return VNode(
+        iri, label, area.level if area else "City", weight, [label], [], [r for r in tip if r[1]], names=names
+    )
 
 
 def concept_class(c: Concept) -> str:
@@ -116,7 +128,9 @@ def concept_node(model: Model, c: Concept, weight: float = 1.0) -> VNode:
         ("领域 domain", "、".join(domains)),
         ("又称 also", "、".join(c.alts[:8])),
     ]
-    return VNode(c.iri, c.label, cls, weight, [], domains, [r for r in tip if r[1]])
+    return VNode(
+        c.iri, c.label, cls, weight, [], domains, [r for r in tip if r[1]], names=[c.label_en, *c.alts]
+    )
 
 
 def _initiative_domains(model: Model, i: Initiative) -> list[str]:
@@ -239,13 +253,12 @@ def city_view(model: Model, city: str) -> GraphView:
 
 
 def reform_view(model: Model, concept: str, max_nodes: int | None = None) -> GraphView:
-    """One concept across all cities that run it, with each city's local name, evidence and metrics.
+    """One concept across the cities that run it: each city's local initiative with its
+    evidence, and the metrics that refer to those initiatives.
 
-    The concept, its local initiatives and their cities are the page. Metrics are
-    added while it stays within ``max_nodes``: first those of the local initiatives,
-    then the cities' own (5G base stations, online-service rates, ...), which at 300
-    cities would be 60,000 nodes on every concept's page. What does not fit is left
-    to the city and comparison pages, and the page says so.
+    The cities' other metrics (5G base stations, online-service rates, ...) are not
+    about this reform: they are on the city and comparison pages. Above ``max_nodes``
+    the page is aggregated (initiatives into their city, metrics into indicators).
     """
     c = model.concepts[concept]
     center = concept_node(model, c, 6.0)
@@ -264,26 +277,8 @@ def reform_view(model: Model, concept: str, max_nodes: int | None = None) -> Gra
             edges.append(VEdge(i.iri, i.city, "所在 in"))
     center.cities = sorted({model.label(i.city) for i in runs if i.city})
     center.tip.append(("城市 cities", f"{len(center.cities)}: " + "、".join(center.cities)))
-    # metrics in two tiers, each added only if the page stays within max_nodes: those of the
-    # local initiatives, then the cities' own; a tier that does not fit is left out, and so
-    # is every later one (counted, not collected: at 300 cities that is 60,000 metrics)
     by_subject = model.observations_by_subject
-    tiers = ([i.iri for i in runs], sorted({i.city for i in runs if i.city}))
-    shown: list[Observation] = []
-    left_out = 0
-    for subjects in tiers:
-        size = sum(len(by_subject.get(x, ())) for x in subjects)
-        if left_out or (max_nodes and len(nodes) + len(shown) + size > max_nodes):
-            left_out += size
-        else:
-            shown += [o for x in subjects for o in by_subject.get(x, ())]
-    notes = []
-    if left_out:
-        notes.append(
-            f"{left_out} 个指标数据未显示，以免超过 {max_nodes} 个节点；见各城市页面与指标对比页 "
-            f"({left_out} metrics left out to stay within {max_nodes} nodes; "
-            "they are on the city and comparison pages)."
-        )
+    shown = [o for i in runs for o in by_subject.get(i.iri, ())]
     for o in sorted(shown, key=lambda x: x.iri):
         n = observation_node(model, o)
         n.agg = (f"agg:{o.indicator}", model.label(o.indicator), "Indicator")
@@ -293,8 +288,8 @@ def reform_view(model: Model, concept: str, max_nodes: int | None = None) -> Gra
         f"{c.label}：各城市的做法 Reform view",
         list(nodes.values()),
         dedupe_edges(edges),
-        f"{len(center.cities)} 个城市推行 cities run it · {len(runs)} 项当地做法 local initiatives",
-        notes,
+        f"{len(center.cities)} 个城市推行 cities run it · {len(runs)} 项当地做法 local initiatives"
+        f" · {len(shown)} 个相关指标 metrics of these initiatives",
     )
 
 
@@ -355,7 +350,7 @@ def find_city(model: Model, name: str) -> str:
     if len(hits) == 1:
         return hits[0]
     known = "、".join(model.label(c) for c in model.cities()[:20]) or "none - is the build empty?"
-    raise click.ClickException(f'City "{name}" not found in the build - cities with data: {known}.')
+    raise NotFound("city", name, hint=f"cities with data: {known}.")
 
 
 def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
@@ -371,9 +366,9 @@ def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
             return hits[0]
         if len(hits) > 1:
             names = "、".join(f"{model.label(h)} <{h}>" for h in hits)
-            raise click.ClickException(f'"{name}" names several concepts: {names} - pass the IRI.')
+            raise InputError(f'"{name}" names several concepts: {names} - pass the IRI.')
     reform = "reforms" in schemes
     used = model.concepts_in_use() if reform else model.indicators_in_use()
     known = "、".join(c.label for c in used[:20]) or "none"
     kind = "Reform concept" if reform else "Indicator"
-    raise click.ClickException(f'{kind} "{name}" not found - concepts with data include: {known}.')
+    raise NotFound(kind, name, hint=f"concepts with data include: {known}.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from viz_pages import wait_until
 
 from citykg.cli import cli
 from citykg.store.core import open_store
@@ -25,7 +26,7 @@ XSS_ARTICLE = f"""某某市推进“{PAYLOAD_SCRIPT}数字某某”建设
 
 
 def wait_ready(opened) -> None:
-    opened.page.wait_for_function("window.citykgReady !== undefined", timeout=20000)
+    wait_until(opened.page, "window.citykgReady !== undefined")
 
 
 def test_overview_loads_offline_with_the_expected_graph(built: Path, open_page, tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ from citykg.viz.site import safe_name, view_path, write_site
 def test_build_writes_an_index_linking_every_view(built: Path) -> None:
     index = built / "index.html"
     text = index.read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]+)"', text)
+    links = [h for h in re.findall(r'href="([^"]+)"', text) if not h.startswith("#")]
     assert links and all((built / link).is_file() for link in links)
+    anchors = re.findall(r'href="#([^"]+)"', text)
+    assert anchors and all(f'id="{a}"' in text for a in anchors)
     store = open_store(built)
     cities = store.select("SELECT DISTINCT ?a WHERE { ?x ck:inCity ?c . ?c ck:adcode ?a ; a ck:City }")
     for row in cities:
@@ -22,12 +24,26 @@ def test_build_writes_an_index_linking_every_view(built: Path) -> None:
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?x ck:realizes ?c . ?c skos:inScheme ?s }"
     )
     assert sum(1 for link in links if "/reform-" in link) == int(reforms[0]["n"])
+    # the comparison list: curated indicators in use, and minted ones only when >= 2 cities report them
     indicators = store.select(
-        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?o ck:indicator ?i . ?i skos:inScheme ?s }"
+        """SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {
+          ?o ck:indicator ?i . ?i skos:inScheme ?s .
+          OPTIONAL { ?i ck:curated ?curated }
+          OPTIONAL { SELECT ?i (COUNT(DISTINCT ?c) AS ?k) WHERE {
+              ?x ck:indicator ?i ; ck:refersTo ?a . OPTIONAL { ?a ck:inCity ?owner }
+              BIND(COALESCE(?owner, ?a) AS ?c) ?c a ck:City } GROUP BY ?i }
+          FILTER(COALESCE(?curated, true) || COALESCE(?k, 0) >= 2) }"""
     )
     assert sum(1 for link in links if "/compare-" in link) == int(indicators[0]["n"])
-    assert "views/overview.html" in links and "views/analogues.html" in links
-    assert "<script" not in text
+    assert {"views/overview.html", "views/analogues.html", "views/map.html", "citykg.trig"} <= set(links)
+    assert "ontology/index.html" in links  # the ontology documentation
+    docs = store.select("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a ck:SourceDocument }")
+    assert sum(1 for link in links if "/article-" in link) == int(docs[0]["n"])
+    # the graph pages share one vis-network beside them
+    assert (built / "assets" / "vis-network.min.js").is_file()
+    assert '<script src="../assets/vis-network.min.js">' in (built / "views" / "overview.html").read_text(
+        "utf-8"
+    )
 
 
 def test_rewrite_drops_stale_pages(out_copy: Path) -> None:

@@ -1,20 +1,25 @@
 /* citykg graph view. Article text reaches the page only as JSON data and is
- * written into the DOM with textContent / option.value, never as HTML. */
+ * written into the DOM with textContent / option.value, never as HTML.
+ * State (filters, search, selection) lives in one object, is applied by one
+ * render() and is mirrored in the URL hash, so a reload or a shared link
+ * reproduces the view. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("ck-data").textContent);
   var DIM = "rgba(200,200,200,0.35)";
+  var BIG = data.nodes.length > 3000; /* restyling every node would take seconds: select instead */
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
+  var HREF = /^(\.\.\/)*[\w.\-\/]+\.html(#[^\s"'<>]*)?$/; /* only our own relative page links */
 
-  function visNode(n, dim) {
+  function visNode(n, dim, hidden) {
     return {
-      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: n.shape,
+      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: n.shape, hidden: !!hidden,
       color: dim ? { background: DIM, border: DIM } : { background: n.color, border: n.color },
       font: { color: dim ? "rgba(120,120,120,0.4)" : "#222" }
     };
   }
-  var nodes = new vis.DataSet(data.nodes.map(function (n) { return visNode(n, false); }));
+  var nodes = new vis.DataSet(data.nodes.map(function (n) { return visNode(n, false, false); }));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     var out = { id: i, from: e.from, to: e.to, width: e.width };
     if (data.edgeLabels && e.label) { out.label = e.label; }
@@ -38,18 +43,41 @@
   window.citykgData = data;
   network.once("afterDrawing", function () { window.citykgReady = performance.now(); });
 
+  /* ---- the view's state ---- */
+  var state = { cls: "", city: "", dom: "", off: {}, q: "", sel: null, hits: [] };
+  var el = function (id) { return document.getElementById(id); };
+
+  function visible(n) {
+    return !state.off[n.cls] && (!state.cls || n.cls === state.cls) &&
+      (!state.city || n.cities.indexOf(state.city) >= 0) && (!state.dom || n.domains.indexOf(state.dom) >= 0);
+  }
+
   /* ---- tooltips and details: DOM elements filled with textContent ---- */
-  function fillTip(el, title, cls, rows) {
-    el.textContent = "";
+  function link(text, href, cls) {
+    if (!href || !HREF.test(href)) { return null; }
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (cls) { a.className = cls; }
+    return a;
+  }
+  function fillTip(target, title, cls, rows, withLinks) {
+    target.textContent = "";
     var h = document.createElement("div");
     h.className = "tip-title";
     h.textContent = title + (cls ? " · " + cls : "");
-    el.appendChild(h);
+    target.appendChild(h);
+    var seen = {};
     rows.forEach(function (r) {
+      var sig = r[0] + "\u241f" + r[1];
+      if (seen[sig]) { return; } /* a sentence quoted twice is shown once */
+      seen[sig] = true;
       var line = document.createElement("div");
       if (r[0] === "quote") {
         line.className = "tip-quote";
         line.textContent = "“" + r[1] + "”";
+        var read = withLinks ? link("阅读原文 read ›", r[2], "read") : null;
+        if (read) { line.appendChild(read); }
       } else {
         if (r[0]) {
           var k = document.createElement("span");
@@ -59,24 +87,41 @@
         }
         line.appendChild(document.createTextNode(r[1]));
       }
-      el.appendChild(line);
+      target.appendChild(line);
     });
   }
-  var tip = document.getElementById("ck-tip");
+  function showDetails(n) {
+    var box = el("ck-details");
+    if (!n) { box.textContent = "点击节点查看详情，双击打开其页面 (click a node for details, double-click to open its page)."; return; }
+    fillTip(box, n.label, n.clsName, n.tip, true);
+    var links = document.createElement("div");
+    links.className = "links";
+    var own = link("打开页面 open its page ›", n.page);
+    if (own) { links.appendChild(own); }
+    (n.links || []).forEach(function (l) { var a = link(l[0] + " ›", l[1]); if (a) { links.appendChild(a); } });
+    if (links.childNodes.length) { box.appendChild(links); }
+  }
+  var tip = el("ck-tip");
   function showTip(item, pointer, isEdge) {
     if (!item) { return; }
     if (isEdge) {
       var a = byId[item.from], b = byId[item.to];
-      fillTip(tip, (a ? a.label : "") + " → " + (b ? b.label : ""), item.label || "", item.tip || []);
+      fillTip(tip, (a ? a.label : "") + " → " + (b ? b.label : ""), item.label || "", item.tip || [], false);
     } else {
-      fillTip(tip, item.label, item.clsName, item.tip);
+      fillTip(tip, item.label, item.clsName, item.tip, false);
     }
-    tip.style.left = Math.min(pointer.x + 12, container.clientWidth - 300) + "px";
-    tip.style.top = (pointer.y + 12) + "px";
     tip.style.display = "block";
+    /* keep the whole tooltip inside the graph area: flip above / left of the pointer when needed */
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    var W = container.clientWidth, H = container.clientHeight;
+    var x = pointer.x + 12, y = pointer.y + 12;
+    if (x + w > W) { x = Math.max(0, pointer.x - 12 - w); }
+    if (y + h > H) { y = Math.max(0, Math.min(pointer.y - 12 - h, H - h)); }
+    tip.style.left = x + "px";
+    tip.style.top = y + "px";
   }
-  window.citykgShowTip = function (id) {
-    showTip(byId[id], { x: 10, y: 10 }, false);
+  window.citykgShowTip = function (id, x, y) {
+    showTip(byId[id], { x: x || 10, y: y || 10 }, false);
     return tip.textContent;
   };
   network.on("hoverNode", function (p) { showTip(byId[p.node], p.pointer.DOM, false); });
@@ -85,34 +130,69 @@
   network.on("blurEdge", function () { tip.style.display = "none"; });
   network.on("dragStart", function () { tip.style.display = "none"; });
 
-  /* ---- neighbourhood highlight ---- */
-  var dimmed = false;
-  var BIG = data.nodes.length > 3000; /* restyling every node would take seconds: select instead */
-  function highlight(id) {
-    if (BIG) {
-      network.selectNodes([id].concat(network.getConnectedNodes(id)));
-      fillTip(document.getElementById("ck-details"), byId[id].label, byId[id].clsName, byId[id].tip);
-      return;
+  /* ---- render: filters hide, the selection and search hits keep their neighbourhood bright ---- */
+  function render() {
+    var shown = 0, show = {};
+    data.nodes.forEach(function (n) { if (visible(n)) { show[n.id] = true; shown += 1; } });
+    if (state.sel && !show[state.sel]) { state.sel = null; } /* never describe a hidden node */
+    var bright = null;
+    if (state.sel || state.hits.length) {
+      bright = {};
+      state.hits.forEach(function (id) { if (show[id]) { bright[id] = true; } });
+      if (state.sel) {
+        bright[state.sel] = true;
+        network.getConnectedNodes(state.sel).forEach(function (v) { bright[v] = true; });
+      }
     }
-    var keep = {};
-    keep[id] = true;
-    network.getConnectedNodes(id).forEach(function (v) { keep[v] = true; });
-    nodes.update(data.nodes.map(function (n) { return visNode(n, !keep[n.id]); }));
-    dimmed = true;
-    fillTip(document.getElementById("ck-details"), byId[id].label, byId[id].clsName, byId[id].tip);
+    if (BIG) {
+      nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !show[n.id] }; }));
+      network.selectNodes(bright ? Object.keys(bright).filter(function (id) { return show[id]; }) : []);
+    } else {
+      nodes.update(data.nodes.map(function (n) { return visNode(n, bright && !bright[n.id], !show[n.id]); }));
+      network.selectNodes(state.sel ? [state.sel] : []);
+    }
+    showDetails(state.sel ? byId[state.sel] : null);
+    window.citykgShown = shown;
+    writeHash();
+    return shown;
   }
-  function clearHighlight() {
-    if (!dimmed) { return; }
-    nodes.update(data.nodes.map(function (n) { return visNode(n, false); }));
-    dimmed = false;
-  }
-  network.on("click", function (p) {
-    if (p.nodes.length) { highlight(p.nodes[0]); } else { clearHighlight(); }
-  });
-  window.citykgHighlight = highlight;
 
-  /* ---- search ---- */
-  var labels = document.getElementById("ck-labels");
+  /* ---- URL hash: sel, q, cls, city, dom, off ---- */
+  var restoring = false;
+  function writeHash() {
+    if (restoring) { return; }
+    var p = new URLSearchParams();
+    if (state.sel) { p.set("sel", state.sel); }
+    if (state.q) { p.set("q", state.q); }
+    ["cls", "city", "dom"].forEach(function (k) { if (state[k]) { p.set(k, state[k]); } });
+    var off = Object.keys(state.off).filter(function (k) { return state.off[k]; }).sort();
+    if (off.length) { p.set("off", off.join(",")); }
+    var text = p.toString();
+    if (("#" + text) !== location.hash && !(text === "" && location.hash === "")) {
+      history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
+    }
+  }
+  function readHash() {
+    var p = new URLSearchParams(location.hash.replace(/^#/, ""));
+    restoring = true;
+    state.cls = p.get("cls") || ""; state.city = p.get("city") || ""; state.dom = p.get("dom") || "";
+    state.off = {};
+    (p.get("off") || "").split(",").forEach(function (k) { if (k) { state.off[k] = true; } });
+    el("ck-filter-cls").value = state.cls; el("ck-filter-city").value = state.city;
+    el("ck-filter-domain").value = state.dom;
+    legendRows.forEach(function (r) { r.row.classList.toggle("off", !!state.off[r.cls]); });
+    state.q = p.get("q") || "";
+    el("ck-search").value = state.q;
+    state.hits = state.q ? matches(state.q) : [];
+    var sel = p.get("sel");
+    state.sel = sel && byId[sel] ? sel : (state.hits[0] || null);
+    render();
+    restoring = false;
+    if (state.sel && visible(byId[state.sel])) { network.focus(state.sel, { scale: 1.2, animation: false }); }
+  }
+
+  /* ---- search: labels, altLabels, English, Traditional and pinyin (precomputed keys) ---- */
+  var labels = el("ck-labels");
   var seen = {};
   data.nodes.forEach(function (n) {
     if (seen[n.label]) { return; }
@@ -121,68 +201,77 @@
     o.value = n.label;
     labels.appendChild(o);
   });
-  function search(q) {
+  function matches(q) {
     q = (q || "").trim().toLowerCase();
-    var status = document.getElementById("ck-search-status");
-    if (!q) { status.textContent = ""; return null; }
-    var exact = [], part = [];
+    var flat = q.replace(/\s+/g, "");
+    if (!q) { return []; }
+    var exact = [], part = [], other = [];
     data.nodes.forEach(function (n) {
       var l = n.label.toLowerCase();
       if (l === q) { exact.push(n.id); } else if (l.indexOf(q) >= 0) { part.push(n.id); }
+      else if (n.key && n.key.indexOf(flat) >= 0) { other.push(n.id); }
     });
-    var hits = exact.concat(part);
-    status.textContent = hits.length ? hits.length + " 个匹配 match(es)" : "未找到 not found";
-    if (!hits.length) { return null; }
-    var id = hits[0];
-    nodes.update({ id: id, hidden: false });
-    network.selectNodes([id]);
+    return exact.concat(part, other);
+  }
+  function search(q) {
+    state.q = (q || "").trim();
+    state.hits = matches(state.q);
+    var status = el("ck-search-status");
+    status.textContent = !state.q ? "" : state.hits.length ? state.hits.length + " 个匹配 match(es)" : "未找到 not found";
+    if (!state.hits.length) { state.sel = null; render(); return null; }
+    var id = state.hits[0];
+    if (!visible(byId[id])) { /* a hit hidden by a filter: clear the filters that hide it */
+      state.cls = ""; state.city = ""; state.dom = ""; state.off = {};
+      ["ck-filter-cls", "ck-filter-city", "ck-filter-domain"].forEach(function (s) { el(s).value = ""; });
+      legendRows.forEach(function (r) { r.row.classList.remove("off"); });
+    }
+    state.sel = id;
+    render();
     network.focus(id, { scale: 1.5, animation: false });
-    highlight(id);
     return id;
   }
   window.citykgSearch = search;
-  var box = document.getElementById("ck-search");
+  window.citykgMatches = matches;
+  var box = el("ck-search");
   box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(box.value); } });
   box.addEventListener("change", function () { search(box.value); });
-  document.getElementById("ck-search-go").addEventListener("click", function () { search(box.value); });
+  el("ck-search-go").addEventListener("click", function () { search(box.value); });
+
+  /* ---- selection ---- */
+  function highlight(id) {
+    state.sel = id && byId[id] ? id : null;
+    render();
+  }
+  window.citykgHighlight = highlight;
+  network.on("click", function (p) { highlight(p.nodes.length ? p.nodes[0] : null); });
+  network.on("doubleClick", function (p) {
+    var n = p.nodes.length ? byId[p.nodes[0]] : null;
+    if (n && n.page && HREF.test(n.page)) { location.href = n.page; }
+  });
 
   /* ---- filters: class, city, domain, legend toggles ---- */
-  var offClasses = {};
-  function fillSelect(id, values) {
-    var sel = document.getElementById(id);
+  function fillSelect(id, key, values) {
+    var sel = el(id);
     values.forEach(function (v) {
       var o = document.createElement("option");
       o.value = v[0];
       o.textContent = v[1];
       sel.appendChild(o);
     });
-    sel.addEventListener("change", applyFilters);
-  }
-  function applyFilters() {
-    var cls = document.getElementById("ck-filter-cls").value;
-    var city = document.getElementById("ck-filter-city").value;
-    var dom = document.getElementById("ck-filter-domain").value;
-    var shown = 0;
-    nodes.update(data.nodes.map(function (n) {
-      var ok = !offClasses[n.cls] && (!cls || n.cls === cls) &&
-        (!city || n.cities.indexOf(city) >= 0) && (!dom || n.domains.indexOf(dom) >= 0);
-      if (ok) { shown += 1; }
-      return { id: n.id, hidden: !ok };
-    }));
-    window.citykgShown = shown;
-    return shown;
+    sel.addEventListener("change", function () { state[key] = sel.value; render(); });
   }
   window.citykgFilter = function (cls, city, dom) {
-    document.getElementById("ck-filter-cls").value = cls || "";
-    document.getElementById("ck-filter-city").value = city || "";
-    document.getElementById("ck-filter-domain").value = dom || "";
-    return applyFilters();
+    state.cls = cls || ""; state.city = city || ""; state.dom = dom || "";
+    el("ck-filter-cls").value = state.cls; el("ck-filter-city").value = state.city;
+    el("ck-filter-domain").value = state.dom;
+    return render();
   };
-  fillSelect("ck-filter-cls", data.legend.map(function (r) { return [r.cls, r.name + " (" + r.count + ")"]; }));
-  fillSelect("ck-filter-city", data.facets.cities.map(function (c) { return [c, c]; }));
-  fillSelect("ck-filter-domain", data.facets.domains.map(function (d) { return [d, d]; }));
+  fillSelect("ck-filter-cls", "cls", data.legend.map(function (r) { return [r.cls, r.name + " (" + r.count + ")"]; }));
+  fillSelect("ck-filter-city", "city", data.facets.cities.map(function (c) { return [c, c]; }));
+  fillSelect("ck-filter-domain", "dom", data.facets.domains.map(function (d) { return [d, d]; }));
 
-  var legend = document.getElementById("ck-legend");
+  var legend = el("ck-legend");
+  var legendRows = [];
   data.legend.forEach(function (r) {
     var row = document.createElement("div");
     row.className = "legend-row";
@@ -196,16 +285,103 @@
     row.appendChild(name);
     row.title = "点击显示/隐藏 click to show/hide";
     row.addEventListener("click", function () {
-      offClasses[r.cls] = !offClasses[r.cls];
-      row.classList.toggle("off", !!offClasses[r.cls]);
-      applyFilters();
+      state.off[r.cls] = !state.off[r.cls];
+      row.classList.toggle("off", !!state.off[r.cls]);
+      render();
     });
+    legendRows.push({ cls: r.cls, row: row });
     legend.appendChild(row);
   });
 
+  /* ---- export of the visible subgraph: PNG, SVG, GraphML ---- */
+  function xml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;" }[c];
+    });
+  }
+  function shownGraph() {
+    var keep = {};
+    var ns = data.nodes.filter(function (n) { if (visible(n)) { keep[n.id] = true; return true; } return false; });
+    var es = data.edges.filter(function (e) { return keep[e.from] && keep[e.to]; });
+    return { nodes: ns, edges: es };
+  }
+  function graphml() {
+    var g = shownGraph();
+    var out = ['<?xml version="1.0" encoding="UTF-8"?>',
+      '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+      '<key id="label" for="node" attr.name="label" attr.type="string"/>',
+      '<key id="class" for="node" attr.name="class" attr.type="string"/>',
+      '<key id="x" for="node" attr.name="x" attr.type="double"/>',
+      '<key id="y" for="node" attr.name="y" attr.type="double"/>',
+      '<key id="elabel" for="edge" attr.name="label" attr.type="string"/>',
+      '<graph id="G" edgedefault="' + (data.directed ? "directed" : "undirected") + '">'];
+    var pos = network.getPositions(g.nodes.map(function (n) { return n.id; }));
+    g.nodes.forEach(function (n) {
+      var p = pos[n.id] || { x: n.x, y: n.y };
+      out.push('<node id="' + xml(n.id) + '"><data key="label">' + xml(n.label) + '</data><data key="class">' +
+        xml(n.cls) + '</data><data key="x">' + p.x + '</data><data key="y">' + p.y + "</data></node>");
+    });
+    g.edges.forEach(function (e, i) {
+      out.push('<edge id="e' + i + '" source="' + xml(e.from) + '" target="' + xml(e.to) + '">' +
+        (e.label ? '<data key="elabel">' + xml(e.label) + "</data>" : "") + "</edge>");
+    });
+    out.push("</graph>", "</graphml>");
+    return out.join("\n");
+  }
+  function svg() {
+    var g = shownGraph();
+    var pos = network.getPositions(g.nodes.map(function (n) { return n.id; }));
+    var xs = [], ys = [];
+    g.nodes.forEach(function (n) { var p = pos[n.id]; xs.push(p.x); ys.push(p.y); });
+    var pad = 80;
+    var x0 = Math.min.apply(null, xs.concat([0])) - pad, y0 = Math.min.apply(null, ys.concat([0])) - pad;
+    var w = Math.max.apply(null, xs.concat([0])) - x0 + pad, h = Math.max.apply(null, ys.concat([0])) - y0 + pad;
+    var out = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="' + [x0, y0, w, h].join(" ") + '" font-family="' +
+      xml(data.font) + '" font-size="14">'];
+    g.edges.forEach(function (e) {
+      var a = pos[e.from], b = pos[e.to];
+      out.push('<line x1="' + a.x + '" y1="' + a.y + '" x2="' + b.x + '" y2="' + b.y + '" stroke="#b0b0b0" stroke-width="' + e.width + '"/>');
+    });
+    g.nodes.forEach(function (n) {
+      var p = pos[n.id];
+      out.push('<g><title>' + xml(n.label) + '</title><circle cx="' + p.x + '" cy="' + p.y + '" r="' + n.size +
+        '" fill="' + xml(n.color) + '"/><text x="' + p.x + '" y="' + (p.y + n.size + 16) +
+        '" text-anchor="middle">' + xml(n.label) + "</text></g>");
+    });
+    out.push("</svg>");
+    return out.join("\n");
+  }
+  function download(name, blob) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  function exportAs(fmt) {
+    var base = (document.title || "view").replace(/[\\\/:*?"<>|\s]+/g, "_").slice(0, 60);
+    if (fmt === "png") {
+      var url = network.canvas.frame.canvas.toDataURL("image/png");
+      var a = document.createElement("a");
+      a.href = url; a.download = base + ".png"; document.body.appendChild(a); a.click(); a.remove();
+      return url;
+    }
+    var text = fmt === "svg" ? svg() : graphml();
+    download(base + "." + fmt, new Blob([text], { type: fmt === "svg" ? "image/svg+xml" : "application/xml" }));
+    return text;
+  }
+  window.citykgExport = exportAs;
+  Array.prototype.forEach.call(document.querySelectorAll("[data-export]"), function (b) {
+    b.addEventListener("click", function () { exportAs(b.getAttribute("data-export")); });
+  });
+
   /* ---- physics toggle and fit ---- */
-  document.getElementById("ck-physics").addEventListener("change", function (ev) {
+  el("ck-physics").addEventListener("change", function (ev) {
     network.setOptions({ physics: { enabled: ev.target.checked } });
   });
-  document.getElementById("ck-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  el("ck-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+
+  window.addEventListener("hashchange", readHash);
+  if (location.hash.length > 1) { readHash(); }
 })();

@@ -1,0 +1,151 @@
+"""Where each node's page is, so every page can link city <-> concept <-> initiative <-> article.
+
+A ``Linker`` knows the pages of one site (those written in this run, or found on
+disk for a single ``citykg viz`` view) and answers, for an IRI of the model, its
+own page (a city's page, a concept's reform page, an indicator's comparison page,
+an article's reader; an initiative or a metric opens its city's page with the
+node selected) and the related pages its details panel links. Hrefs are relative
+to the folder of the page being written, so the site opens from disk anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from citykg.viz.data import Evidence, Model
+
+VIEWS_DIR = "views"
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe slug (ASCII letters, digits, ``-``, ``_``, ``.``).
+
+    >>> safe_name("one-thing/once?"), safe_name("../x")
+    ('one-thing-once-', '..-x')
+    """
+    return re.sub(r"[^A-Za-z0-9._-]", "-", text) or "x"
+
+
+def view_path(out_dir: Path, kind: str, key: str = "") -> Path:
+    """Where a view lives: OUT/views/<kind>[-<key>].html."""
+    name = f"{kind}-{safe_name(key)}" if key else kind
+    return out_dir / VIEWS_DIR / f"{name}.html"
+
+
+def city_key(model: Model, iri: str) -> str:
+    area = model.areas.get(iri)
+    return area.adcode if area and area.adcode else iri.rsplit("/", 1)[-1]
+
+
+def doc_key(iri: str) -> str:
+    """The file key of an article: the last segment of its IRI (the content hash).
+
+    >>> doc_key("https://w3id.org/citykg/resource/doc/ef014bad6c218fbf")
+    'ef014bad6c218fbf'
+    """
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def sel_anchor(iri: str) -> str:
+    """The URL fragment that opens a graph page with ``iri`` selected.
+
+    >>> sel_anchor("https://x/a b")
+    '#sel=https%3A%2F%2Fx%2Fa%20b'
+    """
+    return "#sel=" + quote(iri, safe="")
+
+
+@dataclass
+class Linker:
+    """The pages of one site: ``pages`` holds the file names that exist under OUT/views."""
+
+    model: Model
+    out_dir: Path
+    pages: set[str] = field(default_factory=set)
+    here: Path | None = None  # the folder of the page being written (default OUT/views)
+
+    @classmethod
+    def from_disk(cls, model: Model, out_dir: Path) -> Linker:
+        folder = out_dir / VIEWS_DIR
+        names = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
+        return cls(model, out_dir, names)
+
+    def _href(self, name: str, anchor: str = "") -> str | None:
+        if name not in self.pages:
+            return None
+        target = self.out_dir / VIEWS_DIR / name
+        base = self.here or self.out_dir / VIEWS_DIR
+        return Path(os.path.relpath(target, base)).as_posix() + anchor
+
+    def to(self, path: Path, anchor: str = "") -> str:
+        """Href of any file of the site (the index, the TriG) from the page being written."""
+        base = self.here or self.out_dir / VIEWS_DIR
+        return Path(os.path.relpath(path, base)).as_posix() + anchor
+
+    def city(self, iri: str | None, anchor: str = "") -> str | None:
+        return (
+            self._href(view_path(self.out_dir, "city", city_key(self.model, iri)).name, anchor)
+            if iri
+            else None
+        )
+
+    def concept(self, iri: str, anchor: str = "") -> str | None:
+        c = self.model.concepts.get(iri)
+        if c is None:
+            return None
+        kind = "compare" if c.scheme == "indicators" else "reform"
+        return self._href(view_path(self.out_dir, kind, c.slug).name, anchor)
+
+    def article(self, doc: str, start: int | None = None) -> str | None:
+        anchor = f"#m-{start}" if start is not None else ""
+        return self._href(view_path(self.out_dir, "article", doc_key(doc)).name, anchor)
+
+    def evidence(self, ev: Evidence) -> str | None:
+        return self.article(ev.doc, ev.start)
+
+    def page_of(self, iri: str) -> str | None:
+        """The node's own page (double-click): its city, concept or article page."""
+        m = self.model
+        if iri in m.areas:
+            return self.city(m.city_of(iri))
+        if iri in m.concepts:
+            return self.concept(iri)
+        if iri in m.docs:
+            return self.article(iri)
+        if iri in m.initiatives:
+            return self.city(m.initiatives[iri].city, sel_anchor(iri))
+        if iri in m.observations:
+            return self.city(m.subject_city(m.observations[iri].refers_to), sel_anchor(iri))
+        return None
+
+    def related(self, iri: str) -> list[tuple[str, str]]:
+        """(text, href) of the pages a node's details panel links, besides its evidence."""
+        m = self.model
+        out: list[tuple[str, str | None]] = []
+        if iri in m.initiatives:
+            i = m.initiatives[iri]
+            out.append((f"城市 city: {m.label(i.city)}", self.city(i.city, sel_anchor(iri))))
+            out += [(f"概念 concept: {m.label(c)}", self.concept(c, sel_anchor(iri))) for c in i.concepts]
+        elif iri in m.observations:
+            o = m.observations[iri]
+            city = m.subject_city(o.refers_to)
+            out.append((f"城市 city: {m.label(city)}", self.city(city, sel_anchor(iri))))
+            out.append((f"指标对比 compare: {m.label(o.indicator)}", self.concept(o.indicator)))
+            if o.refers_to in m.initiatives:
+                out.append((f"主体 subject: {m.label(o.refers_to)}", self.page_of(o.refers_to)))
+        elif iri in m.areas:
+            out.append((f"城市页面 city page: {m.label(iri)}", self.city(m.city_of(iri))))
+            out.append(("总览 overview", self._href("overview.html", sel_anchor(iri))))
+            out.append(("地图 map", self._href("map.html")))
+        elif iri in m.concepts:
+            out.append((f"概念页面 concept page: {m.label(iri)}", self.concept(iri)))
+            out.append(("总览 overview", self._href("overview.html", sel_anchor(iri))))
+            if m.concepts[iri].scheme == "reforms":
+                out.append(("地图 map", self._href("map.html", "#concept=" + quote(iri, safe=""))))
+        elif iri in m.docs:
+            out.append((f"阅读 read: {m.label(iri)}", self.article(iri)))
+        return [(text, href) for text, href in out if href]
