@@ -21,9 +21,6 @@ import json
 import os
 import shutil
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +230,10 @@ class RemoteStore(QueryStore):
         self._union_checked = True
 
     def _post(self, text: str, accept: str, source: str) -> bytes:
+        import urllib.error  # only remote stores pay for http.client and ssl (~20 ms at start)
+        import urllib.parse
+        import urllib.request
+
         data = urllib.parse.urlencode({"query": text}).encode()
         req = urllib.request.Request(
             self.endpoint,
