@@ -79,5 +79,7 @@ def test_claims_agree_as_intervals(a: Claim, b: Claim, same: bool) -> None:
 def test_the_likely_reason_is_named() -> None:
     assert reason(claim("1", unit="个"), claim("2", unit="座")) == "different unit (个 / 座)"
     assert reason(claim("1"), claim("2", target=True)) == "target vs achieved"
-    assert "different period" in reason(claim("1", as_of_text="截至2023年底"), claim("2", as_of_text="2023年以来"))
+    assert "different period" in reason(
+        claim("1", as_of_text="截至2023年底"), claim("2", as_of_text="2023年以来")
+    )
     assert reason(claim("1"), claim("2")) == ""

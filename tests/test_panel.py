@@ -68,6 +68,12 @@ def test_shares_and_mandates(panel) -> None:
     assert row.loc[("370100", 2022), "share_neighbours_adopted"] == 1.0
     assert pd.isna(row.loc[("330300", 2022), "share_province_adopted"])  # no other 浙江 city
     # 淄博's 2021 pilot was ordered by the province (按照省政府统一部署); 绵阳's 2023 step by the state
-    assert row.loc[("370600", 2020), "provincial_mandate"] == 0 and row.loc[("370600", 2021), "provincial_mandate"] == 1
+    assert (
+        row.loc[("370600", 2020), "provincial_mandate"] == 0
+        and row.loc[("370600", 2021), "provincial_mandate"] == 1
+    )
     assert row.loc[("330300", 2021), "provincial_mandate"] == 0
-    assert row.loc[("420600", 2022), "national_mandate"] == 0 and row.loc[("420600", 2023), "national_mandate"] == 1
+    assert (
+        row.loc[("420600", 2022), "national_mandate"] == 0
+        and row.loc[("420600", 2023), "national_mandate"] == 1
+    )

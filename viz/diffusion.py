@@ -176,14 +176,18 @@ def city_timeline_html(events: list[Event], city: str, label: str) -> str:
     lane, width = 22, W - 2 * PAD
 
     def x(e: Event) -> float:
-        return PAD + width * ((e.year or lo) - lo + (int(e.date[5:7]) - 1 if len(e.date) >= 7 else 0) / 12) / (hi - lo)
+        return PAD + width * (
+            (e.year or lo) - lo + (int(e.date[5:7]) - 1 if len(e.date) >= 7 else 0) / 12
+        ) / (hi - lo)
 
     parts = [f'<svg id="lanes" width="{W + 160}" height="{lane * len(mine) + PAD}" role="img">']
     rows = []
     for i, en in enumerate(mine):
         y = PAD / 2 + i * lane
         parts.append(f'<text x="{W - PAD + 8}" y="{y + 4}">{escape(en.first.concept_label)}</text>')
-        parts.append(f'<line x1="{x(en.first):.1f}" y1="{y}" x2="{x(en.latest):.1f}" y2="{y}" stroke="#aaa"/>')
+        parts.append(
+            f'<line x1="{x(en.first):.1f}" y1="{y}" x2="{x(en.latest):.1f}" y2="{y}" stroke="#aaa"/>'
+        )
         for j, e in enumerate(en.events):
             parts.append(f'<a href="#e{i}-{j}"><circle class="pt" cx="{x(e):.1f}" cy="{y}" r="5">'
                          f"<title>{escape(e.stage)} {escape(_date(e))}</title></circle></a>")  # fmt: skip

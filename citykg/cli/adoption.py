@@ -18,7 +18,9 @@ from citykg.graph.adoption.ledger import CITY_COLUMNS, LEDGER_COLUMNS, for_city,
 
 @click.command("adoption")
 @click.argument("concept", required=False)
-@click.option("--city", "-c", metavar="CITY", help="A city's reforms in time order instead of one reform's ledger.")
+@click.option(
+    "--city", "-c", metavar="CITY", help="A city's reforms in time order instead of one reform's ledger."
+)
 @data_option
 @output_options
 def adoption_cmd(concept: str | None, city: str | None, data: str | None, fmt: str) -> None:
@@ -39,7 +41,9 @@ def adoption_cmd(concept: str | None, city: str | None, data: str | None, fmt: s
     from citykg.store.core import open_store
 
     if bool(concept) == bool(city):
-        raise click.UsageError('give a reform (citykg adoption 一网通办) or --city (citykg adoption --city 青岛).')
+        raise click.UsageError(
+            "give a reform (citykg adoption 一网通办) or --city (citykg adoption --city 青岛)."
+        )
     store = open_store(data)
     events = load_events(store.select)
     if city:
@@ -83,7 +87,12 @@ def export_panel_cmd(source: object, data: str | None, output: Path | None, conc
         raise click.UsageError("--format panel needs --concept REFORM, e.g. --concept 一网通办.")
     store = open_store(data)
     node = querylib.resolve(store, "reform", concept, "export", "--concept")
-    path = output or Path(getattr(source, "out_dir", Path("out"))) / "export" / f"panel-{node.value.rsplit('/', 1)[-1]}.csv"
+    path = (
+        output
+        or Path(getattr(source, "out_dir", Path("out")))
+        / "export"
+        / f"panel-{node.value.rsplit('/', 1)[-1]}.csv"
+    )
     if path.is_dir():
         raise click.ClickException(f'"{path}" is a folder - pass a file name such as {path / "panel.csv"}.')
     try:
@@ -95,7 +104,9 @@ def export_panel_cmd(source: object, data: str | None, output: Path | None, conc
                    + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")  # fmt: skip
 
 
-def write_timeline(view: str, name: str, data: str | None, out: Path, output: Path | None) -> tuple[Path, str]:
+def write_timeline(
+    view: str, name: str, data: str | None, out: Path, output: Path | None
+) -> tuple[Path, str]:
     """``citykg viz timeline REFORM`` / ``citykg viz city-timeline CITY`` (registered by citykg/cli/viz.py)."""
     from citykg.store import querylib
     from citykg.store.core import open_store
@@ -108,7 +119,10 @@ def write_timeline(view: str, name: str, data: str | None, out: Path, output: Pa
         node = querylib.resolve(store, "reform", name, "viz timeline", "REFORM")
         label = next((e.concept_label for e in events if e.concept == node.value), name)
         path = output or out / "views" / f"timeline-{node.value.rsplit('/', 1)[-1]}.html"
-        html, what = timeline_html(events, node.value, label), f"{len(adopters(events, node.value))} adopting cities"
+        html, what = (
+            timeline_html(events, node.value, label),
+            f"{len(adopters(events, node.value))} adopting cities",
+        )
     else:
         node = querylib.resolve(store, "city", name, "viz city-timeline", "CITY")
         label = next((e.city_label for e in events if e.city == node.value), name)

@@ -136,4 +136,6 @@ def conflicts(claims: list[Claim]) -> list[dict[str, object]]:
                 "file_1": a.file, "value_2": b.raw or str(b.value), "unit_2": b.unit, "quote_2": b.quote,
                 "file_2": b.file, "reason": reason(a, b),
             })  # fmt: skip
-    return sorted(rows, key=lambda r: (str(r["subject"]), str(r["indicator"]), str(r["as_of"]), str(r["file_1"])))
+    return sorted(
+        rows, key=lambda r: (str(r["subject"]), str(r["indicator"]), str(r["as_of"]), str(r["file_1"]))
+    )

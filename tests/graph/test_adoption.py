@@ -22,7 +22,14 @@ CASES = [
     ("在试点基础上，某市将“一网通办”推广至全部县区。", "一网通办", "2021-01-04", "expanded", None, "local"),
     ("某市“一网通办”改革获评全国优秀案例。", "一网通办", "2021-01-04", "awarded", None, "local"),
     ("第三方机构对某市“一网通办”开展评估。", "一网通办", "2021-01-04", "evaluated", None, "local"),
-    ("按照省政府部署，某市于2019年启动“一网通办”试点。", "一网通办", "2021-01-04", "piloted", "2019", "provincial"),
+    (
+        "按照省政府部署，某市于2019年启动“一网通办”试点。",
+        "一网通办",
+        "2021-01-04",
+        "piloted",
+        "2019",
+        "provincial",
+    ),
     ("根据国家部署，某市推行“一网通办”。", "一网通办", "2021-01-04", "launched", None, "national"),
     # 深化 is a weak cue (skos:hiddenLabel); 到2025年 is a target, not the date of the step
     ("某市深化“一网通办”，到2025年实现全覆盖。", "一网通办", "2023-03-01", "expanded", None, "local"),
@@ -46,7 +53,13 @@ def test_reads_stage_date_and_driver(sentence: str, mention: str, date: str, sta
 def test_stages_are_ordered_and_planned_is_first() -> None:
     stages, drivers = load()
     assert [s.slug for s in stages.concepts] == [
-        "planned", "piloted", "running", "launched", "expanded", "evaluated", "awarded"
+        "planned",
+        "piloted",
+        "running",
+        "launched",
+        "expanded",
+        "evaluated",
+        "awarded",
     ]
     assert [d.slug for d in drivers.concepts] == ["national", "provincial", "local"]
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from viz_pages import wait_until
 
 from citykg.cli import cli
 from citykg.graph.adoption.ledger import load_events
 from citykg.graph.build import build
 from citykg.store.core import memory_store
 from citykg.viz.diffusion import adopters, cumulative, timeline_html
-from viz_pages import wait_until
 
 CORPUS = Path(__file__).resolve().parent.parent / "graph" / "data" / "diffusion"
 REFORM = "https://w3id.org/citykg/resource/concept/reform/mianshen-jixiang"
@@ -53,8 +53,9 @@ def test_the_timeline_counts_what_the_articles_say(diffusion_build: Path) -> Non
 
 def test_article_text_is_escaped(diffusion_build: Path) -> None:
     events = load_events(memory_store(diffusion_build / "citykg.trig").select)
-    events[0].quote = "<script>alert(1)</script>"
-    html = timeline_html(events, events[0].concept, "<b>x</b>")
+    for e in events:
+        e.quote = "<script>alert(1)</script>"
+    html = timeline_html(events, REFORM, "<b>x</b>")
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "<b>x</b>" not in html
 
 
@@ -84,7 +85,7 @@ def test_the_year_slider_changes_which_cities_are_coloured(pages, open_page) -> 
 
     def coloured_at(year: int) -> int:
         page.evaluate(f"(() => {{ const s = document.getElementById('year'); s.value = '{year}';"
-                      "s.dispatchEvent(new Event('input')); }})()")  # fmt: skip
+                      "s.dispatchEvent(new Event('input')); })()")  # fmt: skip
         return page.evaluate("document.querySelectorAll('#map circle.city:not(.off)').length")
 
     assert page.evaluate("document.querySelectorAll('#map circle.city').length") == 5
