@@ -50,6 +50,22 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def children(pid: int) -> list[int]:
+    """Process ids of the direct children of ``pid`` (from /proc)."""
+    out: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out += [int(x) for x in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return out
+
+
+def worker_pids(server_pid: int) -> list[int]:
+    """The query workers of a server: the children of its fork server (grandchildren of the server)."""
+    return [w for child in children(server_pid) for w in children(child)]
+
+
 def out_with(tmp: Path, trig: str | None = None) -> Path:
     """An OUT folder holding the fixture TriG (or ``trig``)."""
     tmp.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from endpointkit import FIXTURE, get, out_with, sparql_url, start, stop
+from endpointkit import FIXTURE, get, out_with, sparql_url, start, stop, worker_pids
 
 pytestmark = pytest.mark.server
 COUNT = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ck:City }"
@@ -69,13 +69,12 @@ def test_rebuild_under_200_concurrent_requests(tmp_path: Path, memory: str) -> N
 
 
 def _workers_read_the_store(server_pid: int, store: Path) -> bool:
-    """True when some worker of the server has files of the on-disk store open (--no-memory)."""
-    for task in Path(f"/proc/{server_pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            try:
-                links = [os.readlink(fd) for fd in Path(f"/proc/{child}/fd").iterdir()]
-            except OSError:
-                continue
-            if any(link.startswith(str(store.resolve())) for link in links):
-                return True
-    return False
+    """True when every worker of the server has files of the on-disk store open (--no-memory)."""
+    opened = []
+    for worker in worker_pids(server_pid):
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{worker}/fd").iterdir()]
+        except OSError:
+            continue
+        opened.append(any(link.startswith(str(store.resolve())) for link in links))
+    return bool(opened) and all(opened)
