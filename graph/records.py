@@ -9,11 +9,49 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-ENTITY_CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
-QUALIFIERS = ("exact", "approx", "at_least", "more_than", "less_than", "at_most", "range")
+
+class EntityClass(StrEnum):
+    """The six classes of named entity (``ck:`` class local names; str-valued, so records serialise as before).
+
+    >>> EntityClass("Reform") == "Reform", f"ck:{EntityClass.PolicyDocument}"
+    (True, 'ck:PolicyDocument')
+    """
+
+    Reform = "Reform"
+    Platform = "Platform"
+    Project = "Project"
+    PolicyDocument = "PolicyDocument"
+    Organization = "Organization"
+    Award = "Award"
+
+
+class Qualifier(StrEnum):
+    """How a figure is stated: exactly, approximately, as a bound or as a range (``ck:qualifier``)."""
+
+    exact = "exact"
+    approx = "approx"
+    at_least = "at_least"
+    more_than = "more_than"
+    less_than = "less_than"
+    at_most = "at_most"
+    range = "range"
+
+
+class ChangeRole(StrEnum):
+    """The side of a stated change (从 A 增至 B): the figure before or after (``ck:changeRole``)."""
+
+    before = "before"
+    after = "after"
+
+
+#: The entity classes in their canonical order (the one definition; import it, do not spell it out).
+ENTITY_CLASSES: tuple[str, ...] = tuple(c.value for c in EntityClass)
+QUALIFIERS: tuple[str, ...] = tuple(q.value for q in Qualifier)
+CHANGE_ROLES: tuple[str, ...] = tuple(r.value for r in ChangeRole)
 
 
 @dataclass(frozen=True)
@@ -73,7 +111,7 @@ class AreaMention:
 
 @dataclass
 class EntityRecord:
-    cls: str  # one of ENTITY_CLASSES
+    cls: str  # an EntityClass value
     label: str  # as the article writes it (Simplified, quotes removed)
     mentions: list[Mention]
     concept: str | None = None  # IRI of the skos:Concept it realizes (curated or new)
@@ -91,13 +129,13 @@ class ObservationRecord:
     indicator_label: str  # the indicator's label (prefLabel for a curated one)
     value: Decimal  # base units: 17.46亿条 -> 1746000000
     unit: str
-    qualifier: str  # one of QUALIFIERS
+    qualifier: str  # a Qualifier value
     mention: Mention  # the number expression as written (raw)
     value_max: Decimal | None = None  # upper bound of a range
     as_of: str | None = None  # xsd:date / gYearMonth / gYear lexical form
     as_of_text: str | None = None  # the time expression as written (今年以来)
     kind: str = "value"  # "value" | "rank"
-    change_role: str | None = None  # None | "before" | "after"
+    change_role: str | None = None  # None or a ChangeRole value
     target: bool = False  # a planned figure (到2025年达到...)
     refers_to: str | None = None  # label of an EntityRecord it measures; None: the city
     new_indicator: bool = False

@@ -11,9 +11,8 @@ import click
 from citykg.cli.options import output_options, quiet_option
 from citykg.cli.output import render
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, IngestError, load_manifest, read_document
+from citykg.graph.records import ENTITY_CLASSES as _CLASSES
 from citykg.paths import DEFAULT_OUT
-
-_CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
 
 extractor_option = click.option(
     "--extractor", "extractor_name", default="rules", show_default=True, metavar="NAME",
