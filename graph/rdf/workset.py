@@ -27,12 +27,11 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from citykg.graph.rdf.emit import LABEL, P
+from citykg.graph.records import ENTITY_CLASSES
 from citykg.namespaces import CK_IRI
 
 #: the classes whose nodes the analogue finder and the summary counts read
-INITIATIVE_CLASSES = frozenset(
-    ox.NamedNode(CK_IRI + c) for c in ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
-)
+INITIATIVE_CLASSES = frozenset(ox.NamedNode(CK_IRI + c) for c in ENTITY_CLASSES)
 _OF_INITIATIVES = frozenset({P.rdf_type, LABEL, P.inCity, P.realizes, P.domain, P.evidence})
 _OF_DOCUMENTS = frozenset({P.rdf_type, P.fileName, P.aboutCity, P.dcterms_title, P.dcterms_date})
 _OF_EVIDENCE = frozenset({P.inDocument, P.quote})
