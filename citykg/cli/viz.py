@@ -8,18 +8,15 @@ import click
 
 from citykg.cli.options import data_option, param_option, quiet_option
 from citykg.paths import TRIG_NAME
-from citykg.viz import views
-from citykg.viz.chart import compare_html
-from citykg.viz.data import load_model
 from citykg.viz.export import FORMATS, default_path, export
-from citykg.viz.graphview import aggregate
-from citykg.viz.render import write_text_atomic, write_view
-from citykg.viz.site import MAX_NODES, city_key, view_path
+from citykg.viz.single import Request, write_one
+from citykg.viz.site import MAX_NODES
 from citykg.viz.source import ViewSource
 
-VIEWS = ("overview", "city", "reform", "analogues", "query", "compare", "timeline", "city-timeline")
+VIEWS = ("overview", "city", "reform", "analogues", "query", "compare", "timeline", "city-timeline", "article",
+         "map")  # fmt: skip
 NEEDS_ARG = {"city": "NAME", "reform": "NAME", "query": "QUERY", "compare": "INDICATOR", "timeline": "REFORM",
-             "city-timeline": "CITY"}  # fmt: skip
+             "city-timeline": "CITY", "article": "FILE"}  # fmt: skip
 
 
 def _default_dir(source: ViewSource, output: Path | None) -> Path:
@@ -52,6 +49,10 @@ def _check_output(path: Path) -> Path:
     show_default=True,
     help="Aggregate a view with more nodes than this (e.g. initiatives into their concepts).",
 )
+@click.option(
+    "--concept", help="map: colour the cities by this reform concept's adoption (label, slug or IRI)."
+)
+@click.option("--indicator", help="map: colour the cities by this indicator's values (label, slug or IRI).")
 @quiet_option
 def viz(
     view: str,
@@ -60,12 +61,16 @@ def viz(
     output: Path | None,
     params: tuple[str, ...],
     max_nodes: int,
+    concept: str | None,
+    indicator: str | None,
     quiet: bool,
 ) -> None:
     """Write one self-contained HTML view of the build (opens offline, no CDN).
 
     VIEW is overview | city NAME | reform NAME | analogues | query QUERY |
-    compare INDICATOR | timeline REFORM | city-timeline CITY. NAME is a label (青岛市, 青岛), adcode, slug or IRI;
+    compare INDICATOR | timeline REFORM | city-timeline CITY | article FILE |
+    map [--concept X | --indicator Y]. NAME is a label (青岛市, 青岛), adcode, slug or IRI;
+    FILE is an article file (the reader shows its whole text), or its file name in the build;
     QUERY is a saved query name, a .rq file or SPARQL text (CONSTRUCT, or a
     SELECT whose columns name nodes: IRIs or city/concept labels; --param binds
     a saved query's parameters, and a bound city/concept becomes the hub).
@@ -86,41 +91,12 @@ def viz(
         from citykg.cli.adoption import write_timeline
 
         return _done(quiet, *write_timeline(view, arg or "", data, out, output))
-    model = load_model(source)
-    name = arg or ""
-    if view == "compare":
-        iri = views.find_concept(model, name, ("indicators",))
-        path = _check_output(output or view_path(out, "compare", model.concepts[iri].slug))
-        write_text_atomic(path, compare_html(model, iri))
-        _done(quiet, path, f"{len(model.observations_by_indicator.get(iri, []))} values")
-        return
-    if view == "overview":
-        graph, default = views.overview(model), view_path(out, "overview")
-    elif view == "analogues":
-        graph, default = views.analogues_view(model), view_path(out, "analogues")
-    elif view == "city":
-        iri = views.find_city(model, name)
-        graph, default = views.city_view(model, iri), view_path(out, "city", city_key(model, iri))
-    elif view == "reform":
-        iri = views.find_concept(model, name, ("reforms",))
-        graph, default = (
-            views.reform_view(model, iri, max_nodes),
-            view_path(out, "reform", model.concepts[iri].slug),
-        )
-    else:
-        from citykg.store import querylib
-        from citykg.viz.querygraph import query_view, run_query
-
-        result, src, hubs = run_query(name, querylib.parse_param_options(params), str(source.trig))
-        graph, default = query_view(model, result, src, hubs), view_path(out, "query", _query_name(name))
-    shown = aggregate(graph, max_nodes)
-    path = write_view(shown, _check_output(output or default))
-    _done(
-        quiet,
-        path,
-        f"{len(shown.nodes)} nodes, {len(shown.edges)} edges"
-        + (" (aggregated)" if shown is not graph else ""),
-    )
+    if (concept or indicator) and view != "map":
+        raise click.UsageError("--concept and --indicator apply to the map view.")
+    if concept and indicator:
+        raise click.UsageError("the map colours by --concept or by --indicator, not both.")
+    req = Request(view, arg or "", output, max_nodes, params, concept, indicator)
+    _done(quiet, *write_one(req, source, out))
 
 
 def _query_name(query: str) -> str:
