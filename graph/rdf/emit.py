@@ -316,7 +316,7 @@ class _Emitter:
             return
         unit, value = found
         if table.kind(o.unit) == COUNT_KIND:
-            self.add(node, P.measureWord, zh(o.unit))
+            self.add(node, P.measureWord, ox.Literal(o.unit))
         self.add(node, P.comparableUnit, N(unit.iri))
         self.add(node, P.comparableValue, typed(decimal_lexical(value), XSD.decimal))
 
@@ -325,12 +325,13 @@ class _Emitter:
         if o.kind == "rank":
             self.add(node, P.rdf_type, P.Ranking)
         indicator = o.indicator
-        if o.new_indicator or not indicator:
+        if o.indicator_label and (o.new_indicator or not indicator):
             indicator = indicator or str(uncurated_concept_iri("indicator", o.indicator_label))
             self.mint_concept(
                 N(indicator), "indicators", o.indicator_label, None, indicator=True, unit=o.unit
             )
-        self.add(node, P.indicator, N(indicator))
+        if indicator:  # a figure no noun phrase names keeps its sentence, not a minted indicator
+            self.add(node, P.indicator, N(indicator))
         self.add(node, P.value, typed(decimal_lexical(o.value), XSD.decimal))
         if o.value_max is not None:
             self.add(node, P.valueMax, typed(decimal_lexical(o.value_max), XSD.decimal))

@@ -238,7 +238,9 @@ def test_ranks(sentence: str, rank: str, kb: KnowledgeBase) -> None:
     ranks = [r for r in run(sentence, kb) if r.kind == "rank"]
     assert ranks and format(ranks[0].value, "f") == rank
     assert all(r.unit == "名" for r in ranks)
-    assert ranks[0].new_indicator and ranks[0].indicator_label.endswith("排名")
+    # a rank is named after what is ranked (数字政府发展指数排名); "位居排名" names nothing
+    assert all((r.indicator_label.endswith("排名") and r.new_indicator) or not r.indicator for r in ranks)
+    assert all("位居" not in r.indicator_label and "位列" not in r.indicator_label for r in ranks)
 
 
 @pytest.mark.parametrize(
@@ -410,7 +412,8 @@ def test_seed_documents_offsets_and_records(seed_dir, kb: KnowledgeBase) -> None
                 "at_most",
                 "range",
             )
-            assert isinstance(r.value, Decimal) and r.unit and r.indicator and r.indicator_label
+            assert isinstance(r.value, Decimal) and r.unit
+            assert bool(r.indicator) == bool(r.indicator_label)  # named, or no indicator at all
             assert not re.fullmatch(r"\d{4}年.*", r.mention.text)
     assert 180 <= total <= 260  # the five articles state about 220 figures
 
@@ -498,3 +501,44 @@ def test_empty_and_numberless_documents(kb: KnowledgeBase) -> None:
     assert run("数字赋能城市治理,智慧服务惠及群众。", kb) == []
     orphan = Document("t.txt", "建成智慧社区200个", [], "0" * 16)  # no sentences: nothing to cite
     assert extract_observations(orphan, kb, [], None) == []
+
+
+# ------------------------------------------------------------------ minted indicators are noun phrases
+
+BAD_LABELS = [
+    "培育出", "三级公立医院和", "以前开车走黄河南路全程", "两份数据资产经价值评估分别估值",
+    "而今天", "位居排名", "将几天核保时间缩短", "仅用", "同比", "就办结了企业", "截至目前", "等",
+    "银行贷款注入某某公司", "3个城市", "过去骑车穿城全程",
+]  # fmt: skip
+GOOD_LABELS = ["智慧社区数", "政务数据归集量", "煤炭产量", "财政支出", "网办率", "数据中心机架数"]
+
+
+@pytest.mark.parametrize("label", BAD_LABELS)
+def test_sentence_fragments_are_never_minted(label: str) -> None:
+    from citykg.graph.extract.metrics.indicators import mint
+
+    assert mint(label) is None
+
+
+@pytest.mark.parametrize("label", GOOD_LABELS)
+def test_noun_phrases_are_minted(label: str) -> None:
+    from citykg.graph.extract.metrics.indicators import mint
+
+    hit = mint(label)
+    assert hit is not None and hit.label == label and hit.new
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "以前从城东开车到城西全程需要40多分钟,如今只用了25分钟。",
+        "两家企业经专家评审分别获得奖励50万元和30万元。",
+        "全市三级公立医院和80%的二级医院接入平台。",
+    ],
+)
+def test_figures_in_fragments_keep_their_sentence_without_a_minted_indicator(
+    sentence: str, kb: KnowledgeBase
+) -> None:
+    recs = run(sentence, kb)
+    assert recs  # the figures are kept, with their evidence ...
+    assert all(r.indicator is None and r.indicator_label == "" for r in recs)  # ... and no minted name

@@ -182,3 +182,17 @@ def test_the_compare_page_draws_one_chart_for_the_counts(three_cities: Path) -> 
     assert list(groups) == ["计数"]  # the target 15000座 is on the same axis, tagged
     page = compare_html(model, ind.iri)
     assert page.count("<svg") == 1 and "9500 座" in page and "3200 处" in page
+
+
+def test_the_comparison_list_holds_curated_indicators_and_minted_ones_of_two_cities(three_cities: Path) -> None:
+    from citykg.viz.chart import comparison_indicators
+    from citykg.viz.data import load_model
+    from citykg.viz.source import ViewSource
+
+    model = load_model(ViewSource(three_cities))
+    listed = comparison_indicators(model)
+    assert "5G基站数量" in {c.label for c in listed}
+    for c in model.indicators_in_use():
+        cities = {model.subject_city(o.refers_to) for o in model.observations_by_indicator[c.iri]}
+        if "/x-" in c.iri:
+            assert (c in listed) == (len(cities - {None}) >= 2), c.label

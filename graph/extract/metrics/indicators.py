@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from citykg.graph import lang
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import Concept, KnowledgeBase
 from citykg.namespaces import uncurated_concept_iri
@@ -174,5 +175,48 @@ def mint_label(before: str, after: str, unit: str, counter: bool) -> str:
     return head[-16:]
 
 
-def mint(label: str) -> IndicatorHit:
-    return IndicatorHit(str(uncurated_concept_iri("indicator", label)), label, True)
+_LABEL_WORDS = {row[0]: row[1].split() for row in lang.rows("zh/metrics/indicator-label-words.tsv")}
+
+
+def _label_re(role: str, template: str) -> re.Pattern[str]:
+    alts = "|".join(lang.as_regex(w) for w in _LABEL_WORDS.get(role, [])) or "(?!)"
+    return re.compile(template.format(alts))
+
+
+_STRIP_START = _label_re("strip-start", "^(?:{})+")
+_STRIP_END = _label_re("strip-end", "(?:{})+$")
+_REJECT_START = _label_re("reject-start", "^(?:{})")
+_REJECT_END = _label_re("reject-end", "(?:{})$")
+_REJECT_ANY = _label_re("reject-any", "(?:{})")
+MIN_LABEL_CHARS = 2  # a one-character "name" (数, 率) names nothing
+MAX_LABEL_CHARS = 14  # longer than this, a phrase is a clause rather than a name
+
+
+def indicator_name(label: str) -> str:
+    """The noun phrase a minted indicator may be named by, or "" when ``label`` is a sentence
+    fragment (word lists: graph/lang/zh/metrics/indicator-label-words.tsv).
+
+    >>> [indicator_name(x) for x in ("提升煤炭产量", "智慧社区数", "培育出", "三级公立医院和")]
+    ['煤炭产量', '智慧社区数', '', '']
+    >>> [indicator_name(x) for x in ("以前开车走黄河南路全程", "两份数据资产经价值评估分别估值", "财政支出")]
+    ['', '', '财政支出']
+    """
+    name = _STRIP_END.sub("", _STRIP_START.sub("", label.strip()))
+    if len(name) > MAX_LABEL_CHARS and "的" in name[:-1]:  # 涉及…等领域的大数据应用项目: the head after 的
+        name = name[name.rfind("的") + 1 :]
+        label = name
+    if not MIN_LABEL_CHARS <= len(name) <= MAX_LABEL_CHARS:
+        return ""
+    if _REJECT_START.search(label) or _REJECT_START.search(name) or _REJECT_END.search(name):
+        return ""
+    if _REJECT_ANY.search(name) or _VERB.fullmatch(name):
+        return ""
+    return name
+
+
+def mint(label: str) -> IndicatorHit | None:
+    """A new (uncurated) indicator named ``label``, or None when the label is no noun phrase."""
+    name = indicator_name(label)
+    if not name:
+        return None
+    return IndicatorHit(str(uncurated_concept_iri("indicator", name)), name, True)

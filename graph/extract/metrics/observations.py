@@ -20,6 +20,7 @@ from citykg.graph.extract.metrics.indicators import (
     IndicatorIndex,
     compatible,
     index_for,
+    indicator_name,
     mint,
     mint_label,
     noun_after,
@@ -221,7 +222,11 @@ def _is_repeat(seen: dict[tuple, list[tuple[int, str, str, set[str]]]], rec: Obs
     sentence = rec.mention.sentence
     repeat = any(
         si != sentence
-        and (clause == c or (label == rec.indicator_label and rec.value != 100) or (specific and near & n))
+        and (
+            clause == c
+            or (label and label == rec.indicator_label and rec.value != 100)
+            or (specific and near & n)
+        )
         for si, label, c, n in earlier
     )
     earlier.append((sentence, rec.indicator_label, clause, near))
@@ -264,19 +269,23 @@ def _record(
     before_for_label = _subject_words(before, f.role)
     use_after = f.noun_unit + noun_after(after) if f.role is None else ""
     hit = _indicator(index, before_for_label, use_after, q.unit, f.kind)
-    if previous is not None and _GROWTH.match(before_for_label):  # 较上年增长18%
+    if previous is not None and previous.indicator_label and _GROWTH.match(before_for_label):  # 较上年增长18%
         hit = mint(previous.indicator_label + "增长率")
     if hit is None:  # 累计建成8894座: the clause names no noun; the previous figure's does
-        if previous is not None and previous.kind == f.kind and compatible(q.unit, previous.unit):
+        if (
+            previous is not None
+            and previous.indicator_label
+            and previous.kind == f.kind
+            and compatible(q.unit, previous.unit)
+        ):
             hit = IndicatorHit(previous.indicator or "", previous.indicator_label, previous.new_indicator)
             hit = _cumulative(index, hit, before) if _TOTAL.search(before) else hit
-        else:
-            words = re.sub(r"[\s“”\"'‘’《》()（）]", "", before_for_label)[-16:]
-            hit = mint(words if len(words) >= 2 else f"未命名指标（{q.unit}）")
+        else:  # no noun phrase names it: the figure stays with its sentence, without an indicator
+            hit = mint(re.sub(r"[\s“”\"'‘’《》()（）]", "", before_for_label)[-16:])
     time = _time_for(sent, cs, rs, f)
     return ObservationRecord(
-        indicator=hit.iri,
-        indicator_label=hit.label,
+        indicator=hit.iri if hit else None,
+        indicator_label=hit.label if hit else "",
         value=q.value,
         unit=q.unit,
         qualifier=q.qualifier,
@@ -288,7 +297,7 @@ def _record(
         change_role=f.role,
         target=is_target(sent.text, rs, re_),
         refers_to=_refers_to(mentions, f.start, doc.text),
-        new_indicator=hit.new,
+        new_indicator=hit.new if hit else False,
     )
 
 
@@ -313,8 +322,8 @@ def _indicator(index: IndicatorIndex, before: str, after: str, unit: str, kind: 
     window = _QUOTES.sub("", before)[-40:]
     after = _QUOTES.sub("", after)
     if kind == "rank":
-        label = mint_label(window, "", unit, False)
-        return mint(label if label.endswith("排名") else label + "排名")
+        base = indicator_name(mint_label(window, "", unit, False).removesuffix("排名"))
+        return mint(base + "排名") if base else None
     concept = index.resolve(window, after[:12] if unit in _COUNTER_UNITS else "", unit)
     if concept is not None:
         return IndicatorHit(concept.iri, concept.pref_zh or concept.labels[0], False)
