@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from citykg.graph import lang
-from citykg.graph.extract.entities.rules import HAN, Candidate, clean_label
+from citykg.graph.extract.entities.rules import HAN, Candidate, clean_label, left_boundary, window_tokens
 
 _Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
 
@@ -82,3 +82,33 @@ def bodies(s_start: int, s_text: str, body_re: re.Pattern[str] | None) -> list[C
         for m in body_re.finditer(s_text)
         if not s_text.startswith("门", m.end())
     ]
+
+
+_EVAL = lang.rows(f"{_Z}evaluation_words.tsv")
+_EVAL_HEAD = re.compile("(?:" + "|".join(re.escape(w) for k, w in _EVAL if k == "head") + ")")
+_EVAL_AFTER = tuple(w for k, w in _EVAL if k == "after")
+#: longest evaluation name walked left from its head (全国一体化政务服务能力评估 is 12)
+_EVAL_MAX = 20
+#: shortest evaluation name kept (a bare 评估 or 考核 is an activity, not a named one)
+_EVAL_MIN = 6
+
+
+def evaluations(text: str, s_start: int, s_text: str) -> list[Candidate]:
+    """Evaluations whose result is reported, written without 《》 or 称号: 在…能力评估中位列第一,
+    …营商环境评价结果. The name runs left from its head to a boundary word; "…中" counts only
+    after 在 in the same clause (在…评估中)."""
+    out: list[Candidate] = []
+    for m in _EVAL_HEAD.finditer(s_text):
+        rest = s_text[m.end() :]
+        after = next((w for w in _EVAL_AFTER if rest.startswith(w)), None)
+        if after is None:
+            continue
+        hs, he = s_start + m.start(), s_start + m.end()
+        start = left_boundary(window_tokens(text, hs, he, s_start, _EVAL_MAX), hs, s_start, max_len=_EVAL_MAX)
+        clause = re.split(r"[，,；;。]", text[s_start:start])[-1]
+        if after == "中" and ("在" not in clause or "奖" in re.split(r"[，,；;。]", rest)[0]):
+            continue  # 在…评选中荣获…奖: the prize is the honour (the award rule finds it)
+        label = text[start:he]
+        if len(label) >= _EVAL_MIN and not re.search(r"[^\u4e00-\u9fffA-Za-z0-9]", label):
+            out.append(Candidate(start, he, label, "Award", "award"))
+    return out

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import jieba
+from jieba import posseg
 
 from citykg.graph import lang
 from citykg.graph.extract.entities.concepts import concept_candidates, gate_field_terms, label_class
@@ -27,7 +28,7 @@ from citykg.graph.extract.entities.lexicon import (
     platform_for,
 )
 from citykg.graph.extract.entities.lists import listed
-from citykg.graph.extract.entities.phrases import awards, bodies, city_programmes
+from citykg.graph.extract.entities.phrases import awards, bodies, city_programmes, evaluations
 from citykg.graph.extract.entities.quotes import quoted
 from citykg.graph.extract.entities.rules import Candidate, head_of, headed, titles
 from citykg.graph.extract.places import CountyIndex
@@ -51,6 +52,12 @@ _REFORM_OPENERS = lang.words(f"{_Z}reform_openers.txt")
 _SPAM = re.compile(lang.alternation(f"{_Z}spam.txt"), re.IGNORECASE)
 #: longest name a candidate may have (longer spans are clauses, not names)
 MAX_NAME = 40
+#: jieba POS tags of four-character idioms (大大提高); jieba also tags some nouns "i"
+#: (无花果), so only four-character tokens count
+_IDIOM_TAGS, _IDIOM_LEN = ("i", "l"), 4
+_NATIONAL = lang.words(f"{_Z}national_prefixes.txt")
+#: shortest core (after the level word) of a level-named platform (市一体化综合指挥平台)
+_LEVEL_PLATFORM_CORE = 6
 
 
 @dataclass
@@ -136,6 +143,12 @@ def _p_awards(ctx: Context, s: Sentence) -> list[Candidate]:
     return awards(ctx.text, s.start, s.text)
 
 
+@proposer("evaluation", priority=2)
+def _p_evaluations(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Evaluations whose result is reported (在…评估中, …评价结果)."""
+    return evaluations(ctx.text, s.start, s.text)
+
+
 @proposer("ministry", priority=2, rank=1)
 def _p_bodies(ctx: Context, s: Sentence) -> list[Candidate]:
     """Central bodies by the labels of the bodies scheme."""
@@ -205,8 +218,22 @@ def is_generic(label: str, cls: str, area_names: frozenset[str]) -> bool:
         body = body[:-2] if len(body) > 2 else body
     if len(body) < 1:
         return True
-    toks = [t for t in jieba.lcut(body, HMM=False) if t.strip()]
-    return all(t in _GENERIC or t.isdigit() or re.fullmatch(r"[一二三四五六七八九十两]+大", t) for t in toks)
+    return _generic_body(body)
+
+
+@lru_cache(maxsize=20000)
+def _generic_body(body: str) -> bool:
+    """True when every token of a name's modifier is generic: a listed word, a number, a count
+    (三大), an adverb or idiom (大大提高: a phrase cut at a head noun, not a name)."""
+    pairs = [(p.word, p.flag) for p in posseg.lcut(body, HMM=False) if p.word.strip()]
+    return all(
+        t in _GENERIC
+        or t.isdigit()
+        or re.fullmatch(r"[一二三四五六七八九十两]+大", t)
+        or flag.startswith("d")
+        or (flag[:1] in _IDIOM_TAGS and len(t) == _IDIOM_LEN)
+        for t, flag in pairs
+    )
 
 
 def _drop_reason(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> str | None:
@@ -245,14 +272,16 @@ def _drop_headed(c: Candidate, label: str, core: str, area_names: frozenset[str]
             ok = len(label) >= 8 and bool(_STANDING_BODY.search(label))
             return None if ok else "body without level or place"
         return None if len(core) >= 3 and body not in _NOT_A_BODY else "body without a name"
-    if c.cls == "Organization" and placed:
-        return None if len(core) >= 3 else "short placed name"  # 贵阳大数据集团
+    if c.cls == "Organization" and (placed or (label.startswith(_NATIONAL) and len(core) >= 4)):
+        return None if len(core) >= 3 else "short placed name"  # 贵阳大数据集团, 国家行政学院
     if c.cls == "Organization":
         if len(label) < 4 or len(head_of(label)) >= len(label) - 1:
             return "short name"
         return "generic words" if is_generic(label, c.cls, area_names) else None
     if c.cls == "Platform" and placed and label.endswith(("平台", "系统", "服务网")):
         return None if len(core) >= 4 else "short placed name"  # 陕西省一体化政务服务平台
+    if c.cls == "Platform" and core != label and len(core) >= _LEVEL_PLATFORM_CORE and label.endswith("平台"):
+        return None  # a level's own platform named in full: 市一体化综合指挥平台
     if is_generic(label, c.cls, area_names):
         return "generic words"
     if c.cls == "Award":

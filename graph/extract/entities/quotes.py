@@ -82,6 +82,11 @@ _BECOME = re.compile(lang.alternation(f"{_Z}become_verbs.txt") + "$")
 _APP_VERB = re.compile(lang.alternation(f"{_Z}app_verbs.txt") + "$")
 _CUE_ONLY = lang.word_set(f"{_Z}cue_words.txt")  # quoted cue words that are parts of a name
 _PROGRAMME_PREFIX = re.compile("^" + lang.alternation(f"{_Z}programme_prefixes.txt"))
+# 一平台、一张图、一中心 / 一网通办、一网统管、一网协同: 3+ items each opened by a numeral
+_ENUMERATION = re.compile(r"[一二三四五六七八九十两][\u4e00-\u9fff]{1,5}(?:、[一二三四五六七八九十两][\u4e00-\u9fff]{1,5}){2,}")
+# a name made of digits (885, 19365): a name only together with the descriptor after it
+_NUMBER_NAME = re.compile(r"\d{3,}")
+_DESC_START = re.compile("|".join(rx.pattern for rx, _ in _DESC))
 _BAD_INNER = re.compile(r"[，。；：！？,.;:!?、\s]|^[\dA-Za-z.%]+$")
 
 
@@ -105,6 +110,10 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
         if any(a <= m.start() < b for a, b in changes) and not known(inner):
             continue  # 从“跑多次”到“不用跑”: the two ends of a change, not names
         i_start, i_end = s_start + m.start(gi), s_start + m.end(gi)
+        if _ENUMERATION.fullmatch(inner) and not any(known(x) for x in inner.split("、")):
+            # “一平台、一张图、一中心”: a numbered enumeration is the name of one reform
+            out.append(Candidate(i_start, i_end, inner, "Reform", "quote"))
+            continue
         if "、" in inner and not _BAD_INNER.search(inner.replace("、", "")):
             pos = i_start
             listed_known = any(known(part) for part in inner.split("、"))
@@ -116,7 +125,16 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
                         out.append(Candidate(pos, pos + len(part), part, cls, "quote"))
                 pos += len(part) + 1
             continue
-        if _BAD_INNER.search(inner) or len(inner) < 2:
+        numbered = _NUMBER_NAME.fullmatch(inner) is not None and _DESC_START.match(s_text, m.end()) is not None
+        if (_BAD_INNER.search(inner) and not numbered) or len(inner) < 2:
+            continue
+        parts = re.split(r"[+＋]", inner)
+        if len(parts) >= 2 and all(len(x) >= 3 and class_of_name(x) for x in parts):
+            # “数据安全监管平台+政务云密码体系+…平台”: named parts joined by +, each an entity
+            pos = i_start
+            for x in parts:
+                out.append(Candidate(pos, pos + len(x), x, class_of_name(x) or "", "quote"))
+                pos += len(x) + 1
             continue
         pair = re.fullmatch(r"(.{3,}?)(?:与|和|及)(.{3,})", inner)
         if pair and class_of_name(pair.group(1)) and class_of_name(pair.group(2)):
@@ -162,7 +180,7 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
             if d:
                 desc_cls, desc_len = cls, d.end()
                 break
-        short = len(inner) <= 2 or inner in _CUE_ONLY
+        short = len(inner) <= 2 or inner in _CUE_ONLY or numbered  # “19365”改革: the number needs its head
         if desc_cls is None:
             d = _LONG_DESC.match(after)
             if d and (

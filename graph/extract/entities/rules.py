@@ -152,7 +152,9 @@ def left_boundary(tokens: list[tuple[int, str]], head_start: int, floor: int, ma
         if tpos < floor or head_start - tpos > max_len:
             break
         if tok in _BOUNDARY:
-            if allow_and and tok == "和" and i > 0:
+            nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+            if allow_and and tok == "和" and i > 0 and not nxt.startswith(_LEVEL_PREFIX):
+                # (a second full name after 和: 国家行政学院和中国…研究院 are two bodies)
                 # 和 inside a body's name: a level or place word comes before it (市工业和信息化局)
                 j = i - 1
                 while j >= 0 and tokens[j][1] not in _BOUNDARY and not _PUNCT.search(tokens[j][1]):
