@@ -542,3 +542,27 @@ def test_figures_in_fragments_keep_their_sentence_without_a_minted_indicator(
     recs = run(sentence, kb)
     assert recs  # the figures are kept, with their evidence ...
     assert all(r.indicator is None and r.indicator_label == "" for r in recs)  # ... and no minted name
+
+
+# ------------------------------------------------------------------ dates against the article's date
+
+
+@pytest.mark.parametrize(
+    ("sentence", "as_of", "target"),
+    [
+        ("今年3月,全市新增智慧停车泊位1200个。", "2024-03", False),
+        ("去年底,全市政务数据共享调用量达到860万次。", "2023", False),
+        ("上半年全市受理企业诉求3400件。", "2024", False),
+        ("截至6月底,全市累计建成智慧社区85个。", "2024-06", False),
+        ("去年5月全市上线便民服务事项320项。", "2023-05", False),
+        ("到2026年,全市力争建成5G基站15000个。", "2026", True),
+        ("2023年全市建成数据中心机架3200个。", "2023", False),
+    ],
+)
+def test_relative_dates_resolve_against_the_article_date(
+    sentence: str, as_of: str, target: bool, kb: KnowledgeBase
+) -> None:
+    body = normalise(sentence)
+    doc = Document("t.txt", body, split_sentences(body), "0" * 16, date="2024-08-12")
+    [rec] = extract_observations(doc, kb, [], None)
+    assert (rec.as_of, rec.target) == (as_of, target)

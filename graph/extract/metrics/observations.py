@@ -32,6 +32,7 @@ from citykg.graph.extract.metrics.rules import (
     is_change,
     is_target,
     reject_reason,
+    resolve_relative,
     time_before,
 )
 from citykg.graph.extract.metrics.subjects import foreign_subject
@@ -291,7 +292,9 @@ def _record(
         qualifier=q.qualifier,
         mention=Mention(doc.text[f.start : f.end], f.start, f.end, sent.index),
         value_max=q.value_max,
-        as_of=time.as_of if time else None,
+        as_of=(time.as_of or resolve_relative(time.text, doc.date))
+        if time
+        else None,  # 今年3月: the article's year
         as_of_text=time.text if time else None,
         kind=f.kind,
         change_role=f.role,

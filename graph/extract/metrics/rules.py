@@ -185,6 +185,7 @@ def _clause_start(text: str, pos: int, floor: int = 0) -> int:
 # -- time anchors -----------------------------------------------------------
 TIME_RE = re.compile(
     r"(?P<rel>(?:自|从)?(?:19|20)\d{2}年(?:以来|来)|(?:今年|去年)?\d{1,2}[-~至]\d{1,2}月(?:份)?|"
+    r"(?:今年|去年)\d{1,2}月(?:\d{1,2}日)?(?:底|末|份)?|(?:今年|去年)(?:底|末|年底|年末)|"
     r"(?:截至|截止到?)\d{1,2}月(?:\d{1,2}日)?(?:底|末)?|今年以来|今年上半年|今年前三季度|今年|去年以来|去年|"
     r"上半年|下半年|前三季度|年初以来|近年来|近[一二三四五]年)"
     r"|(?P<ym>(?:截至|截止到?|到|至)?(?P<y1>(?:19|20)\d{2})年(?P<m1>\d{1,2})月(?:(?P<d1>\d{1,2})日)?(?:底|末|份)?)"
@@ -220,6 +221,34 @@ def time_before(text: str, start: int, end: int) -> TimeAnchor | None:
     if last.group("y"):
         return TimeAnchor(last.group("y2"), last.group(0))
     return TimeAnchor(None, last.group(0))
+
+
+_REL_MONTH = re.compile(r"(?P<year>今年|去年)?(?:截至|截止到?)?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?")
+_REL_YEAR = re.compile(r"(?P<year>今年|去年)|^(?:上半年|下半年|前三季度|年初以来)")
+
+
+def resolve_relative(text: str, doc_date: str | None) -> str | None:
+    """A relative time expression made absolute by the article's date (YYYY[-MM[-DD]]), or None.
+
+    >>> [resolve_relative(t, "2024-08-12") for t in ("今年3月", "去年底", "上半年", "截至6月底", "近年来")]
+    ['2024-03', '2023', '2024', '2024-06', None]
+    >>> resolve_relative("今年以来", None)
+    """
+    if not doc_date or not re.match(r"\d{4}", doc_date):
+        return None
+    year = int(doc_date[:4])
+    m = _REL_MONTH.search(text)
+    if m and not re.search(r"\d{1,2}[-~至]\d{1,2}月", text):
+        y = year - 1 if m.group("year") == "去年" else year
+        month = int(m.group("m"))
+        if not 1 <= month <= 12:
+            return None
+        day = m.group("d")
+        return f"{y}-{month:02d}" + (f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else "")
+    m = _REL_YEAR.search(text)
+    if m:
+        return str(year - 1 if m.group("year") == "去年" else year)
+    return None
 
 
 # -- targets ------------------------------------------------------------------
