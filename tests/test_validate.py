@@ -74,6 +74,21 @@ def add(s: URIRef, p: URIRef, o: object) -> Mutation:
     return lambda g: g.add((s, p, o))  # type: ignore[arg-type]
 
 
+ADOPTION = CKR["adoption/aaaa1111/x/s1"]
+
+
+def adoption(without: URIRef) -> Mutation:
+    """Add a complete ck:Adoption of 杭州 (the good data's city, reform and evidence) minus ``without``."""
+    facts = {
+        RDF.type: CK.Adoption,
+        CK.adopter: HZ,
+        CK.adoptedConcept: CKR["concept/reforms/one-network-service"],
+        CK.stage: CKR["concept/stage/launched"],
+        CK.evidence: HZ_EV,
+    }
+    return lambda g: [g.add((ADOPTION, p, o)) for p, o in facts.items() if p != without] and None
+
+
 # (property shape, mutation, node that must be reported, words of the message)
 BROKEN: list[tuple[str, Mutation, URIRef, str]] = [
     ("NamedEntity-label", drop(SZ_ORG, RDFS.label), SZ_ORG, "has no name (rdfs:label)"),
@@ -154,6 +169,11 @@ BROKEN: list[tuple[str, Mutation, URIRef, str]] = [
     ("Analogy-target", add(ANALOGY, CK.target, SZ_ORG), ANALOGY, "exactly one target initiative"),
     ("Analogy-score", put(ANALOGY, CK.score, Literal(Decimal("1.5"))), ANALOGY, "a decimal from 0 to 1"),
     ("Analogy-basis", drop(ANALOGY, CK.basis), ANALOGY, "gives no reason (ck:basis)"),
+    # adoption events (issue 18): a complete event added to the good data, minus one statement
+    ("Adoption-adopter", adoption(without=CK.adopter), ADOPTION, "exactly one adopting city"),
+    ("Adoption-concept", adoption(without=CK.adoptedConcept), ADOPTION, "exactly one reform concept"),
+    ("Adoption-stage", adoption(without=CK.stage), ADOPTION, "exactly one stage"),
+    ("Adoption-evidence", adoption(without=CK.evidence), ADOPTION, "has no evidence"),
 ]
 
 
@@ -213,7 +233,7 @@ def test_validate_good_fixture_exits_0(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith(f"OK: {data} is valid - ")
-    assert "SHACL 9 shapes" in result.output
+    assert "SHACL 10 shapes" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.trig"]  # nothing written next to it
 
 
