@@ -45,6 +45,8 @@ def test_one_initiative(out: Path) -> None:
     ]
     assert list(got[0]) == COLUMNS
     assert got[0]["basis"].startswith("both realize 无感认证")
+    assert got[0]["basis_zh"].startswith("两者都实施无感认证")
+    assert "静默认证" in got[0]["sentence"] and "无感认证" in got[0]["analogue_sentence"]
     assert got[0]["kinds"].split(",")[0] == "same_concept"
     assert 0.5 <= got[0]["score"] <= 1.0
 
@@ -76,30 +78,30 @@ def test_top(out: Path) -> None:
 
 def test_similar_cities(out: Path) -> None:
     got = rows(out, "--similar-cities", "菏泽")
-    assert got and list(got[0]) == CITY_COLUMNS
-    assert {r["city"] for r in got} >= {"青岛市", "株洲市"}
+    assert got and list(got[0])[: len(CITY_COLUMNS)] == CITY_COLUMNS
+    assert {r["city"] for r in got} >= {"青岛市"}
     assert "菏泽市" not in {r["city"] for r in got}
 
 
 def test_gaps(out: Path) -> None:
     got = rows(out, "--gaps", "株洲")
-    assert got and list(got[0]) == GAP_COLUMNS
-    names = {r["initiative"] for r in got}
-    assert names & {"无感认证", "静默认证"}  # run by 青岛 and 菏泽, not by 株洲
+    assert got and list(got[0])[: len(GAP_COLUMNS)] == GAP_COLUMNS
+    names = {r["reform"] for r in got}
+    assert "无感认证" in names  # run by 青岛 and 菏泽, not by 株洲
     assert "一件事一次办" not in names and "高效办成一件事" not in names  # 株洲 has it
-    assert all(0.0 <= r["closest_score"] < 0.5 for r in got)
+    assert all(r["note"].startswith("not found in ") and "株洲市" in r["note_zh"] for r in got)
 
 
 def test_unknown_name(out: Path) -> None:
     code, text = run("静默认正", "--data", str(out))
     assert code == 1
-    assert text.strip() == 'Error: No initiative named "静默认正" in the dataset - close matches: 静默认证.'
+    assert text.strip() == 'Error: Initiative "静默认正" not found - did you mean 静默认证?'
 
 
 def test_unknown_city(out: Path) -> None:
     code, text = run("--city", "苏州", "--data", str(out))
     assert code == 1
-    assert text.startswith('Error: --city: no initiatives of a city named "苏州" in the dataset')
+    assert text.startswith('Error: City (given to --city) "苏州" not found')
 
 
 def test_missing_dataset(tmp_path: Path) -> None:
@@ -143,6 +145,46 @@ def test_deeper_than_the_build_cap(tmp_path: Path) -> None:
     store.dump(str(tmp_path / "citykg.trig"), format=ox.RdfFormat.TRIG)
     stored = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(str(CK.source)), None, None))
     assert stored <= 42 * MAX_PER_ITEM < len(everything)
-    got = rows(tmp_path, "一网通办", "--top", "10000")
+    got = rows(tmp_path, "一网通办", "--top", "10000", "--all")
     both_ways = sum(2 if a.source.label == a.target.label else 1 for a in everything)
     assert len(got) == both_ways
+
+
+def test_both_sentences_with_titles_and_dates_on_the_seed_build(built: Path) -> None:
+    got = rows(built, "静默认证")
+    assert got and all(r["sentence"] and r["analogue_sentence"] for r in got)
+    assert all("(20" in r["source"] and "(20" in r["analogue_source"] for r in got)  # title (date)
+    assert all(r["basis_zh"] and r["basis"] for r in got)
+
+
+def test_awards_only_when_asked_for(built: Path) -> None:
+    default = rows(built, "--top", "1000")
+    asked = rows(built, "--top", "1000", "--classes", "Reform,Platform,Project,Award,PolicyDocument,Portal")
+    assert len(asked) > len(default)
+
+
+def test_gaps_are_the_saved_query_and_never_covered(built: Path) -> None:
+    """--gaps C and reform-gaps give the same concepts; none is run by C or reached by an analogue."""
+    from citykg.store.core import open_store
+
+    qs = open_store(built)
+    ck = "https://w3id.org/citykg/ontology#"
+    cities = {r["c"] for r in qs.select(f"SELECT DISTINCT ?c WHERE {{ ?d <{ck}aboutCity> ?c }}")}
+    assert len(cities) == 5
+    for city in sorted(cities):
+        label = qs.select(f"SELECT ?l WHERE {{ <{city}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")[0]["l"]
+        shown = {r["concept"] for r in rows(built, "--gaps", label, "--top", "1000")}
+        result = CliRunner().invoke(cli, ["query", "reform-gaps", "-d", str(built), "-p", f"city={label}", "--json"])
+        assert result.exit_code == 0, result.output
+        assert shown == {r["reform"] for r in json.loads(result.output)}, label
+        covered = {
+            r["k"]
+            for r in qs.select(
+                f"""SELECT DISTINCT ?k WHERE {{
+                  {{ ?x <{ck}inCity> <{city}> ; <{ck}realizes> ?k }} UNION
+                  {{ ?x <{ck}inCity> <{city}> .
+                     {{ ?a <{ck}source> ?x ; <{ck}target> ?y }} UNION {{ ?a <{ck}target> ?x ; <{ck}source> ?y }}
+                     ?y <{ck}realizes> ?k }} }}"""
+            )
+        }
+        assert shown and not shown & covered, (label, shown & covered)

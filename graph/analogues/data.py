@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from citykg.graph.analogues.text import Facet, fold
+from citykg.graph.records import ENTITY_CLASSES, EntityClass
 from citykg.namespaces import CK_IRI, SCHEME_FACETS, SCHEME_REFORMS, SPARQL_PREFIXES
 
 #: classes compared, most specific reading first (an item typed twice keeps the first)
-ANALOGUE_CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Award")
+ANALOGUE_CLASSES = tuple(c for c in ENTITY_CLASSES if c != EntityClass.Organization)
 FACET_SCHEME = str(SCHEME_FACETS)
 _LINKS = {
     "broader": "broader",
@@ -79,6 +80,7 @@ class ConceptInfo:
     label_zh: str = ""
     label_en: str = ""
     definition: str = ""
+    definition_zh: str = ""
     links: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: set[str] = field(default_factory=set)  # folded zh prefLabel + altLabels
     cues: set[str] = field(default_factory=set)  # names + folded zh hiddenLabels
@@ -231,15 +233,17 @@ def _load_concepts(store: ox.Store) -> dict[str, ConceptInfo]:
     concepts: dict[str, ConceptInfo] = {}
     for r in _rows(
         store,
-        """SELECT DISTINCT ?c ?s ?zh ?en ?def WHERE { ?c skos:inScheme ?s .
+        """SELECT DISTINCT ?c ?s ?zh ?en ?def ?dzh WHERE { ?c skos:inScheme ?s .
           OPTIONAL { ?c skos:prefLabel ?zh FILTER(langMatches(lang(?zh), "zh")) }
           OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }
-          OPTIONAL { ?c skos:definition ?def FILTER(lang(?def) = "en") } }""",
+          OPTIONAL { ?c skos:definition ?def FILTER(lang(?def) = "en") }
+          OPTIONAL { ?c skos:definition ?dzh FILTER(langMatches(lang(?dzh), "zh")) } }""",
     ):
         c = concepts.setdefault(r["c"].value, ConceptInfo(r["c"].value, r["s"].value))
         c.label_zh = c.label_zh or (r["zh"].value if "zh" in r else "")
         c.label_en = c.label_en or (r["en"].value if "en" in r else "")
         c.definition = c.definition or (r["def"].value if "def" in r else "")
+        c.definition_zh = c.definition_zh or (r["dzh"].value if "dzh" in r else "")
     for r in _rows(
         store,
         """SELECT DISTINCT ?c ?p ?l WHERE { ?c skos:inScheme ?s .

@@ -1,16 +1,16 @@
 """Readable reasons for an analogy, and its triples in graph ckr:graph/analogies.
 
-Each reason is one short English sentence that quotes the Chinese terms it rests
-on, e.g. ``both realize 无感认证 (Passive eligibility verification)`` or ``both about
-social-security benefits, eligibility check, passive service (context: 社保待遇,
-资格认证, 无感/静默)``; ``ck:basisKind`` carries the matching short code. The order
+Each reason is one short sentence in English (``@en``) and in Chinese (``@zh``) that
+quotes the Chinese terms it rests on, e.g. ``both realize 无感认证 (Passive eligibility
+verification)`` / ``两者都实施无感认证``, or ``both do 政策兑现 …, as their sentences say
+(兑现惠企)``; ``ck:basisKind`` carries the matching short code. The order
 of reasons is fixed (``KINDS``), so a rebuild writes the same literals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 KINDS = (
     "same_concept",
+    "same_mechanism",
     "related_concept",
     "similar_name",
     "similar_context",
@@ -33,10 +34,20 @@ KINDS = (
 )
 FACET_ORDER = ("service-object", "target-group", "data-source", "outcome")
 LINK_WORDS = {
-    "close": "matches",
-    "related": "is related to",
-    "broader": "is narrower than",
-    "narrower": "is broader than",
+    "close": ("matches", "相当于"),
+    "related": ("is related to", "相关于"),
+    "broader": ("is narrower than", "从属于"),
+    "narrower": ("is broader than", "包含"),
+}
+#: how each reason starts, per kind, in English and Chinese (``basis_order`` sorts by them)
+HEADS = {
+    "same_concept": ("both realize", "两者都实施"),
+    "same_mechanism": ("both do", "两者做法相同"),
+    "related_concept": ("linked concepts", "概念关联"),
+    "similar_name": ("similar names", "名称相近"),
+    "similar_context": ("both about", "均涉及"),
+    "same_domain": ("same domain", "同属领域"),
+    "same_indicator": ("both report", "均报告"),
 }
 
 
@@ -45,8 +56,9 @@ class Analogy:
     source: Item
     target: Item
     score: float
-    basis: list[str]
+    basis: list[str]  # English reasons, in the order of ``kinds``
     kinds: list[str]
+    basis_zh: list[str] = field(default_factory=list)  # the same reasons in Chinese
 
     @property
     def iri(self) -> str:
@@ -63,66 +75,88 @@ def concept_label(concepts: dict[str, ConceptInfo], iri: str) -> str:
     return info.label_zh or info.label_en or iri.rsplit("/", 1)[-1]
 
 
-def explain(f: Features, a: Item, b: Item, data: AnalogueInput) -> tuple[list[str], list[str]]:
-    """Readable reasons and their kind codes, in the order of ``KINDS``."""
+def concept_zh(concepts: dict[str, ConceptInfo], iri: str) -> str:
+    """The Chinese name of a concept (else what is known)."""
+    info = concepts.get(iri)
+    return (info.label_zh or info.label_en) if info else iri.rsplit("/", 1)[-1]
+
+
+def explain(f: Features, a: Item, b: Item, data: AnalogueInput) -> tuple[list[str], list[str], list[str]]:
+    """Readable reasons in English and in Chinese, and their kind codes, in the order of ``KINDS``."""
     concepts = data.concepts
-    reasons: dict[str, str] = {}
+    en: dict[str, str] = {}
+    zh: dict[str, str] = {}
     if f.same_concepts:
-        text = "both realize " + "; ".join(concept_label(concepts, c) for c in f.same_concepts)
+        en["same_concept"] = "both realize " + "; ".join(concept_label(concepts, c) for c in f.same_concepts)
+        zh["same_concept"] = "两者都实施" + "、".join(concept_zh(concepts, c) for c in f.same_concepts)
         first = concepts.get(f.same_concepts[0])
-        if a.label != b.label and first is not None and first.definition:
-            text += f" - {first.definition.rstrip('.')}"  # different names: say what they share
-        reasons["same_concept"] = text
+        if a.label != b.label and first is not None:  # different names: say what they share
+            if first.definition:
+                en["same_concept"] += f" - {first.definition.rstrip('.')}"
+            if first.definition_zh:
+                zh["same_concept"] += f"：{first.definition_zh.rstrip('。')}"
+    if f.mechanisms or f.mechanism_links:
+        found = [(c, ca, cb) for c, ca, cb in f.mechanisms] + [(x, "", "") for x, _, _ in f.mechanism_links]
+        cues = [ca if ca == cb or not cb else (cb if not ca else f"{ca}/{cb}") for _, ca, cb in found]
+        cue_text = ", ".join(c for c in cues if c)
+        en["same_mechanism"] = "both do " + "; ".join(concept_label(concepts, c) for c, _, _ in found[:2])
+        zh["same_mechanism"] = "两者做法相同：" + "、".join(concept_zh(concepts, c) for c, _, _ in found[:2])
+        if cue_text:
+            en["same_mechanism"] += f", as their sentences say ({cue_text})"
+            zh["same_mechanism"] += f"（原文：{cue_text}）"
     if f.concept_links:
-        parts = [
-            f"{concept_label(concepts, x)} {LINK_WORDS[k]} {concept_label(concepts, y)}"
-            for x, k, y in f.concept_links[:3]
-        ]
-        reasons["related_concept"] = "linked concepts: " + "; ".join(parts)
+        parts = f.concept_links[:3]
+        en["related_concept"] = "linked concepts: " + "; ".join(
+            f"{concept_label(concepts, x)} {LINK_WORDS[k][0]} {concept_label(concepts, y)}" for x, k, y in parts
+        )
+        zh["related_concept"] = "概念关联：" + "；".join(
+            f"{concept_zh(concepts, x)}{LINK_WORDS[k][1]}{concept_zh(concepts, y)}" for x, k, y in parts
+        )
     if f.name >= 0.3 or f.contain or f.aligned >= 0.3:
-        reasons["similar_name"] = f"similar names ({max(f.name, f.aligned):.2f}): {a.label} ~ {b.label}"
+        value = max(f.name, f.aligned)
+        en["similar_name"] = f"similar names ({value:.2f}): {a.label} ~ {b.label}"
+        zh["similar_name"] = f"名称相近（{value:.2f}）：{a.label} ~ {b.label}"
     if f.shared_facets or f.context >= 0.2:
         order = {k: n for n, k in enumerate(FACET_ORDER)}
         shared = sorted(f.shared_facets, key=lambda x: (order.get(data.facets[x[0]].kind, 9), x[0]))
         cues = [ca if ca == cb else f"{ca}/{cb}" for _, ca, cb in shared]
         english = [data.facets[x].label_en for x, _, _ in shared if data.facets[x].label_en]
+        chinese = [data.facets[x].label_zh for x, _, _ in shared if data.facets[x].label_zh]
         if english:
-            reasons["similar_context"] = (
-                f"both about {', '.join(english[:5])} (context: {', '.join(cues[:6])})"
-            )
+            en["similar_context"] = f"both about {', '.join(english[:5])} (context: {', '.join(cues[:6])})"
+            zh["similar_context"] = f"均涉及{'、'.join(chinese[:5])}（语境：{'、'.join(cues[:6])}）"
         else:
-            reasons["similar_context"] = f"similar context ({f.context:.2f})"
+            en["similar_context"] = f"similar context ({f.context:.2f})"
+            zh["similar_context"] = f"语境相近（{f.context:.2f}）"
     if f.domains:
-        reasons["same_domain"] = "same domain: " + ", ".join(concept_label(concepts, d) for d in f.domains)
+        en["same_domain"] = "same domain: " + ", ".join(concept_label(concepts, d) for d in f.domains)
+        zh["same_domain"] = "同属领域：" + "、".join(concept_zh(concepts, d) for d in f.domains)
     if f.indicators:
-        reasons["same_indicator"] = "both report " + ", ".join(
-            concept_label(concepts, x) for x in f.indicators[:3]
+        en["same_indicator"] = "both report " + ", ".join(concept_label(concepts, x) for x in f.indicators[:3])
+        zh["same_indicator"] = "均报告" + "、".join(concept_zh(concepts, x) for x in f.indicators[:3])
+    kinds = [k for k in KINDS if k in en]
+    if not kinds:
+        return (
+            [f"similar names ({f.name:.2f}) and context ({f.context:.2f})"],
+            [f"名称（{f.name:.2f}）与语境（{f.context:.2f}）相近"],
+            [],
         )
-    kinds = [k for k in KINDS if k in reasons]
-    basis = [reasons[k] for k in kinds]
-    if not basis:
-        basis = [f"similar names ({f.name:.2f}) and context ({f.context:.2f})"]
-    return basis, kinds
+    return [en[k] for k in kinds], [zh[k] for k in kinds], kinds
 
 
 def basis_order(texts: Iterable[str]) -> list[str]:
-    """Reasons read back from the graph, in the order ``explain`` wrote them.
+    """Reasons read back from the graph (either language), in the order ``explain`` wrote them.
 
     >>> basis_order(["same domain: x", "both realize y"])
     ['both realize y', 'same domain: x']
+    >>> basis_order(["同属领域：x", "两者都实施y"])
+    ['两者都实施y', '同属领域：x']
     """
-    heads = (
-        "both realize",
-        "linked concepts",
-        "similar names",
-        "both about",
-        "similar context",
-        "same domain",
-        "both report",
-    )
+    heads = [h for k in KINDS for h in HEADS[k]] + ["similar context", "语境相近"]
+    rank_of = {h: n // 2 if n < 2 * len(KINDS) else KINDS.index("similar_context") for n, h in enumerate(heads)}
 
     def rank(t: str) -> tuple[int, str]:
-        return next((n for n, h in enumerate(heads) if t.startswith(h)), len(heads)), t
+        return next((rank_of[h] for h in heads if t.startswith(h)), len(KINDS)), t
 
     return sorted(texts, key=rank)
 
@@ -154,6 +188,8 @@ def quads_for(analogies: Iterable[Analogy]) -> Iterator[ox.Quad]:
         yield ox.Quad(node, score_p, ox.Literal(score, datatype=decimal), g)
         for text in an.basis:
             yield ox.Quad(node, basis_p, ox.Literal(text, language="en"), g)
+        for text in an.basis_zh:
+            yield ox.Quad(node, basis_p, ox.Literal(text, language="zh"), g)
         for kind in an.kinds:
             yield ox.Quad(node, kind_p, kinds.get(kind) or ox.Literal(kind), g)
         yield ox.Quad(s, analogous, t, g)

@@ -247,10 +247,10 @@ class Finder:
         if self.items[j].iri < self.items[i].iri:
             i, j = j, i
         f = self._features(i, j)
-        basis, kinds = explain(f, self.items[i], self.items[j], self.data)
+        basis, basis_zh, kinds = explain(f, self.items[i], self.items[j], self.data)
         z = self.quick_logit(i, j) - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength
         value = to_score(z) if score is None else score
-        return Analogy(self.items[i], self.items[j], round(value, 3), basis, kinds)
+        return Analogy(self.items[i], self.items[j], round(value, 3), basis, kinds, basis_zh)
 
     def scored(self, floor: float) -> Scored:
         """The candidate pairs whose final logit reaches ``floor`` (``analogue_select.compete``)."""
