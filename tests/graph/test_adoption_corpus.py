@@ -118,3 +118,30 @@ def test_fastest_spreading_and_early_adopters(store) -> None:
         "5", "2019", "2023")  # fmt: skip
     early = {r["city"]: r for r in _query(store, "early-adopters")}
     assert early["济南市"]["first_in"] != "0" and early["烟台市"]["first_in"] == "0"
+
+
+def test_on_the_seed_build_every_city_and_reform_has_its_events(built: Path) -> None:
+    """Each (city, reform concept) an initiative realizes has adoption events, and each event's sentence
+    is the evidence of such an initiative (the seed build: five real articles)."""
+    from citykg.store.core import open_store
+
+    store = open_store(built)
+    realized = {
+        (r["c"], r["k"])
+        for r in store.select(
+            """SELECT DISTINCT ?c ?k WHERE { VALUES ?cls { ck:Reform ck:Platform ck:Project }
+               ?x a ?cls ; ck:inCity ?c ; ck:realizes ?k . ?k skos:inScheme ckr:scheme\\/reforms }"""
+        )
+    }
+    events = load_events(store.select)
+    assert realized and {(e.city, e.concept) for e in events} == realized
+    unsupported = store.select(
+        """SELECT ?a WHERE { ?a a ck:Adoption ; ck:adoptedConcept ?k ; ck:adopter ?c ; ck:evidence ?ev .
+           FILTER NOT EXISTS { ?x ck:realizes ?k ; ck:inCity ?c ; ck:evidence ?ev } }"""
+    )
+    assert unsupported == []
+    undated = {r["f"] for r in store.select(
+        "SELECT ?f WHERE { ?d a ck:SourceDocument ; ck:fileName ?f FILTER NOT EXISTS { ?d dcterms:date ?x } }"
+    )}  # fmt: skip
+    assert {e.file for e in events if not e.date} <= undated  # no date only where the article has none
+    assert {e.stage for e in events} >= {"running", "launched", "expanded"}
