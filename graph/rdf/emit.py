@@ -20,6 +20,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from citykg.graph import lang
 from citykg.graph.extract.metrics.units import COUNT_KIND, RANK_KIND, default_units
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
@@ -39,6 +40,18 @@ from citykg.namespaces import (
 )
 
 _QUOTES = "“”\"'‘’《》「」『』〈〉()（）[]【】"
+# spam words injected into republished articles, removed from quotes (graph/lang/zh/metrics/evidence-spam.txt)
+_SPAM_WORDS = lang.words("zh/metrics/evidence-spam.txt")
+_SPAM = re.compile("|".join(map(re.escape, _SPAM_WORDS))) if _SPAM_WORDS else None
+
+
+def without_spam(text: str) -> str:
+    """``text`` without the injected spam words of the data list (what evidence quotes show).
+
+    >>> without_spam("全市开云电竞推进公共数据共享")
+    '全市推进公共数据共享'
+    """
+    return _SPAM.sub("", text) if _SPAM is not None else text
 _PREFERRED_TARGET = ("Platform", "Project", "Reform", "Organization", "PolicyDocument", "Award")
 
 
@@ -204,18 +217,27 @@ class _Emitter:
         self.seen.add(ev.value)
         self.add(ev, P.rdf_type, P.Evidence)
         self.add(ev, P.inDocument, self.doc_node)
-        self.add(ev, P.quote, zh(self._sentence_text(m)))
+        self.add(ev, P.quote, zh(self._quote(m)))
         self.add(ev, P.mention, zh(self.doc.text[m.start : m.end]))
         self.add(ev, P.charStart, typed(str(m.start), XSD.integer))
         self.add(ev, P.charEnd, typed(str(m.end), XSD.integer))
 
-    def _sentence_text(self, m: Mention) -> str:
+    def _quote(self, m: Mention) -> str:
+        """The sentence shown as evidence, without injected spam words (the mention itself and
+        ck:charStart/ck:charEnd are untouched: they point at the normalised text)."""
+        start, end = self._sentence_span(m)
+        text = self.doc.text
+        if _SPAM is None or _SPAM.search(text, start, end) is None:
+            return text[start:end]
+        return _SPAM.sub("", text[start : m.start]) + text[m.start : m.end] + _SPAM.sub("", text[m.end : end])
+
+    def _sentence_span(self, m: Mention) -> tuple[int, int]:
         sents = self.doc.sentences
         if 0 <= m.sentence < len(sents) and sents[m.sentence].start <= m.start < sents[m.sentence].end:
             s = sents[m.sentence]
         else:
             s = self.doc.sentence_at(m.start)
-        return self.doc.text[s.start : max(s.end, m.end)]
+        return s.start, max(s.end, m.end)
 
     # ------------------------------------------------------------ entities
 

@@ -196,3 +196,33 @@ def test_the_comparison_list_holds_curated_indicators_and_minted_ones_of_two_cit
         cities = {model.subject_city(o.refers_to) for o in model.observations_by_indicator[c.iri]}
         if "/x-" in c.iri:
             assert (c in listed) == (len(cities - {None}) >= 2), c.label
+
+
+# ------------------------------------------------------------------ spam in evidence
+
+
+def test_spam_words_leave_the_quote_but_offsets_keep_the_original_text(kb: KnowledgeBase) -> None:
+    import pyoxigraph as ox
+
+    from citykg.graph.pipeline import extract
+    from citykg.graph.rdf.emit import rdfize
+    from citykg.namespaces import CK_IRI
+
+    text = "绍兴市推进数字政府建设\n绍兴市开云电竞累计建成5G基站12000个,开云电竞千兆光网覆盖全部乡镇。"
+    body = normalise(text)
+    doc = Document("spam.txt", body, split_sentences(body), "1" * 16, date="2024-07-15")
+    quads = rdfize(extract(doc, kb), kb).quads
+    store = ox.Store()
+    store.extend(quads)
+    rows = list(
+        store.query(
+            f"SELECT ?q ?m ?s ?e WHERE {{ ?o <{CK_IRI}rawText> ?raw ; <{CK_IRI}evidence> ?ev . "
+            f"?ev <{CK_IRI}quote> ?q ; <{CK_IRI}mention> ?m ; <{CK_IRI}charStart> ?s ; <{CK_IRI}charEnd> ?e }}",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert rows
+    for q, m, s, e in rows:
+        assert "开云电竞" not in q.value and m.value in q.value
+        assert body[int(s.value) : int(e.value)] == m.value  # offsets point at the original text
+    assert "开云电竞" in body
