@@ -22,7 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from citykg.namespaces import PREFIXES
 from citykg.server import assets
+from citykg.server.page import editor_text
 from citykg.server.pool import PoolConfig, WorkerPool
 from citykg.server.worker import Limits, Reply, text_reply
 from citykg.store import querylib, sparqlsyntax
@@ -146,8 +148,9 @@ class Handler(BaseHTTPRequestHandler):
         if static is not None:
             return self._send(static[:3], static[3])
         if url.path == "/queries.json":
-            items = [{**q.to_json(), "text": q.text} for q in querylib.catalogue().values()]
-            return self._send((200, "application/json", json.dumps(items, ensure_ascii=False).encode()))
+            return self._send((200, "application/json", _catalogue_json()))
+        if url.path == "/prefixes.json":
+            return self._send((200, "application/json", json.dumps(PREFIXES).encode()))
         if url.path.startswith("/saved/"):
             return self._saved(urllib.parse.unquote(url.path[len("/saved/") :]), args)
         if url.path == "/sparql":
@@ -214,6 +217,22 @@ class Handler(BaseHTTPRequestHandler):
         if params:
             job["params"] = params
         self._send(self.pool.run(job))
+
+
+def _catalogue_json() -> bytes:
+    """The saved questions for the page: header fields, the text, the editor text, parameter names."""
+    items = []
+    for q in querylib.catalogue().values():
+        items.append(
+            {
+                **q.to_json(),
+                "text": q.text,
+                "editor_text": editor_text(q.text),
+                "param_names": [p.name for p in q.params],
+                "param_docs": {p.name: p.doc for p in q.params},
+            }
+        )
+    return json.dumps(items, ensure_ascii=False).encode()
 
 
 class Server(ThreadingHTTPServer):

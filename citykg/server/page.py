@@ -1,38 +1,58 @@
-"""The offline query page served at ``/`` by ``citykg serve`` (no CDN, no innerHTML of data).
+"""The query editor served at ``/`` by ``citykg serve``: vendored YASGUI plus the saved-question gallery.
 
-Results and errors are written with ``textContent`` only, and the page's
-Content-Security-Policy allows scripts from the server itself only.
+YASGUI (``assets/yasgui.min.js``, see ``assets/NOTICE.txt``) gives highlighting,
+completion of variables and prefixes, result tables, downloads and permalinks;
+``APP_JS`` adds the gallery of saved questions and their parameters as form
+fields. Parameters travel as ``param.NAME`` request arguments, which the endpoint
+binds as RDF terms against the query's ``# params:`` header: editing a saved
+query never drops them, and they are part of YASGUI's share link. Nothing is
+loaded from another origin (the Content-Security-Policy allows this server only),
+and saved-query text is only ever written with ``textContent``.
 """
 
 from __future__ import annotations
+
+import re
+
+from citykg.namespaces import PREFIXES
 
 PAGE_HTML = """<!doctype html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
 <title>citykg SPARQL</title>
+<link rel="stylesheet" href="/assets/yasgui.min.css">
 <style>
-body { font-family: "Noto Sans CJK SC", sans-serif; margin: 1.5em; max-width: 80em; }
-textarea { width: 100%; height: 14em; font-family: monospace; }
-table { border-collapse: collapse; margin-top: 1em; }
-td, th { border: 1px solid #ccc; padding: 0.2em 0.5em; vertical-align: top; text-align: left; }
-#params label { margin-right: 1em; }
-#status { color: #555; }
-#error { color: #b00; white-space: pre-wrap; }
-pre { background: #f6f6f6; padding: 0.5em; overflow: auto; }
+body { font-family: "Noto Sans CJK SC", sans-serif; margin: 0; }
+header { padding: 0.5em 1em; background: #234; color: #fff; }
+header h1 { font-size: 1.2em; display: inline; margin-right: 1em; }
+#layout { display: flex; align-items: flex-start; }
+#gallery { width: 20em; flex: none; padding: 0.5em; max-height: 100vh; overflow: auto; }
+#gallery input { width: 95%; }
+#gallery-list { list-style: none; padding: 0; }
+#gallery-list button { width: 100%; text-align: left; margin: 0.15em 0; padding: 0.3em;
+  border: 1px solid #ccd; background: #f7f8fa; cursor: pointer; }
+#gallery-list button.chosen { background: #dde8f5; border-color: #57a; }
+#gallery-list small { display: block; color: #567; }
+main { flex: 1; min-width: 0; padding: 0.5em; }
+#params label { margin-right: 1em; display: inline-block; }
+#about p { color: #444; margin: 0.2em 0 0.5em; }
 </style>
 </head>
 <body>
-<h1>citykg SPARQL</h1>
-<p>Saved query: <select id="saved"><option value="">(write your own)</option></select>
-<span id="description"></span></p>
-<div id="params"></div>
-<textarea id="query" spellcheck="false">SELECT ?city ?adcode WHERE {
-  ?c a ck:City ; rdfs:label ?city ; ck:adcode ?adcode .
-} ORDER BY ?adcode LIMIT 50</textarea>
-<p><button id="run">Run</button> <span id="status"></span></p>
-<div id="error"></div>
-<div id="results"></div>
+<header><h1>citykg SPARQL</h1><span id="status">loading…</span></header>
+<div id="layout">
+<aside id="gallery">
+<input id="gallery-filter" placeholder="filter saved questions / 筛选" aria-label="filter saved questions">
+<ul id="gallery-list"></ul>
+</aside>
+<main>
+<div id="about"><strong id="q-title"></strong><p id="q-description"></p></div>
+<form id="params" autocomplete="off"></form>
+<div id="yasgui"></div>
+</main>
+</div>
+<script src="/assets/yasgui.min.js"></script>
 <script src="/app.js"></script>
 </body>
 </html>
@@ -40,104 +60,149 @@ pre { background: #f6f6f6; padding: 0.5em; overflow: auto; }
 
 APP_JS = r"""'use strict';
 const $ = (id) => document.getElementById(id);
+const ENDPOINT = location.origin + '/sparql';
+const PARAM = 'param.';
 let saved = [];
+let yasgui = null;
 
-function el(tag, text) {
+function el(tag, text, cls) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
+  if (cls) node.className = cls;
   return node;
 }
 
-function showParams(q) {
+function tab() { return yasgui.getTab(); }
+
+function formArgs() {
+  const args = [];
+  for (const input of $('params').querySelectorAll('input')) {
+    if (input.value !== '') args.push({name: PARAM + input.name, value: input.value});
+  }
+  return args;
+}
+
+function syncArgs() { tab().setRequestConfig({args: formArgs()}); }
+
+// Parameter fields: one per declared name, filled from `values`.
+function showParams(names, values, docs) {
   const box = $('params');
   box.replaceChildren();
-  if (!q) return;
-  for (const p of q.params) {
-    const name = p.split(' ')[0];
-    const label = el('label', p + ' ');
+  for (const name of names) {
+    const label = el('label', name + ' ');
+    label.title = docs[name] || '';
     const input = el('input');
     input.name = name;
-    input.value = (q.example && q.example[name]) || '';
+    input.placeholder = docs[name] || '';
+    input.value = values[name] || '';
+    input.addEventListener('input', syncArgs);
     label.appendChild(input);
     box.appendChild(label);
   }
+  syncArgs();
 }
 
-function renderTable(data) {
-  const table = el('table');
-  const head = el('tr');
-  const vars = data.head.vars || [];
-  for (const v of vars) head.appendChild(el('th', v));
-  table.appendChild(head);
-  for (const b of data.results.bindings) {
-    const tr = el('tr');
-    for (const v of vars) tr.appendChild(el('td', b[v] ? b[v].value : ''));
-    table.appendChild(tr);
+function choose(q) {
+  for (const b of $('gallery-list').querySelectorAll('button')) {
+    b.classList.toggle('chosen', b.dataset.name === q.name);
   }
-  $('status').textContent = data.results.bindings.length + ' rows';
-  return table;
+  tab().setName(q.name);
+  tab().setQuery(q.editor_text);
+  $('q-title').textContent = q.title;
+  $('q-description').textContent = q.description;
+  showParams(q.param_names, q.example || {}, q.param_docs || {});
 }
 
-async function run() {
-  $('error').textContent = '';
-  $('results').replaceChildren();
-  $('status').textContent = 'running…';
-  const q = saved.find((s) => s.name === $('saved').value);
-  const accept = 'application/sparql-results+json, text/turtle;q=0.9';
-  let resp;
-  try {
-    if (q && $('query').value === q.text) {
-      const params = new URLSearchParams();
-      for (const input of $('params').querySelectorAll('input')) {
-        if (input.value !== '') params.append(input.name, input.value);
-      }
-      resp = await fetch('/saved/' + encodeURIComponent(q.name) + '?' + params, {headers: {Accept: accept}});
-    } else {
-      resp = await fetch('/sparql', {method: 'POST', body: $('query').value,
-        headers: {'Content-Type': 'application/sparql-query', Accept: accept}});
-    }
-  } catch (err) {
-    $('status').textContent = '';
-    $('error').textContent = String(err);
-    return;
+function renderGallery(filter) {
+  const list = $('gallery-list');
+  list.replaceChildren();
+  const f = (filter || '').toLowerCase();
+  for (const q of saved) {
+    const hay = (q.name + ' ' + q.title + ' ' + q.description).toLowerCase();
+    if (f && !hay.includes(f)) continue;
+    const item = el('li');
+    const button = el('button', q.title_zh || q.title);
+    button.type = 'button';
+    button.dataset.name = q.name;
+    button.appendChild(el('small', q.name + (q.param_names.length ? ' · ' + q.param_names.join(', ') : '')));
+    button.addEventListener('click', () => choose(q));
+    item.appendChild(button);
+    list.appendChild(item);
   }
-  const type = resp.headers.get('Content-Type') || '';
-  const body = await resp.text();
-  if (!resp.ok) {
-    $('status').textContent = 'HTTP ' + resp.status;
-    $('error').textContent = body;
-    return;
+}
+
+// A share link (or a reload) restores the query and its param.* arguments: show them as fields.
+function restoreParams() {
+  const rc = tab().getRequestConfig();
+  const args = Array.isArray(rc.args) ? rc.args : [];
+  const values = {};
+  for (const a of args) {
+    if (a.name && a.name.startsWith(PARAM)) values[a.name.slice(PARAM.length)] = a.value;
   }
-  if (type.startsWith('application/sparql-results+json')) {
-    const data = JSON.parse(body);
-    if ('boolean' in data) {
-      $('results').appendChild(el('pre', String(data.boolean)));
-      $('status').textContent = 'ASK';
-    } else {
-      $('results').appendChild(renderTable(data));
-    }
-  } else {
-    $('results').appendChild(el('pre', body));
-    $('status').textContent = 'graph';
+  const names = Object.keys(values);
+  const q = saved.find((s) => s.name === tab().getName());
+  if (q) {
+    $('q-title').textContent = q.title;
+    $('q-description').textContent = q.description;
+    showParams(q.param_names, values, q.param_docs || {});
+  } else if (names.length) {
+    showParams(names, values, {});
   }
 }
 
 async function init() {
-  const resp = await fetch('/queries.json');
-  saved = await resp.json();
-  for (const q of saved) {
-    const opt = el('option', q.name + ' - ' + q.title);
-    opt.value = q.name;
-    $('saved').appendChild(opt);
-  }
-  $('saved').addEventListener('change', () => {
-    const q = saved.find((s) => s.name === $('saved').value);
-    $('description').textContent = q ? q.description : '';
-    if (q) $('query').value = q.text;
-    showParams(q);
+  const [queries, prefixes] = await Promise.all([
+    fetch('/queries.json').then((r) => r.json()),
+    fetch('/prefixes.json').then((r) => r.json()),
+  ]);
+  saved = queries;
+  const fromUrl = location.hash.length > 1;  // a share link: YASGUI consumes (and clears) the hash
+  const Y = window.Yasgui.default || window.Yasgui;
+  yasgui = new Y($('yasgui'), {
+    requestConfig: {endpoint: ENDPOINT, method: 'POST'},
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: {getData: () => [{endpoint: ENDPOINT}]},
+    persistenceId: null,
+    populateFromUrl: true,
+    yasqe: {autocompleters: ['variables', 'prefixes'], resizeable: true},
+    yasr: {prefixes: prefixes, pluginOrder: ['table', 'response'], defaultPlugin: 'table'},
   });
-  $('run').addEventListener('click', run);
+  tab().setEndpoint(ENDPOINT);
+  renderGallery('');
+  $('gallery-filter').addEventListener('input', (e) => renderGallery(e.target.value));
+  if (fromUrl) {
+    restoreParams();
+  } else if (saved.length) {
+    choose(saved.find((q) => q.name === 'list-cities') || saved[0]);
+  }
+  yasgui.on('queryResponse', () => { $('status').textContent = 'done'; });
+  $('status').textContent = saved.length + ' saved questions';
+  window.citykgReady = true;
+  document.body.dataset.ready = '1';
 }
 
-init();
+init().catch((err) => { $('status').textContent = String(err); });
 """
+
+_PREFIXED = re.compile(r"(?<![\w:<])([A-Za-z][\w-]*):")
+
+
+def editor_text(text: str) -> str:
+    """A saved query as the editor shows it: header comments, then PREFIX lines for the prefixes it uses.
+
+    The endpoint knows citykg's prefixes anyway; the declarations keep YASGUI's syntax check quiet.
+    Header lines stay first, so the ``# params:`` declaration still binds parameters.
+
+    >>> print(editor_text("# title: t\\nSELECT ?c { ?c a ck:City }"))
+    # title: t
+    PREFIX ck: <https://w3id.org/citykg/ontology#>
+    SELECT ?c { ?c a ck:City }
+    """
+    lines = text.splitlines()
+    n = 0
+    while n < len(lines) and (lines[n].lstrip().startswith("#") or not lines[n].strip()):
+        n += 1
+    head, body = lines[:n], "\n".join(lines[n:])
+    used = [p for p in dict.fromkeys(_PREFIXED.findall(body)) if p in PREFIXES]
+    declared = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in sorted(used) if f"PREFIX {p}:" not in body]
+    return "\n".join([*head, *declared, body])
