@@ -107,7 +107,7 @@ def _p_quotes(ctx: Context, s: Sentence) -> list[Candidate]:
     return quoted(ctx.text, s.start, s.text, ctx.area_names, ctx.known, ctx.lex.brand_re)
 
 
-@proposer("platform", priority=1)
+@proposer("platform", priority=3, rank=1)
 def _p_platforms(ctx: Context, s: Sentence) -> list[Candidate]:
     """App and portal brands of the platforms scheme, quoted or not."""
     if ctx.lex.platform_re is None:
@@ -115,8 +115,19 @@ def _p_platforms(ctx: Context, s: Sentence) -> list[Candidate]:
     return [
         Candidate(s.start + m.start(), s.start + m.end(), m.group(0), "Platform", "platform")
         for m in ctx.lex.platform_re.finditer(s.text)
-        if not _crosses_place(s.text, m.start(), m.end(), ctx.area_names)
+        if not _crosses_place(s.text, m.start(), m.end(), ctx.area_names) and not _in_number(s.text, m.start(), m.end())
     ]
+
+
+def _in_number(text: str, start: int, end: int) -> bool:
+    """True when a service number (12345) is part of a longer number (0123456, 12345.6).
+
+    >>> _in_number("电话0123456", 3, 8), _in_number("拨打12345反映", 2, 7)
+    (True, False)
+    """
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return text[start].isdigit() and (before.isdigit() or after.isdigit() or after == ".")
 
 
 #: the longest place name checked when a match may run into one (北京通|州区)
@@ -347,6 +358,22 @@ def _variant_of(short: str, long_: str) -> bool:
     return all(ch in it for ch in short)
 
 
+def _brands_open_names(cands: list[Candidate]) -> None:
+    """A scheme brand inside an unquoted head-noun name opens that name (居民用|爱山东APP):
+    what the boundary walk kept before the brand is the clause, not the name."""
+    brands = [c for c in cands if c.proposer == "platform"]
+    if not brands:
+        return
+    for c in cands:
+        if c.proposer != "head" or c.cls != "Platform":
+            continue
+        for b in brands:
+            if c.start < b.start < c.end and b.end <= c.end:
+                c.label = c.label[b.start - c.start :]
+                c.start = b.start
+                break
+
+
 def _context(doc: Document, kb: KnowledgeBase) -> Context:
     lex = build_lexicon(kb)
 
@@ -382,6 +409,7 @@ def extract_entities(doc: Document, kb: KnowledgeBase, city: str | None,
             for c in p.func(ctx, s):
                 c.proposer = p.name
                 cands.append(c)
+    _brands_open_names(cands)
     kept = []
     for c in cands:
         reason = _drop_reason(c, ctx.area_names, ctx.lex)
