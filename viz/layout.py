@@ -23,7 +23,9 @@ FONT_PX = 14.0  # the views' label font size (view.js): labels scale with the dr
 CJK_EM, LATIN_EM = 1.0, 0.56  # label character widths in em (CJK full width; Latin average)
 LABEL_GAP = 3.0  # vis-network draws a label this far below its shape
 PAD = 2.0  # px kept free around each label box
-SPREAD_PASSES = 60  # label overlap removal: passes over the grid (each O(n))
+SPREAD_PASSES = 400  # label overlap removal: at most this many passes over the grid (each O(n))
+SPREAD_WORK = 400_000  # ... and at most this many node-passes (a 2,000-node page gets 200 passes)
+OVERSHOOT = 1.2  # push overlapping labels apart a little more than needed: fewer passes
 MAX_SPREAD = 5000  # larger views keep their layout (the page aggregates above 2,000 nodes anyway)
 
 #: A label box relative to its node: (width, height, top offset below the node centre).
@@ -84,7 +86,7 @@ def spread_labels(pos: dict[str, tuple[float, float]], boxes: dict[str, Box]) ->
     >>> spread_labels(pos, {"a": (40, 19, 13), "b": (40, 19, 13)}); overlapping(pos, {"a": (40, 19, 13), "b": (40, 19, 13)})
     set()
     """
-    for _ in range(SPREAD_PASSES):
+    for _ in range(min(SPREAD_PASSES, SPREAD_WORK // max(1, len(pos)))):
         rects = {k: _rect(pos[k], boxes[k]) for k in pos if k in boxes}
         pairs = _pairs(rects)
         if not pairs:
@@ -96,12 +98,12 @@ def spread_labels(pos: dict[str, tuple[float, float]], boxes: dict[str, Box]) ->
             dy = min(ra[3], rb[3]) - max(ra[1], rb[1])
             if dy <= dx:
                 sy = 1.0 if (ra[1] + ra[3]) <= (rb[1] + rb[3]) else -1.0
-                moved[a][1] -= sy * (dy / 2 + 0.5)
-                moved[b][1] += sy * (dy / 2 + 0.5)
+                moved[a][1] -= sy * (dy / 2 + 0.5) * OVERSHOOT
+                moved[b][1] += sy * (dy / 2 + 0.5) * OVERSHOOT
             else:
                 sx = 1.0 if (ra[0] + ra[2]) <= (rb[0] + rb[2]) else -1.0
-                moved[a][0] -= sx * (dx / 2 + 0.5)
-                moved[b][0] += sx * (dx / 2 + 0.5)
+                moved[a][0] -= sx * (dx / 2 + 0.5) * OVERSHOOT
+                moved[b][0] += sx * (dx / 2 + 0.5) * OVERSHOOT
         for k, (mx, my) in sorted(moved.items()):
             pos[k] = (pos[k][0] + mx, pos[k][1] + my)
 

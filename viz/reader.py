@@ -81,6 +81,11 @@ def all_mentions(source: ViewSource) -> dict[str, list[Mention]]:
     return {d: sorted(ms, key=lambda m: (m.start, m.end, m.node)) for d, ms in out.items()}
 
 
+def extracted(model: Model, mentions: list[Mention]) -> list[Mention]:
+    """The mentions of initiatives and metrics (other evidence, e.g. of a whole sentence, is not a mention)."""
+    return [m for m in mentions if m.node in model.initiatives or m.node in model.observations]
+
+
 def _mention(x: str, start: str, end: str, text: str | None, quote: str) -> Mention:
     return Mention(x, int(start), int(end), text or "", quote)
 

@@ -41,7 +41,7 @@ def _forms(text: str) -> tuple[str, ...]:
     if len(text) <= MAX_PINYIN_CHARS:
         from pypinyin import lazy_pinyin
 
-        syllables = [s for s in lazy_pinyin(plain, errors="ignore") if s.strip()]
+        syllables = [s for s in lazy_pinyin(plain) if s.strip()]
         out += ["".join(syllables), "".join(s[0] for s in syllables)]
     return tuple(dict.fromkeys(x for x in out if x))
 

@@ -20,7 +20,7 @@ from citykg.viz.data import Model, load_model
 from citykg.viz.graphview import GraphView, aggregate
 from citykg.viz.links import Linker, city_key, doc_key, view_path
 from citykg.viz.mapview import map_html
-from citykg.viz.reader import from_sentences, from_text, mentions_of, read_source_text
+from citykg.viz.reader import extracted, from_sentences, from_text, mentions_of, read_source_text
 from citykg.viz.render import crumbs_html, write_text_atomic, write_view
 from citykg.viz.site import section_crumbs
 from citykg.viz.source import ViewSource
@@ -115,7 +115,7 @@ def _article(model: Model, source: ViewSource, out: Path, req: Request) -> tuple
     if d.file:
         candidates.append(corpus_dir() / d.file)
     found = read_source_text(doc, candidates)
-    mentions = mentions_of(source, doc)
+    mentions = extracted(model, mentions_of(source, doc))
     art = from_text(doc, found[0], mentions, found[1]) if found else from_sentences(doc, mentions)
     path = _check(req.output or view_path(out, "article", doc_key(doc)))
     linker = _linker(model, out, path)

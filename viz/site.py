@@ -23,7 +23,14 @@ from citykg.viz.graphview import GraphView, aggregate
 from citykg.viz.index import INDEX, Link, index_html
 from citykg.viz.links import VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
 from citykg.viz.mapview import map_html
-from citykg.viz.reader import all_mentions, article_html, from_sentences, from_text, read_source_text
+from citykg.viz.reader import (
+    all_mentions,
+    article_html,
+    extracted,
+    from_sentences,
+    from_text,
+    read_source_text,
+)
 from citykg.viz.render import crumbs_html, write_text_atomic, write_view, write_vis_asset
 from citykg.viz.source import ViewSource
 
@@ -155,7 +162,7 @@ def _readers(site: _Site, source: ViewSource) -> None:
     mentions = all_mentions(source)
     for d in sorted(model.docs.values(), key=lambda d: (d.date, d.iri)):
         found = read_source_text(d.iri, [corpus_dir() / d.file]) if d.file else None
-        ms = mentions.get(d.iri, [])
+        ms = extracted(model, mentions.get(d.iri, []))
         art = from_text(d.iri, found[0], ms, found[1]) if found else from_sentences(d.iri, ms)
         path = view_path(out, "article", doc_key(d.iri))
         label = d.title or d.file or doc_key(d.iri)

@@ -51,11 +51,11 @@ class Opened:
 
 
 @pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[[Path], Opened]]:
+def open_page(browser: Any) -> Iterator[Callable[[Path | str], Opened]]:
     """Open a local HTML file with every non-file:// request aborted and recorded."""
     contexts = []
 
-    def _open(path: Path) -> Opened:
+    def _open(path: Path | str) -> Opened:
         ctx = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(ctx)
         page = ctx.new_page()
@@ -77,7 +77,7 @@ def open_page(browser: Any) -> Iterator[Callable[[Path], Opened]]:
             d.dismiss()
 
         page.on("dialog", dialog)
-        page.goto(path.resolve().as_uri())
+        page.goto(path if isinstance(path, str) else path.resolve().as_uri())  # a str: a URL (with #state)
         return opened
 
     yield _open

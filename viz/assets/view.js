@@ -143,6 +143,7 @@
         bright[state.sel] = true;
         network.getConnectedNodes(state.sel).forEach(function (v) { bright[v] = true; });
       }
+      if (!Object.keys(bright).length) { bright = null; } /* nothing to focus on: nothing greyed */
     }
     if (BIG) {
       nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !show[n.id] }; }));
