@@ -1,7 +1,9 @@
 """``citykg export``: the build for other tools (Gephi, Cytoscape, spreadsheets, RDF tools).
 
-RDF formats come straight from pyoxigraph (``nq`` and ``jsonld`` keep the named
-graphs; ``ttl`` is the union of the data graphs). ``graphml``/``gexf`` (networkx)
+RDF formats come straight from pyoxigraph (``nq``, ``trig`` and ``jsonld`` keep every
+named graph, the ontology's included, so a store loaded from them by its own loader
+has the schema; ``--with-summaries`` adds the derived ``ckr:graph/summaries`` that
+some saved queries read; ``ttl`` is the union of the data graphs). ``graphml``/``gexf`` (networkx)
 and ``csv`` (a nodes table and an edges table) hold the resource graph: every
 IRI-to-IRI triple outside the ontology graph is an edge named by its predicate,
 nodes carry their label and class. Files are written to a temp path, then renamed.
@@ -23,13 +25,14 @@ from citykg.namespaces import GRAPH_ONTOLOGY, PREFIXES
 from citykg.viz.querygraph import LABELS, RDF_TYPE, curie
 from citykg.viz.source import ViewSource
 
-FORMATS = ("graphml", "gexf", "jsonld", "ttl", "nq", "csv")
+FORMATS = ("graphml", "gexf", "jsonld", "ttl", "nq", "trig", "csv")
 EXTENSIONS = {
     "graphml": ".graphml",
     "gexf": ".gexf",
     "jsonld": ".jsonld",
     "ttl": ".ttl",
     "nq": ".nq",
+    "trig": ".trig",
     "csv": "",
 }
 
@@ -97,18 +100,28 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def export(source: ViewSource, fmt: str, path: Path) -> dict[str, int]:
-    """Write the build in ``fmt`` to ``path``; returns counts for the summary line."""
+RDF_DATASETS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def export(source: ViewSource, fmt: str, path: Path, with_summaries: bool = False) -> dict[str, int]:
+    """Write the build in ``fmt`` to ``path``; returns counts for the summary line.
+
+    ``with_summaries`` adds ``ckr:graph/summaries`` (as every citykg store computes it)
+    to the RDF formats, for stores loaded from the file by their own loader.
+    """
     store = source.dataset
-    if fmt in ("nq", "jsonld", "ttl"):
-        quads = data_quads(store)
+    if with_summaries and fmt in (*RDF_DATASETS, "ttl"):
+        from citykg.store.summaries import add_summaries
+
+        add_summaries(store)
+    if fmt in (*RDF_DATASETS, "ttl"):
         if fmt == "ttl":
-            triples = list(dict.fromkeys(q.triple for q in quads))
+            triples = list(dict.fromkeys(q.triple for q in data_quads(store)))
             _atomic(path, lambda p: ox.serialize(triples, str(p), ox.RdfFormat.TURTLE, prefixes=PREFIXES))
             return {"triples": len(triples)}
-        rdf = ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.JSON_LD
+        quads = list(store)  # every graph, the ontology's included
         extra = {} if fmt == "nq" else {"prefixes": PREFIXES}
-        _atomic(path, lambda p: ox.serialize(quads, str(p), rdf, **extra))
+        _atomic(path, lambda p: ox.serialize(quads, str(p), RDF_DATASETS[fmt], **extra))
         return {"quads": len(quads)}
     g = resource_graph(store)
     counts = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}

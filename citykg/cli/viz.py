@@ -123,16 +123,22 @@ def _done(quiet: bool, path: Path, what: str) -> None:
     type=click.Path(path_type=Path),
     help="File to write (a folder for csv: nodes.csv + edges.csv). Default: OUT/export/citykg.<ext>.",
 )
+@click.option(
+    "--with-summaries",
+    is_flag=True,
+    help="nq/trig/jsonld/ttl: add the derived ckr:graph/summaries some saved queries read.",
+)
 @quiet_option
 def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool, concept: str | None = None,
-               start: int | None = None, end: int | None = None) -> None:  # fmt: skip
+               start: int | None = None, end: int | None = None, with_summaries: bool = False) -> None:  # fmt: skip
     """Export the build for Gephi/Cytoscape (graphml, gexf) or data tools (jsonld, ttl, nq, csv, panel).
 
     panel: the city-year table of one reform (--concept) for event-history analysis, with a
     data dictionary next to it (citykg.graph.adoption.panel).
 
     graphml/gexf/csv hold the resource graph (IRIs with label and class; edges
-    named by predicate); nq and jsonld keep the named graphs; ttl is their union.
+    named by predicate); nq, trig and jsonld keep every named graph (the ontology
+    too), --with-summaries adds ckr:graph/summaries; ttl is the union of the data.
 
     Example: citykg export --format graphml --data out -o /tmp/citykg.graphml
     """
@@ -146,7 +152,7 @@ def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool, con
         raise click.ClickException(f'"{path}" is a file - csv export writes a folder (nodes.csv, edges.csv).')
     if fmt != "csv":
         _check_output(path)
-    counts = export(source, fmt, path)
+    counts = export(source, fmt, path, with_summaries=with_summaries)
     if not quiet:
         click.echo(f"Wrote {path} (" + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from citykg.cli import cli
+from citykg.store import summaries
 from citykg.store.core import open_store
 
 EXTERNAL = re.compile(
@@ -122,8 +123,13 @@ def test_exports_read_back(built: Path, tmp_path: Path) -> None:
         run("export", "--format", fmt, "--data", str(built), "-o", str(path))
         back = ox.Store()
         back.bulk_load(path=str(path), format=rdf)
-        assert 0 < len(back) < n_quads  # everything but the ontology graph
-        assert {q.graph_name for q in back} >= {q.graph_name for q in back if "doc/" in str(q.graph_name)}
+        assert len(back) == n_quads  # every graph, the ontology's included (issue 16)
+        assert {q.graph_name for q in back} == {q.graph_name for q in dataset}
+    trig = tmp_path / "x.trig"
+    run("export", "--format", "trig", "--with-summaries", "--data", str(built), "-o", str(trig))
+    back = ox.Store()
+    back.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    assert back.contains_named_graph(summaries.GRAPH_SUMMARIES) and len(back) > n_quads
     ttl = tmp_path / "x.ttl"
     run("export", "--format", "ttl", "--data", str(built), "-o", str(ttl))
     assert len(list(ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE))) > 1000
