@@ -130,3 +130,124 @@ def test_push_to_nowhere_is_a_user_error(built: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.output.startswith("Error: Cannot reach http://127.0.0.1:9/store?graph=")
+
+
+def _oxigraph_load(location: Path, path: Path) -> None:
+    """Load a file into a fresh Oxigraph database with Oxigraph's own loader (not citykg push)."""
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(location), "--file", str(path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def test_loaded_by_another_loader_the_query_says_why(built: Path, tmp_path: Path) -> None:
+    """A server loaded from citykg.trig by its own loader lacks the summaries: say so, not 0 rows."""
+    _oxigraph_load(tmp_path / "db", built / "citykg.trig")
+    proc, url = start_oxigraph(tmp_path / "db", "--union-default-graph")
+    try:
+        run = ["query", "similar-cities", "-p", "city=青岛", "--endpoint", f"{url}/query"]
+        result = CliRunner().invoke(cli, run)
+        assert result.exit_code == 1
+        assert "ckr:graph/summaries" in result.output or "graph/summaries" in result.output
+        assert "citykg push" in result.output and "--with-summaries" in result.output
+        # queries that do not need the summaries still answer there
+        ok = CliRunner().invoke(cli, ["query", "list-cities", "--endpoint", f"{url}/query", "--json"])
+        assert ok.exit_code == 0, ok.output
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    # the export with summaries, loaded the same way, answers like the embedded store
+    trig = tmp_path / "with.trig"
+    assert (
+        CliRunner()
+        .invoke(
+            cli,
+            ["export", "--format", "trig", "--with-summaries", "--data", str(built), "-o", str(trig), "-q"],
+        )
+        .exit_code
+        == 0
+    )
+    _oxigraph_load(tmp_path / "db2", trig)
+    proc, url = start_oxigraph(tmp_path / "db2", "--union-default-graph")
+    try:
+        saved = querylib.find("similar-cities")
+        local, remote = open_store(built), open_store(endpoint=f"{url}/query")
+        expected = local.select(saved.text, querylib.bind_params(saved, {"city": "青岛"}, local))
+        got = remote.select(saved.text, querylib.bind_params(saved, {"city": "青岛"}, remote))
+        assert expected and normalise(got) == normalise(expected)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+class _AuthStore:
+    """A Graph Store stand-in on 127.0.0.1 that records Authorization headers and wants ``expect``."""
+
+    def __init__(self, expect: str) -> None:
+        import http.server
+        import threading
+
+        self.seen: list[str | None] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PUT(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                got = self.headers.get("Authorization")
+                outer.seen.append(got)
+                self.send_response(204 if got == expect else 401)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_push_sends_credentials(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+
+    basic = "Basic " + base64.b64encode(b"analyst:s3cret").decode()
+    store = _AuthStore(basic)
+    try:
+        denied = CliRunner().invoke(cli, ["push", "--gsp", store.url, "--data", str(built), "-q"])
+        assert denied.exit_code == 1 and "--user/--password" in denied.output
+        ok = CliRunner().invoke(
+            cli,
+            [
+                "push",
+                "--gsp",
+                store.url,
+                "--user",
+                "analyst",
+                "--password",
+                "s3cret",
+                "--data",
+                str(built),
+                "-q",
+            ],
+        )
+        assert ok.exit_code == 0, ok.output
+        assert store.seen[-1] == basic
+        netrc = tmp_path / ".netrc"
+        netrc.write_text("machine 127.0.0.1 login analyst password s3cret\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("HOME", str(tmp_path))
+        from_netrc = CliRunner().invoke(cli, ["push", "--gsp", store.url, "--data", str(built), "-q"])
+        assert from_netrc.exit_code == 0, from_netrc.output
+    finally:
+        store.server.shutdown()
+    bearer = _AuthStore("Bearer tok-123")
+    try:
+        ok = CliRunner().invoke(
+            cli, ["push", "--gsp", bearer.url, "--token", "tok-123", "--data", str(built), "-q"]
+        )
+        assert ok.exit_code == 0, ok.output
+        assert set(bearer.seen) == {"Bearer tok-123"}
+    finally:
+        bearer.server.shutdown()

@@ -232,10 +232,21 @@ def serve(
     metavar="URL",
     help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph).",
 )
+@click.option("--user", metavar="NAME", help="HTTP Basic user for a secured store (else ~/.netrc).")
+@click.option("--password", metavar="SECRET", envvar="CITYKG_PUSH_PASSWORD", help="HTTP Basic password (or $CITYKG_PUSH_PASSWORD).")
+@click.option("--token", metavar="TOKEN", envvar="CITYKG_PUSH_TOKEN", help="Bearer token (or $CITYKG_PUSH_TOKEN).")
 @data_option
 @quiet_option
 @output_options
-def push(gsp: str, data: str | None, quiet: bool, fmt: str) -> None:
+def push(
+    gsp: str,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    data: str | None,
+    quiet: bool,
+    fmt: str,
+) -> None:
     """Upload every named graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
 
     Each graph is PUT to URL?graph=IRI (replacing that graph), so pushing again is
@@ -246,13 +257,15 @@ def push(gsp: str, data: str | None, quiet: bool, fmt: str) -> None:
         oxigraph serve --location db --union-default-graph &
         citykg push --gsp http://127.0.0.1:7878/store
         citykg query list-cities --endpoint http://127.0.0.1:7878/query
+        citykg push --gsp https://fuseki.example/ds/data --user admin   # password: ~/.netrc or $CITYKG_PUSH_PASSWORD
     """
-    from citykg.store.push import push_dataset
+    from citykg.store.push import Credentials, push_dataset
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\rPushing graphs {done}/{total}", err=True, nl=done == total)
 
-    rows = push_dataset(gsp, data, quiet=quiet, progress=progress)
+    creds = Credentials(user=user, password=password, token=token)
+    rows = push_dataset(gsp, data, quiet=quiet, progress=progress, credentials=creds)
     if not quiet:
         click.echo(render(rows, ["graph", "triples", "status"], fmt))
 
