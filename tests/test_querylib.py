@@ -123,3 +123,11 @@ def test_optional_city_defaults_to_every_city(mini, name: str) -> None:
     for city in {r["city"] for r in every} | {"青岛市", "威海市", "通化市"}:
         one = mini.select(saved.text, bind_params(saved, {"in_city": city}, mini))
         assert one == [r for r in every if r["city"] == city]
+
+
+@pytest.mark.parametrize("form", ["370200", "Qingdao", "qing dao shi", "青島", "青島市", "青岛"])
+def test_city_parameters_accept_adcode_pinyin_and_traditional(form: str) -> None:
+    store = memory_store(Path(__file__).parent / "fixtures" / "sparql-mini.trig")
+    saved = querylib.find("platforms-by-city")
+    bound = querylib.bind_params(saved, {"in_city": form}, store)
+    assert bound["in_city"].value.endswith("/area/370200")

@@ -60,7 +60,7 @@ class QueryStore:
         kind = _check(sparql, source)
         bound = bind(sparql, params, source)
         if bound is not sparql:
-            _refuse_federation(bound, source)  # bound terms are serialised, but check what runs
+            federation.refuse(bound, source)  # bound terms are serialised, but check what runs
         return self._answer(bound, kind, source, max_rows, max_chars)
 
     def _answer(
@@ -94,7 +94,7 @@ def _check(sparql: str, source: str) -> str:
     form = sparqlsyntax.query_form(sparql)
     if form == "update":
         raise QueryError(f"{source}: SPARQL updates are not allowed - citykg queries are read-only.")
-    _refuse_federation(sparql, source)
+    federation.refuse(sparql, source)
     try:
         result = ox.Store().query(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
@@ -104,19 +104,6 @@ def _check(sparql: str, source: str) -> str:
     if isinstance(result, ox.QueryBoolean):
         return "ask"
     return "select" if isinstance(result, ox.QuerySolutions) else "graph"
-
-
-def _refuse_federation(sparql: str, source: str) -> None:
-    """No SERVICE (the engine would reach the network) and no nesting deep enough to crash it."""
-    if sparqlsyntax.nesting_depth(sparql) > sparqlsyntax.MAX_NESTING:
-        raise QueryError(
-            f"{source}: the query is nested more than {sparqlsyntax.MAX_NESTING} levels deep "
-            "(parentheses, brackets or braces) - simplify it."
-        )
-    try:
-        federation.check_no_service(sparql)
-    except federation.FederationRefused as exc:
-        raise QueryError(f"{source}: {exc}.") from None
 
 
 PAGE_PARAMS = ("limit", "offset")

@@ -31,6 +31,21 @@ class FederationRefused(ValueError):
     """The query would (or might) reach the network through ``SERVICE``."""
 
 
+def refuse(sparql: str, source: str) -> None:
+    """QueryError for a query that federates, might, or is nested deep enough to crash the engine."""
+    from citykg.errors import QueryError
+
+    if sparqlsyntax.nesting_depth(sparql) > sparqlsyntax.MAX_NESTING:
+        raise QueryError(
+            f"{source}: the query is nested more than {sparqlsyntax.MAX_NESTING} levels deep "
+            "(parentheses, brackets or braces) - simplify it."
+        )
+    try:
+        check_no_service(sparql)
+    except FederationRefused as exc:
+        raise QueryError(f"{source}: {exc}.") from None
+
+
 def might_federate(query: str) -> bool:
     """False when the query cannot contain a ``SERVICE`` keyword at all (cheap, sound).
 

@@ -266,6 +266,13 @@ def resolve(store: QueryStore, kind: str, value: str, query: str = "", param: st
         except ValueError:
             raise QueryError(f"Parameter {param}: {value!r} is not a valid IRI.") from None
     text, _, city = value.strip().partition("@")
+    if kind in ("city", "area") and not city:
+        from citykg.store.cityforms import city_form
+
+        found = city_form(store, kind, text.strip())
+        if isinstance(found, ox.NamedNode):
+            return found
+        text = found
     params: dict[str, ox.Literal] = {"text": ox.Literal(text.strip())}
     narrow = ""
     if city.strip():
