@@ -161,11 +161,57 @@ def site_child(out: str, package_dir: str | None) -> None:
     write_site(out)
     seconds, cpu_s = time.perf_counter() - t, cpu() - c
     pages = list((Path(out) / "views").glob("*.html"))
+    site = [*pages, *(Path(out) / "assets").glob("*"), Path(out) / "index.html"]
+    kinds: dict[str, int] = {}
+    for p in pages:
+        kind = p.stem.split("-")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
     print(json.dumps({"seconds": round(seconds, 1), "cpu_seconds": round(cpu_s, 1),
                       "peak_rss_mb": round(memory_mb("VmHWM")), "rss_before_mb": round(rss_before),
-                      "pages": len(pages),
+                      "pages": len(pages), "pages_by_kind": kinds,
                       "mb_written": round(sum(p.stat().st_size for p in pages) / 1e6, 1),
+                      "site_mb": round(sum(p.stat().st_size for p in site if p.is_file()) / 1e6, 1),
                       "largest_page_mb": round(max((p.stat().st_size for p in pages), default=0) / 1e6, 1)}))  # fmt: skip
+
+
+def city_child(out: str, mode: str) -> None:
+    """In a fresh process: one city page as ``citykg viz city`` writes it (mode "bound": the city's
+    subgraph by bound queries) or from the whole model (mode "model", the way before); one JSON line."""
+    from citykg.store.core import open_store
+    from citykg.viz import views
+    from citykg.viz.data import load_model
+    from citykg.viz.render import write_view
+    from citykg.viz.single import Request, write_one
+    from citykg.viz.source import ViewSource
+
+    open_store(out)
+    source = ViewSource(out)
+    name = largest_city(out)
+    t = time.perf_counter()
+    target = Path(tempfile.mkdtemp()) / "city.html"
+    if mode == "bound":
+        write_one(Request("city", name, target), source, Path(out))
+    else:
+        model = load_model(source)
+        write_view(views.city_view(model, views.find_city(model, name)), target)
+    print(json.dumps({"seconds": round(time.perf_counter() - t, 2), "peak_rss_mb": round(memory_mb("VmHWM")),
+                      "city": name, "page_mb": round(target.stat().st_size / 1e6, 2)}))  # fmt: skip
+
+
+def largest_city(out: str) -> str:
+    """The adcode of the city with most initiatives (the slowest city page)."""
+    from citykg.store.core import open_store
+
+    rows = open_store(out).select(
+        "SELECT ?code (COUNT(?i) AS ?n) WHERE { ?i ck:inCity ?c . ?c ck:adcode ?code } GROUP BY ?code ORDER BY DESC(?n) ?code LIMIT 1"
+    )
+    return rows[0]["code"]
+
+
+def run_city(out: Path, mode: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--city-child", str(out), mode], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def baseline_package(rev: str, folder: Path) -> Path:
@@ -211,6 +257,12 @@ def site_bench(n: int, data: Path | None, baseline: str | None, jobs: int) -> di
             result.update(articles=report.documents, triples=report.stats.get("triples", 0),
                           build_and_store_seconds=round(time.perf_counter() - t, 1))  # fmt: skip
         result["current"] = run_site(out, None)
+        result["viz_city"] = {"bound_queries": run_city(out, "bound"), "whole_model": run_city(out, "model")}
+        result["viz_city"]["whole_model_over_bound"] = round(
+            result["viz_city"]["whole_model"]["seconds"]
+            / max(result["viz_city"]["bound_queries"]["seconds"], 0.01),
+            1,
+        )
         if baseline:
             result["baseline_rev"] = baseline
             result["baseline"] = run_site(out, baseline_package(baseline, Path(tmp) / "baseline"))
@@ -233,8 +285,12 @@ def main() -> None:
     ap.add_argument("--baseline", metavar="REV", help="With --site: also time viz/ of this git revision.")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="With --site: build workers.")
     ap.add_argument("--site-child", help=argparse.SUPPRESS)
+    ap.add_argument("--city-child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--package-dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.city_child:
+        city_child(*args.city_child)
+        return
     if args.site_child:
         site_child(args.site_child, args.package_dir)
         return

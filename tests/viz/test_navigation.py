@@ -174,3 +174,20 @@ def test_export_of_the_visible_subgraph(built: Path, open_page) -> None:
     svg = ET.fromstring(page.evaluate("citykgExport('svg')"))
     assert len(svg.findall("{http://www.w3.org/2000/svg}g")) == shown
     assert page.evaluate("citykgExport('png')").startswith("data:image/png;base64,")
+
+
+def test_the_index_search_filters_by_pinyin_and_traditional(built: Path, open_page) -> None:
+    opened = open_page(built / "index.html")
+    page = opened.page
+    city = page.evaluate("document.querySelector('#sec-city li a').textContent")
+    for q in ("".join(lazy_pinyin(city)), OpenCC("s2t").convert(city)):
+        page.fill("#q", q)
+        page.dispatch_event("#q", "input")
+        visible = page.evaluate(
+            "[...document.querySelectorAll('#sec-city li:not([hidden]) a')].map(a => a.textContent)"
+        )
+        assert city in visible, q
+        assert page.evaluate(
+            "document.getElementById('sec-article').hidden"
+        )  # no article matches a city name
+    assert opened.errors == [] and opened.network == []
