@@ -188,6 +188,6 @@ def test_the_index_search_filters_by_pinyin_and_traditional(built: Path, open_pa
         )
         assert city in visible, q
         assert page.evaluate(
-            "document.getElementById('sec-article').hidden"
-        )  # no article matches a city name
+            "document.querySelectorAll('li[data-key]:not([hidden])').length"
+        ) < page.evaluate("document.querySelectorAll('li[data-key]').length")
     assert opened.errors == [] and opened.network == []
