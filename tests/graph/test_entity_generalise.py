@@ -47,6 +47,17 @@ POSITIVE = [
     ("我市搭建了“城市安全监测平台+应急指挥系统”。", "Platform", "应急指挥系统"),
     # a level's own platform named in full
     ("市一体化综合指挥平台今年投入运行。", "Platform", "市一体化综合指挥平台"),
+    # a part without a head noun joined by + to named parts is of their kind
+    ("建成“应急监测平台+风险预警模型+指挥调度系统”。", "Platform", "风险预警模型"),
+    # a generic word made "connected" is a goal, not an app brand
+    ("我们实现“用户通”“数据通”“业务通”。", "Reform", "数据通"),
+    # a standing body named after the quoted programme it runs
+    ("近日，某市“数字乡村”建设领导小组办公室印发方案。", "Organization", "某市数字乡村建设领导小组办公室"),
+    # the name after a quoted list is a head-noun name of its own
+    ("开发“两级平台、三级应用”安澜城市大脑，对接各部门。", "Platform", "安澜城市大脑"),
+    # national service numbers and the names built on them
+    ("市民可拨打12345反映问题。", "Platform", "12345"),
+    ("车主通过交管12123APP处理违章。", "Platform", "交管12123APP"),
 ]
 
 
@@ -71,6 +82,7 @@ NEGATIVE = [
     ("他们开展评估中发现了不少问题。", "评估"),
     ("工作中坚持“三个注重”原则。", "三个注重"),
     ("市级重点实验室数量达到二十家。", "市级重点实验室"),
+    ("请拨打0123456789咨询。", "12345"),
 ]
 
 

@@ -80,7 +80,8 @@ _BECOME_TITLE = re.compile("(?:" + "|".join(w for w, k in _TITLED if k == "becom
 _CHANGE = re.compile(r"从“[^“”]{1,12}”到“[^“”]{1,12}”")  # 从“跑多次”到“不用跑”: a before/after slogan
 _BECOME = re.compile(lang.alternation(f"{_Z}become_verbs.txt") + "$")
 _APP_VERB = re.compile(lang.alternation(f"{_Z}app_verbs.txt") + "$")
-_CUE_ONLY = lang.word_set(f"{_Z}cue_words.txt")  # quoted cue words that are parts of a name
+_CUE_ONLY = lang.word_set(f"{_Z}cue_words.txt")
+_GENERIC = lang.word_set(f"{_Z}generic_words.txt")  # quoted cue words that are parts of a name
 _PROGRAMME_PREFIX = re.compile("^" + lang.alternation(f"{_Z}programme_prefixes.txt"))
 # 一平台、一张图、一中心 / 一网通办、一网统管、一网协同: 3+ items each opened by a numeral
 _ENUMERATION = re.compile(r"[一二三四五六七八九十两][\u4e00-\u9fff]{1,5}(?:、[一二三四五六七八九十两][\u4e00-\u9fff]{1,5}){2,}")
@@ -129,11 +130,14 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
         if (_BAD_INNER.search(inner) and not numbered) or len(inner) < 2:
             continue
         parts = re.split(r"[+＋]", inner)
-        if len(parts) >= 2 and all(len(x) >= 3 and class_of_name(x) for x in parts):
-            # “数据安全监管平台+政务云密码体系+…平台”: named parts joined by +, each an entity
+        classes = [class_of_name(x) for x in parts]
+        if len(parts) >= 2 and all(len(x) >= 3 for x in parts) and sum(c is not None for c in classes) >= 2:
+            # “数据安全监管平台+政务云密码体系+…平台”: named parts joined by +, each an entity;
+            # a part without a head noun is of the kind of its named siblings
+            sibling = next(c for c in classes if c)
             pos = i_start
-            for x in parts:
-                out.append(Candidate(pos, pos + len(x), x, class_of_name(x) or "", "quote"))
+            for x, c in zip(parts, classes, strict=True):
+                out.append(Candidate(pos, pos + len(x), x, c or sibling, "quote"))
                 pos += len(x) + 1
             continue
         pair = re.fullmatch(r"(.{3,}?)(?:与|和|及)(.{3,})", inner)
@@ -172,6 +176,14 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
             end = q_end + award.end()
             label = clean_label(text[s_start + m.start() : end])
             out.append(Candidate(s_start + m.start(), end, label, "Award", "quote"))
+            continue
+        body = _LONG_DESC.match(after)
+        if body and class_of_name(body.group(0)) == "Organization" and _WHOLE_DESC.search(body.group(0)):
+            # 武汉市“数字政府”建设领导小组办公室: a standing body named after the programme it runs
+            end = q_end + body.end()
+            left = left_boundary(window_tokens(text, s_start + m.start(), s_start + m.start(), s_start, 8),
+                                 s_start + m.start(), s_start, max_len=8)  # fmt: skip
+            out.append(Candidate(left, end, clean_label(text[left:end]), "Organization", "quote"))
             continue
         desc_cls = None
         desc_len = 0
@@ -312,6 +324,8 @@ def _classify_bare(inner: str, area_names: set[str] | frozenset[str],
     if _REFORM_MORPH.search(inner) and len(inner) >= 3:
         return "Reform"
     if inner.endswith("通") and len(inner) >= 3 and inner[-2:] not in _TONG_VERBS:
+        if inner[:-1] in _GENERIC:
+            return "Reform"  # “数据通”“业务通”: a generic word made connected is a goal, not an app
         return "Platform"  # 办事通, 惠企通
     if inner.endswith("贷") and 3 <= len(inner) <= 5:
         return "Platform"  # 信易贷, 税易贷, 宜企贷: a credit-data product

@@ -276,6 +276,19 @@ _JU_WORD_START = frozenset("".join(lang.words(f"{_ZH}ju_word_starts.txt")))
 _INSTITUTION_CENTRES = lang.words(f"{_ZH}institution_centres.txt")
 
 
+def _list_quote(text: str, s_start: int, end: int) -> bool:
+    """True when the quote closing at ``end`` holds a 、-list (“三级平台、五级应用”城市大脑信息系统):
+    the name after it is the head-noun name, not the quote's descriptor.
+
+    >>> _list_quote("开发“三级平台、五级应用”城市大脑", 0, 13), _list_quote("开发“城市大脑”系统", 0, 8)
+    (True, False)
+    """
+    if text[end - 1] != "”":
+        return False
+    opening = text.rfind("“", s_start, end - 1)
+    return opening >= 0 and "、" in text[opening:end]
+
+
 def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = frozenset()) -> list[Candidate]:
     """Unquoted names that end in a head noun: 智游文旅大数据平台, 市自然资源局, …改革."""
     out = []
@@ -293,8 +306,8 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
         start = left_boundary(
             window_tokens(text, hs, he, s_start, 18), hs, s_start, allow_and=cls == "Organization"
         )
-        if start > s_start and text[start - 1] in "”’」》“‘「":
-            continue
+        if start > s_start and text[start - 1] in "”’」》“‘「" and not _list_quote(text, s_start, start):
+            continue  # “X”平台 belongs to the quote rule, unless the quote is a list it leaves alone
         if start < hs:
             start += min(leading_junk(text[start:he]), hs - start)
             start += _verb_cut(text[start:hs], _CLAUSE.split(text[s_start:start])[-1])
