@@ -566,3 +566,32 @@ def test_relative_dates_resolve_against_the_article_date(
     doc = Document("t.txt", body, split_sentences(body), "0" * 16, date="2024-08-12")
     [rec] = extract_observations(doc, kb, [], None)
     assert (rec.as_of, rec.target) == (as_of, target)
+
+
+# ------------------------------------------------------------------ general rules found on real text (own sentences)
+
+GENERAL = [
+    # counts of provinces and cities a service reaches; 12345市民 is a hotline, not 12345 cities
+    ("异地通办服务已延伸至9省31市。", [("9省", "9", "省"), ("31市", "31", "市")]),
+    ("拨打12345市民服务热线反映问题。", []),
+    # bare scaled numbers: the noun before says what is counted
+    ("小程序月活峰值超过300万。", [("超过300万", "3000000", "人")]),
+    ("全市市场主体超85万。", [("超85万", "850000", "户")]),
+    ("平台企业用户12.4万,法人用户3.6万。", [("12.4万", "124000", "个"), ("3.6万", "36000", "个")]),
+    # a stray space between the number and 多 or the unit
+    ("整合 150 多项居民服务标签。", [("150 多项", "150", "项")]),
+    # an index printed without a unit
+    ("高峰时段交通拥堵指数为1.45。", [("1.45", "1.45", "指数")]),
+    ("两个片区的健康指数分别为0.82和0.85。", [("0.82", "0.82", "指数"), ("0.85", "0.85", "指数")]),
+    # two rates sharing one figure are two figures
+    ("热线按时办结率和群众满意率均超98%。", [("超98%", "98", "%"), ("超98%", "98", "%")]),
+    # small Chinese numerals: figures from 三 up, unless they sum up the list just written
+    ("全市已发布五批惠企政策清单。", [("五批", "5", "批")]),
+    ("围绕教育、医疗、养老三个领域推进。", []),
+    ("建成两个平台。", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "expected"), GENERAL)
+def test_general_rules(sentence: str, expected: list[tuple[str, str, str]], kb: KnowledgeBase) -> None:
+    assert [(r.mention.text, format(r.value, "f"), r.unit) for r in run(sentence, kb)] == expected

@@ -50,6 +50,19 @@ _BARE_UNIT_CUES = tuple(
 )
 # a one-letter storage/compute unit (1000T, 5P) that becomes TB/PB after a storage word
 _STORAGE_SHORT = {w for w in _UNITS.written_of_kind("storage", "compute") if len(w) == 1 and w.isascii()}
+# two rates or amounts sharing one figure: 按时办结率和满意率均超99% states both
+_SHARED_REACH = 30  # characters before the figure searched for the pair
+_SHARED = re.compile(
+    r"(?P<first>[^,，。;；、和与及\d]{1,12}?[率额量数])(?:和|与|及)[^,，。;；\d]{1,12}?[率额量数]均"
+    r"(?:为|达到|达|超过|超|在|高于|低于)?"
+)
+# an index noun, then 为/是/达 (分别 allowed), then one or two bare numbers ending the phrase
+_INDEX_UNIT = next((u.label for u in _UNITS.units.values() if u.kind == "index"), "")
+_NUM_END = r"(?![\d.%％万亿千百])(?=[,，。;；、()（）和与及]|$)"
+_INDEX_RE = re.compile(
+    lang.alternation("zh/metrics/index-words.txt")
+    + rf"[^,，。;；\d]{{0,4}}?(?:为|是|达到|达)(?P<n1>\d+(?:\.\d+)?){_NUM_END}(?:[和与、](?P<n2>\d+(?:\.\d+)?){_NUM_END})?"
+)
 _MONEY_FORMS = sorted(_UNITS.written_of_kind("money"), key=len, reverse=True)  # 223万元人民币
 _STORAGE_CUE = re.compile(lang.alternation("zh/metrics/storage-cues.txt"))
 _COMMON_BIGRAMS = {
@@ -89,6 +102,7 @@ class _Figure:
     kind: str = "value"
     role: str | None = None
     noun_unit: str = ""  # a unit that is itself the counted noun (9部门 -> 部门)
+    subject: str = ""  # the words naming it when they are not right before it (A率和B率均超99%: A率)
 
 
 def _unit_for_bare(clause_before: str, after: str) -> str | None:
@@ -129,6 +143,14 @@ def _figures(doc: Document) -> list[_Figure]:
             q = Quantity(q.value, q.unit + "B", q.qualifier, q.value_max)  # 存储量1000T -> TB
         noun_unit = qm.unit_written.lstrip("个大") if qm.unit_written in _NOUN_UNITS else ""
         figures.append(_Figure(qm.start, qm.end, q, noun_unit=noun_unit))
+        shared = _SHARED.search(text, max(0, qm.start - _SHARED_REACH), qm.start)
+        if shared is not None and shared.end() == qm.start:  # 办结率和满意率均超99%: two figures
+            figures.append(_Figure(qm.start, qm.end, q, subject=shared.group("first")))
+    taken = {f.start for f in figures}
+    for m in _INDEX_RE.finditer(text):  # 拥堵指数分别为1.38和1.40: bare index values
+        for g in ("n1", "n2"):
+            if m.group(g) and m.start(g) not in taken and _INDEX_UNIT:
+                figures.append(_Figure(m.start(g), m.end(g), Quantity(Decimal(m.group(g)), _INDEX_UNIT)))
     for r in find_ranks(text):
         figures.append(_Figure(r.start, r.end, Quantity(r.value, "名"), kind="rank"))
     figures.sort(key=lambda f: f.start)
@@ -267,7 +289,7 @@ def _record(
     before = sent.text[cs:rs]
     after = sent.text[re_:ce]
     q = f.quantity
-    before_for_label = _subject_words(before, f.role)
+    before_for_label = f.subject or _subject_words(before, f.role)
     use_after = f.noun_unit + noun_after(after) if f.role is None else ""
     hit = _indicator(index, before_for_label, use_after, q.unit, f.kind)
     if previous is not None and previous.indicator_label and _GROWTH.match(before_for_label):  # 较上年增长18%

@@ -86,7 +86,7 @@ def quantity_regex(table: UnitTable) -> re.Pattern[str]:
         rf"(?P<pre>{_PRE_ALT})?"
         r"(?P<pct>百分之)?"
         rf"(?<![\dA-Za-z.])(?P<num>{AR_NUM}|{ZH_NUM})"
-        r"(?P<q1>余|多)?"
+        r"(?: ?(?P<q1>余|多))?"
         rf"(?P<scale>{_SCALE})?"
         r"(?P<q2>余|多)?"
         rf"(?:(?P<u1>%)?(?P<dash>{_DASH})(?P<num2>{AR_NUM}|{ZH_NUM})(?P<scale2>{_SCALE})?)?"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from citykg.graph import lang
 from citykg.graph.extract.metrics.quantities import QuantityMatch, parse_number
 from citykg.graph.extract.metrics.units import default_units
 
@@ -18,6 +19,10 @@ CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？()（）\n]")
 
 # -- rejection --------------------------------------------------------------
 _SINGLE_SCALE = set("百千万亿")
+# Chinese numerals below TINY_ZH_COUNT (一, 两) are wording, never figures; those below
+# SMALL_ZH_COUNT (三..九) are figures unless they sum up the list before them
+TINY_ZH_COUNT = 3
+SMALL_ZH_COUNT = 10
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
 _AFTER_REJECT = re.compile(r"^(?:及以上|及以下|及其|周年|后(?![,，。;；])|届|期(?!间)|批|号|强|佳|级|星|岁)")
 _RING = re.compile(r"^[^,，。;；、]{0,5}圈")
@@ -33,8 +38,7 @@ _ONE_OF = re.compile(r"^[^,，。;；]{0,12}?之一")
 _ADDRESS = re.compile(r"\d+[区号幢期楼]$")
 _LATIN_UNITS = re.compile(r"^[A-Za-z]+$")
 # a one-character unit that is really the first character of a word (3部委, 5门诊, 2台州)
-_UNIT_NOT_BEFORE = {"部": "门委署分队位长件", "门": "诊户类", "台": "州湾阶", "头": "部条", "只": "是要有能",
-                    "根": "据本", "册": "子", "本": "地级土市", "间": "隙断", "起": "步飞点草诉义来始动航跑止算见源床"}  # fmt: skip
+_UNIT_NOT_BEFORE = {row[0]: row[1] for row in lang.rows("zh/metrics/unit-not-before.tsv")}
 _UNITS = default_units()
 # a single one of a physical unit is a figure (1秒, 1%); a single counted thing is not (1个平台)
 _MEASURE_ONE = {u for u in set(_UNITS.written.values()) if _UNITS.kind(u) not in ("count", "rank")}
@@ -59,8 +63,12 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
     if before.endswith(("前", "TOP", "Top", "top")):
         return "top-n"
     if qm.zh and not qm.percent_words:
-        if qm.quantity.value < 10 and not qm.scaled and qm.unit_written != "倍":  # 增长两倍 is a figure
-            return "small chinese numeral"
+        small = qm.quantity.value < SMALL_ZH_COUNT and not qm.scaled
+        tiny = qm.quantity.value < TINY_ZH_COUNT or qm.quantity.qualifier == "range"  # 三四个: vague
+        if small and tiny and qm.unit_written != "倍":  # 增长两倍 is a figure
+            return "small chinese numeral"  # 一个平台, 两项制度: an article's wording, not a figure
+        if small and "、" in CLAUSE_BREAK.split(before)[-1]:
+            return "enumeration"  # A、B、C、D四个维度: the count of the list just written
         if qm.num[0] in "十百千万亿" and before.endswith(_VAGUE_BEFORE):
             return "vague amount"
         prefixed = not text.startswith(qm.num, qm.start)  # 近千家, 超万人
