@@ -51,6 +51,7 @@ COMMAND_MODULES = (
     "citykg.cli.viz",  # viz, export
     "citykg.cli.analogues",  # analogues
     "citykg.cli.adoption",  # adoption, conflicts
+    "citykg.cli.eval",  # eval
 )
 
 
