@@ -17,6 +17,11 @@ measured in the same run:
   on a sample of items and extrapolated to the full corpus by pair count, and
   the ratio between the two.
 
+- ``citykg analogues NAME --city C`` on the finished build (the materialised analogies
+  read by index lookups, ``graph/analogues/lookup.py``), as a fresh process: wall
+  time, peak RSS and the name/city resolution alone; against the full recompute
+  the command did before (``--all``: load the store, prepare, score), same run.
+
 No assertion on time: this prints numbers (and writes them as JSON with --json).
 """
 
@@ -26,8 +31,11 @@ import argparse
 import json
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -137,15 +145,72 @@ def all_pairs_rate(finder: Finder, sample: int) -> tuple[float, int]:
     return (time.process_time() - t) / max(1, len(pairs)), len(pairs)
 
 
+#: runs one ``citykg analogues`` command in a fresh process and reports its time and peak memory
+CHILD = """
+import json, sys, time, io, contextlib
+t0 = time.perf_counter()
+from citykg.cli import cli
+from citykg.graph.analogues.lookup import Lookup
+from citykg.store.core import open_store
+args = json.loads(sys.argv[1])
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    cli.main(args, standalone_mode=False)
+wall = time.perf_counter() - t0
+def hwm():  # this process's peak RSS (ru_maxrss would include the parent's, inherited across fork)
+    with open("/proc/self/status") as fh:
+        return round(next(int(x.split()[1]) for x in fh if x.startswith("VmHWM")) / 1024)
+RSS = hwm()
+lk = Lookup(open_store(args[args.index("-d") + 1]))
+t1 = time.perf_counter()
+lk.initiatives_named(args[1]); lk.city_named(args[3], "--city")
+resolve = time.perf_counter() - t1
+print(json.dumps({"wall_s": round(wall, 2), "rows": len(json.loads(out.getvalue() or "[]")),
+                  "resolve_ms": round(resolve * 1000, 1), "rss_after_command_mb": RSS,
+                  "peak_rss_mb": hwm()}))
+"""
+
+
+def command_run(args: list[str]) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def lookup_vs_recompute(store: ox.Store, finder: Finder, analogies: list, workdir: Path) -> dict[str, object]:
+    """``citykg analogues NAME --city C`` on the written build vs the full recompute (``--all``)."""
+    out = workdir / "out"
+    out.mkdir()
+    g = ox.NamedNode(str(GRAPH_ANALOGIES))
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, g) for q in quads_for(analogies))
+    store.dump(str(out / "citykg.trig"), format=ox.RdfFormat.TRIG)
+    store.remove_graph(g)
+    # the initiative named most often among the analogies, in the first city that runs it
+    named = Counter(an.source.label for an in analogies if an.source.cls == "Reform")
+    name = named.most_common(1)[0][0]
+    city = next(an.source.city_label for an in analogies if an.source.label == name and an.source.city_label)
+    args = ["analogues", name, "--city", city, "-d", str(out), "--json"]
+    command_run(args)  # the first command also creates the persistent store (the build's post step does)
+    lookup = command_run(args)
+    recompute = command_run([*args, "--all"])
+    return {
+        "command": f"citykg analogues {name} --city {city}",
+        "lookup": lookup,
+        "recompute": recompute,
+        "lookup_speedup": round(recompute["wall_s"] / lookup["wall_s"], 1) if lookup["wall_s"] else None,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", "--articles", type=int, default=2000)
     ap.add_argument("--cities", type=int, default=300)
     ap.add_argument("--sample", type=int, default=400, help="items timed for the all-pairs alternative")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--keep", type=Path, help="write the build here (for a look) instead of a temp folder")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = scale(seed_store(Path(tmp)), args.articles, args.cities)
+    tmp_dir = tempfile.TemporaryDirectory()
+    tmp = args.keep or Path(tmp_dir.name)
+    store = scale(seed_store(tmp), args.articles, args.cities)
     c0, t0 = time.process_time(), time.perf_counter()
     data = load_input(store)
     t1 = time.perf_counter()
@@ -182,6 +247,8 @@ def main() -> None:
         "all_pairs_estimate_s": round(alternative, 1),
         "speedup_vs_all_pairs": round(alternative / cpu, 1) if cpu else None,
     }
+    report["analogues_command"] = lookup_vs_recompute(store, finder, analogies, tmp)
+    tmp_dir.cleanup()
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

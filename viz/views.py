@@ -12,7 +12,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from citykg.errors import InputError, NotFound
-from citykg.viz.data import Concept, Evidence, Initiative, Model, Observation
+from citykg.viz.data import Analogy, Concept, Evidence, Initiative, Model, Observation
 from citykg.viz.graphview import GraphView, VEdge, VNode, dedupe_edges, style
 
 MAX_EVIDENCE = 3
@@ -293,6 +293,20 @@ def reform_view(model: Model, concept: str, max_nodes: int | None = None) -> Gra
     )
 
 
+def _analogy_sentences(model: Model, a: Analogy) -> list[tuple[str, str]]:
+    """One evidence sentence per side, with its article's title and date (newest article first)."""
+    out = []
+    for side, iri in (("原文 A", a.source), ("原文 B", a.target)):
+        i = model.initiatives.get(iri)
+        if i is None or not i.evidence:
+            continue
+        docs = [(model.docs.get(e.doc), e) for e in i.evidence]
+        doc, ev = max(docs, key=lambda de: ((de[0].date if de[0] else ""), -len(de[1].quote)))
+        where = f"{doc.title or doc.file} {doc.date}".strip() if doc else ""
+        out.append((f"{side} · {i.label}", f"{ev.quote}（{where}）" if where else ev.quote))
+    return out
+
+
 def analogues_view(model: Model) -> GraphView:
     """Initiatives linked by analogy; edge width by score, tooltip with the reasons."""
     nodes: dict[str, VNode] = {}
@@ -310,6 +324,7 @@ def analogues_view(model: Model) -> GraphView:
                     node.agg = (f"agg:{i.concepts[0]}", model.label(i.concepts[0]), "ReformConcept")
                 nodes[iri] = node
         tip = [("相似度 score", f"{a.score:.2f}")] + [("依据 basis", b) for b in a.basis]
+        tip += _analogy_sentences(model, a)  # both sentences, with their articles (issue 14)
         edges.append(
             VEdge(a.source, a.target, f"{a.score:.2f}", 1.0 + 6.0 * max(0.0, min(a.score, 1.0)), tip)
         )

@@ -38,15 +38,21 @@ GAP_COLUMNS = ["reform", "peers", "run_by", "note", "note_zh"]
 DEFAULT_CLASSES = "Reform,Platform,Project"
 
 
-def _rows(lk: Any, rows: list[Any], classes: set[str], keep: Any) -> list[dict[str, Any]]:
+def _rows(lk: Any, rows: list[Any], classes: set[str], keep: Any, top: int) -> list[dict[str, Any]]:
+    """The ``top`` rows to show; evidence is read only for them (a big build has many rows)."""
     from citykg.graph.analogues.lookup import offered
 
-    items = lk.describe({x for r in rows for x in (r.a, r.b)})
-    out = []
+    items = lk.describe({x for r in rows for x in (r.a, r.b)}, evidence=False)
+    chosen = []
     for r in rows:
         a, b = items.get(r.a), items.get(r.b)
-        if a is None or b is None or not keep(a, b) or not offered(b, classes):
-            continue
+        if a is not None and b is not None and keep(a, b) and offered(b, classes):
+            chosen.append((r, a, b))
+    chosen.sort(key=lambda x: (-x[0].score, x[1].label, x[2].label, x[2].city_label))
+    chosen = chosen[:top]
+    lk.add_evidence({x for r, _, _ in chosen for x in (r.a, r.b)})
+    out = []
+    for r, a, b in chosen:
         sa, sb = a.sentence(), b.sentence()
         out.append(
             {
@@ -187,7 +193,9 @@ def analogues(
     wanted = lk.initiatives_named(name) if name else None
     c1 = lk.city_named(city, "--city") if city else None
     c2 = lk.city_named(other_city, "--other-city") if other_city else None
-    focus = wanted if wanted is not None else (lk.city_initiatives(c1) if c1 else None)
+    focus = lk.city_initiatives(c1) if c1 else None
+    if wanted is not None:
+        focus = wanted if focus is None else wanted & focus
     if everything or min_score < DEFAULT_THRESHOLD:
         found = _recomputed(qs, min_score, focus)
     else:
@@ -207,9 +215,7 @@ def analogues(
     def keep(a: Any, b: Any) -> bool:
         return (c1 is None or a.city == c1) and (c2 is None or b.city == c2)
 
-    out = _rows(lk, rows, wanted_classes, keep)
-    out.sort(key=lambda r: (-r["score"], r["initiative"], r["analogue"], r["analogue_city"]))
-    echo_rows(out[:top], COLUMNS, fmt)
+    echo_rows(_rows(lk, rows, wanted_classes, keep, top), COLUMNS, fmt)
 
 
 commands = [analogues]

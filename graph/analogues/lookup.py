@@ -217,8 +217,16 @@ class Lookup:
             if it is not None and r["k"]:
                 it.concepts.add(r["k"])
                 it.portal = it.portal or r["k"] in PORTALS or r["up"] in PORTALS
-        if not evidence:
-            return
+        if evidence:
+            self._evidence(chunk)
+
+    def add_evidence(self, iris: Iterable[str]) -> None:
+        """Read the evidence sentences of these (described) initiatives, if not read yet."""
+        want = sorted(x for x in set(iris) if x in self.items and not self.items[x].evidence)
+        for start in range(0, len(want), 500):
+            self._evidence(values("x", [ox.NamedNode(x) for x in want[start : start + 500]]))
+
+    def _evidence(self, chunk: str) -> None:
         seen: dict[str, set[str]] = defaultdict(set)
         for r in self.select(
             f"SELECT ?x ?q ?f ?title ?date WHERE {{ {chunk} ?x ck:evidence ?e . ?e ck:quote ?q ; ck:inDocument ?d . "
