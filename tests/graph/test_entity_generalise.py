@@ -55,6 +55,12 @@ POSITIVE = [
     ("近日，某市“数字乡村”建设领导小组办公室印发方案。", "Organization", "某市数字乡村建设领导小组办公室"),
     # the name after a quoted list is a head-noun name of its own
     ("开发“两级平台、三级应用”安澜城市大脑，对接各部门。", "Platform", "安澜城市大脑"),
+    # numbers that open a name
+    ("该县深化885工作体系，基层治理成效明显。", "Reform", "885工作体系"),
+    ("全面推进19365改革，企业满意度上升。", "Reform", "19365改革"),
+    # unquoted brands named after a place, used as apps
+    ("市民通过蓉易办办理了营业执照。", "Platform", "蓉易办"),
+    ("登录鄂快办查询办件进度。", "Platform", "鄂快办"),
     # national service numbers and the names built on them
     ("市民可拨打12345反映问题。", "Platform", "12345"),
     ("车主通过交管12123APP处理违章。", "Platform", "交管12123APP"),
@@ -83,6 +89,8 @@ NEGATIVE = [
     ("工作中坚持“三个注重”原则。", "三个注重"),
     ("市级重点实验室数量达到二十家。", "市级重点实验室"),
     ("请拨打0123456789咨询。", "12345"),
+    ("今年完成1200项改革任务。", "1200项改革"),
+    ("我们通过沪苏通办机制解决跨省问题。", "沪苏通办"),
 ]
 
 

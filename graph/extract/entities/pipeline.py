@@ -148,6 +148,29 @@ def _crosses_place(text: str, start: int, end: int, names: frozenset[str]) -> bo
     return False
 
 
+_BRAND_CONTEXT = lang.rows(f"{_Z}brand_contexts.tsv")
+_BRAND_BEFORE = "(?:" + "|".join(re.escape(w) for k, w in _BRAND_CONTEXT if k == "before") + ")"
+_BRAND_AFTER = "(?:" + "|".join(re.escape(w) for k, w in _BRAND_CONTEXT if k == "after") + r"|[，。、；,;]|$)"
+
+
+@lru_cache(maxsize=4)
+def _unquoted_brand_re(brand: re.Pattern[str]) -> re.Pattern[str]:
+    """brand_re without its anchors, between the contexts of brand_contexts.tsv."""
+    inner = brand.pattern.removeprefix("^").removesuffix("$")
+    return re.compile(f"{_BRAND_BEFORE}(?P<b>{inner})(?={_BRAND_AFTER})")
+
+
+@proposer("brand", priority=3, rank=1)
+def _p_brands(ctx: Context, s: Sentence) -> list[Candidate]:
+    """Unquoted app brands named after a place, where the sentence uses them as apps (通过…办理)."""
+    if ctx.lex.brand_re is None:
+        return []
+    return [
+        Candidate(s.start + m.start("b"), s.start + m.end("b"), m.group("b"), "Platform", "platform")
+        for m in _unquoted_brand_re(ctx.lex.brand_re).finditer(s.text)
+    ]
+
+
 @proposer("award", priority=2)
 def _p_awards(ctx: Context, s: Sentence) -> list[Candidate]:
     """Honours after an award verb (入选, 荣获, 获评 …)."""

@@ -239,6 +239,10 @@ _CLAUSE = re.compile(r"[，,；;：:。]")
 _FOR = re.compile(lang.alternation(f"{_ZH}purpose_cues.txt"))
 _PLACE_AFTER = re.compile(lang.alternation(f"{_ZH}place_after.txt"))
 _HOTLINE_NO = re.compile(r"\d{5,6}$")
+#: a number right before a name is part of it when it has 3+ digits and is not a decimal or a
+#: longer figure (19365改革, 885工作体系; 2.5万 or 1,200 are figures)
+_NAME_NUMBER = re.compile(r"(?<![\d.,，])\d{3,6}$")
+_NAME_NUMBER_MAX = 8
 # verbs of making inside a span: what precedes them is the clause's object or subject,
 # not the name (酱香白酒产业|建设|产业互联网平台); compounds like 建设项目 stay whole
 _MAKING = lang.rows(f"{_ZH}making_verbs.tsv")
@@ -314,6 +318,9 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
         if m.group(0) == "热线":
             num = _HOTLINE_NO.search(text, max(s_start, start - 6), start)
             start = num.start() if num else start  # 12345亲民热线: the number is part of the name
+        else:
+            num = _NAME_NUMBER.search(text, max(s_start, start - _NAME_NUMBER_MAX), start)
+            start = num.start() if num else start  # 19365改革, 885工作体系: a numbered name
         label = text[start:he]
         cls = class_of_name(label) or cls
         if label.endswith(_INSTITUTION_CENTRES) and (
