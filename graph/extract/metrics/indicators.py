@@ -110,29 +110,22 @@ def index_for(kb: KnowledgeBase) -> IndicatorIndex:
 
 
 # -- minting a label for an indicator the scheme does not know -------------------
-_LEAD = re.compile(
-    r"^(?:(?:截至目前|目前|当前|现已|近年来|其中|同时|此外|另外|全市|全区|全县|全省|我市|我区|我县|该市|该区|"
-    r"累计|共计|总计|共|已经|已|均|全部|并|还|又|先后|分别|持续|进一步|不断|有效|成功|正式|"
-    r"围绕|通过|依托|在|对|将|把|使|让|为|有|达|约|近|超|力争|争取|预计|计划)+)"
-)
-_TRAIL = re.compile(
-    r"(?:已|均|分别|累计|共|总量达?|总数|持续|稳定|保持|提升|提高|增长|增加|下降|降低|减少|扩展|扩大|缩短|压减|"
-    r"上升|跃升|达到|达|为|至|到|超过|超|突破|逾|近|约|高达|的|了|由此前|由|从|在|共计|平均|均|便|只|仅|"
-    r"需要|只用|用了|合计|总计|共有|拥有|有|降|升|减|增|扩容|压缩|缩减)+$"
-)
-_VERB = re.compile(
-    r".*(?:建设|建成|新建|打造|培育|汇聚|归集|接入|上线|推出|发布|开通|覆盖|完成|实现|获批|认定|入选|创建|"
-    r"编制|铺设|集成|整合|开放|调用|减免|办理|兑现|节约|新增|加装|监控|采集|布设|部署|安装|引进|服务|"
-    r"组织|举办|开展|受理|办结|签约|落地|吸引|带动|惠及|为)"
-)
+_LABEL_WORDS = {row[0]: row[1].split() for row in lang.rows("zh/metrics/indicator-label-words.tsv")}
+
+
+def _label_alt(role: str) -> str:
+    """The words of one role of indicator-label-words.tsv as a regex alternation (file order)."""
+    return "|".join(lang.as_regex(w) for w in _LABEL_WORDS.get(role, [])) or "(?!)"
+
+
+_LEAD = re.compile(f"^(?:(?:{_label_alt('lead')})+)")
+_TRAIL = re.compile(f"(?:{_label_alt('trail')})+$")
+_VERB = re.compile(f".*(?:{_label_alt('verb')})")
 _TIME_WORDS = re.compile(
     r"(?:截至|截止到?|到|至)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末|初|上半年|下半年|度|全年)?|"
     r"今年以来|今年上半年|今年|去年|上半年|下半年|以来|目前|当前"
 )
-_AFTER_STOP = re.compile(
-    r"[,，。;；、:：()（）“”\"《》\d]|的|和|与|及|等|在|为|是|将|已|被|获|入选|纳入|实现|完成|合作|开发|参与|加入|"
-    r"入驻|开展|推出|发布|建设|打造|形成|提供|达到|覆盖|接入|全部|均|上线|通过|进行|已经|正|进入|基本|因|尚未|未|没有|不"
-)
+_AFTER_STOP = re.compile(r"[,，。;；、:：()（）“”\"《》\d]|" + _label_alt("noun-end"))
 
 
 def noun_after(after: str) -> str:
@@ -175,12 +168,8 @@ def mint_label(before: str, after: str, unit: str, counter: bool) -> str:
     return head[-16:]
 
 
-_LABEL_WORDS = {row[0]: row[1].split() for row in lang.rows("zh/metrics/indicator-label-words.tsv")}
-
-
 def _label_re(role: str, template: str) -> re.Pattern[str]:
-    alts = "|".join(lang.as_regex(w) for w in _LABEL_WORDS.get(role, [])) or "(?!)"
-    return re.compile(template.format(alts))
+    return re.compile(template.format(_label_alt(role)))
 
 
 _STRIP_START = _label_re("strip-start", "^(?:{})+")

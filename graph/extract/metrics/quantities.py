@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from citykg.graph import lang
 from citykg.graph.extract.metrics.numerals import (
     AR_NUM,
     SCALES,
@@ -39,41 +40,10 @@ def _alternation(forms) -> str:
     return "|".join(re.escape(u) for u in sorted(forms, key=len, reverse=True))
 
 
-QUAL_PRE = {
-    "超过": "more_than",
-    "超出": "more_than",
-    "突破": "more_than",
-    "逾": "more_than",
-    "多于": "more_than",
-    "高于": "more_than",
-    "大于": "more_than",
-    "超": "more_than",
-    "将近": "approx",
-    "接近": "approx",
-    "近": "approx",
-    "大约": "approx",
-    "约为": "approx",
-    "约": "approx",
-    "不少于": "at_least",
-    "不低于": "at_least",
-    "不超过": "at_most",
-    "不高于": "at_most",
-    "不多于": "at_most",
-    "不到": "less_than",
-    "不足": "less_than",
-    "少于": "less_than",
-    "低于": "less_than",
-    "小于": "less_than",
-}
-QUAL_POST = {
-    "以上": "at_least",
-    "以下": "at_most",
-    "以内": "at_most",
-    "左右": "approx",
-    "上下": "approx",
-    "余": "more_than",
-    "多": "more_than",
-}
+# qualifier words are data: graph/lang/zh/metrics/qualifiers.tsv (position, qualifier, words)
+_QUAL_ROWS = lang.rows("zh/metrics/qualifiers.tsv")
+QUAL_PRE = {w: q for pos, q, words in _QUAL_ROWS if pos == "before" for w in words.split()}
+QUAL_POST = {w: q for pos, q, words in _QUAL_ROWS if pos == "after" for w in words.split()}
 _PRE_ALT = "|".join(sorted(QUAL_PRE, key=len, reverse=True))
 _SCALE = "万亿|亿|万|千(?![瓦米克兆])"
 _DASH = "[-~～—–至到]"
