@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
+from citykg.errors import InputError, NotFound
 from citykg.paths import corpus_dir
 from citykg.viz import views
 from citykg.viz.chart import compare_html
@@ -133,23 +132,23 @@ def _find_doc(model: Model, name: str, given: Path) -> str:
         try:
             key = read_document(given).content_hash
         except (IngestError, OSError) as exc:
-            raise click.ClickException(f'"{given}": {exc}') from exc
+            raise InputError(f'"{given}": {exc}') from exc
         hits = [d for d in model.docs if doc_key(d) == key]
         if not hits:
-            raise click.ClickException(
+            raise InputError(
                 f'"{given}" is not an article of this build (its text is not in the graph).'
             )
         return hits[0]
     hits = [d.iri for d in model.docs.values() if name in (d.iri, d.file, doc_key(d.iri))]
     if len(hits) != 1:
         known = "、".join(sorted(d.file for d in model.docs.values() if d.file)[:10]) or "none"
-        raise click.ClickException(f'Article "{name}" not found in the build - articles include: {known}.')
+        raise NotFound("article", name, hint=f"articles include: {known}.")
     return hits[0]
 
 
 def _check(path: Path) -> Path:
     if path.exists() and path.is_dir():
-        raise click.ClickException(f'"{path}" is a folder - pass a file name such as {path / "view.html"}.')
+        raise InputError(f'"{path}" is a folder - pass a file name such as {path / "view.html"}.')
     return path
 
 
