@@ -12,7 +12,7 @@ import pytest
 
 from citykg.store.core import open_store
 from citykg.viz import views
-from citykg.viz.data import Model, load_model
+from citykg.viz.data import Evidence, Model, load_model
 from citykg.viz.graphview import GraphView, VEdge, VNode, aggregate
 from citykg.viz.source import ViewSource
 
@@ -103,3 +103,14 @@ def test_a_collapsed_node_never_builds_its_tooltip() -> None:
     assert [n.id for n in small.nodes] == ["hub", "g"]
     assert small.nodes[1].rows()[0] == ("聚合 / aggregated", "5 个节点")
     assert [len(e.tip) for e in small.edges] == [5]  # five merged edges, five distinct rows
+
+
+def test_a_sentence_naming_a_node_twice_is_one_evidence_row(model: Model) -> None:
+    item = next(i for i in model.initiatives.values() if i.evidence)
+    ev = item.evidence[0]
+    twice = [ev, Evidence(ev.quote, ev.doc, (ev.start or 0) + 5)]
+    rows = views.evidence_rows(model, twice)
+    assert [r[1] for r in rows if r[0] == "quote"] == [ev.quote]
+    assert (
+        rows[0][2] == f"{ev.doc} {ev.start if ev.start is not None else ''}"
+    )  # the reader link of the first

@@ -191,3 +191,18 @@ def test_the_index_search_filters_by_pinyin_and_traditional(built: Path, open_pa
             "document.querySelectorAll('li[data-key]:not([hidden])').length"
         ) < page.evaluate("document.querySelectorAll('li[data-key]').length")
     assert opened.errors == [] and opened.network == []
+
+
+def test_tooltips_stay_in_the_window_and_say_each_sentence_once(built: Path, open_page) -> None:
+    page = ready(open_page(sorted((built / "views").glob("city-*.html"))[0]))
+    node = max(page.evaluate("citykgData.nodes"), key=lambda n: len(n["tip"]))
+    size = page.evaluate(
+        "[document.getElementById('ck-graph').clientWidth, document.getElementById('ck-graph').clientHeight]"
+    )
+    text = page.evaluate("([id, x, y]) => citykgShowTip(id, x, y)", [node["id"], size[0] - 5, size[1] - 5])
+    tip = page.evaluate("(() => { const r = document.getElementById('ck-tip').getBoundingClientRect();"
+                        " const g = document.getElementById('ck-graph').getBoundingClientRect();"
+                        " return [r.left - g.left, r.top - g.top, r.right - g.left, r.bottom - g.top]; })()")  # fmt: skip
+    assert tip[0] >= 0 and tip[1] >= 0 and tip[2] <= size[0] + 1 and tip[3] <= size[1] + 1
+    for quote in {r[1] for r in node["tip"] if r[0] == "quote"}:
+        assert text.count(quote) == 1
