@@ -8,10 +8,12 @@ every command's help has an example.
 
 from __future__ import annotations
 
+import importlib
+
 import click
 import pytest
 
-from citykg.cli import LAZY_COMMANDS, cli
+from citykg.cli import COMMAND_MODULES, LAZY_COMMANDS, cli
 from citykg.cli.options import data_option
 
 #: Commands that read a finished build.
@@ -45,6 +47,18 @@ def test_the_lazy_table_names_every_command_where_it_lives() -> None:
         assert COMMANDS[name] is not None, name
         assert COMMANDS[name].name == name
     assert READS_BUILD | PRINTS_ROWS | PRINTS_PROGRESS <= set(COMMANDS)
+
+
+def test_every_registered_command_is_in_the_lazy_table() -> None:
+    """A command a lazily loaded module registers must have its LAZY_COMMANDS line, or --help misses it."""
+    lazy_modules = {target.partition(":")[0] for target, _ in LAZY_COMMANDS.values()}
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        for command in module.commands:
+            if module_name in lazy_modules:
+                target = LAZY_COMMANDS.get(command.name, ("",))[0]
+                assert target.partition(":")[0] == module_name, f"add {command.name!r} to LAZY_COMMANDS"
+            assert command.name in COMMANDS
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -40,7 +40,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("citykg.cli.viz:export_cmd", "Export the build for Gephi/Cytoscape or as RDF/JSON data."),
     "analogues": ("citykg.cli.analogues:analogues", "Cross-city policy analogues of an initiative or city."),
     "adoption": ("citykg.cli.adoption:adoption_cmd", "The adoption ledger of a reform or of a city."),
-    "conflicts": ("citykg.cli.adoption:conflicts_cmd", "Values of one indicator that disagree between articles."),
+    "conflicts": ("citykg.cli.adoption:conflicts_cmd", "Indicator values that disagree between articles."),
+    "eval": ("citykg.cli.eval:eval_cmd", "Score a build against a gold file: entities, metrics, cities."),
 }
 
 #: Modules whose ``commands`` are added to the group; a command also in LAZY_COMMANDS loads lazily.
