@@ -28,6 +28,7 @@ from citykg.graph.extract.metrics.indicators import (
 from citykg.graph.extract.metrics.quantities import Quantity, QuantityMatch, find_quantities
 from citykg.graph.extract.metrics.rules import (
     CLAUSE_BREAK,
+    context_alt,
     find_ranks,
     is_change,
     is_target,
@@ -80,15 +81,13 @@ _COMMON_BIGRAMS = {
     "其中",
 }
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
-_TOTAL = re.compile(r"累计|总量|总数|合计|共计")
+_TOTAL = re.compile(context_alt("total"))
 _REFER_REACH = 30  # characters between an initiative's name and a figure about it
 _SUBJECTS = {row[0]: row[1].split() for row in lang.rows("zh/metrics/subject-words.tsv")}
 # the city (or a wider area) becomes the subject between an initiative's name and a figure
 _CITY_SUBJECT = re.compile("|".join(map(re.escape, [w for ws in _SUBJECTS.values() for w in ws])))
 _NOUN_UNITS = _UNITS.nouns
-_GROWTH = re.compile(
-    r"^(?:较上年|比上年|较去年|比去年|同比|环比|年均|较[^,，。;；]{0,6}?)(?:增长|提高|提升|上升|下降|降低|减少|增加)"
-)
+_GROWTH = re.compile(f"^(?:{context_alt('growth-base')})(?:{context_alt('growth-verb')})")
 _COUNTER_UNITS = {u for u in set(_UNITS.written.values()) if _UNITS.kind(u) == "count"} | {"单"}
 
 

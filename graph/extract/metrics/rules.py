@@ -24,16 +24,20 @@ _SINGLE_SCALE = set("百千万亿")
 TINY_ZH_COUNT = 3
 SMALL_ZH_COUNT = 10
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
-_AFTER_REJECT = re.compile(r"^(?:及以上|及以下|及其|周年|后(?![,，。;；])|届|期(?!间)|批|号|强|佳|级|星|岁)")
+_CONTEXT = {row[0]: row[1].split() for row in lang.rows("zh/metrics/figure-context.tsv")}
+
+
+def context_alt(role: str) -> str:
+    """The words of one role of figure-context.tsv as a regex alternation (file order)."""
+    return "|".join(lang.as_regex(w) for w in _CONTEXT.get(role, [])) or "(?!)"
+
+
+_AFTER_REJECT = re.compile(f"^(?:{context_alt('descriptor-after')})")
 _RING = re.compile(r"^[^,，。;；、]{0,5}圈")
-_PEER_GROUP = re.compile(
-    r"^[^,，。;；]{0,8}?(?:首位|榜首|前列|前\d|第[一二三四五六七八九十\d]{1,3}[位名]|中排名|排名第)"
-)
-_SPEECH_NOUN = re.compile(
-    r"^(?:方面|层面|维度|原则|亮点|特点|关键词|部分|步|个字|环节|阶段|坚持|统一|结合|转变)"
-)
-_ATTENDANCE = re.compile(r"^[^,，。;；]{0,12}?(?:参加|出席|参会|与会|列席|观看|到场)")
-_TIME_SPAN_BEFORE = ("过去", "最近", "未来", "今后")
+_PEER_GROUP = re.compile(f"^[^,，。;；]{{0,8}}?(?:{context_alt('peer-group')})")
+_SPEECH_NOUN = re.compile(f"^(?:{context_alt('speech-noun')})")
+_ATTENDANCE = re.compile(f"^[^,，。;；]{{0,12}}?(?:{context_alt('attendance')})")
+_TIME_SPAN_BEFORE = tuple(_CONTEXT.get("time-span-before", ()))
 _ONE_OF = re.compile(r"^[^,，。;；]{0,12}?之一")
 _ADDRESS = re.compile(r"\d+[区号幢期楼]$")
 _LATIN_UNITS = re.compile(r"^[A-Za-z]+$")
@@ -44,7 +48,7 @@ _UNITS = default_units()
 _MEASURE_ONE = {u for u in set(_UNITS.written.values()) if _UNITS.kind(u) not in ("count", "rank")}
 _IDIOM_HOURS = {("24", "小时"), ("365", "天"), ("7", "天")}
 # 数十万, 几百家, 若干千: an order of magnitude, not a figure (上千/近千 are kept)
-_VAGUE_BEFORE = ("数", "几", "若干", "成千上")
+_VAGUE_BEFORE = tuple(_CONTEXT.get("vague-before", ()))
 
 
 def reject_reason(text: str, qm: QuantityMatch) -> str | None:
@@ -133,14 +137,13 @@ def _inside_title(text: str, pos: int) -> bool:
 
 # -- ranks ------------------------------------------------------------------
 RANK_RE = re.compile(
-    r"(?P<pre>位列|位居|居于|居|排名|排在|排|列|名列|位于|荣登|跃居|稳居|保持)?"
-    r"(?P<scope>全国|全省|全市|全区|国内|全球|世界|省内|同类城市|副省级城市)?"
-    r"(?:第(?P<n>[一二三四五六七八九十]{1,3}|\d{1,3})(?P<u>位|名)?(?![批届次期个章条款节轮类梯项部\d])"
-    r"|(?P<top>首位|榜首))"
+    f"(?P<pre>{context_alt('rank-verb')})?"
+    f"(?P<scope>{context_alt('rank-scope')})?"
+    r"(?:第(?P<n>[一二三四五六七八九十]{1,3}|\d{1,3})(?P<u>位|名)?"
+    f"(?![{''.join(_CONTEXT.get('ordinal-noun', ()))}\\d])"
+    f"|(?P<top>{context_alt('rank-top')}))"
 )
-_RANK_CONTEXT = re.compile(
-    r"(?:位列|位居|居|排名|排|列|名列|位于|荣登|跃居|稳居|保持|榜|指数|全国|全省|全市|国内|全球|世界)"
-)
+_RANK_CONTEXT = re.compile(f"(?:{context_alt('rank-cue')})")
 
 
 @dataclass(frozen=True)
@@ -260,10 +263,7 @@ def resolve_relative(text: str, doc_date: str | None) -> str | None:
 
 
 # -- targets ------------------------------------------------------------------
-TARGET_CUE = re.compile(
-    r"(?<!截)(?<!截止)(?:到|至)(?:19|20)\d{2}年|力争|争取|预计|计划|目标|将达到|将实现|将建成|将完成|规划建设|有望|"
-    r"还将|即将|接下来|下一步|下阶段"
-)
+TARGET_CUE = re.compile(context_alt("target"))
 
 
 def is_target(sentence: str, rel_start: int, rel_end: int) -> bool:
@@ -283,10 +283,7 @@ def is_target(sentence: str, rel_start: int, rel_end: int) -> bool:
 
 
 # -- changes --------------------------------------------------------------------
-CHANGE_BETWEEN = re.compile(
-    r"[^,，。;；:：]{0,8}?(?:上升|增加|增长|提升|提高|下降|降低|减少|压减|压缩|缩短|缩减|扩大|扩展|扩容|跃升|"
-    r"增|降|减|升|缩)?(?:到|至|为)"
-)
+CHANGE_BETWEEN = re.compile(f"[^,，。;；:：]{{0,8}}?(?:{context_alt('change-verb')})?(?:到|至|为)")
 
 
 def is_change(text: str, a_start: int, a_end: int, b_start: int) -> bool:
