@@ -25,7 +25,7 @@ DATA = Path(__file__).resolve().parent / "assets" / "china-geo.json"
 LON0, LAT0 = 73.0, 54.0  # the map's top-left corner (west of Xinjiang, north of Heilongjiang)
 SCALE = 14.0  # px per degree of latitude
 COS_LAT = math.cos(math.radians(35.0))  # shrinks longitude degrees at China's middle latitude
-MAP_BOX = (0.0, 0.0, 740.0, 560.0)  # x, y, width, height of the projected map (17.5°N..54°N, 73°E..136°E)
+MAP_BOX = (0.0, 0.0, 740.0, 510.0)  # x, y, width, height of the projected map (17.6°N..54°N, 73°E..136°E)
 
 
 @cache

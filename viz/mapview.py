@@ -23,7 +23,8 @@ from citykg.viz.graphview import CJK_FONT
 from citykg.viz.links import Linker
 from citykg.viz.render import asset, crumbs_html, script_json
 
-CITY_R = 4.5  # px: a city's circle on the 740 x 560 map
+CITY_R = 4.5  # px: a city's circle on the 740 x 510 map
+MAX_LABELS = 40  # cities named on the map when there are at most this many (more would collide)
 MAX_INDICATORS = 60  # indicators offered in the map's menu (those with values in the most cities)
 _YEAR = re.compile(r"(19|20)\d\d")
 
@@ -119,6 +120,7 @@ def map_html(
     data = map_data(model, linker)
     data["initial"] = {"concept": concept or "", "indicator": indicator or ""}
     names = geo.provinces()
+    named = len(data["cities"]) <= MAX_LABELS
     paths = "".join(
         f'<path class="prov" id="p-{code}" d="{path}"><title>{e(names.get(code, code))}</title></path>'
         for code, path in geo.outline_paths().items()
@@ -126,7 +128,9 @@ def map_html(
     dots = "".join(
         f'<a class="city" id="c-{i}" data-prov="{c["prov"]}"'
         + (f' href="{e(c["href"])}"' if c["href"] else "")
-        + f'><circle cx="{c["x"]}" cy="{c["y"]}" r="{CITY_R}"/><title>{e(c["label"])}</title></a>'
+        + f'><circle cx="{c["x"]}" cy="{c["y"]}" r="{CITY_R}"/><title>{e(c["label"])}</title>'
+        + (f'<text x="{c["x"] + CITY_R + 2}" y="{c["y"] + 3}">{e(c["label"])}</text>' if named else "")
+        + "</a>"
         for i, c in enumerate(data["cities"])
     )
     x0, y0, w, h = geo.MAP_BOX
@@ -135,6 +139,7 @@ def map_html(
         ".crumbs{font-size:12px;color:#666}.crumbs a{color:#1f5fa8;text-decoration:none}"
         "svg{width:100%;max-width:980px;height:auto;border:1px solid #ddd;background:#f4f8fb}"
         ".prov{fill:#fff;stroke:#9aa;stroke-width:.6}.city circle{stroke:#fff;stroke-width:1;fill:#bbb}"
+        ".city text{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff;stroke-width:2px}"
         ".controls{display:flex;gap:12px;flex-wrap:wrap;align-items:center;margin:6px 0;font-size:13px}"
         "#year{width:18em}#status{color:#555;font-size:13px}.n{color:#888;font-size:12px}"
     )
