@@ -118,7 +118,12 @@ def test_both_views_refused(out: Path) -> None:
 def test_table_output(out: Path) -> None:
     code, text = run("无感认证", "--data", str(out), "--table")
     assert code == 0
-    assert text.splitlines()[0].split() == COLUMNS
+    lines = text.splitlines()
+    assert "无感认证（青岛市） ~ 静默认证（菏泽市）" in lines[0]  # a card: both sides, reasons, both sentences
+    assert lines[1].lstrip().startswith("依据  两者都实施") and lines[2].lstrip().startswith("basis both realize")
+    assert "静默认证" in lines[4]
+    code, text = run("无感认证", "--data", str(out), "--csv")
+    assert text.splitlines()[0].split(",") == COLUMNS
 
 
 def test_on_the_seed_build(built: Path) -> None:

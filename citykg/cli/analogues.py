@@ -215,7 +215,34 @@ def analogues(
     def keep(a: Any, b: Any) -> bool:
         return (c1 is None or a.city == c1) and (c2 is None or b.city == c2)
 
-    echo_rows(_rows(lk, rows, wanted_classes, keep, top), COLUMNS, fmt)
+    found_rows = _rows(lk, rows, wanted_classes, keep, top)
+    if fmt == "table":  # an aligned table cannot hold two sentences side by side: one card per analogy
+        click.echo("\n\n".join(card(r) for r in found_rows) if found_rows else "(no analogues)")
+    else:
+        echo_rows(found_rows, COLUMNS, fmt)
+
+
+def card(r: dict[str, Any]) -> str:
+    """One analogy for reading: both initiatives, the reasons in both languages, both sentences.
+
+    >>> print(card({"score": 0.9, "initiative": "甲", "city": "A市", "analogue": "乙", "analogue_city": "B市",
+    ...             "basis_zh": "两者都实施X", "basis": "both realize X", "sentence": "甲句。", "source": "T1 (2024)",
+    ...             "analogue_sentence": "乙句。", "analogue_source": "T2"}))
+    0.900  甲（A市） ~ 乙（B市）
+      依据  两者都实施X
+      basis both realize X
+      A市   甲句。 —— T1 (2024)
+      B市   乙句。 —— T2
+    """
+    return "\n".join(
+        [
+            f"{r['score']:.3f}  {r['initiative']}（{r['city']}） ~ {r['analogue']}（{r['analogue_city']}）",
+            f"  依据  {r['basis_zh']}",
+            f"  basis {r['basis']}",
+            f"  {r['city']:<5} {r['sentence']} —— {r['source']}",
+            f"  {r['analogue_city']:<5} {r['analogue_sentence']} —— {r['analogue_source']}",
+        ]
+    )
 
 
 commands = [analogues]
