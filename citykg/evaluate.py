@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from citykg.errors import InputError
+from citykg.graph.records import ENTITY_CLASSES
 
 #: the key of the gold analogues in what ``load_gold`` returns (not a file name)
 ANALOGUES = "\0analogues"
 #: gold analogues of these confidences are scored (as score.py does)
 ANALOGUE_LEVELS = ("high", "medium")
-ENTITY_TYPES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
+ENTITY_TYPES = ENTITY_CLASSES  # the six entity classes, as the evaluation kit scores them
 STRIP = set("“”\"'‘’《》「」『』〈〉()（）[]【】 \t\r\n")
 #: a contained name matches when the shorter is at least this share of the longer
 CONTAIN_RATIO = 0.6
