@@ -184,7 +184,9 @@ def test_the_compare_page_draws_one_chart_for_the_counts(three_cities: Path) -> 
     assert page.count("<svg") == 1 and "9500 座" in page and "3200 处" in page
 
 
-def test_the_comparison_list_holds_curated_indicators_and_minted_ones_of_two_cities(three_cities: Path) -> None:
+def test_the_comparison_list_holds_curated_indicators_and_minted_ones_of_two_cities(
+    three_cities: Path,
+) -> None:
     from citykg.viz.chart import comparison_indicators
     from citykg.viz.data import load_model
     from citykg.viz.source import ViewSource
@@ -226,3 +228,28 @@ def test_spam_words_leave_the_quote_but_offsets_keep_the_original_text(kb: Knowl
         assert "开云电竞" not in q.value and m.value in q.value
         assert body[int(s.value) : int(e.value)] == m.value  # offsets point at the original text
     assert "开云电竞" in body
+
+
+def test_no_word_list_is_written_into_the_metric_code() -> None:
+    """Language knowledge lives in graph/lang/zh/metrics and ontology/units.ttl: a string literal
+    of the extractor (docstrings aside) holds at most a few Chinese words as alternatives."""
+    for path in sorted(METRICS_CODE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                words = [
+                    w
+                    for w in re.split(r"[|()?:^$*+\[\]{}<!=\\]+", node.value)
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)
+                ]
+                assert len(words) <= MAX_WORDS_IN_CODE, (path.name, node.lineno, words)
+
+
+MAX_WORDS_IN_CODE = 12  # grammar (time phrases, numerals) may name a few words; lists are data

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from citykg.graph import lang
+from citykg.graph.extract.metrics.rules import context_alt
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import Concept, KnowledgeBase
 from citykg.namespaces import uncurated_concept_iri
@@ -123,7 +124,7 @@ _TRAIL = re.compile(f"(?:{_label_alt('trail')})+$")
 _VERB = re.compile(f".*(?:{_label_alt('verb')})")
 _TIME_WORDS = re.compile(
     r"(?:截至|截止到?|到|至)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末|初|上半年|下半年|度|全年)?|"
-    r"今年以来|今年上半年|今年|去年|上半年|下半年|以来|目前|当前"
+    + context_alt("time-word")
 )
 _AFTER_STOP = re.compile(r"[,，。;；、:：()（）“”\"《》\d]|" + _label_alt("noun-end"))
 

@@ -67,18 +67,7 @@ _INDEX_RE = re.compile(
 _MONEY_FORMS = sorted(_UNITS.written_of_kind("money"), key=len, reverse=True)  # 223万元人民币
 _STORAGE_CUE = re.compile(lang.alternation("zh/metrics/storage-cues.txt"))
 _COMMON_BIGRAMS = {
-    "全市",
-    "全区",
-    "全县",
-    "我市",
-    "累计",
-    "建成",
-    "达到",
-    "共有",
-    "目前",
-    "已经",
-    "超过",
-    "其中",
+    w for row in lang.rows("zh/metrics/number-words.tsv") if row[0] == "common-bigrams" for w in row[1].split()
 }
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _TOTAL = re.compile(context_alt("total"))

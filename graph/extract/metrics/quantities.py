@@ -42,6 +42,7 @@ def _alternation(forms) -> str:
 
 # qualifier words are data: graph/lang/zh/metrics/qualifiers.tsv (position, qualifier, words)
 _QUAL_ROWS = lang.rows("zh/metrics/qualifiers.tsv")
+_NUMBER_WORDS = {row[0]: row[1] for row in lang.rows("zh/metrics/number-words.tsv")}
 QUAL_PRE = {w: q for pos, q, words in _QUAL_ROWS if pos == "before" for w in words.split()}
 QUAL_POST = {w: q for pos, q, words in _QUAL_ROWS if pos == "after" for w in words.split()}
 _PRE_ALT = "|".join(sorted(QUAL_PRE, key=len, reverse=True))
@@ -63,7 +64,7 @@ def quantity_regex(table: UnitTable) -> re.Pattern[str]:
         rf"(?: ?(?P<unit>{unit_alt}))?"
         rf"(?:[/／](?P<per>{per_alt}))?"
         r"(?P<post>以上|以下|以内|左右|上下)?"
-        r"(?P<within>内(?![部容设资存涵外需地网置]))?"
+        rf"(?P<within>内(?![{_NUMBER_WORDS['not-within']}]))?"
     )
 
 
@@ -167,13 +168,13 @@ def _from_match(m: re.Match[str], table: UnitTable = _TABLE) -> QuantityMatch | 
 
 # -- tenths: 七成 = 70 %
 # words beginning with 成 that follow a digit without being a fraction (三成都, 二成立, 九成为)
-_CHENG_WORDS = "都渝为立功熟效果绩交长型就片套批群像色败真形材因活龙语才事风药衣"
+_CHENG_WORDS = _NUMBER_WORDS["not-tenths"]
 TENTHS_RE = re.compile(
     r"(?<![零〇一二两三四五六七八九十百千万亿\d.])(?P<num>[一二两三四五六七八九十]|[1-9]|10)成"
     rf"(?![{_CHENG_WORDS}])(?P<q>余|多)?(?P<post>以上|以下|以内|左右|上下)?"
 )
 _PRE_BY_LENGTH = sorted(QUAL_PRE, key=len, reverse=True)
-_BEFORE_ONE = set("占约近达有的了为是过超逾足到至及和、,，:：")  # 统一成, 逐一成: not 一成
+_BEFORE_ONE = set(_NUMBER_WORDS["before-tenths"])  # 统一成, 逐一成: not 一成
 
 
 def _tenths(text: str) -> list[QuantityMatch]:

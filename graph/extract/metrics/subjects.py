@@ -25,8 +25,11 @@ _FOREIGN_WORDS = [w for scope in FOREIGN_SCOPES for w in _ROWS.get(scope, [])]
 _ADVERBIAL = tuple(_ROWS.get("adverbial", []))  # 全国首创: not a subject
 # what may stand before the subject word at the opening of a clause (a time phrase, a connective)
 _LEAD = re.compile(
-    r"(?:(?:截至|截止到?|到)?(?:目前|当前|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末|初)?|今年以来|近年来|"
-    r"今年|去年)|其中|同时|此外|另外|而|并|与此同时)*"
+    r"(?:(?:截至|截止到?|到)?(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末|初)?|"
+    + "|".join(map(re.escape, _ROWS.get("lead-time", [])))
+    + ")|"
+    + "|".join(map(re.escape, sorted(_ROWS.get("lead-connective", []), key=len, reverse=True)))
+    + ")*"
 )
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？()（）\n]")
 MIN_PLACE_NAME = 2  # one-character short names (京, 沪) are too ambiguous at a clause opening
