@@ -25,18 +25,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF
 
 from citykg.errors import BuildError
 from citykg.graph import cache as cachemod
 from citykg.graph import outdir
 from citykg.graph import steps as stepsmod
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, SUFFIXES, IngestError, SourceMeta, load_manifest
-from citykg.graph.kb import load_kb
+from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdf.emit import N, division_quads
 from citykg.graph.rdf.trig import Spool, write_blocks, write_trig
 from citykg.graph.rdf.workset import INITIATIVE_CLASSES
 from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, one_line, run
-from citykg.namespaces import GRAPH_ANALOGIES, GRAPH_ONTOLOGY, GRAPH_SCHEMES, PREFIXES
+from citykg.namespaces import (
+    CK,
+    GRAPH_ANALOGIES,
+    GRAPH_DIVISIONS,
+    GRAPH_ONTOLOGY,
+    GRAPH_SCHEMES,
+    PREFIXES,
+    area_iri,
+)
 from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
 
 __all__ = ["DEFAULT_TIME_BUDGET", "BuildReport", "DocResult", "Source", "build", "collect_sources", "stats"]
@@ -196,6 +205,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     spools.append(docs)
     seen: dict[str, str] = {}
     areas: set[str] = set()
+    cities: set[str] = set()  # adcodes of the articles' cities
     observations = 0
     unique = _drop_copies(sources, opts.max_bytes, report)
     if progress and len(unique) < len(sources):
@@ -215,8 +225,10 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
         store.load(input=r.work, format=ox.RdfFormat.N_QUADS)
         observations += r.observations
         if not r.cached and cache is not None:
-            cachemod.write_entry(cache, r.content_hash, r.nquads, {"areas": r.areas, "warnings": r.warnings})
+            cachemod.write_entry(cache, r.content_hash, r.nquads, {"areas": r.areas, "warnings": r.warnings,
+                                                                   "city": r.city})  # fmt: skip
         areas.update(r.areas)
+        cities.add(r.city or "")
         report.warnings.extend(r.warnings)
         report.reused += r.cached
     report.documents = len(seen)
@@ -231,6 +243,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     for f in sorted((ontology_dir() / "schemes").glob("*.ttl")):
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_SCHEMES))
     store.bulk_extend(division_quads(load_kb(), areas))
+    store.bulk_extend(county_city_quads(load_kb(), cities))
     t = report.step("store", t)
     if analogues:
         spools.append(_analogues(store, out, report))
@@ -242,6 +255,15 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     working = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     report.stats["triples"] = len(store) - working + sum(s.quads for s in spools)
     return report.step("stats", t)
+
+
+def county_city_quads(kb: KnowledgeBase, cities: set[str]) -> list[ox.Quad]:
+    """``ck:City`` types of the county-level cities (县级市, divisions typed ck:County) that are an
+    article's city: ``ck:aboutCity`` points to a ck:City (the SHACL shape), and a 县级市 is one when an
+    article is about it (as divisions.ttl already types the province-governed ones)."""
+    g, city = N(GRAPH_DIVISIONS), N(CK.City)
+    return [ox.Quad(N(area_iri(c)), N(RDF.type), city, g) for c in sorted(cities)
+            if c in kb.areas and "City" not in (kb.areas[c].level, *kb.areas[c].levels)]  # fmt: skip
 
 
 def _drop_copies(sources: list[Source], max_bytes: int, report: BuildReport) -> list[Source]:

@@ -79,6 +79,7 @@ class DocResult:
     quads: int = 0  # quads in the document graph
     observations: int = 0
     areas: list[str] = field(default_factory=list)
+    city: str | None = None  # adcode of the article's city
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # why the file is skipped
     stage: str | None = None  # the stage that failed (None: an input problem IngestError described)
@@ -191,7 +192,7 @@ def _stages(source: Source, opts: WorkOptions, seen: set[str] | None, result: Do
     stage[0] = "rdf"
     dq = rdfize(ex, kb)
     result.nquads = ox.serialize(dq.all_quads(), format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    result.areas = sorted(dq.areas)
+    result.areas, result.city = sorted(dq.areas), ex.city
     result.warnings = ex.warnings
     _split(result, dq.quads, dq.scheme_quads)
 
@@ -205,10 +206,10 @@ def _from_cache(cache: Path, result: DocResult) -> bool:
     nquads, meta = entry
     try:
         quads = list(ox.parse(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-        areas, warnings = list(meta.get("areas", [])), list(meta.get("warnings", []))
+        areas, warnings, city = list(meta.get("areas", [])), list(meta.get("warnings", [])), meta.get("city")
     except (SyntaxError, ValueError, TypeError, AttributeError):
         return False  # a corrupt entry: extract again (and the build rewrites it)
-    result.areas, result.warnings, result.cached = areas, warnings, True
+    result.areas, result.warnings, result.city, result.cached = areas, warnings, city, True
     schemes = N(GRAPH_SCHEMES)
     _split(result, [q for q in quads if q.graph_name != schemes], [q for q in quads if q.graph_name == schemes])
     return True

@@ -29,6 +29,10 @@ _RANK = {"Province": 3, "City": 2, "County": 1}
 _PLACE_TAGS = {"ns", "j", "nrt"}
 _COMMON_FREQ = 1000  # a county short name this frequent in jieba's dictionary is an ordinary word
 W_FULL, W_SHORT, W_COUNTY, TITLE_BONUS, LEAD_BONUS = 2.0, 1.5, 1.0, 3.0, 2.0
+#: the name ending of a county-level city (县级市), which can be an article's city
+COUNTY_CITY_SUFFIX = "市"
+#: a county-level city is the article's city when its votes exceed this many times its city's own
+COUNTY_CITY_MARGIN = 2.0
 #: a county named at most this many characters before a span (辉南县的…) is the span's county
 COUNTY_GAP = 3
 #: what may stand between such a county and the span
@@ -166,33 +170,74 @@ def _city(kb: KnowledgeBase, area: Area) -> Area | None:
     return kb.city_of(area.adcode)
 
 
+def is_county_city(area: Area) -> bool:
+    """A county-level city (县级市: 义乌市, 昆山市): a county-level division whose name ends in 市."""
+    return area.level == "County" and area.name.endswith(COUNTY_CITY_SUFFIX)
+
+
+@dataclass
+class Votes:
+    scores: Counter[str]  # city adcode -> score (a county votes for its city)
+    direct: Counter[str]  # city adcode -> the part of its score from its own name
+    county_cities: Counter[str]  # county-level city adcode -> score of its name, weighed as a city's
+
+
 def vote_city(doc: Document, kb: KnowledgeBase, hits: list[Hit]) -> dict[str, float]:
     """City adcode -> score from the name hits (title and lead sentences weigh more)."""
+    return dict(_votes(doc, kb, hits).scores)
+
+
+def _votes(doc: Document, kb: KnowledgeBase, hits: list[Hit]) -> Votes:
     gz = gazetteer(kb)
     lead_end = doc.sentences[min(3, len(doc.sentences) - 1)].end if doc.sentences else 0
     title_hits = gz.hits(doc.title) if doc.title else []
-    scores: Counter[str] = Counter()
+    votes = Votes(Counter(), Counter(), Counter())
     for hit, bonus in [*((h, TITLE_BONUS) for h in title_hits),
                        *((h, LEAD_BONUS if h.start < lead_end else 1.0) for h in hits)]:  # fmt: skip
         cands = gz.candidates(hit)
+        weight = (W_FULL if hit.full else W_SHORT) * bonus
+        if len(cands) == 1 and is_county_city(cands[0]) and (hit.full or not is_common_word(hit.name, "County")):
+            votes.county_cities[cands[0].adcode] += weight
         if not hit.full:
             top = cands[0]
             if top.level == "County" or is_common_word(hit.name, top.level):
                 continue  # a county's short name only counts once its city is known
             cands = [a for a in cands if a.level == top.level]
-        weight = (W_FULL if hit.full else W_SHORT) * bonus
         cities = {c.adcode for a in cands if a.level != "Province" or "City" in a.levels
                   for c in [_city(kb, a)] if c is not None}  # fmt: skip
         for code in cities:
             is_county = kb.areas[code].name != hit.name and all(a.level == "County" for a in cands)
-            scores[code] += (W_COUNTY * bonus if is_county else weight) / len(cities)
-    return dict(scores)
+            votes.scores[code] += (W_COUNTY * bonus if is_county else weight) / len(cities)
+            if not is_county:
+                votes.direct[code] += weight / len(cities)
+    return votes
+
+
+def _county_city(kb: KnowledgeBase, votes: Votes, city: Area) -> Area:
+    """The county-level city the article is mainly about, if its name outweighs its city's own name.
+
+    An article about 义乌市 names 义乌 again and again and 金华 (its prefecture) rarely:
+    its city is 义乌市. An article about 金华市 that mentions 义乌市 once stays 金华市, and so
+    does "昆山市推出…,苏州全市推广" (the county-level city must outweigh its city's own name
+    ``COUNTY_CITY_MARGIN`` times).
+    """
+    inside = [c for c in votes.county_cities if (p := kb.city_of(c)) is not None and p.adcode == city.adcode]
+    if not inside:
+        return city
+    best = max(inside, key=lambda c: (votes.county_cities[c], -int(c)))
+    mainly = votes.county_cities[best] > COUNTY_CITY_MARGIN * votes.direct.get(city.adcode, 0.0)
+    return kb.areas[best] if mainly else city
 
 
 def resolve_hint(kb: KnowledgeBase, hint: str) -> Area | None:
-    """The city a metadata name (通化市, 通化, 辉南县) denotes, if unambiguous."""
+    """The city a metadata name (通化市, 通化, 辉南县, 义乌市) denotes, if unambiguous.
+
+    A county-level city (义乌市) is the article's city itself, not its prefecture.
+    """
     gz = gazetteer(kb)
     areas = gz.full.get(hint) or gz.short.get(hint) or []
+    if len(areas) == 1 and is_county_city(areas[0]):
+        return areas[0]
     cities = {c.adcode: c for a in areas for c in [_city(kb, a)] if c is not None}
     if len(cities) == 1:
         return next(iter(cities.values()))
@@ -204,7 +249,8 @@ def resolve_places(doc: Document, kb: KnowledgeBase) -> PlaceResult:
     """The article's city (adcode) and every division mention resolved to one area."""
     gz = gazetteer(kb)
     hits = gz.hits(doc.text)
-    scores = vote_city(doc, kb, hits)
+    votes = _votes(doc, kb, hits)
+    scores = dict(votes.scores)
     city: Area | None = resolve_hint(kb, doc.city_hint) if doc.city_hint else None
     if city is None and scores:
         first = {}
@@ -214,7 +260,7 @@ def resolve_places(doc: Document, kb: KnowledgeBase) -> PlaceResult:
                 if c is not None:
                     first.setdefault(c.adcode, h.start)
         best = max(scores, key=lambda c: (scores[c], -first.get(c, 10**9)))
-        city = kb.areas[best]
+        city = _county_city(kb, votes, kb.areas[best])
     province = kb.province_of(city.adcode) if city else None
     areas: list[AreaMention] = []
     for h in hits:

@@ -135,3 +135,41 @@ def test_unknown_metadata_city_is_a_warning_and_the_text_decides(kb):
     )
     assert kb.areas[ex.city].name == "南京市"
     assert ex.warnings == ['x.txt: city "Nanjing" is not a known city; inferred from the text']
+
+
+# county-level cities (县级市): the article's city when the article is mainly about one (my own sentences)
+COUNTY_CITY_CASES = [
+    ("义乌市上线“城市大脑”平台。义乌市数据局表示,全市政务服务事项已全部网上可办。", {}, "义乌市"),
+    ("昆山市打造“一网通办”升级版,昆山市政务服务中心推出帮办代办服务,企业开办压缩到半天。", {}, "昆山市"),
+    ("晋江：数字政府建设提速\n晋江市推出企业服务平台,规上企业已全部接入,晋江市民可在线办理社保。", {}, "晋江市"),
+    ("市数据局推出掌上办事服务,全市企业群众办事更加便捷高效,办件量大幅增长。", {"city": "义乌市"}, "义乌市"),
+    # the prefecture stays the city when it is the article's subject
+    ("金华市推进数字政府建设。金华市各县市区中,义乌市率先上线平台。金华市将全面推广这一做法。", {}, "金华市"),
+    ("苏州市推进数字政府建设,昆山市、常熟市积极跟进。苏州市大数据局上线政务服务平台,苏州市民办事更方便。", {}, "苏州市"),
+    # a county (县) or a district is not a city: its city is
+    ("辉南县推进数字乡村建设,辉南县农村电商平台上线运行,带动农民增收效果明显。", {}, "通化市"),
+    ("海淀区推进城市大脑建设,海淀区政务服务中心推出一窗通办,群众满意度明显提升。", {}, "北京市"),
+]
+
+
+@pytest.mark.parametrize(("text", "meta", "city"), COUNTY_CITY_CASES)
+def test_county_level_cities_are_the_articles_city(kb, text, meta, city):
+    assert place(kb, text, **meta)[0] == city
+
+
+def test_a_county_level_city_article_builds_valid_about_city(tmp_path):
+    """ck:aboutCity needs a ck:City (SHACL): the 县级市 is typed one in the divisions graph."""
+    import pyoxigraph as ox
+
+    from citykg.graph.build import build
+    from citykg.namespaces import CK
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(COUNTY_CITY_CASES[1][0], encoding="utf-8")
+    report = build([src], tmp_path / "out", jobs=1, post_steps=False, analogues=False)
+    quads = list(ox.parse(path=str(report.trig), format=ox.RdfFormat.TRIG))
+    about = {q.object.value for q in quads if q.predicate.value == str(CK.aboutCity)}
+    assert about == {"https://w3id.org/citykg/resource/area/320583"}
+    types = {q.object.value for q in quads if q.subject.value in about and q.predicate.value.endswith("#type")}
+    assert types == {str(CK.City), str(CK.County)}
