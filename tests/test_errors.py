@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import subprocess
 import sys
@@ -89,3 +90,7 @@ def test_installed_script_exit_codes(tmp_path: Path) -> None:
     ok = _run("query", "list-cities", "-d", str(tmp_path), "--csv", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[0].startswith("city,")
+
+    lines = _run("query", "list-cities", "-d", str(tmp_path), "--nl", cwd=tmp_path).stdout.splitlines()
+    rows = [json.loads(ln) for ln in lines]
+    assert rows and all(isinstance(r["initiatives"], int) for r in rows)  # typed, not "3"
