@@ -225,6 +225,8 @@ def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> N
 def run(sources: list[Source], jobs: int, opts: WorkOptions) -> Iterator[DocResult]:
     """Results in input order, one at a time (so their quads need not all be held at once)."""
     if jobs <= 1 or len(sources) < MIN_FILES_FOR_POOL:
+        if opts.time_budget and sources:
+            warm()  # one-time loading is no file's time
         seen: set[str] = set()
         for s in sources:
             yield process(s, opts, seen)

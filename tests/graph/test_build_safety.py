@@ -73,8 +73,9 @@ def test_a_document_failing_in_extract_is_skipped(tmp_path, monkeypatch):
     assert report.documents == 2
 
 
-def test_a_file_over_its_time_budget_is_skipped(tmp_path, monkeypatch):
-    src = corpus(tmp_path / "src", 3)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_over_its_time_budget_is_skipped(tmp_path, monkeypatch, jobs):
+    src = corpus(tmp_path / "src", 3 if jobs == 1 else len(CITIES))
     real = worker_mod.extract
 
     def slow(doc, kb):
@@ -84,11 +85,29 @@ def test_a_file_over_its_time_budget_is_skipped(tmp_path, monkeypatch):
         return real(doc, kb)
 
     monkeypatch.setattr(worker_mod, "extract", slow)
-    report = build([src], tmp_path / "out", jobs=1, post_steps=False, analogues=False, time_budget=0.5)
+    report = build([src], tmp_path / "out", jobs=jobs, post_steps=False, analogues=False, time_budget=2.0)
     assert report.problems == [
-        f"skipped {src / 'a02.txt'}: over the time budget (0.5 s) in extract; raise --time-budget to include it"
+        f"skipped {src / 'a02.txt'}: over the time budget (2 s) in extract; raise --time-budget to include it"
     ]
-    assert report.documents == 2
+    assert report.documents == (2 if jobs == 1 else len(CITIES) - 1)
+
+
+def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
+    """A segfault or the OOM killer ends a worker process: the pool restarts, that file is skipped."""
+    src = corpus(tmp_path / "src")
+    real = worker_mod.extract
+
+    def die(doc, kb):
+        if doc.file_name == "a05.txt":
+            os._exit(139)
+        return real(doc, kb)
+
+    monkeypatch.setattr(worker_mod, "extract", die)
+    report = build([src], tmp_path / "out", jobs=2, post_steps=False, analogues=False)
+    assert report.problems == [
+        f"skipped {src / 'a05.txt'}: worker crashed (the process died while extracting this file)"
+    ]
+    assert report.documents == len(CITIES) - 1
 
 
 def test_a_corrupt_cache_entry_is_a_miss(tmp_path):

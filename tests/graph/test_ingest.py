@@ -183,3 +183,32 @@ def test_government_site_page():
 def test_trailing_link_list_dropped():
     text = "太原数字政府\n太原市推进“一网通办”改革,全市可网办事项超过3000项。\n太原市上线城市大脑。\n相关阅读\n·某区一件事改革\n·某平台用户破百万"
     assert document_from_text(text, "x.txt").text.splitlines()[-1] == "太原市上线城市大脑。"
+
+
+BOMB = ("---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\ntitle: 标题\n---\n")  # fmt: skip
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused(tmp_path):
+    """A few hundred bytes of aliases would expand to gigabytes: refused before expansion, in one line."""
+    from citykg.graph.build import build
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "bomb.md").write_text(BOMB + "义乌市推进数字政府建设,上线城市大脑平台,全市办件量增长。", encoding="utf-8")
+    (src / "ok.md").write_text("---\ntitle: 标题\ncity: 义乌市\n---\n义乌市推进数字政府建设,上线城市大脑平台。",
+                               encoding="utf-8")  # fmt: skip
+    with pytest.raises(IngestError, match="anchors or aliases"):
+        read_document(src / "bomb.md")
+    report = build([src], tmp_path / "out", jobs=1, post_steps=False, analogues=False)
+    assert report.problems == [
+        f"{src / 'bomb.md'}: front matter uses YAML anchors or aliases (&, *): write plain key: value pairs; skipped"
+    ]
+    assert report.documents == 1
+
+
+def test_oversized_front_matter_is_refused():
+    from citykg.graph.ingest.documents import MAX_FRONT_MATTER, split_front_matter
+
+    with pytest.raises(IngestError, match="front matter too long"):
+        split_front_matter("---\n" + "k: v\n" * (MAX_FRONT_MATTER // 4) + "---\n正文")
