@@ -155,7 +155,7 @@ def queries(name: str | None, qc: bool, fmt: str) -> None:
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
 @click.option(
     "--slow-workers",
-    default=1,
+    default=2,
     show_default=True,
     type=int,
     help="Extra low-priority workers for queries that ran long before (cheap ones keep the others).",

@@ -9,8 +9,8 @@ switches under a lock: every request dispatched after the switch is answered by
 the new build, none by the old one, and the old workers are stopped once idle.
 
 *Fair share for cheap queries.* Queries start in the *fast* lane. One that has
-used ``cheap_seconds`` of CPU (not merely waited for a CPU: a loaded machine must
-not demote cheap queries) is *demoted*: its worker is reniced (the OS gives the
+used ``cheap_seconds`` of CPU, or run that long while other requests wait for the
+fast lane (CPU time alone accrues slowly on a loaded machine) is *demoted*: its worker is reniced (the OS gives the
 CPU to the rest first) and moved to the *slow* lane, a fresh fast worker replaces
 it, and the query text is remembered so that next time it goes straight to the
 slow lane, whose low-priority workers read the on-disk store (they open in
@@ -43,6 +43,8 @@ SLOW_NICE = 15
 EXPENSIVE_MEMORY = 1024
 #: At most this many demoted workers may still be running at once (more stay in the fast lane).
 MAX_DEMOTED = 4
+#: How often (seconds) a running fast-lane query is checked for demotion.
+DEMOTE_CHECK = 0.1
 #: Clock ticks per second of /proc CPU times.
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 #: Seconds a worker may take to open a build (loading a large TriG into memory).
@@ -55,9 +57,9 @@ class PoolConfig:
     trig: Path
     memory: bool = True
     workers: int = 2  # fast lane
-    slow_workers: int = 1  # slow lane
+    slow_workers: int = 2  # slow lane
     timeout: float = 10.0
-    cheap_seconds: float = 0.5
+    cheap_seconds: float = 1.0
     limits: Limits = field(default_factory=Limits)
 
 
@@ -211,6 +213,7 @@ class WorkerPool:
         self.expensive: OrderedDict[str, None] = OrderedDict()
         self.demoted = 0
         self.lock = threading.Lock()
+        self.waiting = {"fast": 0, "slow": 0}  # requests waiting for an idle worker, per lane
         self.counts = {"reloads": 0, "demotions": 0}
 
     # --- one build per answer ---------------------------------------------------------------
@@ -256,15 +259,15 @@ class WorkerPool:
             )
         deadline = time.monotonic() + self.cfg.timeout
         try:
-            cpu_at_start = w.cpu_seconds()
+            cpu_at_start, started = w.cpu_seconds(), time.monotonic()
             w.conn.send(job)
             while lane == "fast" and not w.conn.poll(
-                min(self.cfg.cheap_seconds, max(0.0, deadline - time.monotonic()))
+                min(DEMOTE_CHECK, max(0.0, deadline - time.monotonic()))
             ):
                 if time.monotonic() >= deadline:
                     break
-                if w.cpu_seconds() - cpu_at_start >= self.cfg.cheap_seconds:
-                    self._demote(gen, w, key)  # it computes, not merely waits for a CPU
+                if self._expensive(w, cpu_at_start, started):
+                    self._demote(gen, w, key)
                     break
             if w.conn.poll(max(0.0, deadline - time.monotonic())):
                 reply = w.conn.recv()
@@ -275,6 +278,7 @@ class WorkerPool:
             return text_reply(
                 500, "The query worker died (the engine crashed on this query); it was restarted."
             )
+        self._remember(key)  # killed at the time limit: expensive next time too
         self._lost(gen, w)
         return text_reply(
             503,
@@ -286,18 +290,34 @@ class WorkerPool:
         """An idle live worker of ``lane`` (a dead one found idle is replaced), or None after the timeout."""
         deadline = time.monotonic() + self.cfg.timeout
         while True:
+            with self.lock:
+                self.waiting[lane] += 1
             try:
                 w = gen.idle[lane].get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 return None
+            finally:
+                with self.lock:
+                    self.waiting[lane] -= 1
             if w.proc.is_alive():
                 return w
             self._lost(gen, w)
 
+    def _expensive(self, w: Worker, cpu_at_start: float, started: float) -> bool:
+        """Demote when the query has computed ``cheap_seconds`` of CPU, or has run that long
+        while other requests wait for the fast lane (on a loaded machine CPU time accrues slowly)."""
+        if w.cpu_seconds() - cpu_at_start >= self.cfg.cheap_seconds:
+            return True
+        return time.monotonic() - started >= self.cfg.cheap_seconds and self.waiting["fast"] > 0
+
+    def _remember(self, key: str) -> None:
+        with self.lock:
+            self.expensive[key] = None
+            while len(self.expensive) > EXPENSIVE_MEMORY:
+                self.expensive.popitem(last=False)
+
     def _demote(self, gen: Generation, w: Worker, key: str) -> None:
-        self.expensive[key] = None
-        while len(self.expensive) > EXPENSIVE_MEMORY:
-            self.expensive.popitem(last=False)
+        self._remember(key)
         with self.lock:
             if self.demoted >= MAX_DEMOTED:
                 return

@@ -16,6 +16,7 @@ text is never pasted into the query text.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -33,6 +34,8 @@ from citykg.store import federation, sparqlsyntax, summaries, trigparts
 from citykg.store.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
 
 STORE_DIR = "store"
+#: Query texts whose check (form, syntax, no SERVICE) is remembered: a server sees the same ones again.
+CHECK_CACHE = 1024
 MARKER = "citykg-store.json"
 FORMATS = {
     ".trig": ox.RdfFormat.TRIG,
@@ -90,6 +93,22 @@ class QueryStore:
 
 
 def _check(sparql: str, source: str) -> str:
+    """The query form after the checks below; the verdict for a text is remembered."""
+    form = _checked(sparql)
+    if isinstance(form, QueryError):
+        raise QueryError(form.message.replace("\x00SOURCE\x00", source))
+    return form
+
+
+@functools.lru_cache(maxsize=CHECK_CACHE)
+def _checked(sparql: str) -> str | QueryError:
+    try:
+        return _check_text(sparql, "\x00SOURCE\x00")
+    except QueryError as exc:
+        return exc
+
+
+def _check_text(sparql: str, source: str) -> str:
     """Syntax-check on an empty store (raises QueryError with line/column); returns the form."""
     form = sparqlsyntax.query_form(sparql)
     if form == "update":
@@ -150,6 +169,7 @@ class EmbeddedStore(QueryStore):
     def __init__(self, store: ox.Store, label: str) -> None:
         self.store = store
         self.label = label
+        self.resolved: dict[tuple[str, str], ox.NamedNode] = {}  # querylib.resolve's memo
 
     def _answer(
         self, text: str, kind: str, source: str, max_rows: int | None, max_chars: int | None = None

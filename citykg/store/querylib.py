@@ -183,10 +183,16 @@ def parse_header(name: str, path: Path, text: str) -> SavedQuery:
 def catalogue(folder: Path | None = None, qc: bool = False) -> dict[str, SavedQuery]:
     """Saved queries by name (``qc/*-violation.rq`` when ``qc``)."""
     root = (folder or queries_dir()) / ("qc" if qc else "")
-    out = {}
-    for path in sorted(root.glob("*.rq")):
-        out[path.stem] = parse_header(path.stem, path, path.read_text(encoding="utf-8"))
-    return out
+    paths = sorted(root.glob("*.rq"))
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
+    cached = _CATALOGUES.get(root)
+    if cached is None or cached[0] != stamp:  # parsed again only when a file changed
+        cached = stamp, {p.stem: parse_header(p.stem, p, p.read_text(encoding="utf-8")) for p in paths}
+        _CATALOGUES[root] = cached
+    return dict(cached[1])
+
+
+_CATALOGUES: dict[Path, tuple[tuple[tuple[str, int], ...], dict[str, SavedQuery]]] = {}
 
 
 def find(name: str) -> SavedQuery:
@@ -257,8 +263,23 @@ def expand_iri(value: str) -> str | None:
 def resolve(store: QueryStore, kind: str, value: str, query: str = "", param: str = "") -> ox.NamedNode:
     """Resolve a label (or IRI) to exactly one node of ``kind``; ambiguity/unknown -> QueryError.
 
-    ``label@city`` (一网通办@青岛) narrows a label to the nodes of one city.
+    ``label@city`` (一网通办@青岛) narrows a label to the nodes of one city. A store whose
+    data cannot change (the embedded one) remembers what it resolved.
     """
+    memo = getattr(store, "resolved", None)
+    if memo is not None and (kind, value) in memo:
+        return memo[(kind, value)]
+    node = _resolve(store, kind, value, query, param)
+    if memo is not None and len(memo) < RESOLVED_MEMO:
+        memo[(kind, value)] = node
+    return node
+
+
+#: Resolved labels an embedded store remembers (a server resolves the same few again and again).
+RESOLVED_MEMO = 4096
+
+
+def _resolve(store: QueryStore, kind: str, value: str, query: str, param: str) -> ox.NamedNode:
     iri = expand_iri(value)
     if iri is not None:
         try:
