@@ -98,6 +98,9 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
         out.append(Sentence(index=len(out), start=start, end=end, text=text[start:end]))
 
 
+_NUMBER_CHARS = "0123456789.,"
+
+
 def _soft_cut(text: str, start: int, limit: int) -> int:
     """Where to cut ``text[start:]`` at or before ``limit``: after the last clause mark (or space)
     in the second half of the window, else at ``limit`` itself."""
@@ -105,7 +108,10 @@ def _soft_cut(text: str, start: int, limit: int) -> int:
         best = max(text.rfind(ch, start + (limit - start) // 2, limit) for ch in marks)
         if best >= 0:
             return best + 1
-    return limit
+    cut = limit  # never right after a digit: 1253个 cut after its 1 would read as 253个
+    while cut > start + 1 and text[cut - 1] in _NUMBER_CHARS:
+        cut -= 1
+    return cut if cut > start + 1 else limit
 
 
 def trie_regex(words: list[str]) -> re.Pattern[str]:
