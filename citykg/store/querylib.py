@@ -337,6 +337,8 @@ def bind_params(
     A saved query that reads the derived summaries graph fails with a reason on a
     store that lacks it (loaded from the TriG by another tool), instead of answering nothing.
     """
+    from citykg.store.summaries import check_requirements
+
     check_requirements(saved, store)
     for name in given:
         if saved.param(name) is None:
@@ -359,22 +361,6 @@ def bind_params(
         else:
             out[p.name] = literal(p, value, saved.name)
     return out
-
-
-def check_requirements(saved: SavedQuery, store: QueryStore) -> None:
-    """QueryError when ``saved`` reads ``ckr:graph/summaries`` and ``store`` does not have it.
-
-    citykg's own stores always add the graph; a server loaded another way may not.
-    """
-    from citykg.store import summaries
-
-    if getattr(store, "always_summarised", False) or not summaries.needs_summaries(saved.text):
-        return
-    if not store.query(summaries.HAS_SUMMARIES, source="summaries check").boolean:
-        raise QueryError(
-            f'Query "{saved.name}" reads the derived summaries graph <{summaries.GRAPH_SUMMARIES.value}>, '
-            f"which {store.label} does not have - {summaries.LOAD_HINT}."
-        )
 
 
 def parse_param_options(values: tuple[str, ...]) -> dict[str, str]:

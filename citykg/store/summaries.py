@@ -25,6 +25,8 @@ depends on how the build makes the data, only on the ontology terms it uses.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 
 from citykg.iris import CK_IRI, GRAPH_SUMMARIES_IRI, PREFIXES
@@ -112,6 +114,22 @@ def add_summaries(store: ox.Store) -> int:
     return len(quads)
 
 
+def check_requirements(saved: Any, store: Any) -> None:
+    """QueryError when ``saved`` reads ``ckr:graph/summaries`` and ``store`` does not have it.
+
+    citykg's own stores always add the graph; a server loaded another way may not.
+    """
+    from citykg.errors import QueryError
+
+    if getattr(store, "always_summarised", False) or not needs_summaries(saved.text):
+        return
+    if not store.query(HAS_SUMMARIES, source="summaries check").boolean:
+        raise QueryError(
+            f'Query "{saved.name}" reads the derived summaries graph <{GRAPH_SUMMARIES.value}>, '
+            f"which {store.label} does not have - {LOAD_HINT}."
+        )
+
+
 __all__ = [
     "GRAPH_SUMMARIES",
     "HAS_SUMMARIES",
@@ -119,6 +137,7 @@ __all__ = [
     "SUMMARIES",
     "VERSION",
     "add_summaries",
+    "check_requirements",
     "needs_summaries",
     "summary_quads",
 ]
