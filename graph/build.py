@@ -185,6 +185,9 @@ def _build_staged(sources: list[Source], out: Path, stage: Path, report: BuildRe
         report.step("post", t)
     outdir.publish(stage, out, list(PUBLISHED) if post_steps else [TRIG_NAME])
     report.trig = out / TRIG_NAME
+    if not post_steps and any((out / name).exists() for name in PUBLISHED[:-1]):
+        report.warnings.append(f"{out}: --graph-only left the store, docs and site of the previous build; "
+                               "the store is rebuilt at the next query, run a full build for the rest")  # fmt: skip
 
 
 def run_steps(stage: Path, out: Path) -> None:

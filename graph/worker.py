@@ -112,8 +112,14 @@ def _kb() -> KnowledgeBase:
     return _KB
 
 
+_WARM = [False]
+
+
 def warm() -> None:
-    """Load the knowledge base, jieba and every lexicon once, in this process."""
+    """Load the knowledge base, jieba and every lexicon once, in this process (again: a no-op)."""
+    if _WARM[0]:
+        return
+    _WARM[0] = True
     import jieba
 
     from citykg.graph.extract.places import warm_up
