@@ -90,10 +90,10 @@ def _recomputed(qs: Any, min_score: float, focus: set[str] | None) -> list[Any]:
 def _saved(qs: Any, name: str, city: str) -> list[dict[str, str | None]]:
     import pyoxigraph as ox
 
-    from citykg.store import querylib
+    from citykg.store import querylib, summaries
 
     saved = querylib.find(name)
-    querylib.check_requirements(saved, qs)
+    summaries.check_requirements(saved, qs)
     return qs.select(saved.text, {"city": ox.NamedNode(city)})  # type: ignore[no-any-return]
 
 

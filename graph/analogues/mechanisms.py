@@ -96,8 +96,10 @@ class Reader:
 
     def does(self, item: Item) -> dict[str, str]:
         """Concept -> the cue word that says the item does it (empty for items with a concept)."""
-        if item.concepts or item.cls not in DESCRIBED:
+        if item.concepts or item.cls not in DESCRIBED or self.mechanism.pattern is None:
             return {}
+        if not any(self.mechanism.pattern.search(fold(q)) for q in item.quotes):
+            return {}  # no cue anywhere in its sentences: no segments to cut
         own = fold(item.label)
         found: dict[str, str] = {}
         for q in item.quotes:

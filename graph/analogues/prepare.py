@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, Item
 from citykg.graph.analogues.mechanisms import Reader
@@ -181,8 +182,14 @@ def _provincial(label: str, province_names: list[str]) -> bool:
     return (
         text.startswith("省")
         or any(w in text for w in PROVINCIAL_WORDS)
-        or any(fold(p) in text for p in province_names)
+        or any(p in text for p in _folded(tuple(province_names)))
     )
+
+
+@lru_cache(maxsize=8)
+def _folded(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The folded names, once per list (``_provincial`` runs once per item)."""
+    return tuple(fold(n) for n in names)
 
 
 def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
