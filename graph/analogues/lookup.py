@@ -66,9 +66,9 @@ class Initiative:
     portal: bool = False  # a provincial government-service app or portal (the city uses it)
 
     def sentence(self) -> Evidence | None:
-        """The evidence that names it, newest article first (the one shown)."""
+        """The evidence that names it, newest article first, then the fullest sentence (the one shown)."""
         named = [e for e in self.evidence if fold(self.label) in fold(e.quote)] or self.evidence
-        return min(named, key=lambda e: (e.date == "", _neg(e.date), e.quote), default=None)
+        return min(named, key=lambda e: (e.date == "", _neg(e.date), -len(e.quote), e.quote), default=None)
 
 
 def _neg(date: str) -> tuple[int, ...]:

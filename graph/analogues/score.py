@@ -53,8 +53,8 @@ WEIGHTS = {
 #: names of one concept are one piece of evidence, not three (was: 71% of analogies at 1.000)
 NAME_CAP = 4.5
 #: score = sigmoid(logit / SCORE_SCALE): the 0.5 threshold stays at logit 0, strong pairs
-#: spread over 0.9 - 0.99 instead of piling up at 1.000, so evidence strength can rank them
-SCORE_SCALE = 2.0
+#: spread over 0.8 - 0.97 instead of piling up at 1.000, so evidence strength can rank them
+SCORE_SCALE = 3.0
 #: strength of one side's evidence (logit units, added per side; ranks pairs of equal kind):
 STRENGTH_DIRECT = 0.3  # its name is a label of its concept, or its sentences name the concept
 STRENGTH_DONE = 0.2  # its sentences report it running (+) or only planned (-) (facets: status)
@@ -185,7 +185,7 @@ def to_score(z: float) -> float:
     """The shown score of a logit: ``sigmoid(z / SCORE_SCALE)`` (0.5 at logit 0).
 
     >>> to_score(0.0), round(to_score(7.0), 3)
-    (0.5, 0.971)
+    (0.5, 0.912)
     """
     return sigmoid(z / SCORE_SCALE)
 
