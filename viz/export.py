@@ -81,6 +81,91 @@ def resource_graph(store: ox.Store) -> nx.MultiDiGraph:
     return g
 
 
+CK = "https://w3id.org/citykg/ontology#"
+#: Literal properties copied onto resource-graph nodes as typed attributes (name, float or not).
+NODE_LITERALS = {
+    CK + "adcode": ("adcode", False),
+    CK + "value": ("value", True),
+    CK + "unit": ("unit", False),
+    CK + "asOf": ("as_of", False),
+    CK + "score": ("score", True),
+}
+#: IRI properties whose target's label becomes a node attribute (Gephi partitions by them).
+NODE_LINKS = {
+    CK + "inCity": "city",
+    CK + "domain": "domain",
+    CK + "realizes": "concept",
+    CK + "partOf": "part_of",
+}
+PROJECTIONS = ("full", "city-concept", "analogies")
+
+
+def _typed_attributes(g: nx.MultiDiGraph, store: ox.Store) -> None:
+    """Add adcode, value, unit, as_of, score (typed) and city, domain, concept, part_of (labels)."""
+    for q in data_quads(store):
+        s, p = q.subject, q.predicate.value
+        if not isinstance(s, ox.NamedNode) or s.value not in g:
+            continue
+        if p in NODE_LITERALS and isinstance(q.object, ox.Literal):
+            name, number = NODE_LITERALS[p]
+            try:
+                g.nodes[s.value][name] = float(q.object.value) if number else q.object.value
+            except ValueError:
+                g.nodes[s.value][name] = q.object.value
+        elif p in NODE_LINKS and isinstance(q.object, ox.NamedNode) and q.object.value in g:
+            g.nodes[s.value][NODE_LINKS[p]] = g.nodes[q.object.value]["label"]
+
+
+CITY_CONCEPT = """
+SELECT ?city ?city_label ?adcode ?province ?concept ?concept_label ?scheme (COUNT(DISTINCT ?i) AS ?n) WHERE {
+  ?i ck:inCity ?city ; ck:realizes ?concept .
+  ?city rdfs:label ?city_label ; ck:adcode ?adcode .
+  OPTIONAL { ?city ck:partOf ?p . ?p rdfs:label ?province }
+  ?concept skos:prefLabel ?concept_label . FILTER(LANG(?concept_label) = "zh")
+  OPTIONAL { ?concept skos:inScheme ?scheme }
+} GROUP BY ?city ?city_label ?adcode ?province ?concept ?concept_label ?scheme
+"""
+ANALOGIES = """
+SELECT ?a ?a_label ?a_city ?b ?b_label ?b_city ?score (GROUP_CONCAT(DISTINCT ?kind; separator=",") AS ?kinds) WHERE {
+  ?x a ck:Analogy ; ck:source ?a ; ck:target ?b ; ck:score ?score .
+  OPTIONAL { ?x ck:basisKind ?kind }
+  ?a rdfs:label ?a_label . ?b rdfs:label ?b_label .
+  OPTIONAL { ?a ck:inCity/rdfs:label ?a_city } OPTIONAL { ?b ck:inCity/rdfs:label ?b_city }
+} GROUP BY ?a ?a_label ?a_city ?b ?b_label ?b_city ?score
+"""
+
+
+def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
+    answer = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    names = [v.value for v in answer.variables]
+    return [{n: t.value for n, t in zip(names, sol, strict=True) if t is not None} for sol in answer]
+
+
+def projection(store: ox.Store, kind: str) -> nx.Graph:
+    """The graph Gephi/Cytoscape users want: ``city-concept`` (cities and the concepts their
+    initiatives realize, edge weight = initiatives) or ``analogies`` (initiatives linked by
+    their analogy score); ``full`` is the resource graph with typed attributes."""
+    if kind == "full":
+        g = resource_graph(store)
+        _typed_attributes(g, store)
+        return g
+    out = nx.Graph()
+    if kind == "city-concept":
+        for r in _rows(store, CITY_CONCEPT):
+            out.add_node(r["city"], label=r["city_label"], kind="city", adcode=r["adcode"],
+                         province=r.get("province", ""))  # fmt: skip
+            out.add_node(
+                r["concept"], label=r["concept_label"], kind="concept", scheme=curie(r.get("scheme", ""))
+            )
+            out.add_edge(r["city"], r["concept"], weight=float(r["n"]))
+        return out
+    for r in _rows(store, ANALOGIES):
+        for end in ("a", "b"):
+            out.add_node(r[end], label=r[f"{end}_label"], kind="initiative", city=r.get(f"{end}_city", ""))
+        out.add_edge(r["a"], r["b"], weight=float(r["score"]), kinds=r.get("kinds", ""))
+    return out
+
+
 def _csv_text(rows: list[list[str]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
@@ -103,11 +188,20 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 RDF_DATASETS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
 
 
-def export(source: ViewSource, fmt: str, path: Path, with_summaries: bool = False) -> dict[str, int]:
+def export(
+    source: ViewSource,
+    fmt: str,
+    path: Path,
+    with_summaries: bool = False,
+    projection_kind: str = "full",
+    bom: bool = False,
+) -> dict[str, int]:
     """Write the build in ``fmt`` to ``path``; returns counts for the summary line.
 
     ``with_summaries`` adds ``ckr:graph/summaries`` (as every citykg store computes it)
-    to the RDF formats, for stores loaded from the file by their own loader.
+    to the RDF formats, for stores loaded from the file by their own loader;
+    ``projection_kind`` picks the graph for graphml/gexf/csv; ``bom`` starts CSV files
+    with a UTF-8 byte-order mark (Excel then reads the Chinese text right).
     """
     store = source.dataset
     if with_summaries and fmt in (*RDF_DATASETS, "ttl"):
@@ -123,18 +217,24 @@ def export(source: ViewSource, fmt: str, path: Path, with_summaries: bool = Fals
         extra = {} if fmt == "nq" else {"prefixes": PREFIXES}
         _atomic(path, lambda p: ox.serialize(quads, str(p), RDF_DATASETS[fmt], **extra))
         return {"quads": len(quads)}
-    g = resource_graph(store)
+    g = projection(store, projection_kind)
     counts = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
     if fmt == "graphml":
         _atomic(path, lambda p: nx.write_graphml(g, p, encoding="utf-8"))
     elif fmt == "gexf":
         _atomic(path, lambda p: nx.write_gexf(g, p, encoding="utf-8"))
-    else:  # csv: a folder with nodes.csv and edges.csv
-        nodes = [["id", "label", "class"]] + [[n, d["label"], d["cls"]] for n, d in g.nodes(data=True)]
-        edges = [["source", "target", "predicate"]] + [
-            [s, t, d["predicate"]] for s, t, d in g.edges(data=True)
+    else:  # csv: a folder with nodes.csv and edges.csv, one column per attribute
+        node_keys = sorted({k for _, d in g.nodes(data=True) for k in d})
+        edge_keys = sorted({k for *_, d in g.edges(data=True) for k in d})
+        header = [{"cls": "class"}.get(k, k) for k in node_keys]
+        nodes = [["id", *header]] + [
+            [n, *(d.get(k, "") for k in node_keys)] for n, d in g.nodes(data=True)
         ]
+        edges = [["source", "target", *edge_keys]] + [
+            [s, t, *(d.get(k, "") for k in edge_keys)] for s, t, d in g.edges(data=True)
+        ]
+        encoding = "utf-8-sig" if bom else "utf-8"
         for name, rows in (("nodes.csv", nodes), ("edges.csv", edges)):
             text = _csv_text(rows)
-            _atomic(path / name, lambda p, text=text: p.write_text(text, encoding="utf-8"))
+            _atomic(path / name, lambda p, text=text: p.write_text(text, encoding=encoding))
     return counts

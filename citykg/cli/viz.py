@@ -124,13 +124,22 @@ def _done(quiet: bool, path: Path, what: str) -> None:
     help="File to write (a folder for csv: nodes.csv + edges.csv). Default: OUT/export/citykg.<ext>.",
 )
 @click.option(
+    "--projection",
+    type=click.Choice(["full", "city-concept", "analogies"]),
+    default="full",
+    show_default=True,
+    help="graphml/gexf/csv: the resource graph, cities x concepts (weight = initiatives) or the analogy network (weight = score).",
+)
+@click.option("--bom", is_flag=True, help="csv: start each file with a UTF-8 BOM (for Excel).")
+@click.option(
     "--with-summaries",
     is_flag=True,
     help="nq/trig/jsonld/ttl: add the derived ckr:graph/summaries some saved queries read.",
 )
 @quiet_option
 def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool, concept: str | None = None,
-               start: int | None = None, end: int | None = None, with_summaries: bool = False) -> None:  # fmt: skip
+               start: int | None = None, end: int | None = None, with_summaries: bool = False,
+               projection: str = "full", bom: bool = False) -> None:  # fmt: skip
     """Export the build for Gephi/Cytoscape (graphml, gexf) or data tools (jsonld, ttl, nq, csv, panel).
 
     panel: the city-year table of one reform (--concept) for event-history analysis, with a
@@ -152,7 +161,7 @@ def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool, con
         raise click.ClickException(f'"{path}" is a file - csv export writes a folder (nodes.csv, edges.csv).')
     if fmt != "csv":
         _check_output(path)
-    counts = export(source, fmt, path, with_summaries=with_summaries)
+    counts = export(source, fmt, path, with_summaries=with_summaries, projection_kind=projection, bom=bom)
     if not quiet:
         click.echo(f"Wrote {path} (" + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")
 
