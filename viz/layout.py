@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
@@ -23,9 +23,10 @@ FONT_PX = 14.0  # the views' label font size (view.js): labels scale with the dr
 CJK_EM, LATIN_EM = 1.0, 0.56  # label character widths in em (CJK full width; Latin average)
 LABEL_GAP = 3.0  # vis-network draws a label this far below its shape
 PAD = 2.0  # px kept free around each label box
-SPREAD_PASSES = 400  # label overlap removal: at most this many passes over the grid (each O(n))
-SPREAD_WORK = 400_000  # ... and at most this many node-passes (a 2,000-node page gets 200 passes)
-OVERSHOOT = 1.2  # push overlapping labels apart a little more than needed: fewer passes
+SPIRAL_STEP = 12.0  # px between the rings of candidate spots around a label that collides
+SPIRAL_ASPECT = 3.0  # the rings are this much wider than tall, like the labels
+SPIRAL_TRIES = 20_000  # candidate spots tried per label (a ring of radius 450 px) before it stays where it is
+ROOM = 2.0  # a layout gets at least this many times its labels' total area before they are placed
 MAX_SPREAD = 5000  # larger views keep their layout (the page aggregates above 2,000 nodes anyway)
 
 #: A label box relative to its node: (width, height, top offset below the node centre).
@@ -76,36 +77,88 @@ def overlapping(pos: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> s
     return {k for pair in pairs for k in pair}
 
 
-def spread_labels(pos: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> None:
-    """Move nodes apart, in place, until no two label boxes overlap (or ``SPREAD_PASSES`` run out).
+def _make_room(pos: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> None:
+    """Scale the layout up, in place, until its area is ``ROOM`` times the labels' total area.
 
-    Each overlapping pair is pushed apart along the axis where they overlap least,
-    half each way; positions stay deterministic (sorted pairs).
+    Pushing pairs apart cannot make room that is not there: a layout whose labels
+    cover more than its own area would take hundreds of passes to spread.
+
+    >>> pos = {"a": (0.0, 0.0), "b": (10.0, 0.0), "c": (0.0, 10.0)}
+    >>> _make_room(pos, {k: (40.0, 19.0, 13.0) for k in pos}); pos["b"][0] > 10
+    True
+    """
+    if len(pos) < 2:
+        return
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    area = max(max(xs) - min(xs), 1.0) * max(max(ys) - min(ys), 1.0)
+    need = ROOM * sum((boxes[k][0] + 2 * PAD) * (boxes[k][1] + 2 * PAD) for k in pos if k in boxes)
+    if need > area:
+        f = math.sqrt(need / area)
+        for k, (x, y) in pos.items():
+            pos[k] = (x * f, y * f)
+
+
+def _spiral(step: float, aspect: float = 1.0) -> Iterator[tuple[float, float]]:
+    """Offsets around a point, nearest first: the centre, then elliptic rings ``step`` apart
+    vertically and ``aspect`` times that horizontally (labels are wide and short).
+
+    >>> from itertools import islice
+    >>> [tuple(round(v) for v in o) for o in islice(_spiral(10.0, 2.0), 3)]
+    [(0, 0), (20, 0), (14, 7)]
+    """
+    yield 0.0, 0.0
+    ring = 1
+    while True:
+        r = ring * step
+        count = max(8, int(2 * math.pi * ring))
+        for i in range(count):
+            a = 2 * math.pi * i / count
+            yield aspect * r * math.cos(a), r * math.sin(a)
+        ring += 1
+
+
+def spread_labels(
+    pos: dict[str, tuple[float, float]], boxes: dict[str, Box], order: list[str] | None = None
+) -> None:
+    """Move nodes, in place, so that no two label boxes overlap.
+
+    Greedy placement: nodes in ``order`` (default: largest node first, then widest label) keep
+    their position when their label box is free, else take the nearest free spot
+    on a spiral around it. Every box is checked against those already placed
+    through a grid, so the cost grows with the number of nodes, not its square,
+    and the result has no overlap by construction (deterministic for a given input).
 
     >>> pos = {"a": (0.0, 0.0), "b": (5.0, 0.0)}
     >>> spread_labels(pos, {"a": (40, 19, 13), "b": (40, 19, 13)}); overlapping(pos, {"a": (40, 19, 13), "b": (40, 19, 13)})
     set()
     """
-    for _ in range(min(SPREAD_PASSES, SPREAD_WORK // max(1, len(pos)))):
-        rects = {k: _rect(pos[k], boxes[k]) for k in pos if k in boxes}
-        pairs = _pairs(rects)
-        if not pairs:
-            return
-        moved: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for a, b in sorted(pairs):
-            ra, rb = rects[a], rects[b]
-            dx = min(ra[2], rb[2]) - max(ra[0], rb[0])
-            dy = min(ra[3], rb[3]) - max(ra[1], rb[1])
-            if dy <= dx:
-                sy = 1.0 if (ra[1] + ra[3]) <= (rb[1] + rb[3]) else -1.0
-                moved[a][1] -= sy * (dy / 2 + 0.5) * OVERSHOOT
-                moved[b][1] += sy * (dy / 2 + 0.5) * OVERSHOOT
-            else:
-                sx = 1.0 if (ra[0] + ra[2]) <= (rb[0] + rb[2]) else -1.0
-                moved[a][0] -= sx * (dx / 2 + 0.5) * OVERSHOOT
-                moved[b][0] += sx * (dx / 2 + 0.5) * OVERSHOOT
-        for k, (mx, my) in sorted(moved.items()):
-            pos[k] = (pos[k][0] + mx, pos[k][1] + my)
+    _make_room(pos, boxes)
+    keys = order or sorted((k for k in pos if k in boxes), key=lambda k: (-boxes[k][2], -boxes[k][0], k))
+    cell = 2 * max((boxes[k][1] for k in keys), default=20.0) + 4 * PAD
+    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = defaultdict(list)
+
+    def cells(r: tuple[float, float, float, float]) -> Iterator[tuple[int, int]]:
+        for gx in range(int(r[0] // cell), int(r[2] // cell) + 1):
+            for gy in range(int(r[1] // cell), int(r[3] // cell) + 1):
+                yield gx, gy
+
+    def free(r: tuple[float, float, float, float]) -> bool:
+        return not any(
+            r[0] < q[2] and q[0] < r[2] and r[1] < q[3] and q[1] < r[3]
+            for c in cells(r)
+            for q in grid.get(c, ())
+        )
+
+    step = SPIRAL_STEP
+    for k in keys:
+        x0, y0 = pos[k]
+        for n, (dx, dy) in enumerate(_spiral(step, SPIRAL_ASPECT)):
+            r = _rect((x0 + dx, y0 + dy), boxes[k])
+            if free(r) or n >= SPIRAL_TRIES:
+                pos[k] = (x0 + dx, y0 + dy)
+                for c in cells(r):
+                    grid[c].append(r)
+                break
 
 
 def layout(
