@@ -63,3 +63,20 @@ def test_csv_with_bom_for_excel(built: Path, tmp_path: Path) -> None:
     with (folder / "nodes.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert any(r["label"] == "青岛市" and r["adcode"] == "370200" for r in rows)
+
+
+def test_jsonld_is_compacted_with_a_context_and_reads_back(built: Path, tmp_path: Path) -> None:
+    import json
+
+    import pyoxigraph as ox
+
+    path = tmp_path / "x.jsonld"
+    run("export", "--format", "jsonld", "--data", str(built), "-o", str(path))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["@context"]["ck"] == "https://w3id.org/citykg/ontology#"
+    assert '"ck:inCity"' in path.read_text(encoding="utf-8")
+    back = ox.Store()
+    back.bulk_load(path=str(path), format=ox.RdfFormat.JSON_LD)
+    whole = ox.Store()
+    whole.bulk_load(path=str(built / "citykg.trig"), format=ox.RdfFormat.TRIG)
+    assert set(back) == set(whole)

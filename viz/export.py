@@ -166,6 +166,49 @@ def projection(store: ox.Store, kind: str) -> nx.Graph:
     return out
 
 
+def _compact_iri(iri: str, by_length: list[tuple[str, str]]) -> str:
+    for prefix, base in by_length:
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri
+
+
+def compact_jsonld(expanded: bytes) -> str:
+    """Expanded JSON-LD (pyoxigraph's) compacted with citykg's prefixes as an ``@context``.
+
+    Property names, ``@id`` and ``@type`` values become CURIEs (``ck:inCity``,
+    ``ckr:area/370200``); the context declares every prefix, so any JSON-LD processor
+    expands it back to the same quads.
+
+    >>> doc = b'[{"@id": "https://w3id.org/citykg/resource/area/1", "@type": ["https://w3id.org/citykg/ontology#City"]}]'
+    >>> compact_jsonld(doc).split('"@graph": ')[1]
+    '[{"@id": "ckr:area/1", "@type": ["ck:City"]}]}'
+    """
+    import json
+
+    by_length = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+    def walk(node: object) -> object:
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, object] = {}
+        for key, value in node.items():
+            if key in ("@id", "@type"):
+                if isinstance(value, list):
+                    value = [_compact_iri(v, by_length) if isinstance(v, str) else v for v in value]
+                elif isinstance(value, str):
+                    value = _compact_iri(value, by_length)
+                out[key] = value
+            else:
+                out[key if key.startswith("@") else _compact_iri(key, by_length)] = walk(value)
+        return out
+
+    doc = {"@context": dict(PREFIXES), "@graph": walk(json.loads(expanded))}
+    return json.dumps(doc, ensure_ascii=False)
+
+
 def _csv_text(rows: list[list[str]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
@@ -214,6 +257,10 @@ def export(
             _atomic(path, lambda p: ox.serialize(triples, str(p), ox.RdfFormat.TURTLE, prefixes=PREFIXES))
             return {"triples": len(triples)}
         quads = list(store)  # every graph, the ontology's included
+        if fmt == "jsonld":
+            text = compact_jsonld(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
+            _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+            return {"quads": len(quads)}
         extra = {} if fmt == "nq" else {"prefixes": PREFIXES}
         _atomic(path, lambda p: ox.serialize(quads, str(p), RDF_DATASETS[fmt], **extra))
         return {"quads": len(quads)}
