@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from citykg.graph import lang
+from citykg.graph.ingest.text import trie_regex
 from citykg.graph.kb import Concept, KnowledgeBase
 
 QUOTES = "“”‘’「」『』\"'《》"
@@ -53,10 +54,16 @@ class Lexicon:
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
-    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    """A case-insensitive matcher of ``words``, longest first, as a trie (a flat alternation
+    of hundreds of labels is tried word by word at every position; a trie is not).
+
+    >>> _alternation(["一网通办", "一网", "APP"]).findall("推行一网通办和一网统管App")
+    ['一网通办', '一网', 'App']
+    """
+    words = sorted({w.lower() for w in words if w})
     if not words:
         return None
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return re.compile(trie_regex(words).pattern, re.IGNORECASE)
 
 
 def build_lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -153,9 +160,7 @@ def brand_pattern(kb: KnowledgeBase) -> re.Pattern[str] | None:
     if abbrs and suffix:
         alts.append(f"[{''.join(abbrs)}]{_HAN}{{1,2}}[{re.escape(suffix)}]")
     if prefixes and places:
-        alts.append(
-            "(?:" + "|".join(map(re.escape, prefixes)) + ")(?:" + "|".join(map(re.escape, places)) + ")"
-        )
+        alts.append("(?:" + "|".join(map(re.escape, prefixes)) + ")(?:" + trie_regex(places).pattern + ")")
     return re.compile("^(?:" + "|".join(alts) + ")$") if alts else None
 
 
