@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from citykg.namespaces import PREFIXES
+from citykg.iris import PREFIXES
 from citykg.server import assets
 from citykg.server.page import editor_text
 from citykg.server.pool import PoolConfig, WorkerPool

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from citykg.namespaces import PREFIXES
+from citykg.iris import PREFIXES
 from citykg.store.sparqlterms import QueryResult, Term
 
 RESULT_TYPES = {

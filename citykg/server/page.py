@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from citykg.namespaces import PREFIXES
+from citykg.iris import PREFIXES
 
 PAGE_HTML = """<!doctype html>
 <html lang="zh">

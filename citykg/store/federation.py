@@ -81,7 +81,7 @@ def _verdict(query: str) -> str:
         return f"the query is nested more than {sparqlsyntax.MAX_NESTING} levels deep"
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from citykg.namespaces import SPARQL_PREFIXES
+    from citykg.iris import SPARQL_PREFIXES
 
     try:
         tree = parseQuery(SPARQL_PREFIXES + query)
