@@ -159,3 +159,30 @@ def test_domain_scheme_has_the_fixed_slugs() -> None:
     assert set(FIXED_DOMAINS) <= domains
     for slug in FIXED_DOMAINS:
         assert (URIRef(f"{CKR_IRI}concept/domain/{slug}"), RDF.type, CK.Domain) in union(), slug
+
+
+def test_platform_brands_name_the_area_that_runs_them() -> None:
+    """platforms.ttl: every brand below a provincial/city kind says which division runs it."""
+    from citykg.graph.kb import load_kb
+
+    kb = load_kb()
+    found = []
+    for c in kb.platforms:
+        if c.narrower or any(b.endswith("/national-service") for b in c.broader):
+            continue
+        if len(c.spatial) != 1 or kb.area_by_iri(c.spatial[0]) is None:
+            found.append(f"{c.iri}: dcterms:spatial {c.spatial} is not one division of divisions.ttl")
+    _problems(found)
+
+
+def test_bodies_are_national_or_provincial() -> None:
+    from citykg.graph.kb import load_kb
+
+    bodies = load_kb().bodies
+    assert len(bodies) > 30
+    found = [
+        f"{c.iri}: neither national nor provincial"
+        for c in bodies
+        if not c.narrower and not any(b.endswith(("/national", "/provincial")) for b in c.broader)
+    ]
+    _problems(found)
