@@ -6,8 +6,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from test_validate import BROKEN, Mutation, shacl
+from test_validate import good_graph as good_graph  # the fixture, re-exported for these tests
 
 from citykg.namespaces import CK, CKR
+from citykg.ontofiles import shapes_file
 from citykg.testing import require_tool
 from citykg.validate.checks import (
     Report,
@@ -18,6 +23,7 @@ from citykg.validate.checks import (
     union_graph,
 )
 from citykg.validate.reasoning import check_consistency, explain_clashes
+from citykg.validate.screen import plan_shapes
 
 GOOD = Path(__file__).parent / "fixtures" / "validate" / "good.trig"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -53,13 +59,55 @@ def broken(s: ox.Store) -> ox.Store:
 @pytest.mark.parametrize("batch", [50, 300, 10**9])
 def test_batched_shacl_finds_what_the_whole_graph_finds(store: ox.Store, batch: int) -> None:
     broken(store)
-    whole, parts = Report(data="x"), Report(data="x")
-    run_shacl_store(store, whole)
-    run_shacl_store(store, parts, batch_triples=batch)
+    whole, parts, screened = Report(data="x"), Report(data="x"), Report(data="x")
+    run_shacl_store(store, whole, engine="pyshacl")
+    run_shacl_store(store, parts, batch_triples=batch, engine="pyshacl")
+    run_shacl_store(store, screened, batch_triples=batch)
     assert len(whole.problems) == 3
     assert sorted(p.line() for p in parts.problems) == sorted(p.line() for p in whole.problems)
+    assert [p.line() for p in screened.problems] == [p.line() for p in whole.problems]
+    assert screened.shacl_rechecked == 3  # only the three broken nodes went to pySHACL
     if batch == 50:
         assert parts.shacl_batches > 5
+
+
+def as_store(graph: Graph) -> ox.Store:
+    out = ox.Store()
+    out.bulk_load(input=graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return out
+
+
+def test_the_screen_clears_every_node_of_good_data(good_graph: Graph) -> None:
+    report = Report(data="x")
+    run_shacl_store(as_store(good_graph), report)
+    assert report.problems == []
+    assert report.shacl_screened > 20 and report.shacl_rechecked == 0
+    assert report.shacl_shapes == shacl(good_graph).shacl_shapes
+
+
+@pytest.mark.parametrize("shape,mutate,node,words", BROKEN, ids=[b[0] for b in BROKEN])
+def test_screened_shacl_reports_what_pyshacl_reports(
+    good_graph: Graph, shape: str, mutate: Mutation, node: URIRef, words: str
+) -> None:
+    """Each broken shape of test_validate: the screen + pySHACL on the unsure nodes gives pySHACL's
+    whole-graph problems, line for line and in order, and sends few nodes to pySHACL."""
+    g = Graph()
+    g += good_graph
+    mutate(g)
+    reference = shacl(g)
+    screened = Report(data="x")
+    run_shacl_store(as_store(g), screened)
+    assert reference.problems, shape
+    assert [p.line() for p in screened.problems] == [p.line() for p in reference.problems]
+    assert 1 <= screened.shacl_rechecked <= 3
+
+
+def test_a_shape_feature_the_screen_does_not_know_means_pyshacl_for_all() -> None:
+    shapes = Graph().parse(shapes_file(), format="turtle")
+    assert plan_shapes(shapes) is not None
+    shape = next(iter(shapes.subjects(RDF.type, SH.PropertyShape)))
+    shapes.add((shape, SH.flags, Literal("i")))
+    assert plan_shapes(shapes) is None
 
 
 def test_type_sample_is_small_and_a_subset(store: ox.Store) -> None:

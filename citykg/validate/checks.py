@@ -29,6 +29,7 @@ _XSD_STRING = str(XSD.string)
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _OX_FORMATS = {".trig": "TRIG", ".nq": "N_QUADS", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 BATCH_TRIPLES = 300_000  # above this, SHACL runs in batches of about this many triples
+RECHECK_NODES = 2_000  # focus nodes the screen could not clear, checked by pySHACL per batch
 REASON_ALL_MAX = 100_000  # above this, HermiT reasons over the type sample (bench/bench_validate.py)
 
 
@@ -47,11 +48,15 @@ class Problem:
 class Report:
     data: str
     triples: int = 0
+    graphs: int = 0  # named graphs (one per document, plus ontology, schemes, divisions, analogies)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     shacl_shapes: int = 0
     shacl_seconds: float = 0.0
     shacl_batches: int = 0
+    shacl_engine: str = ""  # what SHACL ran over, said in the summary
+    shacl_screened: int = 0  # focus nodes the screen looked at
+    shacl_rechecked: int = 0  # of which pySHACL checked (the screen could not clear them)
     reasoner: ReasonerResult | None = None
     reasoner_scope: str = ""
     qc_queries: int = 0
@@ -132,16 +137,28 @@ def _node_text(graph: Graph, node: object) -> str:
     return f'{text} "{label}"' if label is not None else text
 
 
+_SHAPES: dict[tuple[str, int], Graph] = {}
+
+
+def _shapes() -> Graph:
+    """The shapes graph, parsed once per process (and again when the file changes)."""
+    path = shapes_file()
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _SHAPES:
+        _SHAPES[key] = Graph().parse(path, format="turtle")
+    return _SHAPES[key]
+
+
 def run_shacl(graph: Graph, report: Report) -> None:
     """Validate ``graph`` against the shapes; append one Problem per result."""
     from pyshacl import validate as shacl_validate
 
-    shapes = Graph().parse(shapes_file(), format="turtle")
+    shapes = _shapes()
     report.shacl_shapes = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
     start = time.perf_counter()
     _conforms, results, _text = shacl_validate(
-        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
+    )  # inplace: no inference or rules run, so pySHACL need not copy the data graph first
     report.shacl_seconds += time.perf_counter() - start
     report.shacl_batches += 1
     found: list[Problem] = []
@@ -175,26 +192,30 @@ def _subject_batches(store: ox.Store, limit: int) -> Iterator[list[ox.NamedNode 
         yield batch
 
 
-def run_shacl_store(store: ox.Store, report: Report, batch_triples: int = BATCH_TRIPLES) -> None:
-    """SHACL over the whole store: in one go when small, else in batches of subjects.
+def _ontology_context(store: ox.Store) -> Graph:
+    """The ontology graph plus every rdfs:subClassOf of the data (what sh:class and targets climb)."""
+    graph = to_graph(store.quads_for_pattern(None, None, None, graph_name=ox.NamedNode(str(GRAPH_ONTOLOGY))))
+    return to_graph(store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None), graph)
 
-    A batch holds its subjects' triples, the ontology graph and the rdf:type triples of the
-    nodes they point to (for ``sh:class``); results about nodes outside the batch are dropped
-    (those nodes are checked in their own batch, with all their triples).
-    """
-    if len(store) <= batch_triples:
-        run_shacl(union_graph(store), report)
-        return
-    ontology = to_graph(
-        store.quads_for_pattern(None, None, None, graph_name=ox.NamedNode(str(GRAPH_ONTOLOGY)))
-    )
+
+def run_shacl_subjects(
+    store: ox.Store,
+    batches: Iterable[list[ox.NamedNode | ox.BlankNode]],
+    report: Report,
+    context: Graph,
+    dedupe: bool = True,
+) -> list[Problem]:
+    """pySHACL on each batch of subjects: their triples (from every graph), ``context`` and the rdf:type
+    triples of the nodes they point to (for ``sh:class``). Results about nodes outside the batch are
+    dropped (those nodes are checked in their own batch, with all their triples); returns the rest."""
     seen: set[tuple[str, str, str]] = set()
     done: set[ox.NamedNode | ox.BlankNode] = set()
-    for subjects in _subject_batches(store, batch_triples):
+    out: list[Problem] = []
+    for subjects in batches:
         todo = [s for s in dict.fromkeys(subjects) if s not in done]
         done.update(todo)
         graph = Graph()
-        graph += ontology
+        graph += context
         pointed: set[ox.NamedNode | ox.BlankNode] = set()
         for s in todo:
             quads = list(store.quads_for_pattern(s, None, None))
@@ -210,9 +231,60 @@ def run_shacl_store(store: ox.Store, report: Report, batch_triples: int = BATCH_
         mine = {short(rdflib_term(s)) for s in todo}
         for p in batch.problems:
             key = (p.node, p.check, p.message)
-            if p.node.split(" ")[0] in mine and key not in seen:
+            if p.node.split(" ")[0] in mine and (key not in seen or not dedupe):
                 seen.add(key)
-                report.problems.append(p)
+                out.append(p)
+    return out
+
+
+def _chunks(
+    nodes: list[ox.NamedNode | ox.BlankNode], size: int
+) -> Iterator[list[ox.NamedNode | ox.BlankNode]]:
+    for i in range(0, len(nodes), size):
+        yield nodes[i : i + size]
+
+
+def run_shacl_store(
+    store: ox.Store, report: Report, batch_triples: int = BATCH_TRIPLES, engine: str = "screen"
+) -> None:
+    """SHACL over the whole store.
+
+    ``engine="screen"`` (default): :mod:`citykg.validate.screen` clears the focus nodes that
+    certainly conform in one pass over the store, and pySHACL checks only the others (in
+    batches of ``RECHECK_NODES``), so the problems are pySHACL's own. ``engine="pyshacl"``
+    (the slow reference, kept for the bench and the tests): pySHACL on everything, in one go
+    when small, else in batches of subjects of about ``batch_triples`` triples.
+    """
+    from citykg.validate.screen import plan_shapes, screen
+
+    plans = plan_shapes(_shapes()) if engine == "screen" else None
+    start = time.perf_counter()
+    if plans is None and len(store) <= batch_triples:
+        run_shacl(union_graph(store), report)
+        report.shacl_engine = "pySHACL over all data"
+        return
+    if plans is None:
+        report.problems += run_shacl_subjects(
+            store, _subject_batches(store, batch_triples), report, _ontology_context(store)
+        )
+        report.shacl_engine = f"pySHACL over all data in {report.shacl_batches} batches"
+        return
+    focus, unsure = screen(store, plans)
+    report.shacl_shapes = len(plans)
+    report.shacl_screened = focus
+    report.shacl_rechecked = len(unsure)
+    found = (
+        run_shacl_subjects(
+            store, _chunks(unsure, RECHECK_NODES), report, _ontology_context(store), dedupe=False
+        )
+        if unsure
+        else []
+    )  # no dedupe: each node is in one batch, so pySHACL's results stand as a whole-graph run gives them
+    report.problems += sorted(found, key=lambda p: (p.node, p.message))
+    report.shacl_seconds = time.perf_counter() - start
+    report.shacl_engine = f"{focus:,} focus nodes screened, {len(unsure):,} rechecked by pySHACL" + (
+        f" in {report.shacl_batches} batch{'es' if report.shacl_batches != 1 else ''}" if unsure else ""
+    )
 
 
 # --- units -----------------------------------------------------------------------------------

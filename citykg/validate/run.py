@@ -126,6 +126,7 @@ def run_validation(data: Path | str | None, reasoner: bool = True, scope: str = 
     if ensure_ontology(store):
         report.notes.append("the data has no ontology graph; checked against the bundled ontology.")
     report.triples = len(store)
+    report.graphs = sum(1 for _ in store.named_graphs())
     run_shacl_store(store, report)
     check_units(store, report)
     if reasoner:
@@ -139,12 +140,18 @@ def run_validation(data: Path | str | None, reasoner: bool = True, scope: str = 
 def summary(report: Report) -> str:
     parts = [
         f"{report.triples:,} triples",
-        f"SHACL {report.shacl_shapes} shapes ({report.shacl_seconds:.1f} s)",
+        f"SHACL {report.shacl_shapes} shapes over {report.graphs:,} named graphs: "
+        f"{report.shacl_engine or 'pySHACL over all data'} ({report.shacl_seconds:.1f} s)",
     ]
     r = report.reasoner
     if r is not None and r.ran:
         state = "consistent" if r.consistent else "INCONSISTENT"
-        scope = "all data" if report.reasoner_scope == "all" else "a type sample of the data"
+        scope = (
+            "the ontology and all data"
+            if report.reasoner_scope == "all"
+            else "the ontology and a type sample of the data (one real triple per distinct combination "
+            "of subject types, predicate and object types)"
+        )
         parts.append(f"{r.reasoner} {state} over {scope} ({r.triples:,} triples, {r.seconds:.1f} s)")
     parts.append(f"{report.qc_queries} QC queries ({report.qc_seconds:.1f} s)")
     return ", ".join(parts)
