@@ -1,23 +1,44 @@
-"""How long `citykg validate`'s checks take as a build grows, and what the reasoner scope saves.
+"""How long `citykg validate`'s checks take as a build grows, and what the screen and the sample save.
 
-Replicates a real build k times (every ckr: IRI suffixed with a copy number, so the copies are
-distinct nodes) and times SHACL (batched above --batch triples), HermiT over all data and HermiT
-over the type sample (one real triple per distinct combination of classes and property).
-Results are ratios against the same run's numbers, not wall-clock promises.
+Two modes, both reporting ratios measured in the same run (CPU seconds too: on a shared
+machine they are what other load does not inflate):
 
     python bench/bench_validate.py out/citykg.trig --copies 1 5 10
+    python bench/bench_validate.py --build /tmp/big/out --old-build /tmp/small/out
+
+``--copies`` replicates a real build k times (every ckr: IRI suffixed with a copy number,
+so the copies are distinct nodes) and times SHACL with the screen against pySHACL on
+everything (batched above --batch triples), HermiT over all data and over the type sample.
+
+``--build`` runs the whole ``citykg validate`` path on a build (phase by phase: load,
+SHACL, units, reasoner, QC) and, on ``--old-build`` (a smaller build, as the old path is
+slow), the old SHACL path (pySHACL over all data) against the screen, as a ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from citykg.namespaces import CKR_IRI
-from citykg.validate.checks import Report, load_store, run_shacl_store, type_sample, union_graph
+from citykg.paths import locate_build
+from citykg.validate.checks import (
+    Report,
+    check_units,
+    ensure_ontology,
+    load_store,
+    run_shacl_store,
+    type_sample,
+    union_graph,
+)
 from citykg.validate.reasoning import check_consistency
+from citykg.validate.run import run_qc, run_reasoner
 
 
 def replicate(store: ox.Store, copies: int) -> ox.Store:
@@ -39,26 +60,93 @@ def replicate(store: ox.Store, copies: int) -> ox.Store:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("trig", type=Path)
-    ap.add_argument("--copies", type=int, nargs="+", default=[1, 5])
-    ap.add_argument("--batch", type=int, default=300_000, help="SHACL batch size in triples")
-    args = ap.parse_args()
-    base = load_store(args.trig)
-    print("copies  triples  shacl_s  batches  hermit_all_s  sample_triples  hermit_sample_s  sample/all")
-    for k in args.copies:
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (HermiT's Java)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(
+    rows: list[tuple[str, float, float]], label: str, fn: Callable[..., Any], *args: Any, **kw: Any
+) -> Any:
+    c, w = cpu(), time.perf_counter()
+    out = fn(*args, **kw)
+    rows.append((label, cpu() - c, time.perf_counter() - w))
+    return out
+
+
+def whole_path(trig: Path) -> Report:
+    """The steps of ``run_validation``, each timed."""
+    rows: list[tuple[str, float, float]] = []
+    report = Report(data=str(trig))
+    store = timed(rows, "load", load_store, trig)
+    ensure_ontology(store)
+    report.triples = len(store)
+    timed(rows, "shacl (screen)", run_shacl_store, store, report)
+    timed(rows, "units", check_units, store, report)
+    timed(rows, "reasoner (auto)", run_reasoner, store, "auto", report)
+    timed(rows, "qc queries", run_qc, trig, report)
+    print(
+        f"{trig}: {report.triples:,} triples; {report.shacl_engine}; reasoner over {report.reasoner.triples:,}"
+    )
+    total_c, total_w = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    for label, c, w in [*rows, ("total", total_c, total_w)]:
+        print(f"  {label:18s} cpu {c:8.1f} s   wall {w:8.1f} s")
+    print(
+        f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; problems {len(report.problems)}"
+    )
+    return report
+
+
+def old_vs_new(trig: Path) -> None:
+    """SHACL: pySHACL over all data (the old path) against the screen, same store, same run."""
+    store = load_store(trig)
+    ensure_ontology(store)
+    rows: list[tuple[str, float, float]] = []
+    old, new = Report(data="old"), Report(data="new")
+    timed(rows, "old", run_shacl_store, store, old, engine="pyshacl")
+    timed(rows, "new", run_shacl_store, store, new)
+    same = [p.line() for p in old.problems] == [p.line() for p in new.problems]
+    (_, oc, ow), (_, nc, nw) = rows
+    print(
+        f"{trig}: {len(store):,} triples; SHACL old (pySHACL, {old.shacl_batches} batches) cpu {oc:.1f} s wall {ow:.1f} s; "
+        f"new ({new.shacl_engine}) cpu {nc:.1f} s wall {nw:.1f} s; old/new cpu {oc / max(nc, 1e-9):.1f}x; "
+        f"same problems: {same}"
+    )
+
+
+def copies_table(trig: Path, copies: list[int], batch: int) -> None:
+    base = load_store(trig)
+    print("copies  triples  screen_s  pyshacl_s  batches  hermit_all_s  sample_triples  hermit_sample_s")
+    for k in copies:
         store = replicate(base, k)
-        report = Report(data="bench")
-        run_shacl_store(store, report, batch_triples=args.batch)
+        fast, slow = Report(data="bench"), Report(data="bench")
+        run_shacl_store(store, fast, batch_triples=batch)
+        run_shacl_store(store, slow, batch_triples=batch, engine="pyshacl")
         full = check_consistency(union_graph(store))
         sample = type_sample(store)
         part = check_consistency(sample)
         assert full.consistent and part.consistent, (full.message, part.message)
         print(
-            f"{k:6d}  {len(store):7d}  {report.shacl_seconds:7.1f}  {report.shacl_batches:7d}  "
-            f"{full.seconds:12.1f}  {len(sample):14d}  {part.seconds:15.1f}  {part.seconds / full.seconds:10.2f}"
+            f"{k:6d}  {len(store):7d}  {fast.shacl_seconds:8.1f}  {slow.shacl_seconds:9.1f}  {slow.shacl_batches:7d}  "
+            f"{full.seconds:12.1f}  {len(sample):14d}  {part.seconds:15.1f}"
         )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("trig", type=Path, nargs="?")
+    ap.add_argument("--copies", type=int, nargs="+", default=[1, 5])
+    ap.add_argument("--batch", type=int, default=300_000, help="pySHACL batch size in triples")
+    ap.add_argument("--build", type=Path, help="an OUT folder: time the whole validate path on it")
+    ap.add_argument("--old-build", type=Path, help="a smaller OUT folder: old SHACL path against the screen")
+    args = ap.parse_args()
+    if args.old_build:
+        old_vs_new(locate_build(args.old_build).trig)
+    if args.build:
+        whole_path(locate_build(args.build).trig)
+    if args.trig:
+        copies_table(args.trig, args.copies, args.batch)
 
 
 if __name__ == "__main__":

@@ -320,9 +320,11 @@ def type_sample(store: ox.Store) -> Graph:
     With each sampled triple come the rdf:type triples of its subject and object, so the
     reasoner sees every combination of classes, domains and ranges the data uses.
     """
-    types: dict[object, set[str]] = {}
+    raw: dict[object, set[str]] = {}
     for q in store.quads_for_pattern(None, _RDF_TYPE, None):
-        types.setdefault(q.subject, set()).add(q.object.value)
+        raw.setdefault(q.subject, set()).add(q.object.value)
+    types = {node: frozenset(names) for node, names in raw.items()}  # built once, not per quad
+    none: frozenset[str] = frozenset()
     onto = ox.NamedNode(str(GRAPH_ONTOLOGY))
     sample = to_graph(store.quads_for_pattern(None, None, None, graph_name=onto))
     seen: set[tuple[object, ...]] = set()
@@ -334,9 +336,9 @@ def type_sample(store: ox.Store) -> Graph:
         okey: object = (
             ("literal", obj.datatype.value, obj.language)
             if isinstance(obj, ox.Literal)
-            else frozenset(types.get(obj, ()))
+            else types.get(obj, none)
         )
-        key = (frozenset(types.get(q.subject, ())), q.predicate.value, okey)
+        key = (types.get(q.subject, none), q.predicate.value, okey)
         if key in seen:
             continue
         seen.add(key)

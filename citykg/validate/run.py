@@ -118,8 +118,13 @@ def run_qc(trig: Path, report: Report) -> None:
     report.qc_seconds = time.perf_counter() - start
 
 
-def run_validation(data: Path | str | None, reasoner: bool = True, scope: str = "auto") -> Report:
-    """Run all three checks on the build at ``data`` (OUT folder or TriG file; None: out/)."""
+def run_validation(
+    data: Path | str | None, reasoner: bool = True, scope: str = "auto", shacl_engine: str = "screen"
+) -> Report:
+    """Run all three checks on the build at ``data`` (OUT folder or TriG file; None: out/).
+
+    ``shacl_engine``: ``screen`` (default) or ``pyshacl`` (the slow reference, see
+    :func:`citykg.validate.checks.run_shacl_store`)."""
     trig = locate_trig(data)
     store = load_store(trig)
     report = Report(data=str(trig))
@@ -127,7 +132,7 @@ def run_validation(data: Path | str | None, reasoner: bool = True, scope: str = 
         report.notes.append("the data has no ontology graph; checked against the bundled ontology.")
     report.triples = len(store)
     report.graphs = sum(1 for _ in store.named_graphs())
-    run_shacl_store(store, report)
+    run_shacl_store(store, report, engine=shacl_engine)
     check_units(store, report)
     if reasoner:
         run_reasoner(store, scope, report)
