@@ -76,10 +76,16 @@ class Report:
 
 def load_store(trig: Path) -> ox.Store:
     """Parse ``trig`` into an in-memory Oxigraph store; one-line error if it is not RDF."""
-    store = ox.Store()
+    from citykg.store.trigparts import bulk_load_parts
+
     fmt = getattr(ox.RdfFormat, _OX_FORMATS.get(trig.suffix, "TRIG"))
     try:
-        store.bulk_load(path=str(trig), format=fmt)
+        try:  # in parts: the bulk loader's memory stays bounded (1.8 GB in one call at 4M quads)
+            store = ox.Store()
+            bulk_load_parts(store, trig, fmt)
+        except (SyntaxError, ValueError):  # a part cut inside a literal, or bad RDF: one call tells
+            store = ox.Store()
+            store.bulk_load(path=str(trig), format=fmt)
     except (SyntaxError, ValueError) as exc:
         first = str(exc).strip().splitlines()
         raise InputError(
