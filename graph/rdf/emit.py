@@ -20,9 +20,9 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from citykg.graph import lang
-from citykg.graph.extract.metrics.units import COUNT_KIND, RANK_KIND, default_units
+from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
+from citykg.graph.rdf.quotes import quote
 from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
 from citykg.namespaces import (
     CK,
@@ -40,18 +40,6 @@ from citykg.namespaces import (
 )
 
 _QUOTES = "“”\"'‘’《》「」『』〈〉()（）[]【】"
-# spam words injected into republished articles, removed from quotes (graph/lang/zh/metrics/evidence-spam.txt)
-_SPAM_WORDS = lang.words("zh/metrics/evidence-spam.txt")
-_SPAM = re.compile("|".join(map(re.escape, _SPAM_WORDS))) if _SPAM_WORDS else None
-
-
-def without_spam(text: str) -> str:
-    """``text`` without the injected spam words of the data list (what evidence quotes show).
-
-    >>> without_spam("全市开云电竞推进公共数据共享")
-    '全市推进公共数据共享'
-    """
-    return _SPAM.sub("", text) if _SPAM is not None else text
 _PREFERRED_TARGET = ("Platform", "Project", "Reform", "Organization", "PolicyDocument", "Award")
 
 
@@ -223,13 +211,9 @@ class _Emitter:
         self.add(ev, P.charEnd, typed(str(m.end), XSD.integer))
 
     def _quote(self, m: Mention) -> str:
-        """The sentence shown as evidence, without injected spam words (the mention itself and
-        ck:charStart/ck:charEnd are untouched: they point at the normalised text)."""
+        """The sentence shown as evidence, without injected spam words (graph/rdf/quotes.py)."""
         start, end = self._sentence_span(m)
-        text = self.doc.text
-        if _SPAM is None or _SPAM.search(text, start, end) is None:
-            return text[start:end]
-        return _SPAM.sub("", text[start : m.start]) + text[m.start : m.end] + _SPAM.sub("", text[m.end : end])
+        return quote(self.doc.text, start, end, m.start, m.end)
 
     def _sentence_span(self, m: Mention) -> tuple[int, int]:
         sents = self.doc.sentences
@@ -324,23 +308,13 @@ class _Emitter:
                 self.add(node, P.previousValue, last_before.pop(key))
 
     def comparable(self, node: ox.NamedNode, o: ObservationRecord) -> None:
-        """The unit a figure compares in (units.ttl): every measure word is one count, PB is
-        1000 TB; a count keeps its measure word as written (ck:unit stays what was written)."""
-        table = default_units()
-        if o.kind == "rank":
-            rank = next((u for u in table.units.values() if u.kind == RANK_KIND), None)
-            if rank is not None:
-                self.add(node, P.comparableUnit, N(rank.iri))
-                self.add(node, P.comparableValue, typed(decimal_lexical(o.value), XSD.decimal))
-            return
-        found = table.comparable(o.unit, o.value)
-        if found is None:
-            return
-        unit, value = found
-        if table.kind(o.unit) == COUNT_KIND:
-            self.add(node, P.measureWord, ox.Literal(o.unit))
-        self.add(node, P.comparableUnit, N(unit.iri))
-        self.add(node, P.comparableValue, typed(decimal_lexical(value), XSD.decimal))
+        """The unit a figure compares in, from units.ttl (every measure word is one count)."""
+        terms = default_units().comparable_terms(o.unit, o.value, ranking=o.kind == "rank")
+        if terms is not None:
+            if terms.measure_word:
+                self.add(node, P.measureWord, ox.Literal(terms.measure_word))
+            self.add(node, P.comparableUnit, N(terms.unit_iri))
+            self.add(node, P.comparableValue, typed(decimal_lexical(terms.value), XSD.decimal))
 
     def observation(self, node: ox.NamedNode, o: ObservationRecord, targets: dict[str, ox.NamedNode]) -> None:
         self.add(node, P.rdf_type, P.Observation)

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from citykg.graph.ingest.documents import load_manifest, read_document
-from citykg.graph.rdf.emit import without_spam
+from citykg.graph.rdf.quotes import without_spam
 from citykg.namespaces import SPARQL_PREFIXES
 
 STRIP = set("“”\"'‘’《》「」『』〈〉()（）[]【】 ")

@@ -44,6 +44,16 @@ class Unit:
     broader: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ComparableTerms:
+    """What an observation says about comparing it: the count's measure word (None for a
+    physical unit), the unit concept it compares in and its value there."""
+
+    measure_word: str | None
+    unit_iri: str
+    value: Decimal
+
+
 @dataclass
 class UnitTable:
     """Written forms -> stored unit strings, and stored strings -> unit concepts."""
@@ -94,6 +104,23 @@ class UnitTable:
             )
             return (top or unit), value
         return unit, value
+
+    def comparable_terms(self, stored: str, value: Decimal, ranking: bool = False) -> ComparableTerms | None:
+        """The comparison terms of a figure: ranks compare on the rank unit, counts on the count
+        unit (keeping their measure word), physical units on their base unit.
+
+        >>> t = default_units()
+        >>> t.comparable_terms("座", Decimal(8894)).measure_word, t.comparable_terms("PB", Decimal(2)).value
+        ('座', Decimal('2000'))
+        """
+        if ranking:
+            rank = next((u for u in self.units.values() if u.kind == RANK_KIND), None)
+            return ComparableTerms(None, rank.iri, value) if rank is not None else None
+        found = self.comparable(stored, value)
+        if found is None:
+            return None
+        word = stored if self.kind(stored) == COUNT_KIND else None
+        return ComparableTerms(word, found[0].iri, found[1])
 
 
 def _value(term: ox.Term) -> str:
