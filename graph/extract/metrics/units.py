@@ -127,7 +127,7 @@ def _value(term: ox.Term) -> str:
     return term.value if isinstance(term, ox.Literal | ox.NamedNode) else ""
 
 
-def _read(path: Path) -> dict[str, Unit]:
+def _read(path: Path) -> tuple[dict[str, Unit], ox.Store]:
     store = ox.Store()
     try:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
@@ -161,7 +161,7 @@ def _read(path: Path) -> dict[str, Unit]:
             seen.add(parent.broader[0])
             parent = units.get(parent.broader[0], Unit(""))
             u.kind = parent.kind
-    return units
+    return units, store
 
 
 def _stored(unit: Unit) -> str:
@@ -175,9 +175,7 @@ def _stored(unit: Unit) -> str:
 def load_units(path: Path | None = None) -> UnitTable:
     """The unit table of ``path`` (default: the bundled ``ontology/units.ttl``)."""
     path = path or ontology_dir() / "units.ttl"
-    units = _read(path)
-    store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    units, store = _read(path)
     written: dict[str, str] = {}
     nouns: set[str] = set()
     per: set[str] = set()
