@@ -253,3 +253,13 @@ def test_no_word_list_is_written_into_the_metric_code() -> None:
 
 
 MAX_WORDS_IN_CODE = 12  # grammar (time phrases, numerals) may name a few words; lists are data
+
+
+def test_a_broken_unit_table_is_a_one_line_error(tmp_path: Path) -> None:
+    from citykg.graph.extract.metrics.units import UnitDataError
+
+    bad = tmp_path / "units.ttl"
+    bad.write_text("u:x a skos:Concept ; ck:writtenForm \"太瓦\" .", encoding="utf-8")  # no prefixes
+    with pytest.raises(UnitDataError) as err:
+        load_units(bad)
+    assert str(bad) in str(err.value) and "\n" not in str(err.value)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from citykg.errors import InputError
 from citykg.namespaces import CK_IRI
 from citykg.paths import ontology_dir
 
@@ -26,7 +27,7 @@ COUNT_KIND = "count"
 RANK_KIND = "rank"
 
 
-class UnitDataError(ValueError):
+class UnitDataError(InputError):
     """units.ttl is missing or malformed (the message names the file)."""
 
 
