@@ -26,12 +26,13 @@ MAX_GROUP = 40  # observations of one key compared pairwise (beyond: the first o
 INF = Decimal("Infinity")
 
 OBSERVATIONS = """
-SELECT ?o ?subject ?subjectLabel ?indicator ?indicatorLabel ?asOf ?value ?valueMax ?unit ?unitCode
+SELECT ?o ?subject ?subjectLabel ?indicator ?indicatorLabel ?asOf ?value ?valueMax ?unit ?cunit ?cvalue
        ?qualifier ?target ?role ?asOfText ?raw ?quote ?file ?start WHERE {
   ?o a ck:Observation ; ck:indicator ?indicator ; ck:refersTo ?subject ; ck:asOf ?asOf ; ck:value ?value ;
      ck:unit ?unit ; ck:evidence ?ev .
   ?ev ck:quote ?quote ; ck:charStart ?start ; ck:inDocument/ck:fileName ?file .
-  OPTIONAL { ?o ck:valueMax ?valueMax } OPTIONAL { ?o ck:unitCode ?unitCode }
+  OPTIONAL { ?o ck:valueMax ?valueMax }
+  OPTIONAL { ?o ck:comparableUnit ?cunit ; ck:comparableValue ?cvalue }
   OPTIONAL { ?o ck:qualifier ?qualifier } OPTIONAL { ?o ck:isTarget ?target }
   OPTIONAL { ?o ck:changeRole ?role } OPTIONAL { ?o ck:asOfText ?asOfText } OPTIONAL { ?o ck:rawText ?raw }
   OPTIONAL { ?subject rdfs:label ?subjectLabel }
@@ -49,7 +50,7 @@ class Claim:
     as_of: str
     value: Decimal
     value_max: Decimal | None
-    unit: str  # the comparable unit: ck:unitCode when the build has one, else ck:unit
+    unit: str  # the unit compared on: ck:comparableUnit when the build has one (value scaled to it), else ck:unit
     qualifier: str
     target: bool
     role: str
@@ -58,6 +59,7 @@ class Claim:
     quote: str
     file: str
     start: int
+    unit_text: str = ""  # the unit as stored (个, 座, 万元): shown, not compared
 
     def interval(self) -> tuple[Decimal, Decimal]:
         """The values the claim allows.
@@ -89,7 +91,7 @@ def reason(a: Claim, b: Claim) -> str:
     """The likely reason two claims differ, when the graph shows one ("" otherwise)."""
     why = []
     if a.unit != b.unit:
-        why.append(f"different unit ({a.unit} / {b.unit})")
+        why.append(f"different unit ({a.unit_text or a.unit} / {b.unit_text or b.unit})")
     if a.target != b.target:
         why.append("target vs achieved")
     if a.as_of_text != b.as_of_text and a.as_of_text and b.as_of_text:
@@ -97,6 +99,13 @@ def reason(a: Claim, b: Claim) -> str:
     if a.role or b.role:
         why.append("one end of a change")
     return "; ".join(why)
+
+
+def _scale(r: dict[str, str | None]) -> Decimal:
+    """The factor from the stored value to the comparable value (1 when the build has none)."""
+    if r["cvalue"] and r["value"] and Decimal(r["value"]) != 0:
+        return Decimal(r["cvalue"]) / Decimal(r["value"])
+    return Decimal(1)
 
 
 def load_claims(select: Select) -> list[Claim]:
@@ -108,8 +117,9 @@ def load_claims(select: Select) -> list[Claim]:
         out[iri] = Claim(
             iri=iri, subject=r["subject"] or "", subject_label=r["subjectLabel"] or "",
             indicator=r["indicator"] or "", indicator_label=r["indicatorLabel"] or "", as_of=r["asOf"] or "",
-            value=Decimal(r["value"] or 0), value_max=Decimal(r["valueMax"]) if r["valueMax"] else None,
-            unit=r["unitCode"] or r["unit"] or "", qualifier=r["qualifier"] or "exact",
+            value=Decimal(r["cvalue"] or r["value"] or 0),
+            value_max=Decimal(r["valueMax"]) * _scale(r) if r["valueMax"] else None,
+            unit=r["cunit"] or r["unit"] or "", unit_text=r["unit"] or "", qualifier=r["qualifier"] or "exact",
             target=(r["target"] or "") == "true", role=r["role"] or "", as_of_text=r["asOfText"] or "",
             raw=r["raw"] or "", quote=r["quote"] or "", file=r["file"] or "", start=start,
         )  # fmt: skip
@@ -132,8 +142,8 @@ def conflicts(claims: list[Claim]) -> list[dict[str, object]]:
                 continue
             rows.append({
                 "subject": a.subject_label or a.subject, "indicator": a.indicator_label or a.indicator,
-                "as_of": a.as_of, "value_1": a.raw or str(a.value), "unit_1": a.unit, "quote_1": a.quote,
-                "file_1": a.file, "value_2": b.raw or str(b.value), "unit_2": b.unit, "quote_2": b.quote,
+                "as_of": a.as_of, "value_1": a.raw or str(a.value), "unit_1": a.unit_text or a.unit, "quote_1": a.quote,
+                "file_1": a.file, "value_2": b.raw or str(b.value), "unit_2": b.unit_text or b.unit, "quote_2": b.quote,
                 "file_2": b.file, "reason": reason(a, b),
             })  # fmt: skip
     return sorted(
