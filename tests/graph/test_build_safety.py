@@ -222,3 +222,21 @@ def test_two_concurrent_builds_leave_one_consistent_build(tmp_path, seed_dir):
     assert n_docs in (2, 5)
     time.sleep(0)  # nothing left running
     assert not any(p.name.startswith(outdir.STAGE_PREFIX) for p in out.iterdir())
+
+
+def test_disk_full_in_the_store_step_keeps_trig_and_store_together(tmp_path, seed_dir, monkeypatch):
+    import citykg.store.core as store_core
+    from citykg.store.core import is_fresh
+
+    out = tmp_path / "out"
+    build([seed_dir / "000_dc9962ff8289445f.txt"], out, jobs=1, analogues=False)
+    before = (out / "citykg.trig").read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_core, "refresh_store", full)
+    with pytest.raises(BuildError, match=r"^SPARQL store step failed \(OSError: \[Errno 28\] No space left"):
+        build([seed_dir], out, jobs=1, analogues=False)
+    assert (out / "citykg.trig").read_bytes() == before
+    assert is_fresh(out / "citykg.trig", out / "store")  # the old store still answers for the old TriG
