@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -31,6 +32,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 __all__ = ["PropertyRule", "ShapePlan", "plan_shapes", "screen"]
 
+VALUE_CACHE = 1 << 16  # literal checks remembered (units, qualifiers, offsets repeat across documents)
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 #: shape statements that do not change which nodes conform (labels, messages, severity)
@@ -75,7 +77,7 @@ def _property_rule(shapes: Graph, ps: object) -> PropertyRule | None:
         if p in _NEUTRAL or p == SH.path:
             continue
         if p == SH["in"]:
-            o = set(Collection(shapes, o))  # type: ignore[arg-type]
+            o = frozenset(Collection(shapes, o))  # type: ignore[arg-type]
         elif p == SH.pattern:
             o = re.compile(str(o))
         rule.constraints.append((p, o))
@@ -105,6 +107,7 @@ def plan_shapes(shapes: Graph) -> list[ShapePlan] | None:
     return plans
 
 
+@lru_cache(maxsize=VALUE_CACHE)
 def _number(term: ox.Term | Literal) -> int | Decimal | None:
     """The value of a well-typed integer or decimal literal, else None.
 
@@ -170,6 +173,7 @@ def _ordered(values: Iterable[ox.Term], others: Iterable[ox.Term], strict: bool)
     return all((a < b) if strict else (a <= b) for a in nums for b in limits)  # type: ignore[operator]
 
 
+@lru_cache(maxsize=VALUE_CACHE)
 def _value_ok(kind: URIRef, arg: object, v: ox.Term) -> bool:
     """Does value ``v`` certainly meet constraint ``kind`` with argument ``arg``?"""
     if not isinstance(v, ox.Literal):
