@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from citykg.viz.search import search_key
+from citykg.viz.search import SEP, search_key
 
 # class -> (colour, vis shape, legend symbol, Chinese name)
 CLASS_STYLE: dict[str, tuple[str, str, str, str]] = {
@@ -66,6 +66,11 @@ class VNode:
     def rows(self) -> list[tuple[str, ...]]:
         """All tooltip rows: the deferred ``detail`` ones, then ``tip``."""
         return [*self.detail(), *self.tip] if self.detail is not None else self.tip
+
+    def search_key(self) -> str:
+        """The node's search key (``viz.search``) without its label's own spelling, which the page matches anyway."""
+        plain = self.label.lower().replace(" ", "")
+        return SEP.join(f for f in search_key([self.label, *self.names]).split(SEP) if f != plain)
 
     def size(self) -> float:
         """The drawn radius in vis-network units: grows with the square root of the weight."""

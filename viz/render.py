@@ -19,9 +19,10 @@ from importlib import resources
 from pathlib import Path
 
 from citykg.errors import InputError
-from citykg.viz.graphview import CJK_FONT, GraphView
+from citykg.viz.graphview import GraphView
 from citykg.viz.layout import label_box, layout
 from citykg.viz.links import Linker
+from citykg.viz.pagedata import compact
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_VERSION = "vis-9.1.2"
@@ -79,19 +80,6 @@ def script_json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _rows_json(rows: list[tuple[str, ...]], linker: Linker | None) -> list[list[str]]:
-    """Tooltip rows as JSON; an evidence ref ``"<doc> <start>"`` becomes the reader's href (or goes)."""
-    out = []
-    for r in rows:
-        if len(r) > 2:
-            doc, _, start = r[2].partition(" ")
-            href = linker.article(doc, int(start) if start else None) if linker else None
-            out.append([r[0], r[1], href] if href else [r[0], r[1]])
-        else:
-            out.append(list(r))
-    return out
-
-
 def page_data(view: GraphView, linker: Linker | None = None) -> dict:
     """The JSON the page script reads: positioned nodes, edges, legend and facets.
 
@@ -103,30 +91,7 @@ def page_data(view: GraphView, linker: Linker | None = None) -> dict:
         [(e.source, e.target) for e in view.edges],
         {n.id: label_box(n.label, n.size()) for n in view.nodes},
     )
-    nodes = []
-    for n in view.nodes:
-        item = n.to_json(pos.get(n.id, (0.0, 0.0)))
-        item["tip"] = _rows_json(n.rows(), linker)
-        if linker is not None and not n.id.startswith("agg:"):
-            page = linker.page_of(n.id)
-            if page:
-                item["page"] = page
-            related = linker.related(n.id)
-            if related:
-                item["links"] = [list(r) for r in related]
-        nodes.append(item)
-    cities = sorted({c for n in view.nodes for c in n.cities})
-    domains = sorted({d for n in view.nodes for d in n.domains})
-    return {
-        "title": view.title,
-        "font": CJK_FONT,
-        "directed": view.directed,
-        "edgeLabels": view.edge_labels,
-        "nodes": nodes,
-        "edges": [e.to_json() for e in view.edges],
-        "legend": view.legend(),
-        "facets": {"cities": cities, "domains": domains},
-    }
+    return compact(view, pos, linker)
 
 
 def crumbs_html(crumbs: list[tuple[str, str | None]]) -> str:

@@ -16,6 +16,7 @@ from pypinyin import lazy_pinyin
 from viz_pages import wait_until
 
 from citykg.store.core import open_store
+from citykg.viz.pagedata import short_id
 
 pytestmark = pytest.mark.browser
 MAX_OVERLAP = 0.02  # share of label boxes that may overlap another at fit zoom (issue 17)
@@ -51,7 +52,7 @@ def test_from_an_initiative_to_its_city_concept_and_sentence_and_back(built: Pat
              ?e ck:charStart ?s . ?c skos:inScheme ?scheme } ORDER BY ?i LIMIT 1"""
     )[0]
     reform_pages = list((built / "views").glob("reform-*.html"))
-    start = next(p for p in reform_pages if row["i"] in p.read_text(encoding="utf-8"))
+    start = next(p for p in reform_pages if short_id(row["i"]) in p.read_text(encoding="utf-8"))
     opened = open_page(start)
     page = ready(opened)
     page.evaluate("id => citykgHighlight(id)", row["i"])

@@ -5,7 +5,45 @@
  * reproduces the view. */
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("ck-data").textContent);
+  var data = expand(JSON.parse(document.getElementById("ck-data").textContent));
+  /* The page carries compact data (viz/pagedata.py): strings in S, page hrefs in P, ids
+   * without the resource prefix ("~"), edges by node index. Rebuild plain node objects. */
+  function expand(d) {
+    if (!d.S) { return d; }
+    var S = d.S, P = d.P;
+    function full(id) { return id.charAt(0) === "~" ? d.base + id.slice(1) : id; }
+    function href(p, anchor, id) {
+      var h = P[p];
+      if (anchor === 1) { h += "#sel=" + encodeURIComponent(id); }
+      else if (anchor === 2) { h += "#concept=" + encodeURIComponent(id); }
+      else if (typeof anchor === "string") { h += "#" + anchor; }
+      return h;
+    }
+    function rows(rs) {
+      return (rs || []).map(function (r) {
+        var out = [S[r[0]], S[r[1]]];
+        if (r.length > 2) { out.push(P[r[2]] + (r[3] >= 0 ? "#m-" + r[3] : "")); }
+        return out;
+      });
+    }
+    d.nodes = d.nodes.map(function (n) {
+      var id = full(n.id), st = d.styles[n.cls] || ["", "#969696", "dot"];
+      var out = { id: id, label: n.label, cls: n.cls, clsName: st[0], color: st[1], shape: st[2], size: n.size,
+        x: n.x, y: n.y, tip: rows(n.tip), key: n.key || "",
+        cities: (n.ci || []).map(function (i) { return d.facets.cities[i]; }),
+        domains: (n.di || []).map(function (i) { return d.facets.domains[i]; }) };
+      if (n.pg) { out.page = href(n.pg[0], n.pg[1], id); }
+      if (n.ln) { out.links = n.ln.map(function (l) { return [S[l[0]], href(l[1], l[2], id)]; }); }
+      return out;
+    });
+    d.edges = d.edges.map(function (e) {
+      var out = { from: d.nodes[e.f].id, to: d.nodes[e.t].id, width: e.w || 1 };
+      if (e.l !== undefined) { out.label = S[e.l]; }
+      if (e.tip) { out.tip = rows(e.tip); }
+      return out;
+    });
+    return d;
+  }
   var DIM = "rgba(200,200,200,0.35)";
   var BIG = data.nodes.length > 3000; /* restyling every node would take seconds: select instead */
   var byId = {};
