@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from citykg.namespaces import CKR_IRI
 from citykg.viz.data import Evidence, Model
 
 VIEWS_DIR = "views"
@@ -51,11 +52,14 @@ def doc_key(iri: str) -> str:
 
 
 def sel_anchor(iri: str) -> str:
-    """The URL fragment that opens a graph page with ``iri`` selected.
+    """The URL fragment that opens a graph page with ``iri`` selected (a citykg resource by its
+    short id, "~" + the path after the resource prefix, as the page data writes it).
 
-    >>> sel_anchor("https://x/a b")
-    '#sel=https%3A%2F%2Fx%2Fa%20b'
+    >>> sel_anchor("https://x/a b"), sel_anchor(CKR_IRI + "area/370200")
+    ('#sel=https%3A%2F%2Fx%2Fa%20b', '#sel=~area/370200')
     """
+    if iri.startswith(CKR_IRI):
+        return "#sel=" + quote("~" + iri[len(CKR_IRI) :], safe="/~")
     return "#sel=" + quote(iri, safe="")
 
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from citykg.namespaces import CKR_IRI
 from citykg.viz.graphview import CJK_FONT, GraphView, VNode, style
-from citykg.viz.links import Linker
+from citykg.viz.links import Linker, sel_anchor
 
 
 class _Table:
@@ -53,7 +53,7 @@ def _href(href: str, node_id: str, pages: _Table) -> list:
     page, _, anchor = href.partition("#")
     mine = quote(node_id, safe="")
     code: int | str = 0
-    if anchor == "sel=" + mine:
+    if "#" + anchor == sel_anchor(node_id):
         code = 1
     elif anchor == "concept=" + mine:
         code = 2

@@ -219,11 +219,14 @@ def _body(model: Model, art: Article, linker: Linker) -> str:
         cls = _cls(model, m.node)
         info = _info(model, m.node)
         href = linker.page_of(m.node) or "#"
-        events.append((a, 3, f'<a class="m c-{e(cls)}" id="m-{m.start}" href="{e(href)}" title="{e(info)}">'))
-        close = "</a>"
-        if m.node in model.observations:
-            close += f'<span class="fig">{e(info)}</span>'
-        events.append((b, 1, close))
+        if m.node in model.observations:  # the figure's indicator, value and unit follow it
+            events.append((a, 3, f'<a class="m c-{e(cls)}" id="m-{m.start}" href="{e(href)}">'))
+            events.append((b, 1, f'</a><span class="fig">{e(info)}</span>'))
+        else:
+            events.append(
+                (a, 3, f'<a class="m c-{e(cls)}" id="m-{m.start}" href="{e(href)}" title="{e(info)}">')
+            )
+            events.append((b, 1, "</a>"))
     events.sort(key=lambda ev: (ev[0], ev[1]))
     out, at = [], 0
     for offset, _, tag in events:

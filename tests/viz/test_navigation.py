@@ -60,7 +60,7 @@ def test_from_an_initiative_to_its_city_concept_and_sentence_and_back(built: Pat
     page.click("#ck-details a:text-matches('^城市 city')")
     page = ready(opened)
     assert "/views/city-" in page.url and page.evaluate("network.getSelectedNodes()") == [row["i"]]
-    assert unquote(page.url.split("#sel=")[1]) == row["i"]
+    assert unquote(page.url.split("#sel=")[1]) == short_id(row["i"])  # the URL names it by its short id
     # on to its concept page, then to the reader at its sentence
     page.click("#ck-details a:text-matches('^概念 concept')")
     page = ready(opened)

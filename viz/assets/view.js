@@ -12,9 +12,13 @@
     if (!d.S) { return d; }
     var S = d.S, P = d.P;
     function full(id) { return id.charAt(0) === "~" ? d.base + id.slice(1) : id; }
+    function shortId(id) { return id.indexOf(d.base) === 0 ? "~" + id.slice(d.base.length) : id; }
     function href(p, anchor, id) {
       var h = P[p];
-      if (anchor === 1) { h += "#sel=" + encodeURIComponent(id); }
+      if (anchor === 1) {
+        var sid = shortId(id);
+        h += "#sel=" + (sid.charAt(0) === "~" ? encodeURIComponent(sid).replace(/%2F/g, "/") : encodeURIComponent(id));
+      }
       else if (anchor === 2) { h += "#concept=" + encodeURIComponent(id); }
       else if (typeof anchor === "string") { h += "#" + anchor; }
       return h;
@@ -201,7 +205,7 @@
   function writeHash() {
     if (restoring) { return; }
     var p = new URLSearchParams();
-    if (state.sel) { p.set("sel", state.sel); }
+    if (state.sel) { p.set("sel", data.base && state.sel.indexOf(data.base) === 0 ? "~" + state.sel.slice(data.base.length) : state.sel); }
     if (state.q) { p.set("q", state.q); }
     ["cls", "city", "dom"].forEach(function (k) { if (state[k]) { p.set(k, state[k]); } });
     var off = Object.keys(state.off).filter(function (k) { return state.off[k]; }).sort();
@@ -224,6 +228,7 @@
     el("ck-search").value = state.q;
     state.hits = state.q ? matches(state.q) : [];
     var sel = p.get("sel");
+    if (sel && sel.charAt(0) === "~" && data.base) { sel = data.base + sel.slice(1); } /* a short id (links) */
     state.sel = sel && byId[sel] ? sel : (state.hits[0] || null);
     render();
     restoring = false;
