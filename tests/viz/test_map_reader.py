@@ -31,7 +31,8 @@ def test_the_map_draws_every_city_in_its_province_and_the_slider_changes_it(buil
     data = map_data(load_model(ViewSource(built)))
     concept = next(c for c in data["concepts"] if len({y for y in c["first"].values() if y}) > 1)
     cities = open_store(built).select(
-        "SELECT DISTINCT ?city WHERE { ?i ck:realizes ?c ; ck:inCity ?city }", {"c": ox.NamedNode(concept["id"])}
+        "SELECT DISTINCT ?city WHERE { ?i ck:realizes ?c ; ck:inCity ?city }",
+        {"c": ox.NamedNode(concept["id"])},
     )
     opened = open_page(built / "views" / "map.html")
     page = opened.page
