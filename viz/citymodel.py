@@ -25,9 +25,12 @@ from citykg.viz.tables import read_areas, read_concepts, read_docs
 Q_INITIATIVES = """SELECT ?x ?cls ?label ?lang WHERE { ?x ck:inCity ?city ; a ?cls .
   OPTIONAL { ?x rdfs:label ?label BIND(LANG(?label) AS ?lang) } }"""
 Q_LINKS = """SELECT ?x ?p ?o WHERE { ?x ck:inCity ?city ; ?p ?o . VALUES ?p { ck:realizes ck:domain } }"""
-# the city's observations: about the city, one of its counties or one of its initiatives
-_SUBJECTS = """{ SELECT DISTINCT ?o WHERE { { ?o ck:refersTo ?city } UNION { ?s ck:partOf ?city . ?o ck:refersTo ?s }
-  UNION { ?s ck:inCity ?city . ?o ck:refersTo ?s } ?o a ck:Observation } }"""
+# the city's observations: about the city, one of its counties or one of its initiatives. A plain
+# UNION the store evaluates from the bound city outwards (a DISTINCT sub-SELECT with the class
+# test made it scan every evidence row: 51 s instead of 0.1 s at 2,000 articles); rows repeat
+# when a subject matches twice and non-observations (no ck:indicator) come along: both dropped.
+_SUBJECTS = """{ { ?o ck:refersTo ?city } UNION { ?s ck:partOf ?city . ?o ck:refersTo ?s }
+  UNION { ?s ck:inCity ?city . ?o ck:refersTo ?s } }"""
 Q_OBSERVATIONS = (
     "SELECT ?o ?p ?v WHERE { "
     + _SUBJECTS
