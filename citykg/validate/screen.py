@@ -50,7 +50,7 @@ class PropertyRule:
     """One property shape: a simple path and the constraints on its values."""
 
     path: str
-    constraints: list[tuple[URIRef, object]] = field(default_factory=list)
+    constraints: list[tuple[str, object]] = field(default_factory=list)  # ("minCount", 1), ...
 
 
 @dataclass
@@ -80,7 +80,11 @@ def _property_rule(shapes: Graph, ps: object) -> PropertyRule | None:
             o = frozenset(Collection(shapes, o))  # type: ignore[arg-type]
         elif p == SH.pattern:
             o = re.compile(str(o))
-        rule.constraints.append((p, o))
+        elif p in (SH.minCount, SH.maxCount, SH.minLength):
+            o = int(o)  # type: ignore[call-overload]
+        elif p in (SH["class"], SH.lessThan, SH.lessThanOrEquals):
+            o = str(o)
+        rule.constraints.append((str(p)[len(str(SH)) :], o))  # "minCount": plain strings compare fast
     return rule
 
 
@@ -174,37 +178,37 @@ def _ordered(values: Iterable[ox.Term], others: Iterable[ox.Term], strict: bool)
 
 
 @lru_cache(maxsize=VALUE_CACHE)
-def _value_ok(kind: URIRef, arg: object, v: ox.Term) -> bool:
+def _value_ok(kind: str, arg: object, v: ox.Term) -> bool:
     """Does value ``v`` certainly meet constraint ``kind`` with argument ``arg``?"""
     if not isinstance(v, ox.Literal):
         return False
     lit = _literal(v)
-    if kind == SH.datatype:
+    if kind == "datatype":
         return lit.datatype == arg and lit.ill_typed is False
-    if kind == SH.minLength:
-        return len(str(lit)) >= int(arg)  # type: ignore[call-overload]
-    if kind == SH.pattern:
+    if kind == "minLength":
+        return len(str(lit)) >= arg  # type: ignore[operator]
+    if kind == "pattern":
         return arg.search(str(lit)) is not None  # type: ignore[attr-defined]
-    if kind == SH["in"]:
+    if kind == "in":
         return lit in arg  # type: ignore[operator]  # pySHACL: ``v not in in_vals`` (a set)
     n, bound = _number(lit), _number(arg)  # type: ignore[arg-type]
     if n is None or bound is None:
         return False
-    return n >= bound if kind == SH.minInclusive else n <= bound
+    return n >= bound if kind == "minInclusive" else n <= bound
 
 
 def _rule_ok(rule: PropertyRule, values: dict[str, set[ox.Term]], ctx: _Context) -> bool:
     """Does a focus node with predicate -> values ``values`` certainly meet ``rule``?"""
     vals = values.get(rule.path, set())
     for kind, arg in rule.constraints:
-        if kind == SH.minCount:
-            ok = len(vals) >= int(arg)  # type: ignore[call-overload]
-        elif kind == SH.maxCount:
-            ok = len(vals) <= int(arg)  # type: ignore[call-overload]
-        elif kind == SH["class"]:
-            ok = all(ctx.is_a(v, str(arg)) for v in vals)
-        elif kind in (SH.lessThan, SH.lessThanOrEquals):
-            ok = not vals or _ordered(vals, values.get(str(arg), set()), kind == SH.lessThan)
+        if kind == "minCount":
+            ok = len(vals) >= arg  # type: ignore[operator]
+        elif kind == "maxCount":
+            ok = len(vals) <= arg  # type: ignore[operator]
+        elif kind == "class":
+            ok = all(ctx.is_a(v, arg) for v in vals)  # type: ignore[arg-type]
+        elif kind in ("lessThan", "lessThanOrEquals"):
+            ok = not vals or _ordered(vals, values.get(arg, set()), kind == "lessThan")  # type: ignore[arg-type]
         else:
             ok = all(_value_ok(kind, arg, v) for v in vals)
         if not ok:
