@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from citykg.namespaces import GRAPH_ONTOLOGY
 from citykg.paths import TRIG_NAME, locate_build, queries_dir
 from citykg.validate.checks import (
     REASON_ALL_MAX,
@@ -87,21 +88,29 @@ def query_header(path: Path) -> dict[str, str]:
     return header
 
 
-def _open_query_store(trig: Path):
+def _open_query_store(trig: Path, loaded: ox.Store | None = None):
     """The SPARQL helper's store (citykg.store.core; default graph = union of all graphs)."""
-    from citykg.store.core import memory_store, open_store
+    from citykg.store import summaries
+    from citykg.store.core import EmbeddedStore, memory_store, open_store
 
     # OUT/citykg.trig has its persistent store (kept fresh by the build); any other file is
-    # loaded into memory so validating it leaves nothing behind next to it.
-    return open_store(trig) if trig.name == TRIG_NAME else memory_store(trig)
+    # queried in memory so validating it leaves nothing behind next to it: the store validate
+    # already loaded (with the derived summaries, as memory_store has them), not a second copy.
+    if trig.name == TRIG_NAME:
+        return open_store(trig)
+    if loaded is None:
+        return memory_store(trig)
+    summaries.add_summaries(loaded)
+    return EmbeddedStore(loaded, str(trig))
 
 
-def run_qc(trig: Path, report: Report) -> None:
+def run_qc(trig: Path, report: Report, loaded: ox.Store | None = None) -> None:
+    """Every QC query; one problem per row. ``loaded``: the dataset already in memory, if any."""
     files = qc_queries()
     report.qc_queries = len(files)
     if not files:
         return
-    store = _open_query_store(trig)
+    store = _open_query_store(trig, loaded)
     start = time.perf_counter()
     for path in files:
         header = query_header(path)
@@ -128,7 +137,8 @@ def run_validation(
     trig = locate_trig(data)
     store = load_store(trig)
     report = Report(data=str(trig))
-    if ensure_ontology(store):
+    added = ensure_ontology(store)
+    if added:
         report.notes.append("the data has no ontology graph; checked against the bundled ontology.")
     report.triples = len(store)
     report.graphs = sum(1 for _ in store.named_graphs())
@@ -138,7 +148,9 @@ def run_validation(
         run_reasoner(store, scope, report)
     else:
         report.notes.append("OWL reasoner skipped (--no-reasoner).")
-    run_qc(trig, report)
+    if added:  # the QC queries see the data as it is, as before
+        store.remove_graph(ox.NamedNode(str(GRAPH_ONTOLOGY)))
+    run_qc(trig, report, store)
     return report
 
 
