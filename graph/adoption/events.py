@@ -82,6 +82,7 @@ def adoption_quads(ex: Extraction, kb: KnowledgeBase, graph: ox.NamedNode) -> It
     stages, drivers = load()
     doc = ex.document
     done: dict[str, ox.NamedNode] = {}
+    linked: set[ox.Quad] = set()
     for e in ex.entities:
         concept = reform_concept(e)
         city = city_of(kb, e.city or ex.city)
@@ -100,8 +101,13 @@ def adoption_quads(ex: Extraction, kb: KnowledgeBase, graph: ox.NamedNode) -> It
                 text = doc.text[sent.start : max(sent.end, m.end)]
                 step = read_step(text, m.start - sent.start, m.end - sent.start, doc.date, stages, drivers)
                 yield from _event(node, graph, city, concept, step)
-            yield ox.Quad(node, _P.initiative, node_init, graph)
-            yield ox.Quad(node, _P.evidence, ev, graph)
+            for link in (
+                ox.Quad(node, _P.initiative, node_init, graph),
+                ox.Quad(node, _P.evidence, ev, graph),
+            ):
+                if link not in linked:  # two records of one initiative, or one mention twice: one quad
+                    linked.add(link)
+                    yield link
 
 
 def _event(node: ox.NamedNode, g: ox.NamedNode, city: str, concept: str, step: Step) -> Iterator[ox.Quad]:
