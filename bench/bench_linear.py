@@ -80,7 +80,7 @@ def main() -> None:
     warm()
     kb = load_kb()
     series = [("paragraphs", False)] + ([] if args.no_line else [("one line", True)])
-    worst = 0.0
+    worst = slower = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         measure(article(min(args.sizes) / 4), Path(tmp), kb)  # first-call costs (lazy tables) out of the series
         for name, one_line in series:
@@ -92,10 +92,12 @@ def main() -> None:
                 per_mb = seconds / mb
                 base = base or per_mb
                 ratio = per_mb / base
-                worst = max(worst, abs(ratio - 1))
+                worst, slower = max(worst, abs(ratio - 1)), max(slower, ratio - 1)
                 print(f"{mb:6g} {chars:10,} {seconds:8.2f} {per_mb:7.2f} {ratio:6.2f} {quads / chars:10.3f}")
     verdict = "linear" if worst <= TOLERANCE else "NOT linear"
     print(f"\nlargest deviation from linear: {worst:.0%} (goal <= {TOLERANCE:.0%}): {verdict}")
+    growth = "no" if slower <= TOLERANCE else "SUPER-LINEAR"
+    print(f"largest slow-down per MB against the smallest size: {slower:.0%}: {growth} super-linear growth")
 
 
 if __name__ == "__main__":
