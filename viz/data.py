@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
+from citykg.graph.records import ENTITY_CLASSES
 from citykg.namespaces import CK_IRI, CKR_IRI, SPARQL_PREFIXES
 from citykg.viz.source import ViewSource
 
-INITIATIVE_CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Organization", "Award")
+INITIATIVE_CLASSES = ENTITY_CLASSES  # the six entity classes (citykg.graph.records)
 AREA_LEVELS = ("Province", "City", "County")
 K = TypeVar("K")
 V = TypeVar("V")

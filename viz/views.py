@@ -365,7 +365,7 @@ def find_city(model: Model, name: str) -> str:
     if len(hits) == 1:
         return hits[0]
     known = "、".join(model.label(c) for c in model.cities()[:20]) or "none - is the build empty?"
-    raise NotFound("city", name, hint=f"cities with data: {known}.")
+    raise NotFound("city", name, hint=f"cities with data: {known}")
 
 
 def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
@@ -386,4 +386,4 @@ def find_concept(model: Model, name: str, schemes: tuple[str, ...]) -> str:
     used = model.concepts_in_use() if reform else model.indicators_in_use()
     known = "、".join(c.label for c in used[:20]) or "none"
     kind = "Reform concept" if reform else "Indicator"
-    raise NotFound(kind, name, hint=f"concepts with data include: {known}.")
+    raise NotFound(kind, name, hint=f"concepts with data include: {known}")
