@@ -94,11 +94,11 @@ def node_columns(model: Model, result: QueryResult) -> dict[int, list[str | None
 
 def run_query(query: str, params: dict[str, str], trig: str) -> tuple[QueryResult, str, list[str]]:
     """Run a saved name, .rq file or SPARQL text on the build: (answer, name, bound IRIs)."""
-    from citykg.cli.query import _load_query
+    from citykg.api import load_query
     from citykg.store import querylib
     from citykg.store.core import open_store
 
-    text, saved, source = _load_query(query)
+    text, saved, source = load_query(query)
     store = open_store(trig)
     if saved is None:
         if params:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
+
+from citykg.store.sparqlterms import typed, typed_rows  # noqa: F401  (re-exported)
 
 FORMATS = ("table", "json", "nl", "csv", "tsv", "markdown")
 #: Where the output options put their :class:`Style` in ``click.Context.meta``.
@@ -35,16 +35,6 @@ GAP = 2
 #: tabulate makes a column at least this much wider than its header.
 HEADER_PADDING = 2
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-INTEGER_TYPES = frozenset(
-    XSD + t
-    for t in (
-        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-        "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-        "unsignedByte",
-    )
-)  # fmt: skip
-FLOAT_TYPES = frozenset({XSD + "double", XSD + "float"})
 
 
 @dataclass(frozen=True)
@@ -78,43 +68,6 @@ def width(text: str) -> int:
 
     w = wcswidth(text)
     return w if w >= 0 else len(text)
-
-
-def typed(term: Any) -> Any:
-    """A JSON value for an RDF term: numbers and booleans by datatype, everything else its text.
-
-    >>> import pyoxigraph as ox
-    >>> num = lambda v, t: typed(ox.Literal(v, datatype=ox.NamedNode(XSD + t)))
-    >>> num("8894", "integer"), num("0.5", "decimal"), num("2.0", "decimal"), num("1E3", "double")
-    (8894, 0.5, 2, 1000.0)
-    >>> num("true", "boolean"), num("INF", "double"), typed(ox.Literal("青岛")), typed(None)
-    (True, 'INF', '青岛', None)
-    """
-    from citykg.store.sparqlterms import lexical
-
-    datatype = getattr(term, "datatype", None)
-    if datatype is None:
-        return lexical(term)
-    dt, value = datatype.value, term.value
-    try:
-        if dt in INTEGER_TYPES:
-            return int(value)
-        if dt == XSD + "decimal":
-            number = Decimal(value)
-            return int(number) if number == number.to_integral_value() else float(number)
-        if dt in FLOAT_TYPES:
-            f = float(value)
-            return f if math.isfinite(f) else value
-        if dt == XSD + "boolean":
-            return value.strip() in ("true", "1")
-    except (ValueError, InvalidOperation):
-        return value
-    return value
-
-
-def typed_rows(result: Any) -> list[dict[str, Any]]:
-    """The rows of a SELECT result with typed values (see :func:`typed`)."""
-    return [{v: typed(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
 
 
 def _style() -> Style:

@@ -2,65 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 
+from citykg.api import run_query
 from citykg.cli.options import data_option, output_options, param_option, quiet_option
 from citykg.cli.output import echo_rows, render, typed_rows
-from citykg.errors import InputError, QueryError
 from citykg.store import querylib
-from citykg.store.core import QueryResult, RemoteStore, open_store
+from citykg.store.core import QueryResult, open_store
 
 JSON_FORMATS = ("json", "nl")
 
 
-def _load_query(query: str) -> tuple[str, querylib.SavedQuery | None, str]:
-    """(text, header if any, source name) for a saved name, a .rq path, ``-`` or literal SPARQL."""
-    if query == "-":
-        text = sys.stdin.read()
-        return text, _header_of("stdin", Path("-"), text), "stdin"
-    path = Path(query)
-    if query.endswith(".rq") or (path.suffix and path.is_file()):
-        if not path.is_file():
-            raise InputError(
-                f"Query file {query} does not exist - give the path of a .rq file or a saved query name."
-            )
-        text = path.read_text(encoding="utf-8")
-        return text, _header_of(path.stem, path, text), str(path)
-    if any(ch.isspace() or ch == "{" for ch in query.strip()):
-        return query, None, "query"
-    saved = querylib.find(query)
-    return saved.text, saved, saved.name
-
-
-def _header_of(name: str, path: Path, text: str) -> querylib.SavedQuery | None:
-    if not text.lstrip().startswith("#"):
-        return None
-    try:
-        return querylib.parse_header(name, path, text)
-    except ValueError as exc:
-        raise QueryError(f"{path}: {exc}") from None
-
-
 def run(query: str, params: dict[str, str], data: str | None, endpoint: str | None) -> QueryResult:
-    """Resolve QUERY, bind its declared params and run it on the chosen store."""
-    text, saved, source = _load_query(query)
-    store = open_store(data, endpoint)
-    if isinstance(store, RemoteStore):
-        store.check_union()
-    if saved is None:
-        if params:
-            names = ", ".join(params)
-            raise QueryError(
-                f"{source} does not declare parameter(s) {names} - parameters need a saved "
-                'query or a .rq file whose header declares them ("# params: name (type)").'
-            )
-        bound = {}
-    else:
-        bound = querylib.bind_params(saved, params, store)
-    return store.query(text, bound, source=source)
+    """Resolve QUERY, bind its declared params and run it on the chosen store (see citykg.api)."""
+    return run_query(query, params, open_store(data, endpoint))
 
 
 @click.command()

@@ -8,8 +8,9 @@ answer identically.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
@@ -150,3 +151,50 @@ def collect(
                 break
         result.rows.append(row)
     return result
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGER_TYPES = frozenset(
+    XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+        "unsignedByte",
+    )
+)  # fmt: skip
+FLOAT_TYPES = frozenset({XSD + "double", XSD + "float"})
+
+
+def typed(term: Any) -> Any:
+    """A JSON value for an RDF term: numbers and booleans by datatype, everything else its text.
+
+    >>> import pyoxigraph as ox
+    >>> num = lambda v, t: typed(ox.Literal(v, datatype=ox.NamedNode(XSD + t)))
+    >>> num("8894", "integer"), num("0.5", "decimal"), num("2.0", "decimal"), num("1E3", "double")
+    (8894, 0.5, 2, 1000.0)
+    >>> num("true", "boolean"), num("INF", "double"), typed(ox.Literal("青岛")), typed(None)
+    (True, 'INF', '青岛', None)
+    """
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:
+        return lexical(term)
+    dtype, value = datatype.value, term.value
+    try:
+        if dtype in INTEGER_TYPES:
+            return int(value)
+        if dtype == XSD + "decimal":
+            number = Decimal(value)
+            return int(number) if number == number.to_integral_value() else float(number)
+        if dtype in FLOAT_TYPES:
+            f = float(value)
+            return f if math.isfinite(f) else value
+        if dtype == XSD + "boolean":
+            return value.strip() in ("true", "1")
+    except (ValueError, InvalidOperation):
+        return value
+    return value
+
+
+def typed_rows(result: Any) -> list[dict[str, Any]]:
+    """The rows of a SELECT result with typed values (see :func:`typed`)."""
+    return [{v: typed(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
