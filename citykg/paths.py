@@ -8,7 +8,6 @@ expose data-only folders as packages, so fall back to the checkout.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from citykg.errors import StoreError
@@ -21,7 +20,9 @@ def data_dir(name: str) -> Path:
     local = _CHECKOUT / name
     if local.is_dir():
         return local
-    return Path(str(resources.files(f"citykg.{name}")))
+    # installed: the data folders are installed inside the citykg package (citykg/ontology/ ...);
+    # they hold no __init__.py, so importlib.resources would hand back a namespace MultiplexedPath
+    return Path(__file__).resolve().parent / name
 
 
 def ontology_dir() -> Path:
