@@ -83,3 +83,18 @@ def test_the_likely_reason_is_named() -> None:
         claim("1", as_of_text="截至2023年底"), claim("2", as_of_text="2023年以来")
     )
     assert reason(claim("1"), claim("2")) == ""
+
+
+def test_the_compare_page_marks_the_disagreeing_pair_only(diffusion_build: Path, tmp_path: Path) -> None:
+    import re
+
+    page = tmp_path / "5g.html"
+    result = CliRunner().invoke(cli, ["viz", "compare", "5G基站数量", "-d", str(diffusion_build), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    disputed = re.findall(r'<tr id="(ev-\d+)" class="disputed"><td>([^<]*)</td>', html)
+    assert sorted(label for _, label in disputed) == ["济南市", "济南市"]  # 1.8万 vs 2.4万, both marked
+    links = re.findall(r'disagrees with another source: <a href="#(ev-\d+)">([^<]*)</a>', html)
+    assert {text for _, text in links} == {"1.8万个", "2.4万个"}
+    assert {target for target, _ in links} == {key for key, _ in disputed}  # each links the other row
+    assert "淄博" not in "".join(label for _, label in disputed)  # 6000 twice: consistent, unmarked

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from citykg.graph.adoption.conflicts import Claim, agree
 from citykg.graph.extract.metrics.units import COUNT_KIND, default_units
 from citykg.viz.data import Concept, Model, Observation
 from citykg.viz.graphview import CJK_FONT
@@ -172,19 +173,55 @@ def svg_chart(unit: str, bars: list[Bar]) -> str:
     )
 
 
+def _claim(b: Bar, unit: str) -> Claim:
+    """A bar as a claim of the conflict check (values already in the chart's comparable unit)."""
+    o = b.obs
+    scale = b.value / float(o.value) if _number(o.value) else 1.0
+    high = _number(o.value_max)
+    return Claim(
+        iri=o.iri, subject=o.refers_to or "", subject_label=b.label, indicator=o.indicator, indicator_label="",
+        as_of=o.as_of, value=Decimal(str(b.value)),
+        value_max=Decimal(str(high * scale)) if high is not None else None, unit=unit,
+        qualifier=o.qualifier or "exact", target=o.is_target, role=o.role, as_of_text="", raw=o.raw,
+        quote="", file=o.evidence[0].doc if o.evidence else o.iri, start=0,
+    )  # fmt: skip
+
+
+def bar_conflicts(bars: list[Bar], unit: str) -> dict[str, list[Bar]]:
+    """Bars whose claim disagrees with another article's claim about the same subject and date
+    (the rule of ``citykg conflicts``): bar key -> the bars it disagrees with."""
+    claims = {b.key: _claim(b, unit) for b in bars}
+    out: dict[str, list[Bar]] = defaultdict(list)
+    for i, a in enumerate(bars):
+        for b in bars[i + 1 :]:
+            ca, cb = claims[a.key], claims[b.key]
+            if (ca.subject, ca.as_of) != (cb.subject, cb.as_of) or not ca.subject or not ca.as_of:
+                continue
+            if ca.file != cb.file and not agree(ca, cb):
+                out[a.key].append(b)
+                out[b.key].append(a)
+    return dict(out)
+
+
 def evidence_table(model: Model, bars: list[Bar], unit: str = "") -> str:
     """Rows with the anchors the bars link to: value, date, quoted sentence and article."""
     e = html.escape
     out = []
+    disputed = bar_conflicts(bars, unit)
     for b in bars:
         o = b.obs
-        quotes = []
+        quotes = [
+            f'<div class="conflict">⚠ 与另一来源不一致 disagrees with another source: '
+            f'<a href="#{e(other.key)}">{e(other.obs.raw or _fmt(other.value))}</a></div>'
+            for other in disputed.get(b.key, ())
+        ]
+        cls = ' class="disputed"' if b.key in disputed else ""
         for ev in o.evidence[:2]:
             doc = model.docs.get(ev.doc)
             src = f"《{doc.title}》 {doc.date} {doc.file}" if doc else ev.doc
             quotes.append(f'<div class="quote">“{e(ev.quote)}”</div><div class="src">{e(src)}</div>')
         out.append(
-            f'<tr id="{b.key}"><td>{e(b.label)}</td><td>{e(_fmt(b.value))} {e(_shown(b, unit))}</td>'
+            f'<tr id="{b.key}"{cls}><td>{e(b.label)}</td><td>{e(_fmt(b.value))} {e(_shown(b, unit))}</td>'
             f"<td>{e(QUALIFIERS.get(o.qualifier, o.qualifier))}</td><td>{e(o.as_of)}</td>"
             f"<td>{e(o.raw)}</td><td>{''.join(quotes)}</td></tr>"
         )
@@ -204,7 +241,8 @@ svg.chart rect {{ fill: #2b8cbe; }} svg.chart a:hover rect {{ fill: #ff7f0e; }}
 table {{ border-collapse: collapse; font-size: 13px; margin-top: 8px; }}
 td, th {{ border: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left; }}
 tr:target {{ background: #fff3c4; }} .quote {{ color: #333; }} .src {{ color: #777; font-size: 12px; }}
-.note {{ background: #fff7d6; border: 1px solid #e6d28a; padding: 4px 8px; }}"""
+.note {{ background: #fff7d6; border: 1px solid #e6d28a; padding: 4px 8px; }}
+tr.disputed td {{ background: #fdecea; }} .conflict {{ color: #b3261e; font-weight: bold; }}"""
 
 
 def compare_html(model: Model, indicator: str) -> str:
