@@ -15,6 +15,8 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from citykg.graph import lang
+
 #: materialisation threshold = default threshold of ``citykg analogues``
 DEFAULT_THRESHOLD = 0.5
 
@@ -65,37 +67,10 @@ MAX_SENTENCES = 3
 SEPARATE_CLASSES = ("Award", "PolicyDocument")
 GAP_MARGIN = 1.0  # logit units a pair may trail the best pair of its kinds without penalty
 GAP_CAP = 2.0  # logit units: a pair this far behind its rival gets the full not_counterpart weight
-GENERIC_HEADS = (
-    "平台",
-    "系统",
-    "工程",
-    "项目",
-    "建设",
-    "行动",
-    "中心",
-    "app",
-    "小程序",
-    "改革",
-    "试点",
-    "服务",
-    "机制",
-    "工作",
-    "模式",
-    "体系",
-    "专项",
-    "提升",
-    "推进",
-    "深化",
-    "全面",
-    "综合",
-    "管理",
-    "信息",
-    "城市",  # generic qualifiers: say what kind of thing, not which instance
-    "数智",
-    "数字",
-    "智能",
-)
-PROVINCIAL_WORDS = ("省级", "省首", "全省", "省十", "省重点")
+#: generic head and qualifier words of names (data: graph/lang/zh/analogues/generic-heads.txt)
+GENERIC_HEADS = lang.words("zh/analogues/generic-heads.txt")
+#: words marking a province's programme (data: graph/lang/zh/analogues/provincial-words.txt)
+PROVINCIAL_WORDS = lang.words("zh/analogues/provincial-words.txt")
 CONTEXT_KEEP = 40  # context n-grams kept per item (the most telling ones)
 #: a pair is materialised when it is among the ``TOP_PER_ITEM`` best of either side, ties included
 #: (``cap_pairs``); no item gets more than ``MAX_PER_ITEM``. Deeper lists: ``citykg analogues``
