@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from citykg.graph import lang
 from citykg.graph.records import Sentence
 
 # A sentence ends at 。！？；! ? ; (plus any closing quotes/brackets) or at a line break.
@@ -25,18 +26,16 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 #: Lines that are page furniture, not article text (any Chinese news site has them).
 _FURNITURE = re.compile(
     r"^\s*(?:[【\[]?\s*)?(?:"
-    r"(?:来源|稿源|责编|责任编辑|审签|审核|终审|编辑|校对|作者|记者|通讯员|摄影|摄像|供图|图片来源|原标题"
-    r"|日期|发布时间|发布日期|更新时间|浏览次数|点击数|阅读数|字号|信息来源|文章来源)\s*[:：/]"
-    r"|(?:热点新闻|相关新闻|相关阅读|延伸阅读|推荐阅读|热门推荐|分享到?|一键分享|打印(?:本页)?|关闭(?:窗口)?"
-    r"|收藏|扫一扫|返回顶部|返回首页|上一篇|下一篇|微信|微博|QQ空间|朋友圈|大\s*中\s*小|责任编辑"
-    r"|(?:当前位置|您的位置|您现在的位置|所在位置|上一篇|下一篇|主办单位|承办单位|主办|承办|联系电话)\s*[:：].*"
+    + lang.alternation("zh/ingest/field-labels.txt") + r"\s*[:：/]"
+    r"|(?:" + lang.alternation("zh/ingest/furniture-lines.txt")[3:-1]
+    + r"|" + lang.alternation("zh/ingest/site-labels.txt") + r"\s*[:：].*"
     r"|首页\s*[>»›/].*|[【\[]?字体\s*[:：]?\s*大.*|(?:扫一扫|扫码|长按).{0,12}|关注我们"
     r"|\d{1,4}|[\d\s/|·-]+|.{0,20}版权所有.*|.*(?:ICP备|未经授权|禁止转载).*)\s*[:：]?\s*[】\]]?\s*$"
     r")"
 )
 #: (责编:某某 校对:某某), (原载《某报》), 【打印本页】【关闭窗口】, a newspaper page header.
 _NOTE_LINE = re.compile(
-    r"^\s*(?:[(（]\s*(?:责编|责任编辑|编辑|审核|校对|来源|原载|记者|通讯员|作者|摄影)[^)）]*[)）]"
+    r"^\s*(?:[(（]\s*" + lang.alternation("zh/ingest/note-labels.txt") + r"[^)）]*[)）]"
     r"|(?:\s*[【\[][^】\]]{1,8}[】\]])+"
     r"|\S{2,12}\s+\d{4}年\d{1,2}月\d{1,2}日(?:\s*星期.)?(?:\s+第?\s*\S{1,6}版)?)\s*$"
 )
