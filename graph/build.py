@@ -33,7 +33,8 @@ from citykg.graph import outdir
 from citykg.graph import steps as stepsmod
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, SUFFIXES, IngestError, SourceMeta, load_manifest
 from citykg.graph.kb import KnowledgeBase, load_kb
-from citykg.graph.rdf.emit import N, division_quads
+from citykg.graph.rdf.divisions import division_quads
+from citykg.graph.rdf.emit import N
 from citykg.graph.rdf.trig import Spool, write_blocks, write_trig
 from citykg.graph.rdf.workset import INITIATIVE_CLASSES
 from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, one_line, run

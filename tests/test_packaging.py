@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_an_installed_copy_builds_the_bundled_corpus(tmp_path: Path) -> None:
-    target = tmp_path / "site"
+    target, src = tmp_path / "site", tmp_path / "src"
+    # build from a copy, so setuptools' build/ and egg-info never land in the source tree
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "out", "build", "*.egg-info", "__pycache__", "tests", "bench", "docs"))  # fmt: skip
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(ROOT),
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(src),
          "--target", str(target)],
         check=True, cwd=tmp_path, capture_output=True,
     )  # fmt: skip

@@ -12,7 +12,6 @@ schemes graph.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -27,7 +26,6 @@ from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationR
 from citykg.namespaces import (
     CK,
     CKR,
-    GRAPH_DIVISIONS,
     GRAPH_SCHEMES,
     area_iri,
     body_iri,
@@ -374,30 +372,3 @@ def rdfize(ex: Extraction, kb: KnowledgeBase) -> DocQuads:
 
     em.out.quads.extend(adoption_quads(ex, kb, em.out.graph))
     return em.out
-
-
-def ancestors(kb: KnowledgeBase, codes: Iterable[str]) -> set[str]:
-    """The areas and every area above them (county -> city -> province)."""
-    out: set[str] = set()
-    for code in codes:
-        area = kb.areas.get(code)
-        while area is not None and area.adcode not in out:
-            out.add(area.adcode)
-            area = kb.areas.get(area.parent) if area.parent else None
-    return out
-
-
-def division_quads(kb: KnowledgeBase, codes: Iterable[str]) -> Iterator[ox.Quad]:
-    """The ckr:graph/divisions quads for the used areas and their ancestors, in code order."""
-    g = N(GRAPH_DIVISIONS)
-    for code in sorted(ancestors(kb, codes)):
-        a = kb.areas[code]
-        node = N(area_iri(code))
-        for level in a.levels or (a.level,):
-            yield ox.Quad(node, TYPE, N(CK[level]), g)
-        yield ox.Quad(node, LABEL, zh(a.name), g)
-        for s in a.short_names:
-            yield ox.Quad(node, P.skos_altLabel, zh(s), g)
-        yield ox.Quad(node, P.adcode, ox.Literal(code), g)
-        if a.parent:
-            yield ox.Quad(node, P.partOf, N(area_iri(a.parent)), g)
