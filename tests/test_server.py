@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -18,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from endpointkit import start, stop
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from citykg.testing import require_tool
@@ -27,32 +25,6 @@ FIXTURE = Path(__file__).parent / "fixtures" / "sparql-mini.trig"
 CITYKG = Path(sys.executable).parent / "citykg"
 # A label that would run script if the page used innerHTML.
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
-
-
-def start(data: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(
-        [str(CITYKG), "serve", "--data", str(data), "--port", "0", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    ready, _, _ = select.select([proc.stdout], [], [], 60)
-    line = proc.stdout.readline() if ready else ""
-    match = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
-    if not match:
-        proc.kill()
-        pytest.fail(f"citykg serve did not start: {line!r}")
-    return proc, match.group(1)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 @pytest.fixture(scope="module")
