@@ -1,4 +1,4 @@
-"""The README's promise: to teach citykg a new reform, add a concept to the Turtle under
+"""The README's promise: to teach citykg a new reform or indicator, add a concept to the Turtle under
 ontology/ and the extractor picks it up on the next build (no code edit)."""
 
 from __future__ import annotations
@@ -48,3 +48,40 @@ def test_a_reform_added_to_the_scheme_is_extracted(tmp_path: Path) -> None:
     after = [r for r in _records(_kb(root)) if r.label == "鹊桥帮办"]
     assert after and after[0].cls == "Reform" and after[0].concept == IRI
     assert after[0].new_concept is False
+
+
+NEW_INDICATOR = """
+@prefix ck: <https://w3id.org/citykg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/citykg/resource/concept/indicator/drone-pads> a skos:Concept, ck:Indicator ;
+    skos:inScheme <https://w3id.org/citykg/resource/scheme/indicators> ;
+    skos:topConceptOf <https://w3id.org/citykg/resource/scheme/indicators> ;
+    skos:prefLabel "无人机起降点数量"@zh, "Number of drone landing pads"@en ;
+    skos:altLabel "无人机起降点"@zh ;
+    skos:definition "Drone take-off and landing pads in service for deliveries and inspection."@en ;
+    ck:expectedUnit "个" ;
+    ck:domain <https://w3id.org/citykg/resource/concept/domain/digital-infrastructure> ;
+    ck:curated true .
+"""
+# written for this test: a figure whose noun phrase no curated indicator names
+FIGURE = "截至今年6月，全市已建成无人机起降点326个，覆盖主要物流园区。"
+INDICATOR = "https://w3id.org/citykg/resource/concept/indicator/drone-pads"
+
+
+def _observations(kb):
+    from citykg.graph.extract.metrics.observations import extract_observations
+
+    doc = Document(file_name="t.txt", text=FIGURE, sentences=split_sentences(FIGURE), content_hash="t",
+                   date="2024-07-01")  # fmt: skip
+    return [o for o in extract_observations(doc, kb, [], "000000") if o.value == 326]
+
+
+def test_an_indicator_added_to_the_scheme_names_the_figure(tmp_path: Path) -> None:
+    root = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), root)
+    before = _observations(_kb(root))
+    assert before and all(o.indicator != INDICATOR for o in before)
+    with (root / "schemes" / "indicators.ttl").open("a", encoding="utf-8") as f:
+        f.write(NEW_INDICATOR)
+    (after,) = _observations(_kb(root))
+    assert after.indicator == INDICATOR and after.unit == "个"
