@@ -53,6 +53,7 @@ main { flex: 1; min-width: 0; padding: 0.5em; }
 </main>
 </div>
 <script src="/assets/yasgui.min.js"></script>
+<script src="/assets/yasr-plugins.js"></script>
 <script src="/app.js"></script>
 </body>
 </html>
@@ -165,7 +166,7 @@ async function init() {
     persistenceId: null,
     populateFromUrl: true,
     yasqe: {autocompleters: ['variables', 'prefixes'], resizeable: true},
-    yasr: {prefixes: prefixes, pluginOrder: ['table', 'response'], defaultPlugin: 'table'},
+    yasr: {prefixes: prefixes, pluginOrder: ['table', 'chart', 'graph', 'response'], defaultPlugin: 'table'},
   });
   tab().setEndpoint(ENDPOINT);
   renderGallery('');
