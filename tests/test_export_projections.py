@@ -80,3 +80,17 @@ def test_jsonld_is_compacted_with_a_context_and_reads_back(built: Path, tmp_path
     whole = ox.Store()
     whole.bulk_load(path=str(built / "citykg.trig"), format=ox.RdfFormat.TRIG)
     assert set(back) == set(whole)
+
+
+def test_graphml_and_gexf_carry_our_layout_and_class_colours(built: Path, tmp_path: Path) -> None:
+    ml, gexf = tmp_path / "cc.graphml", tmp_path / "full.gexf"
+    run("export", "--format", "graphml", "--projection", "city-concept", "--data", str(built), "-o", str(ml))
+    g = nx.read_graphml(ml)
+    cities = [d for _, d in g.nodes(data=True) if d["kind"] == "city"]
+    assert cities and all(d["color"] == "#d62728" and (d["r"], d["g"], d["b"]) == (214, 39, 40) for d in cities)
+    points = {(round(d["x"], 3), round(d["y"], 3)) for _, d in g.nodes(data=True)}
+    assert len(points) == g.number_of_nodes()  # every node placed, none on top of another
+    run("export", "--format", "gexf", "--data", str(built), "-o", str(gexf))
+    h = nx.read_gexf(gexf)
+    city = h.nodes["https://w3id.org/citykg/resource/area/370200"]["viz"]
+    assert city["color"]["r"] == 214 and {"x", "y"} <= set(city["position"])

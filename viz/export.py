@@ -135,6 +135,31 @@ SELECT ?a ?a_label ?a_city ?b ?b_label ?b_city ?score (GROUP_CONCAT(DISTINCT ?ki
 """
 
 
+#: the class whose colour a node of a projection takes (projections name kinds, not classes)
+_KIND_CLASS = {"city": "City", "concept": "ReformConcept", "initiative": "Reform"}
+
+
+def place(g: nx.Graph, fmt: str) -> None:
+    """Positions from citykg's own layout and colours by class, the way each format carries them:
+    GraphML gets ``x``, ``y``, ``r``, ``g``, ``b`` and ``color`` node attributes (what Gephi and
+    Cytoscape read); GEXF gets its ``viz:position`` and ``viz:color``."""
+    from citykg.viz.graphview import style
+    from citykg.viz.layout import layout
+
+    ids = list(g.nodes)
+    pos = layout(ids, [(str(s), str(o)) for s, o, *_ in g.edges])
+    for n in ids:
+        d = g.nodes[n]
+        cls = str(d.get("cls") or "").rpartition(":")[2] or _KIND_CLASS.get(str(d.get("kind")), "Resource")
+        colour = style(cls)[0]
+        r, gr, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        x, y = pos.get(n, (0.0, 0.0))
+        if fmt == "gexf":
+            d["viz"] = {"position": {"x": x, "y": -y, "z": 0.0}, "color": {"r": r, "g": gr, "b": b, "a": 1.0}}
+        else:
+            d.update(x=float(x), y=float(-y), r=r, g=gr, b=b, color=colour)
+
+
 def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
     answer = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
     names = [v.value for v in answer.variables]
@@ -267,8 +292,10 @@ def export(
     g = projection(store, projection_kind)
     counts = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
     if fmt == "graphml":
+        place(g, fmt)
         _atomic(path, lambda p: nx.write_graphml(g, p, encoding="utf-8"))
     elif fmt == "gexf":
+        place(g, fmt)
         _atomic(path, lambda p: nx.write_gexf(g, p, encoding="utf-8"))
     else:  # csv: a folder with nodes.csv and edges.csv, one column per attribute
         node_keys = sorted({k for _, d in g.nodes(data=True) for k in d})
