@@ -284,6 +284,16 @@ def test_citykg_query_against_citykg_serve(server: str) -> None:
     assert [r["city"] for r in json.loads(remote.output)] == ["威海市", "青岛市"]
 
 
+def _show(page, query: str, plugin: str) -> int:
+    """Run ``query`` in the editor, switch the result pane to ``plugin``; the number of table rows."""
+    page.evaluate("q => void yasgui.getTab().setQuery(q)", query)
+    page.click(".yasqe_queryButton")
+    rows = _rows(page)
+    page.evaluate("p => void yasgui.getTab().getYasr().selectPlugin(p)", plugin)
+    page.wait_for_selector(f".yasr svg.citykg-{plugin}", timeout=30000)
+    return rows
+
+
 def test_query_editor_draws_results_as_a_chart_and_a_graph(server: str) -> None:
     """Besides the table: a bar chart (a label and a numeric column) and a node-link graph (IRI columns);
     labels from the data are SVG text, never markup."""
@@ -296,25 +306,13 @@ def test_query_editor_draws_results_as_a_chart_and_a_graph(server: str) -> None:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(server)
         page.wait_for_selector("body[data-ready]", state="attached", timeout=30000)
-        page.evaluate(
-            "void yasgui.getTab().setQuery('SELECT ?city (COUNT(?x) AS ?n) WHERE { ?x ck:inCity ?c . "
-            "?c rdfs:label ?city } GROUP BY ?city ORDER BY ?city')"
-        )
-        page.click(".yasqe_queryButton")
-        cities = _rows(page)
-        page.evaluate("void yasgui.getTab().getYasr().selectPlugin('chart')")
-        page.wait_for_selector(".yasr svg.citykg-chart", timeout=30000)
+        cities = _show(page, "SELECT ?city (COUNT(?x) AS ?n) WHERE { ?x ck:inCity ?c . ?c rdfs:label ?city } "
+                       "GROUP BY ?city ORDER BY ?city", "chart")
         assert page.locator(".yasr svg.citykg-chart g.bar").count() == cities
         assert page.locator(".yasr svg.citykg-chart rect").count() == cities
         # a graph: each platform linked to its city
-        page.evaluate(
-            "void yasgui.getTab().setQuery('SELECT ?x ?label ?c WHERE { ?x a ck:Platform ; rdfs:label ?label ; "
-            "ck:inCity ?c }')"
-        )
-        page.click(".yasqe_queryButton")
-        platforms = _rows(page)
-        page.evaluate("void yasgui.getTab().getYasr().selectPlugin('graph')")
-        page.wait_for_selector(".yasr svg.citykg-graph", timeout=30000)
+        platforms = _show(page, "SELECT ?x ?label ?c WHERE { ?x a ck:Platform ; rdfs:label ?label ; ck:inCity ?c }",
+                          "graph")
         assert page.locator(".yasr svg.citykg-graph line").count() == platforms
         labels = page.locator(".yasr svg.citykg-graph text").all_text_contents()
         assert any(HOSTILE[:20] in t for t in labels)  # the hostile label is text in the SVG ...
