@@ -69,22 +69,26 @@ u:terawatt a skos:Concept ; skos:inScheme sch:units ; skos:topConceptOf sch:unit
     assert (unit.label, value) == ("千瓦", Decimal(5 * 10**9))
 
 
+def _code_strings(path: Path) -> list[ast.Constant]:
+    """The string literals of a module, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef) and n.body and isinstance(n.body[0], ast.Expr)
+    }
+    return [
+        n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
+
+
 def test_no_unit_table_is_written_in_python() -> None:
     """The extractor's modules hold no list of unit forms: at most a stray one in a literal."""
     forms = {w for w in default_units().written if len(w) >= 2 and not w.isascii()}
     for path in sorted(METRICS_CODE.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {
-            id(n.body[0].value)
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef)
-            and n.body
-            and isinstance(n.body[0], ast.Expr)
-        }
         tokens: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                tokens |= set(re.split(r"[\s|,()?:]+", node.value))
+        for node in _code_strings(path):
+            tokens |= set(re.split(r"[\s|,()?:]+", node.value))
         assert len(tokens & forms) <= 2, (path.name, sorted(tokens & forms))
 
 
@@ -234,22 +238,13 @@ def test_no_word_list_is_written_into_the_metric_code() -> None:
     """Language knowledge lives in graph/lang/zh/metrics and ontology/units.ttl: a string literal
     of the extractor (docstrings aside) holds at most a few Chinese words as alternatives."""
     for path in sorted(METRICS_CODE.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {
-            id(n.body[0].value)
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef)
-            and n.body
-            and isinstance(n.body[0], ast.Expr)
-        }
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                words = [
-                    w
-                    for w in re.split(r"[|()?:^$*+\[\]{}<!=\\]+", node.value)
-                    if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)
-                ]
-                assert len(words) <= MAX_WORDS_IN_CODE, (path.name, node.lineno, words)
+        for node in _code_strings(path):
+            words = [
+                w
+                for w in re.split(r"[|()?:^$*+\[\]{}<!=\\]+", node.value)
+                if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)
+            ]
+            assert len(words) <= MAX_WORDS_IN_CODE, (path.name, node.lineno, words)
 
 
 MAX_WORDS_IN_CODE = 12  # grammar (time phrases, numerals) may name a few words; lists are data
