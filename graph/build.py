@@ -4,15 +4,17 @@ Named steps, in order: take ``OUT``'s build lock and clear temp files of killed
 builds (``outdir``) -> collect sources (files, folders, manifests) -> ingest and
 extract each file in worker processes, each isolated (``worker``: a file that
 fails in any stage or runs over its time budget is skipped in one line; its
-quads are cached in ``OUT/cache``; the worker also writes its document graph as
-a sorted TriG block and picks the working set, ``workset``) -> the main process
-spools each block to disk and keeps only the working set, the ontology, the
-schemes and the divisions in an in-memory pyoxigraph store -> analogues, spooled
-as they come -> ``citykg.trig`` assembled (``trig``) -> the registered post-build
-steps (``steps``: persistent SPARQL store, ontology docs, HTML site). Everything
-is written into a staging folder inside ``OUT`` and renamed into place only when
-every step succeeded, so ``OUT`` always holds one consistent build. Memory grows
-with the working set (about a fifth of the quads), not with the whole graph.
+quads and record are cached in ``OUT/cache``; the worker also writes its document
+graph as a sorted TriG block and reads the document's small analogue record,
+``analogues.index``) -> the main process spools each block to disk, merges the
+records and keeps only the knowledge graphs (ontology, schemes with the concepts
+documents minted, divisions) in a small pyoxigraph store -> analogues, read from
+the merged records and spooled as they come -> ``citykg.trig`` assembled
+(``trig``) -> the registered post-build steps (``steps``: persistent SPARQL
+store, ontology docs, HTML site). Everything is written into a staging folder
+inside ``OUT`` and renamed into place only when every step succeeded, so ``OUT``
+always holds one consistent build. No document quad is held in memory: memory
+grows with the records (initiatives, their sentences), not with the graph.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from citykg.errors import BuildError
 from citykg.graph import cache as cachemod
 from citykg.graph import outdir
 from citykg.graph import steps as stepsmod
+from citykg.graph.analogues.index import AnalogueIndex
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, SUFFIXES, IngestError, SourceMeta, load_manifest
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdf.divisions import division_quads
 from citykg.graph.rdf.emit import N
 from citykg.graph.rdf.trig import Spool, write_blocks, write_trig
-from citykg.graph.rdf.workset import INITIATIVE_CLASSES
+from citykg.graph.records import ENTITY_CLASSES
 from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, one_line, run
 from citykg.namespaces import (
     CK,
@@ -203,14 +206,18 @@ def run_steps(stage: Path, out: Path) -> None:
 def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: list[Spool], *, jobs: int,
                  opts: WorkOptions, fingerprint: str, analogues: bool,
                  progress: Callable[[int], None] | None, t0: float) -> float:  # fmt: skip
-    """Extract, spool, find analogues and write the TriG into ``out`` (``report.trig``); the working store dies here."""
+    """Extract, spool, find analogues and write the TriG into ``out`` (``report.trig``).
+
+    ``store`` holds the knowledge graphs only (what the TriG starts with); the
+    documents contribute their TriG blocks (spooled), the concepts they minted and
+    their records (``index``)."""
     store = ox.Store()
+    index = AnalogueIndex()
     docs = Spool(out / TRIG_NAME, "documents")
     spools.append(docs)
     seen: dict[str, str] = {}
     areas: set[str] = set()
     cities: set[str] = set()  # adcodes of the articles' cities
-    observations = 0
     unique = _drop_copies(sources, opts.max_bytes, report)
     if progress and len(unique) < len(sources):
         progress(len(sources) - len(unique))
@@ -226,11 +233,14 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
             continue
         seen[r.content_hash] = r.file_name
         docs.write(r.trig, r.quads)
-        store.load(input=r.work, format=ox.RdfFormat.N_QUADS)
-        observations += r.observations
+        if r.schemes:
+            store.load(input=r.schemes, format=ox.RdfFormat.N_QUADS)
+        if r.record is not None:
+            index.add(r.record)
         if not r.cached and cache is not None:
-            cachemod.write_entry(cache, r.content_hash, r.nquads, {"areas": r.areas, "warnings": r.warnings,
-                                                                   "city": r.city})  # fmt: skip
+            cachemod.write_entry(cache, r.content_hash, r.nquads, {
+                "areas": r.areas, "warnings": r.warnings, "city": r.city,
+                "record": r.record.to_json() if r.record is not None else None})  # fmt: skip
         areas.update(r.areas)
         cities.add(r.city or "")
         report.warnings.extend(r.warnings)
@@ -250,14 +260,13 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     store.bulk_extend(county_city_quads(load_kb(), cities))
     t = report.step("store", t)
     if analogues:
-        spools.append(_analogues(store, out, report))
+        spools.append(_analogues(store, index, out, report))
         t = report.step("analogues", t)
     report.trig = write_trig(store, out / TRIG_NAME, spools)
     t = report.step("write", t)
-    report.stats = stats(store)
-    report.stats["observations"] = observations
-    working = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    report.stats["triples"] = len(store) - working + sum(s.quads for s in spools)
+    report.stats = index.stats()
+    report.stats["observations"] = index.observations
+    report.stats["triples"] = len(store) + sum(s.quads for s in spools)
     return report.step("stats", t)
 
 
@@ -289,18 +298,22 @@ def _drop_copies(sources: list[Source], max_bytes: int, report: BuildReport) -> 
     return kept
 
 
-def _analogues(store: ox.Store, out: Path, report: BuildReport) -> Spool:
-    """The analogies graph, spooled as TriG blocks as the finder yields them (empty if the step fails)."""
+def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildReport) -> Spool:
+    """The analogies graph, spooled as TriG blocks as the finder yields them (empty if the step fails).
+
+    The finder reads the documents' merged records (``index``) and the concepts and
+    places of the knowledge graphs in ``store``."""
     spool = Spool(out / TRIG_NAME, "analogies")
     try:
-        from citykg.graph.analogues.finder import analogy_quads
+        from citykg.graph.analogues.finder import input_quads
+        from citykg.graph.analogues.index import analogue_input
     except ModuleNotFoundError as exc:
         if exc.name != "citykg.graph.analogues.finder":
             raise
         return spool
     g = N(GRAPH_ANALOGIES)
     try:
-        quads = (ox.Quad(q.subject, q.predicate, q.object, g) for q in analogy_quads(store))
+        quads = (ox.Quad(q.subject, q.predicate, q.object, g) for q in input_quads(analogue_input(index, store)))
         spool.quads = write_blocks(quads, spool.fh)
     except Exception as exc:
         spool.fh.seek(0)
@@ -324,8 +337,10 @@ SELECT ?k (COUNT(DISTINCT ?x) AS ?n) WHERE {{
 
 
 def stats(store: ox.Store) -> dict[str, int]:
-    """Counts for the summary table (documents, cities, initiatives by class, observations, triples)."""
-    classes = " ".join(sorted(str(c) for c in INITIATIVE_CLASSES))  # the classes the working set keeps
+    """The summary counts of a finished build loaded in ``store`` (documents, cities, entities by class,
+    observations, triples); the build counts them from the records (``AnalogueIndex.stats``), and a
+    test checks the two agree."""
+    classes = " ".join(f"<{CK[c]}>" for c in sorted(ENTITY_CLASSES))
     rows = store.query(_STATS.format(ck=PREFIXES["ck"], classes=classes), use_default_graph_as_union=True)
     out = {row["k"].value: int(row["n"].value) for row in rows}
     out["triples"] = len(store)

@@ -1,8 +1,8 @@
 """The per-document cache of a build (``OUT/cache``): what ``--incremental`` reuses.
 
 ``OUT/cache/<content-hash>.nq`` holds the quads one document contributed (its
-graph and the concepts it minted), ``<hash>.json`` the areas it used and its
-warnings, and ``index.json`` maps each hash to the file name it was built from,
+graph and the concepts it minted), ``<hash>.json`` the areas it used, its
+warnings and its analogue record (``analogues.index.DocRecord``), and ``index.json`` maps each hash to the file name it was built from,
 under a fingerprint of everything extraction depends on (code and curated data):
 when either changes, nothing is reused.
 """
@@ -48,8 +48,8 @@ def fingerprint() -> str:
 
 #: ontology files besides the schemes that extraction reads
 _DATA_FILES = ("units.ttl", "divisions.ttl", "abbreviations.ttl")
-#: top-level modules of graph/ that shape one document's quads
-_CODE_FILES = ("pipeline.py", "kb.py", "records.py", "registry.py", "worker.py")
+#: modules of graph/ that shape one document's quads or its cached record
+_CODE_FILES = ("pipeline.py", "kb.py", "records.py", "registry.py", "worker.py", "analogues/index.py")
 
 
 def _relative(path: Path) -> str:

@@ -27,12 +27,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg.graph import cache as cachemod
+from citykg.graph.analogues.index import DocRecord, doc_record
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, IngestError, SourceMeta, read_document
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.pipeline import extract
 from citykg.graph.rdf.emit import N, rdfize
 from citykg.graph.rdf.trig import block
-from citykg.graph.rdf.workset import working_set
 from citykg.namespaces import GRAPH_SCHEMES
 
 #: default seconds one file may spend in ingest + extract + RDF before it is skipped
@@ -75,7 +75,8 @@ class DocResult:
     content_hash: str | None = None
     nquads: str = ""  # every quad (graph + minted concepts), for the cache; only when freshly extracted
     trig: bytes = b""  # the document graph as one sorted TriG block
-    work: bytes = b""  # N-Quads: the working set (default graph) and the minted concepts (schemes graph)
+    schemes: bytes = b""  # N-Quads: the concepts it minted (schemes graph)
+    record: DocRecord | None = None  # what the analogue finder and the summary counts read
     quads: int = 0  # quads in the document graph
     observations: int = 0
     areas: list[str] = field(default_factory=list)
@@ -172,7 +173,7 @@ def process(source: Source, opts: WorkOptions, seen: set[str] | None = None) -> 
     except Exception as exc:  # isolation: one document never sinks the build
         result.error, result.stage = f"{stage[0]} failed: {one_line(exc)}", stage[0]
     if result.error:
-        result.trig, result.work, result.nquads, result.quads = b"", b"", "", 0
+        result.trig, result.schemes, result.nquads, result.quads, result.record = b"", b"", "", 0, None
     return result
 
 
@@ -213,19 +214,22 @@ def _from_cache(cache: Path, result: DocResult) -> bool:
     try:
         quads = list(ox.parse(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
         areas, warnings, city = list(meta.get("areas", [])), list(meta.get("warnings", [])), meta.get("city")
-    except (SyntaxError, ValueError, TypeError, AttributeError):
+        record = DocRecord.from_json(meta["record"]) if "record" in meta else None
+    except (SyntaxError, ValueError, TypeError, AttributeError, KeyError):
         return False  # a corrupt entry: extract again (and the build rewrites it)
     result.areas, result.warnings, result.city, result.cached = areas, warnings, city, True
     schemes = N(GRAPH_SCHEMES)
-    _split(result, [q for q in quads if q.graph_name != schemes], [q for q in quads if q.graph_name == schemes])
+    _split(result, [q for q in quads if q.graph_name != schemes], [q for q in quads if q.graph_name == schemes], record)
     return True
 
 
-def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> None:
-    """The document graph as a TriG block; the working set and minted concepts as N-Quads."""
+def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad], record: DocRecord | None = None) -> None:
+    """The document graph as a TriG block, its record (``record``, else read from the quads) and
+    the minted concepts as N-Quads."""
     result.trig, result.quads = block(graph), len(graph)
-    work, result.observations = working_set(graph)
-    result.work = ox.serialize([*(ox.Quad(*t) for t in work), *schemes], format=ox.RdfFormat.N_QUADS)
+    result.record = record if record is not None else doc_record(graph)
+    result.observations = result.record.observations
+    result.schemes = ox.serialize(schemes, format=ox.RdfFormat.N_QUADS)
 
 
 def run(sources: list[Source], jobs: int, opts: WorkOptions) -> Iterator[DocResult]:

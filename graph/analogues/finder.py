@@ -76,6 +76,7 @@ __all__ = [
     "Finder",
     "analogy_quads",
     "find_analogues",
+    "input_quads",
     "load_input",
 ]
 
@@ -313,13 +314,21 @@ def find_analogues(store: ox.Store, min_score: float = DEFAULT_THRESHOLD) -> lis
 def analogy_quads(
     store: ox.Store, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM, most: int | None = None
 ) -> Iterator[ox.Quad]:
-    """The quads of graph ckr:graph/analogies for ``store`` (called by the build).
+    """The quads of graph ckr:graph/analogies for a dataset in ``store`` (a finished build).
 
     ``top``/``most``: the per-initiative cap (``cap_pairs``). Everything is read from
     ``store`` before the first quad is yielded, so the caller may add them to the
     same store as they come, without holding them all in a list.
     """
-    finder = Finder(load_input(store))
+    return input_quads(load_input(store), min_score, top, most)
+
+
+def input_quads(
+    data: AnalogueInput, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM, most: int | None = None
+) -> Iterator[ox.Quad]:
+    """The quads of graph ckr:graph/analogies for the finder's input ``data`` (the build reads it
+    from the documents' records, ``analogues.index``); the whole computation runs at the first quad."""
+    finder = Finder(data)
     pairs = finder.iter_analogies(min_score, top, most)
     first = next(pairs, None)  # runs the whole computation: the store is read by now
     if first is not None:

@@ -1,0 +1,250 @@
+"""The analogue finder's input read from records, not from a store: one small record per document.
+
+The worker reads, from the quads of the document graph it just made (or took
+from the cache), what the analogue finder and the build's summary counts need
+(``doc_record``): the initiatives with their classes, labels, city, concepts,
+domains, evidence sentences and the files they come from, the indicators
+reported about them, and the document's file name, title, date and city. The
+build merges the records of every document (``AnalogueIndex.add``: an
+initiative named in several articles is one IRI, so its facts are unions, as a
+SPARQL query over the union of the document graphs sees them) and turns them
+into the finder's ``AnalogueInput`` with the concepts, facets and places of the
+knowledge graphs (schemes, divisions) the build writes anyway (``analogue_input``).
+
+This replaces the in-memory working store of document quads and its dozen
+SPARQL queries; ``data.load_input`` (SPARQL over a finished build) stays for
+``citykg analogues``, and a test checks both give the same input
+(tests/graph/test_analogue_index.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from citykg.graph.analogues.data import (
+    ANALOGUE_CLASSES,
+    AnalogueInput,
+    DocInfo,
+    Item,
+    _load_concepts,
+    _load_facets,
+    _load_places,
+    lift_concepts,
+)
+from citykg.graph.records import ENTITY_CLASSES
+from citykg.namespaces import CK_IRI, SCHEME_REFORMS
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_DCT = "http://purl.org/dc/terms/"
+_ENTITY_TYPES = {CK_IRI + c: c for c in ENTITY_CLASSES}
+_SOURCE_DOCUMENT = CK_IRI + "SourceDocument"
+_OBSERVATION = CK_IRI + "Observation"
+
+
+@dataclass
+class ItemRecord:
+    """One initiative (or other entity) as one document states it; lists are sorted, no repeats."""
+
+    iri: str
+    classes: list[str] = field(default_factory=list)  # entity class local names (Reform ...)
+    labels: list[str] = field(default_factory=list)  # rdfs:label values
+    cities: list[str] = field(default_factory=list)  # ck:inCity
+    concepts: list[str] = field(default_factory=list)  # ck:realizes (IRIs only)
+    domains: list[str] = field(default_factory=list)  # ck:domain (IRIs only)
+    evidence: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (files, quotes) per evidence
+    evidenced: bool = False  # has any ck:evidence (the summary counts read it)
+    doc_cities: list[str] = field(default_factory=list)  # ck:aboutCity of its evidence's documents
+    indicators: list[str] = field(default_factory=list)  # ck:indicator of what ck:refersTo it
+
+
+@dataclass
+class DocRecord:
+    """What one document contributes to the analogue finder and the summary counts."""
+
+    documents: dict[str, list[list[str]]] = field(default_factory=dict)  # doc IRI -> [files, titles, dates]
+    doc_cities: dict[str, list[str]] = field(default_factory=dict)  # doc IRI -> ck:aboutCity
+    items: list[ItemRecord] = field(default_factory=list)
+    observations: int = 0  # nodes typed ck:Observation
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the cache keeps it beside the document's quads)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> DocRecord:
+        """The inverse of ``to_json``; raises ``TypeError``/``KeyError`` on a malformed dict."""
+        items = [
+            ItemRecord(**{**it, "evidence": [(list(f), list(q)) for f, q in it["evidence"]]})
+            for it in raw["items"]
+        ]
+        return cls(dict(raw["documents"]), dict(raw["doc_cities"]), items, int(raw["observations"]))
+
+
+def doc_record(quads: Iterable[ox.Quad]) -> DocRecord:
+    """The record of one document graph's quads (what the SPARQL of ``data.load_input`` reads)."""
+    by_s: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        by_s[q.subject.value][q.predicate.value].append(q.object)
+    types = {s: {o.value for o in ps.get(_RDF_TYPE, ())} for s, ps in by_s.items()}
+    rec = DocRecord()
+    for s, ts in types.items():
+        if _SOURCE_DOCUMENT in ts:
+            ps = by_s[s]
+            rec.documents[s] = [_values(ps, CK_IRI + p) for p in ("fileName",)] + [
+                _values(ps, _DCT + "title"), _values(ps, _DCT + "date")]  # fmt: skip
+            rec.doc_cities[s] = _values(ps, CK_IRI + "aboutCity")
+        rec.observations += _OBSERVATION in ts
+    indicators: dict[str, set[str]] = defaultdict(set)
+    for ps in by_s.values():
+        for x in ps.get(CK_IRI + "refersTo", ()):
+            indicators[x.value].update(i.value for i in ps.get(CK_IRI + "indicator", ()))
+    for s in sorted(set(types) | {x for x, i in indicators.items() if i}):
+        classes = sorted(_ENTITY_TYPES[t] for t in types.get(s, ()) if t in _ENTITY_TYPES)
+        if not classes and not indicators.get(s):
+            continue
+        ps = by_s.get(s, {})
+        it = ItemRecord(s, classes, _values(ps, _LABEL), _values(ps, CK_IRI + "inCity"),
+                        _iris(ps, CK_IRI + "realizes"), _iris(ps, CK_IRI + "domain"),
+                        indicators=sorted(indicators.get(s, ())))  # fmt: skip
+        evs = ps.get(CK_IRI + "evidence", ())
+        it.evidenced = bool(evs)
+        cities: set[str] = set()
+        for ev in sorted({e.value for e in evs}):
+            docs = _values(by_s.get(ev, {}), CK_IRI + "inDocument")
+            if not docs:
+                continue
+            files = sorted({f for d in docs for f in _values(by_s.get(d, {}), CK_IRI + "fileName")})
+            it.evidence.append((files, _values(by_s.get(ev, {}), CK_IRI + "quote")))
+            cities.update(c for d in docs for c in _values(by_s.get(d, {}), CK_IRI + "aboutCity"))
+        it.doc_cities = sorted(cities)
+        rec.items.append(it)
+    return rec
+
+
+def _values(ps: dict[str, list[ox.Term]], pred: str) -> list[str]:
+    return sorted({o.value for o in ps.get(pred, ())})
+
+
+def _iris(ps: dict[str, list[ox.Term]], pred: str) -> list[str]:
+    return sorted({o.value for o in ps.get(pred, ()) if isinstance(o, ox.NamedNode)})
+
+
+@dataclass
+class _Merged:
+    """An entity's facts over every document that states it (sets: the union of the graphs)."""
+
+    classes: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+    cities: set[str] = field(default_factory=set)
+    concepts: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+    quotes: set[str] = field(default_factory=set)
+    quote_files: dict[str, str] = field(default_factory=dict)
+    evidenced: bool = False
+    doc_cities: set[str] = field(default_factory=set)
+    indicators: set[str] = field(default_factory=set)
+
+
+class AnalogueIndex:
+    """The merged records of a build's documents: the finder's items and the summary counts."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, _Merged] = {}
+        self.documents: dict[str, list[set[str]]] = {}
+        self.doc_cities: dict[str, set[str]] = defaultdict(set)
+        self.observations = 0
+
+    def add(self, rec: DocRecord) -> None:
+        """Merge one document's record."""
+        for d, fields in rec.documents.items():
+            have = self.documents.setdefault(d, [set(), set(), set()])
+            for mine, theirs in zip(have, fields, strict=True):
+                mine.update(theirs)
+        for d, cities in rec.doc_cities.items():
+            self.doc_cities[d].update(cities)
+        self.observations += rec.observations
+        for it in rec.items:
+            m = self.entities.get(it.iri)
+            if m is None:
+                m = self.entities[it.iri] = _Merged()
+            m.classes.update(it.classes)
+            m.labels.update(it.labels)
+            m.cities.update(it.cities)
+            m.concepts.update(it.concepts)
+            m.domains.update(it.domains)
+            m.indicators.update(it.indicators)
+            m.doc_cities.update(it.doc_cities)
+            m.evidenced |= it.evidenced
+            for files, quotes in it.evidence:
+                m.files.update(files)
+                m.quotes.update(quotes)
+                for q in quotes:
+                    for f in files:
+                        m.quote_files[q] = min(m.quote_files.get(q, f), f)
+
+    def stats(self) -> dict[str, int]:
+        """The summary counts (what ``build.stats`` counted with SPARQL): classes with evidence only."""
+        out: dict[str, int] = {}
+        for m in self.entities.values():
+            if m.evidenced:
+                for c in m.classes:
+                    out[c] = out.get(c, 0) + 1
+        if self.documents:
+            out["documents"] = len(self.documents)
+            cities = {c for d in self.documents for c in self.doc_cities.get(d, ())}
+            if cities:
+                out["cities"] = len(cities)
+        if self.observations:
+            out["observations"] = self.observations
+        return out
+
+    def doc_infos(self) -> dict[str, DocInfo]:
+        """File name -> title and date (``data._load_documents``: a titled reading wins)."""
+        out: dict[str, DocInfo] = {}
+        for files, titles, dates in self.documents.values():
+            for f in files:
+                for title in titles or {""}:
+                    for date in dates or {""}:
+                        doc, old = DocInfo(f, title, date), out.get(f)
+                        out[f] = doc if old is None else min(old, doc, key=lambda x: (x.title == "", x.title, x.date))
+        return out
+
+    def items(self, city_labels: dict[str, str]) -> list[Item]:
+        """The finder's items (``data._load_items``): most specific class, first label, a city."""
+        rank = {c: i for i, c in enumerate(ANALOGUE_CLASSES)}
+        items = []
+        for x in sorted(self.entities):
+            m = self.entities[x]
+            classes = [c for c in m.classes if c in rank]
+            if not classes or not m.labels:
+                continue
+            city = min(m.cities) if m.cities else min(m.doc_cities, default="")
+            if not city:
+                continue  # no city, no comparison
+            cls = min(classes, key=rank.__getitem__)
+            it = Item(x, min(m.labels), cls, city, city_labels.get(city, ""))
+            it.files, it.concepts, it.domains = set(m.files), set(m.concepts), set(m.domains)
+            it.quotes, it.quote_files, it.indicators = sorted(m.quotes), dict(m.quote_files), set(m.indicators)
+            items.append(it)
+        return items
+
+
+def analogue_input(index: AnalogueIndex, knowledge: ox.Store) -> AnalogueInput:
+    """The finder's input: items and documents from ``index``; concepts, facets and places from
+    ``knowledge`` (the build's schemes and divisions graphs, a few thousand quads, no document)."""
+    concepts = _load_concepts(knowledge)
+    facets, facet_labels = _load_facets(knowledge, concepts)
+    places = _load_places(knowledge)
+    items = index.items(places.labels)
+    for it in items:
+        it.province = places.province.get(it.city, "")
+    lift_concepts(items, concepts, str(SCHEME_REFORMS))
+    return AnalogueInput(items, concepts, facets, facet_labels, places.per_city, places.all_names,
+                         places.province_names, index.doc_infos())  # fmt: skip
