@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from citykg.iris import PREFIXES
 from citykg.server import assets
 from citykg.server.page import editor_text
 from citykg.server.pool import PoolConfig, WorkerPool
+from citykg.server.wire import LeanHandler, response_head
 from citykg.server.worker import Limits, Reply, text_reply
 from citykg.store import querylib, sparqlsyntax
 
@@ -82,12 +83,10 @@ class _DeadlineReader(io.RawIOBase):
         return self.sock.recv_into(buf)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(LeanHandler):
     server_version = "citykg"
-    protocol_version = "HTTP/1.1"
     pool: WorkerPool
     cfg: ServerConfig
-    quiet = False
 
     def setup(self) -> None:
         super().setup()
@@ -100,10 +99,6 @@ class Handler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         self.reader.deadline = time.monotonic() + self.cfg.read_timeout
         super().handle_one_request()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if not self.quiet:
-            sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
     def _cors(self) -> dict[str, str]:
         allowed = self.cfg.cors.strip()
@@ -118,18 +113,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply: Reply, extra: dict[str, str] | None = None) -> None:
         status, ctype, body = reply
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for k, v in {**self._cors(), **(extra or {})}.items():
-            self.send_header(k, v)
-        self._headers_buffer.append(b"\r\n")
+        self.log_request(status, len(body))
+        headers = [
+            ("Content-Type", ctype),
+            ("Content-Length", str(len(body))),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        headers += {**self._cors(), **(extra or {})}.items()
+        data = response_head(status, self.version_string(), headers)
         if self.command != "HEAD":
-            self._headers_buffer.append(body)  # headers and body in one send
+            data += body  # headers and body in one send (no delayed-ACK stall on keep-alive)
         try:
             self.connection.settimeout(self.cfg.read_timeout)
-            self.flush_headers()
+            self.connection.sendall(data)
         except OSError:
             self.close_connection = True  # the client went away or stopped reading
 
@@ -148,6 +144,14 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
+        gen = key = None
+        if self.path.startswith(("/sparql", "/saved/")):
+            # A repeated request is answered from its build's cache before any parsing
+            # (citykg.server.cache); only answers to /sparql and /saved/NAME are kept there.
+            key = ("GET", self.path, self.headers.get("Accept"))
+            gen, hit = self.pool.lookup(key)
+            if hit is not None:
+                return self._send(hit)
         url = urllib.parse.urlsplit(self.path)
         args = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         static = assets.page(url.path)
@@ -157,22 +161,22 @@ class Handler(BaseHTTPRequestHandler):
             return self._send((200, "application/json", _catalogue_json()))
         if url.path == "/prefixes.json":
             return self._send((200, "application/json", json.dumps(PREFIXES).encode()))
-        if url.path.startswith("/saved/"):
-            return self._saved(urllib.parse.unquote(url.path[len("/saved/") :]), args)
-        if url.path == "/sparql":
-            return self._protocol(args)
+        if url.path.startswith("/saved/") or url.path == "/sparql":
+            if url.path == "/sparql":
+                return self._protocol(args, gen, key)
+            return self._saved(urllib.parse.unquote(url.path[len("/saved/") :]), args, gen, key)
         return self._send(
             text_reply(404, f"No page {url.path} - the SPARQL endpoint is /sparql, the query page /.")
         )
 
-    def _saved(self, name: str, args: dict[str, list[str]]) -> None:
+    def _saved(self, name: str, args: dict[str, list[str]], gen: Any, key: Any) -> None:
         if not name.strip():
             names = ", ".join(querylib.catalogue())
             return self._send(text_reply(404, f"Name a saved query: /saved/NAME - one of {names}."))
         fmt = args.pop("format", []) + args.pop("output", [])
         params = {k.removeprefix(PARAM_PREFIX): v[-1] for k, v in args.items()}
         job = {"saved": name, "params": params, "format": fmt, "accept": self.headers.get("Accept")}
-        self._send(self.pool.run(job))
+        self._send(self.pool.run(job, gen, key))
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -185,7 +189,12 @@ class Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY:
             self.close_connection = True
             return self._send(text_reply(413, f"The request body must be 0 to {MAX_BODY} bytes."))
-        body = self.rfile.read(length).decode("utf-8", "replace")
+        raw = self.rfile.read(length)
+        key = ("POST", self.path, self.headers.get("Content-Type"), raw, self.headers.get("Accept"))
+        gen, hit = self.pool.lookup(key)
+        if hit is not None:
+            return self._send(hit)
+        body = raw.decode("utf-8", "replace")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         args = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if ctype == "application/sparql-update":
@@ -199,9 +208,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(
                 text_reply(415, "Send application/sparql-query or application/x-www-form-urlencoded.")
             )
-        return self._protocol(args)
+        return self._protocol(args, gen, key)
 
-    def _protocol(self, args: dict[str, list[str]]) -> None:
+    def _protocol(self, args: dict[str, list[str]], gen: Any, key: Any) -> None:
         if "update" in args:
             return self._send(text_reply(403, "This endpoint is read-only: SPARQL updates are refused."))
         if "default-graph-uri" in args or "named-graph-uri" in args:
@@ -222,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
         job: dict[str, Any] = {"query": queries[0], "accept": self.headers.get("Accept"), "format": fmt}
         if params:
             job["params"] = params
-        self._send(self.pool.run(job))
+        self._send(self.pool.run(job, gen, key))
 
 
 def _catalogue_json() -> bytes:
@@ -331,3 +340,4 @@ def serve_forever(cfg: ServerConfig) -> None:
     finally:
         server.server_close()
         pool.close()
+        Handler.access_log.flush()

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citykg.errors import StoreError
+from citykg.errors import CitykgError, StoreError
+from citykg.server.cache import CACHE_BYTES, ReplyCache, deterministic
 from citykg.server.worker import Identity, Limits, Reply, snapshot_identity, text_reply, worker_main
 
 #: Niceness of slow-lane workers (0 normal .. 19 lowest): expensive queries yield the CPU.
@@ -61,6 +62,7 @@ class PoolConfig:
     timeout: float = 10.0
     cheap_seconds: float = 1.0
     limits: Limits = field(default_factory=Limits)
+    cache_bytes: int = CACHE_BYTES  # answers remembered per generation (0: none)
 
 
 class Worker:
@@ -69,6 +71,7 @@ class Worker:
     def __init__(self, ctx: Any, cfg: PoolConfig, lane: str) -> None:
         self.lane = lane
         self.demoted = False
+        self.cpu_idle = 0.0  # CPU seconds the worker had used when its last answer came back
         self.conn, child = ctx.Pipe()
         # The slow lane reads the on-disk store: it opens in milliseconds, so the worker
         # killed at a time limit is replaced at once (expensive queries mostly end that way).
@@ -92,6 +95,7 @@ class Worker:
         if status != "ready":
             self.stop()
             raise StoreError(f"A query worker could not start: {detail}")
+        self.cpu_idle = self.cpu_seconds()
         return detail
 
     def demote(self) -> None:
@@ -122,6 +126,7 @@ class Generation:
         self.idle = {"fast": queue.Queue(), "slow": queue.Queue()}
         self.members: list[Worker] = []
         self.retired = False
+        self.cache = ReplyCache(cfg.cache_bytes)  # this build's answers (citykg.server.cache)
         starting = [Worker(ctx, cfg, "fast") for _ in range(max(1, cfg.workers))]
         starting += [Worker(ctx, cfg, "slow") for _ in range(max(1, cfg.slow_workers))]
         try:
@@ -248,8 +253,22 @@ class WorkerPool:
     def _key(self, job: dict[str, Any]) -> str:
         return repr(sorted(job.items()))
 
-    def run(self, job: dict[str, Any]) -> Reply:
+    def lookup(self, cache_key: Any) -> tuple[Generation, Reply | None]:
+        """The generation to dispatch to, and its remembered reply to this request (or None)."""
         gen = self.current()
+        return gen, gen.cache.get(cache_key) if self.cfg.cache_bytes else None
+
+    def run(self, job: dict[str, Any], gen: Generation | None = None, cache_key: Any = None) -> Reply:
+        """Answer ``job`` on ``gen`` (default: the current generation). With a ``cache_key``, a
+        deterministic query's answer is shared with identical requests (citykg.server.cache)."""
+        gen = gen or self.current()
+        if cache_key is None or not self._deterministic(job):
+            return self._dispatch(gen, job)
+        # The longest a request can take: waiting for a worker, then the query's time limit.
+        return gen.cache.answer(cache_key, lambda: self._dispatch(gen, job), 2 * self.cfg.timeout)
+
+    def _dispatch(self, gen: Generation, job: dict[str, Any]) -> Reply:
+        """Run ``job`` on a worker of ``gen``: fast or slow lane, demotion, time limit."""
         key = self._key({k: v for k, v in job.items() if k not in ("accept", "format")})
         lane = "slow" if key in self.expensive else "fast"
         w = self._take(gen, lane)
@@ -259,7 +278,7 @@ class WorkerPool:
             )
         deadline = time.monotonic() + self.cfg.timeout
         try:
-            cpu_at_start, started = w.cpu_seconds(), time.monotonic()
+            cpu_at_start, started = w.cpu_idle, time.monotonic()
             w.conn.send(job)
             while lane == "fast" and not w.conn.poll(
                 min(DEMOTE_CHECK, max(0.0, deadline - time.monotonic()))
@@ -270,7 +289,7 @@ class WorkerPool:
                     self._demote(gen, w, key)
                     break
             if w.conn.poll(max(0.0, deadline - time.monotonic())):
-                reply = w.conn.recv()
+                reply, w.cpu_idle = w.conn.recv()
                 self._back(gen, w)
                 return reply
         except (EOFError, OSError):
@@ -285,6 +304,18 @@ class WorkerPool:
             f"The query exceeded the {self.cfg.timeout:g} s time limit and was stopped - narrow it "
             "or add LIMIT (or start the server with a higher --timeout).",
         )
+
+    def _deterministic(self, job: dict[str, Any]) -> bool:
+        if not self.cfg.cache_bytes:
+            return False
+        if not job.get("saved"):
+            return deterministic(job["query"])
+        from citykg.store import querylib
+
+        try:
+            return deterministic(querylib.find(job["saved"]).text)
+        except CitykgError:
+            return False  # an unknown name: the worker answers 404
 
     def _take(self, gen: Generation, lane: str) -> Worker | None:
         """An idle live worker of ``lane`` (a dead one found idle is replaced), or None after the timeout."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -61,7 +62,10 @@ def snapshot_identity(trig: Path) -> Identity | None:
 
 
 def worker_main(conn: Connection, data: str, trig: str, memory: bool, limits: Limits, nice: int) -> None:
-    """Open the store, report ("ready", identity), then answer jobs until the pipe closes."""
+    """Open the store, report ("ready", identity), then answer jobs until the pipe closes.
+
+    Each answer goes back with the worker's CPU seconds so far, so the pool measures a
+    query's CPU time from there without reading /proc on every request."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if nice:
         os.nice(nice)
@@ -80,7 +84,8 @@ def worker_main(conn: Connection, data: str, trig: str, memory: bool, limits: Li
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(answer(store, job, limits))
+        reply = answer(store, job, limits)
+        conn.send((reply, time.process_time()))  # CPU used so far: the pool's demotion clock
 
 
 def answer(store: Any, job: dict[str, Any], limits: Limits) -> Reply:
