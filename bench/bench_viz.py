@@ -161,7 +161,8 @@ def site_child(out: str, package_dir: str | None) -> None:
     write_site(out)
     seconds, cpu_s = time.perf_counter() - t, cpu() - c
     pages = list((Path(out) / "views").glob("*.html"))
-    site = [*pages, *(Path(out) / "assets").glob("*"), Path(out) / "index.html"]
+    site = [p for p in (Path(out) / "views").rglob("*") if p.is_file()]
+    site += [*(Path(out) / "assets").glob("*"), Path(out) / "index.html"]
     kinds: dict[str, int] = {}
     for p in pages:
         kind = p.stem.split("-")[0]
@@ -171,7 +172,21 @@ def site_child(out: str, package_dir: str | None) -> None:
                       "pages": len(pages), "pages_by_kind": kinds,
                       "mb_written": round(sum(p.stat().st_size for p in pages) / 1e6, 1),
                       "site_mb": round(sum(p.stat().st_size for p in site if p.is_file()) / 1e6, 1),
+                      "mb_by_kind": site_bytes(Path(out)),
                       "largest_page_mb": round(max((p.stat().st_size for p in pages), default=0) / 1e6, 1)}))  # fmt: skip
+
+
+def site_bytes(out: Path) -> dict[str, float]:
+    """MB of the site by kind of file: each page kind (city, reform, article, ...), the articles'
+    shared text scripts (views/text), the shared assets and the index."""
+    kinds: dict[str, int] = {}
+    for p in (out / "views").rglob("*"):
+        if p.is_file():
+            kind = "text" if p.parent.name == "text" else p.stem.split("-")[0]
+            kinds[kind] = kinds.get(kind, 0) + p.stat().st_size
+    kinds["assets"] = sum(p.stat().st_size for p in (out / "assets").glob("*") if p.is_file())
+    kinds["index"] = (out / "index.html").stat().st_size if (out / "index.html").is_file() else 0
+    return {k: round(v / 1e6, 2) for k, v in sorted(kinds.items())}
 
 
 def city_child(out: str, mode: str) -> None:

@@ -6,8 +6,14 @@ page names: written out node by node that was ~1 MB a page. So every tooltip
 string is written once in a table ``S`` and rows refer to it by index, page hrefs
 once in ``P``, node ids without the common resource prefix ``base``, edges by node
 index, cities and domains by index into the page's facets, and class styles once
-per class. The page script rebuilds the same node objects as before (full IRIs,
-rows of text, hrefs), so nothing else in the page changes.
+per class. Nodes and edges are arrays (``NODE_FIELDS``), not objects with named
+fields. Search keys are not shipped: the page computes them from the names with
+two tables (pinyin of the characters used, Traditional -> Simplified) that a
+site shares in OUT/assets/zh.js; only a name whose pinyin is read by phrase
+(a polyphone: 重庆 chongqing) carries its syllables. In a site, evidence quotes
+refer to the article's shared text (``viz.doctext``) instead of being copied.
+The page script rebuilds the same node objects as before (full IRIs, rows of
+text, hrefs), so nothing else in the page changes.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from citykg.namespaces import CKR_IRI
+from citykg.viz.doctext import DocTexts
 from citykg.viz.graphview import CJK_FONT, GraphView, VNode, style
 from citykg.viz.links import Linker, sel_anchor
+from citykg.viz.search import pinyin_override, zh_tables
 
 
 class _Table:
@@ -62,64 +70,86 @@ def _href(href: str, node_id: str, pages: _Table) -> list:
     return [pages.add(page), code]
 
 
-def _rows(rows: list[tuple[str, ...]], linker: Linker | None, pages: _Table, strings: _Table) -> list[list]:
+def _rows(
+    rows: list[tuple[str, ...]], linker: Linker | None, t: dict, texts: DocTexts | None = None
+) -> list[list]:
+    """Rows as [key, text, (page, offset)]: strings by index into S; an evidence quote whose
+    article ships its text (``texts``) as [article index into D, quote index] instead."""
     out = []
     for r in rows:
-        row: list = [strings.add(r[0]), strings.add(r[1])]
+        row: list = [t["S"].add(r[0]), t["S"].add(r[1])]
         if len(r) > 2 and linker is not None:
             doc, _, start = r[2].partition(" ")
+            ref = texts.ref(doc, r[1]) if texts is not None else None
+            if ref is not None:
+                row[1] = [t["D"].add(ref[0]), ref[1]]
             href = linker.article(doc)
             if href:
-                row += [pages.add(href), int(start) if start else -1]
+                row += [t["P"].add(href), int(start) if start else -1]
         out.append(row)
     return out
 
 
-def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, facets: dict) -> dict:
-    item: dict = {"id": short_id(n.id), "label": n.label, "cls": n.cls, "size": n.size(), "x": round(x, 1),
-                  "y": round(y, 1), "tip": _rows(n.rows(), linker, t["P"], t["S"])}  # fmt: skip
-    if n.cities:
-        item["ci"] = [facets["cities"][c] for c in n.cities]
-    if n.domains:
-        item["di"] = [facets["domains"][d] for d in n.domains]
-    key = n.search_key()
-    if key:
-        item["key"] = key
+#: positions in a node's array (view.js reads the same order); trailing empty fields are left off
+NODE_FIELDS = ("id", "label", "cls", "size", "x", "y", "tip", "ci", "di", "nm", "py", "pg", "ln")
+
+
+def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, ctx: dict) -> list:
+    """One node as an array (``NODE_FIELDS``): class by index into styles, cities and domains by
+    index into the facets, other names by index into S, page links by index into P."""
+    names = [m for m in dict.fromkeys(n.names) if m and m != n.label]
+    overrides = [[i, o] for i, o in enumerate(pinyin_override(m) for m in [n.label, *names]) if o]
+    ctx["chars"].update(n.label, *names)
+    item: list = [short_id(n.id), n.label, ctx["cls"][n.cls], n.size(), round(x, 1), round(y, 1),
+                  _rows(n.rows(), linker, t, ctx["texts"]), [ctx["cities"][c] for c in n.cities],
+                  [ctx["domains"][d] for d in n.domains], [t["S"].add(m) for m in names], overrides, 0, 0]  # fmt: skip
     if linker is not None and not n.id.startswith("agg:"):
         page = linker.page_of(n.id)
         if page:
-            item["pg"] = _href(page, n.id, t["P"])
+            item[11] = _href(page, n.id, t["P"])
         related = linker.related(n.id)
         if related:
-            item["ln"] = [[t["S"].add(text), *_href(href, n.id, t["P"])] for text, href in related]
-    return item
+            item[12] = [[t["S"].add(text), *_href(href, n.id, t["P"])] for text, href in related]
+    while len(item) > 6 and not item[-1]:
+        item.pop()
+    return [v if v or k < 6 else 0 for k, v in enumerate(item)]
 
 
-def compact(view: GraphView, pos: dict[str, tuple[float, float]], linker: Linker | None = None) -> dict:
-    """The page's JSON (see the module docstring); ``view.js`` expands it."""
-    tables = {"S": _Table(), "P": _Table()}
+def compact(
+    view: GraphView,
+    pos: dict[str, tuple[float, float]],
+    linker: Linker | None = None,
+    texts: DocTexts | None = None,
+) -> dict:
+    """The page's JSON (see the module docstring); ``view.js`` expands it.
+
+    With ``texts`` (the site) evidence quotes refer to the articles' shared text scripts,
+    listed in ``D``; without, every string is in the page (a self-contained view).
+    """
+    tables = {"S": _Table(), "P": _Table(), "D": _Table()}
     cities = sorted({c for n in view.nodes for c in n.cities})
     domains = sorted({d for n in view.nodes for d in n.domains})
-    facets = {
+    classes = list(dict.fromkeys(n.cls for n in view.nodes))
+    ctx = {
         "cities": {c: i for i, c in enumerate(cities)},
         "domains": {d: i for i, d in enumerate(domains)},
+        "cls": {c: i for i, c in enumerate(classes)},
+        "texts": texts,
+        "chars": set(),
     }
-    nodes = [_node(n, *pos.get(n.id, (0.0, 0.0)), linker, tables, facets) for n in view.nodes]
+    nodes = [_node(n, *pos.get(n.id, (0.0, 0.0)), linker, tables, ctx) for n in view.nodes]
     index = {n.id: i for i, n in enumerate(view.nodes)}
     edges = []
     for e in view.edges:
         if e.source not in index or e.target not in index:
             continue
-        item: dict = {"f": index[e.source], "t": index[e.target]}
-        if e.width != 1.0:
-            item["w"] = round(e.width, 2)
-        if e.label:
-            item["l"] = tables["S"].add(e.label)
-        if e.tip:
-            item["tip"] = _rows(e.tip, None, tables["P"], tables["S"])
+        item: list = [index[e.source], index[e.target], round(e.width, 2) if e.width != 1.0 else 0,
+                      tables["S"].add(e.label) if e.label else -1, _rows(e.tip, None, tables) if e.tip else 0]  # fmt: skip
+        while len(item) > 2 and item[-1] in (0, -1):
+            item.pop()
         edges.append(item)
-    styles = {n.cls: list(style(n.cls)[3:4]) + list(style(n.cls)[:2]) for n in view.nodes}
-    return {
+    styles = [[c, *style(c)[3:4], *style(c)[:2]] for c in classes]
+    out = {
         "title": view.title,
         "font": CJK_FONT,
         "directed": view.directed,
@@ -127,9 +157,15 @@ def compact(view: GraphView, pos: dict[str, tuple[float, float]], linker: Linker
         "base": CKR_IRI,
         "S": tables["S"].items,
         "P": tables["P"].items,
+        "D": tables["D"].items,
         "styles": styles,
         "nodes": nodes,
         "edges": edges,
         "legend": view.legend(),
         "facets": {"cities": cities, "domains": domains},
     }
+    if texts is None:  # a single view carries its own tables; the site shares OUT/assets/zh.js
+        out["zh"] = zh_tables(ctx["chars"])
+    else:
+        texts.chars.update(ctx["chars"])
+    return out

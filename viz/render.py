@@ -1,8 +1,11 @@
-"""Write one self-contained HTML page per view (vis-network, CSS and data inlined).
+"""Write the HTML page of a graph view: self-contained, or sharing the site's assets.
 
 vis-network 9.1.2 and its CSS are read from the pyvis package at run time
 (``pyvis/templates/lib/vis-9.1.2``, Apache-2.0 / MIT), so nothing is fetched
-from a CDN and no ``lib/`` folder is written. The view's data is embedded as
+from a CDN. A single view (``citykg viz ... -o FILE``) inlines vis-network, our
+script, styles and search tables; the site's pages load them from OUT/assets/
+and the articles' sentences from OUT/views/text/ (``<script src>`` and
+``<link>``, which open from disk). The view's data is embedded as
 JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
 escaped, and the page writes article text into the DOM with ``textContent``.
 """
@@ -19,10 +22,12 @@ from importlib import resources
 from pathlib import Path
 
 from citykg.errors import InputError
+from citykg.viz.doctext import TEXT_DIR, DocTexts
 from citykg.viz.graphview import GraphView
 from citykg.viz.layout import label_box, layout
 from citykg.viz.links import Linker
 from citykg.viz.pagedata import compact
+from citykg.viz.search import zh_tables
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_VERSION = "vis-9.1.2"
@@ -80,18 +85,19 @@ def script_json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def page_data(view: GraphView, linker: Linker | None = None) -> dict:
+def page_data(view: GraphView, linker: Linker | None = None, texts: DocTexts | None = None) -> dict:
     """The JSON the page script reads: positioned nodes, edges, legend and facets.
 
     With a ``linker`` each node also gets its own page (double-click), the related
-    pages of its details panel and reader links on its evidence sentences.
+    pages of its details panel and reader links on its evidence sentences; with
+    ``texts`` (the site) quotes refer to the articles' shared text scripts.
     """
     pos = layout(
         [n.id for n in view.nodes],
         [(e.source, e.target) for e in view.edges],
         {n.id: label_box(n.label, n.size()) for n in view.nodes},
     )
-    return compact(view, pos, linker)
+    return compact(view, pos, linker, texts)
 
 
 def crumbs_html(crumbs: list[tuple[str, str | None]]) -> str:
@@ -107,31 +113,49 @@ def crumbs_html(crumbs: list[tuple[str, str | None]]) -> str:
     return '<nav class="crumbs">' + " › ".join(parts) + "</nav>" if parts else ""
 
 
+def view_css() -> str:
+    """The graph pages' styles: the used part of vis-network's CSS, then ours."""
+    return vis_assets()[1] + asset("view.css")
+
+
+#: The graph pages' shared files under OUT/assets/ (the site writes them once, ``write_site_assets``)
+VIEW_JS, VIEW_CSS, ZH_JS = "view.js", "view.css", "zh.js"
+
+
 def render_html(
     view: GraphView,
     linker: Linker | None = None,
     vis_src: str | None = None,
     crumbs: list[tuple[str, str | None]] | None = None,
+    texts: DocTexts | None = None,
 ) -> str:
     """The complete HTML page of a graph view.
 
     ``vis_src`` (the site's shared ``assets/vis-network.min.js``, relative to the page)
-    loads vis-network from beside the pages; without it the page inlines it and is
-    self-contained (``citykg viz ... -o FILE``).
+    loads vis-network, our script, styles and search tables from beside the pages, and
+    ``texts`` the articles' text scripts; without them the page inlines everything and
+    is self-contained (``citykg viz ... -o FILE``).
     """
-    js, css = vis_assets()
+    js, _ = vis_assets()
     notes = "".join(f'<div class="note">{html.escape(n)}</div>' for n in view.notes)
-    vis = f'<script src="{html.escape(vis_src)}"></script>' if vis_src else f"<script>{js}</script>"
+    data = page_data(view, linker, texts)
+    if vis_src:
+        e, base = html.escape, vis_src.rsplit("/", 1)[0] + "/" if "/" in vis_src else ""
+        style_html = f'<link rel="stylesheet" href="{e(base + VIEW_CSS)}">'
+        docs = "".join(f'<script src="{TEXT_DIR}/{e(key)}.js"></script>' for key in data["D"])
+        scripts = (f'<script src="{e(vis_src)}"></script><script src="{e(base + ZH_JS)}"></script>{docs}'
+                   f'<script src="{e(base + VIEW_JS)}"></script>')  # fmt: skip
+    else:
+        style_html = f"<style>{view_css()}</style>"
+        scripts = f"<script>{js}</script><script>{asset('view.js')}</script>"
     parts = {
         "TITLE": html.escape(view.title),
         "SUBTITLE": html.escape(view.subtitle),
         "CRUMBS": crumbs_html(crumbs or []),
         "NOTES": notes,
-        "VIS_CSS": css,
-        "VIEW_CSS": asset("view.css"),
-        "DATA": script_json(page_data(view, linker)),
-        "VIS_SCRIPT": vis,
-        "VIEW_JS": asset("view.js"),
+        "STYLE": style_html,
+        "DATA": script_json(data),
+        "SCRIPTS": scripts,
     }
     # one pass, so placeholders inside substituted text are never expanded again
     return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], asset("view.html"))
@@ -139,11 +163,25 @@ def render_html(
 
 def write_vis_asset(out_dir: Path) -> Path:
     """The site's one copy of vis-network: OUT/assets/vis-network.min.js (rewritten only when it changed)."""
-    js, _ = vis_assets()
-    path = out_dir / "assets" / VIS_FILE
-    if not path.is_file() or path.read_text(encoding="utf-8") != js:
-        write_text_atomic(path, js)
+    return write_if_changed(out_dir / "assets" / VIS_FILE, vis_assets()[0])
+
+
+def write_if_changed(path: Path, text: str) -> Path:
+    """Write ``text`` atomically unless ``path`` already holds it (an unchanged asset keeps its file)."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_text_atomic(path, text)
     return path
+
+
+def write_site_assets(out_dir: Path, chars: set[str]) -> None:
+    """The graph pages' shared script, styles and search tables under OUT/assets/.
+
+    ``chars``: the Han characters of the names on the site's pages (their pinyin goes to zh.js).
+    """
+    folder = out_dir / "assets"
+    write_if_changed(folder / VIEW_JS, asset("view.js"))
+    write_if_changed(folder / VIEW_CSS, view_css())
+    write_if_changed(folder / ZH_JS, f"window.citykgZh={script_json(zh_tables(chars))};\n")
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
@@ -167,6 +205,7 @@ def write_view(
     linker: Linker | None = None,
     vis_src: str | None = None,
     crumbs: list[tuple[str, str | None]] | None = None,
+    texts: DocTexts | None = None,
 ) -> Path:
     """Render ``view`` and write it atomically to ``path``."""
-    return write_text_atomic(path, render_html(view, linker, vis_src, crumbs))
+    return write_text_atomic(path, render_html(view, linker, vis_src, crumbs, texts))

@@ -57,3 +57,82 @@ def search_key(names: Iterable[str]) -> str:
         if name:
             forms.update(dict.fromkeys(_forms(name)))
     return SEP.join(forms)
+
+
+# ---- keys computed in the page (the graph pages ship tables, not a key per node) ----
+
+_TOKENS = re.compile(r"[\u3400-\u9fff]|[^\u3400-\u9fff]+")
+
+
+@lru_cache(maxsize=65536)
+def char_pinyin(ch: str) -> str:
+    """The default (most common) toneless reading of one Han character, as pypinyin gives it alone.
+
+    >>> char_pinyin("行"), char_pinyin("重")
+    ('xing', 'zhong')
+    """
+    from pypinyin import lazy_pinyin
+
+    got = lazy_pinyin(ch)
+    return got[0] if got else ch
+
+
+def charwise(plain: str) -> list[str]:
+    """The syllables the page computes for a lower-case, space-free name: each Han character by
+    its default reading, any other run of characters as one token (view.js does the same).
+
+    >>> charwise("app七台河")
+    ['app', 'qi', 'tai', 'he']
+    """
+    return [char_pinyin(t) if _HAN.match(t) else t for t in _TOKENS.findall(plain) if t.strip()]
+
+
+def pinyin_override(name: str) -> str:
+    """The syllables of ``name`` (space-separated) when its reading differs from the page's
+    character-by-character one (polyphones read by phrase: 重庆 is chongqing, not zhongqing),
+    else "" (the page's own reading is the key ``_forms`` gives).
+
+    >>> pinyin_override("重庆银行"), pinyin_override("一网通办")
+    ('chong qing yin hang', '')
+    """
+    plain = name.lower().replace(" ", "")
+    if not _HAN.search(name) or len(name) > MAX_PINYIN_CHARS:
+        return ""
+    from pypinyin import lazy_pinyin
+
+    syllables = [s for s in lazy_pinyin(plain) if s.strip()]
+    return " ".join(syllables) if syllables != charwise(plain) else ""
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def zh_tables(chars: Iterable[str]) -> dict:
+    """What the page needs to compute search keys: ``p`` the default pinyin of the Han characters
+    of its names, ``t`` two strings of equal length, Traditional characters and their Simplified
+    ones, for every Han character OpenCC converts (the page maps a Traditional query to
+    Simplified, so 無感認證 finds 无感认证).
+
+    >>> t = zh_tables("重a"); t["p"], t["t"][1][t["t"][0].index("無")]
+    ({'重': 'zhong'}, '无')
+    """
+    han = sorted({c for c in chars if _HAN.match(c)})
+    pairs = _t2s_table()
+    return {"p": {c: char_pinyin(c) for c in han}, "t": ["".join(a for a, _ in pairs), "".join(b for _, b in pairs)]}
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> tuple[tuple[str, str], ...]:
+    """Every single Han character (U+3400-U+9FFF) that OpenCC's t2s converts to one other character."""
+    conv = _t2s()
+    out = []
+    for cp in range(0x3400, 0xA000):
+        ch = chr(cp)
+        s = conv.convert(ch)
+        if s != ch and len(s) == 1 and ord(s) < 0x10000:  # one UTF-16 unit each, as the page indexes them
+            out.append((ch, s))
+    return tuple(out)

@@ -17,21 +17,28 @@ from pathlib import Path
 
 from citykg.paths import corpus_dir
 from citykg.viz import views
-from citykg.viz.chart import compare_html, comparison_indicators
+from citykg.viz.chart import comparison_indicators
+from citykg.viz.chartpage import COMPARE_CSS, COMPARE_JS, compare_css, compare_page
 from citykg.viz.data import Model, load_model
+from citykg.viz.doctext import TEXT_DIR, DocTexts, text_path, text_script
 from citykg.viz.graphview import GraphView, aggregate
 from citykg.viz.index import INDEX, Link, index_html
 from citykg.viz.links import VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
 from citykg.viz.mapview import map_html
-from citykg.viz.reader import (
-    all_mentions,
-    article_html,
-    extracted,
-    from_sentences,
-    from_text,
-    read_source_text,
+from citykg.viz.pagecache import PageCache
+from citykg.viz.pagedata import compact
+from citykg.viz.reader import all_mentions, read_source_text
+from citykg.viz.readerpage import READER_CSS, READER_JS, reader_css, reader_page
+from citykg.viz.render import (
+    asset,
+    crumbs_html,
+    render_html,
+    script_json,
+    write_if_changed,
+    write_site_assets,
+    write_text_atomic,
+    write_vis_asset,
 )
-from citykg.viz.render import crumbs_html, write_text_atomic, write_view, write_vis_asset
 from citykg.viz.source import ViewSource
 
 __all__ = ["MAX_NODES", "MAX_PAGES", "city_key", "safe_name", "section_crumbs", "view_path", "write_site"]
@@ -99,19 +106,26 @@ class _Site:
         pages |= {view_path(out, "article", doc_key(d)).name for d in model.docs}
         self.linker = Linker(model, out, pages)
         self.vis_src = self.linker.to(write_vis_asset(out))
+        self.assets = self.vis_src.rsplit("/", 1)[0] + "/"  # href of OUT/assets/ from a page
         self.links: list[Link] = []
+        self.texts: DocTexts | None = None
+        self.cache = PageCache(out)
 
     def graph(
         self, view: GraphView, path: Path, max_nodes: int | None, kind: str, label: str, key: str = ""
     ) -> None:
         view = aggregate(view, max_nodes)
-        write_view(view, path, self.linker, self.vis_src, section_crumbs(self.linker, kind, label))
+        crumbs = section_crumbs(self.linker, kind, label)
+        # what the page reads: its data without the layout (a function of it), crumbs and asset href
+        inputs = script_json([compact(view, {}, self.linker, self.texts), crumbs, self.vis_src])
+        self.cache.write(path, inputs, lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts))
         note = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
         self.links.append(Link(kind, label, path, note, key))
 
 
 def _write_site(out: Path, source: ViewSource, model: Model, max_nodes: int | None, max_pages: int) -> Path:
     site = _Site(out, model, max_pages)
+    site.texts = DocTexts(model, all_mentions(source), _source_text(model))
     site.graph(
         views.overview(model),
         view_path(out, "overview"),
@@ -127,7 +141,7 @@ def _write_site(out: Path, source: ViewSource, model: Model, max_nodes: int | No
         "跨城市类比 Analogues",
     )
     map_path = view_path(out, "map")
-    write_text_atomic(map_path, map_html(model, crumbs=section_crumbs(site.linker, "overview", "地图 Map")))
+    site.cache.text(map_path, map_html(model, crumbs=section_crumbs(site.linker, "overview", "地图 Map")))
     site.links.append(
         Link(
             "overview",
@@ -144,29 +158,50 @@ def _write_site(out: Path, source: ViewSource, model: Model, max_nodes: int | No
                    c.label + (f" / {c.label_en}" if c.label_en else ""), c.iri)  # fmt: skip
     for ind in comparison_indicators(model):  # curated, or minted and reported by >= 2 cities
         path = view_path(out, "compare", ind.slug)
-        write_text_atomic(path, compare_html(model, ind.iri))
+        crumbs = crumbs_html(section_crumbs(site.linker, "compare", ind.label))
+        site.cache.text(path, compare_page(model, ind.iri, site.assets, crumbs))
         n = len(model.observations_by_indicator.get(ind.iri, ()))
         site.links.append(Link("compare", ind.label, path, f"{n} 个数值 values", ind.iri))
-    _readers(site, source)
+    _readers(site)
+    write_site_assets(out, site.texts.chars)
+    write_if_changed(out / "assets" / READER_JS, asset(READER_JS))
+    write_if_changed(out / "assets" / READER_CSS, reader_css())
+    write_if_changed(out / "assets" / COMPARE_JS, asset(COMPARE_JS))
+    write_if_changed(out / "assets" / COMPARE_CSS, compare_css())
     written = {link.path.name for link in site.links}
     for old in (out / VIEWS_DIR).glob("*.html"):
         if old.name not in written:
             old.unlink()
+    texts = {f"{site.texts.get(d).key}.js" for d in model.docs}
+    for old in (out / VIEWS_DIR / TEXT_DIR).glob("*.js"):
+        if old.name not in texts:
+            old.unlink()
+    site.cache.save()
     index = index_html(model, site.links, out, site.omitted)
     return write_text_atomic(out / INDEX, index)
 
 
-def _readers(site: _Site, source: ViewSource) -> None:
-    """One reader page per article: the whole text when the bundled corpus holds the file."""
-    model, out = site.model, site.out
-    mentions = all_mentions(source)
+def _source_text(model: Model):
+    """doc IRI -> (normalised text, sentence offsets) when the bundled corpus holds its file."""
+
+    def find(doc: str) -> tuple[str, list[tuple[int, int]]] | None:
+        d = model.docs.get(doc)
+        return read_source_text(doc, [corpus_dir() / d.file]) if d and d.file else None
+
+    return find
+
+
+def _readers(site: _Site) -> None:
+    """One reader page per article, and its text script (which the graph pages' tooltips share)."""
+    model, out, texts = site.model, site.out, site.texts
+    assert texts is not None
     for d in sorted(model.docs.values(), key=lambda d: (d.date, d.iri)):
-        found = read_source_text(d.iri, [corpus_dir() / d.file]) if d.file else None
-        ms = extracted(model, mentions.get(d.iri, []))
-        art = from_text(d.iri, found[0], ms, found[1]) if found else from_sentences(d.iri, ms)
+        dt = texts.get(d.iri)
+        site.cache.text(text_path(out, dt.key), text_script(dt.key, script_json(dt.data())))
+        art = dt.art
         path = view_path(out, "article", doc_key(d.iri))
         label = d.title or d.file or doc_key(d.iri)
         crumbs = crumbs_html(section_crumbs(site.linker, "article", label))
-        write_text_atomic(path, article_html(model, art, site.linker, crumbs))
+        site.cache.text(path, reader_page(model, dt, site.linker, crumbs, site.assets))
         note = " · ".join(x for x in (d.date, f"{len(art.mentions)} 处提及 mentions") if x)
         site.links.append(Link("article", label, path, note, d.iri))

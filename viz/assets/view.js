@@ -7,10 +7,11 @@
   "use strict";
   var data = expand(JSON.parse(document.getElementById("ck-data").textContent));
   /* The page carries compact data (viz/pagedata.py): strings in S, page hrefs in P, ids
-   * without the resource prefix ("~"), edges by node index. Rebuild plain node objects. */
+   * without the resource prefix ("~"), nodes and edges as arrays, edges by node index, and
+   * evidence quotes as [article, quote] in the articles' shared text scripts (D). Rebuild
+   * plain node objects. */
   function expand(d) {
-    if (!d.S) { return d; }
-    var S = d.S, P = d.P;
+    var S = d.S, P = d.P, D = d.D || [], docs = window.citykgDocs || {};
     function full(id) { return id.charAt(0) === "~" ? d.base + id.slice(1) : id; }
     function shortId(id) { return id.indexOf(d.base) === 0 ? "~" + id.slice(d.base.length) : id; }
     function href(p, anchor, id) {
@@ -23,27 +24,35 @@
       else if (typeof anchor === "string") { h += "#" + anchor; }
       return h;
     }
+    function quote(ref) { /* [article, quote index] -> the sentence, from the article's text script */
+      var doc = docs[D[ref[0]]], q = doc && doc.q[ref[1]];
+      if (q === undefined) { return "…"; }
+      return typeof q === "string" ? q : doc.t.slice(q[0], q[1]);
+    }
     function rows(rs) {
       return (rs || []).map(function (r) {
-        var out = [S[r[0]], S[r[1]]];
+        var out = [S[r[0]], Array.isArray(r[1]) ? quote(r[1]) : S[r[1]]];
         if (r.length > 2) { out.push(P[r[2]] + (r[3] >= 0 ? "#m-" + r[3] : "")); }
         return out;
       });
     }
+    /* n: [id, label, cls, size, x, y, tip, ci, di, nm, py, pg, ln] (pagedata.NODE_FIELDS) */
     d.nodes = d.nodes.map(function (n) {
-      var id = full(n.id), st = d.styles[n.cls] || ["", "#969696", "dot"];
-      var out = { id: id, label: n.label, cls: n.cls, clsName: st[0], color: st[1], shape: st[2], size: n.size,
-        x: n.x, y: n.y, tip: rows(n.tip), key: n.key || "",
-        cities: (n.ci || []).map(function (i) { return d.facets.cities[i]; }),
-        domains: (n.di || []).map(function (i) { return d.facets.domains[i]; }) };
-      if (n.pg) { out.page = href(n.pg[0], n.pg[1], id); }
-      if (n.ln) { out.links = n.ln.map(function (l) { return [S[l[0]], href(l[1], l[2], id)]; }); }
+      var id = full(n[0]), st = d.styles[n[2]] || ["Resource", "", "#969696", "dot"];
+      var out = { id: id, label: n[1], cls: st[0], clsName: st[1], color: st[2], shape: st[3], size: n[3],
+        x: n[4], y: n[5], tip: rows(n[6]),
+        names: [n[1]].concat((n[9] || []).map(function (i) { return S[i]; })), py: n[10] || [],
+        cities: (n[7] || []).map(function (i) { return d.facets.cities[i]; }),
+        domains: (n[8] || []).map(function (i) { return d.facets.domains[i]; }) };
+      if (n[11]) { out.page = href(n[11][0], n[11][1], id); }
+      if (n[12]) { out.links = n[12].map(function (l) { return [S[l[0]], href(l[1], l[2], id)]; }); }
       return out;
     });
+    /* e: [from, to, width (0: 1), label (-1: none), tip] */
     d.edges = d.edges.map(function (e) {
-      var out = { from: d.nodes[e.f].id, to: d.nodes[e.t].id, width: e.w || 1 };
-      if (e.l !== undefined) { out.label = S[e.l]; }
-      if (e.tip) { out.tip = rows(e.tip); }
+      var out = { from: d.nodes[e[0]].id, to: d.nodes[e[1]].id, width: e[2] || 1 };
+      if (e[3] !== undefined && e[3] >= 0) { out.label = S[e[3]]; }
+      if (e[4]) { out.tip = rows(e[4]); }
       return out;
     });
     return d;
@@ -235,7 +244,7 @@
     if (state.sel && visible(byId[state.sel])) { network.focus(state.sel, { scale: 1.2, animation: false }); }
   }
 
-  /* ---- search: labels, altLabels, English, Traditional and pinyin (precomputed keys) ---- */
+  /* ---- search: labels, altLabels, English, Traditional and pinyin ---- */
   var labels = el("ck-labels");
   var seen = {};
   data.nodes.forEach(function (n) {
@@ -245,15 +254,44 @@
     o.value = n.label;
     labels.appendChild(o);
   });
+  /* Search keys, computed here rather than shipped per node (viz/search.py says how): each
+   * name as written, with Traditional characters made Simplified, its pinyin and initials
+   * (characters by their default reading from the zh tables, or the syllables the node carries
+   * for a name read by phrase). A query matches as written or made Simplified. */
+  var ZH = data.zh || window.citykgZh || { p: {}, t: ["", ""] };
+  var T2S = {};
+  for (var ti = 0; ti < ZH.t[0].length; ti++) { T2S[ZH.t[0].charAt(ti)] = ZH.t[1].charAt(ti); }
+  var HAN = /[\u3400-\u9fff]/, TOKENS = /[\u3400-\u9fff]|[^\u3400-\u9fff]+/g, SEP = "\u241f";
+  function simplified(s) { return s.replace(/[\u3400-\u9fff]/g, function (c) { return T2S[c] || c; }); }
+  function forms(name, override) {
+    var plain = name.toLowerCase().replace(/ /g, "");
+    if (!HAN.test(name)) { return [plain]; }
+    var out = [plain, simplified(plain)];
+    if (name.length <= 24) {
+      var syl = override ? override.split(" ") : (plain.match(TOKENS) || []).map(function (t) {
+        return HAN.test(t) ? (ZH.p[t] || t) : t;
+      }).filter(function (t) { return t.trim(); });
+      out.push(syl.join(""), syl.map(function (t) { return t.charAt(0); }).join(""));
+    }
+    return out;
+  }
+  function keyOf(n) {
+    if (n.key === undefined) {
+      var over = {};
+      n.py.forEach(function (p) { over[p[0]] = p[1]; });
+      n.key = n.names.map(function (name, i) { return forms(name, over[i]).join(SEP); }).join(SEP);
+    }
+    return n.key;
+  }
   function matches(q) {
     q = (q || "").trim().toLowerCase();
-    var flat = q.replace(/\s+/g, "");
+    var flat = q.replace(/\s+/g, ""), flatS = simplified(flat);
     if (!q) { return []; }
     var exact = [], part = [], other = [];
     data.nodes.forEach(function (n) {
-      var l = n.label.toLowerCase();
+      var l = n.label.toLowerCase(), k;
       if (l === q) { exact.push(n.id); } else if (l.indexOf(q) >= 0) { part.push(n.id); }
-      else if (n.key && n.key.indexOf(flat) >= 0) { other.push(n.id); }
+      else { k = keyOf(n); if (k.indexOf(flat) >= 0 || k.indexOf(flatS) >= 0) { other.push(n.id); } }
     });
     return exact.concat(part, other);
   }

@@ -1,0 +1,104 @@
+"""Incremental site: a page whose inputs did not change since the previous build is not rendered again.
+
+``write_site`` runs on the build's staging folder (``graph.outdir``: OUT/.citykg-build.<pid>),
+whose parent holds the previous build, or on OUT itself (``citykg viz``, benchmarks).
+Beside the pages, OUT/views/.manifest.json maps each page (path under views/) to a
+digest of what it reads: for a graph page the view's data without the layout (nodes,
+edges, tooltips, links, crumbs: the layout is a pure function of them and is what
+costs), for the other pages their text. Every digest also covers the code and assets
+of the views (``code_digest``), so a changed renderer re-renders every page. A page
+whose digest is the one the previous build recorded, and whose file is still there,
+is linked (or copied) from the previous build: byte-identical to what rendering
+would write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from citykg.errors import CitykgError
+from citykg.graph.outdir import STAGE_PREFIX
+from citykg.viz.links import VIEWS_DIR
+from citykg.viz.render import write_text_atomic
+
+MANIFEST = ".manifest.json"  # under OUT/views/
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the views' code and assets (every .py and assets/ file of this package)."""
+    h = hashlib.sha256()
+    files = sorted([*PACKAGE.glob("*.py"), *(p for p in (PACKAGE / "assets").glob("*") if p.is_file())])
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def previous_build(out: Path) -> Path:
+    """Where the previous build's site is: the parent of a staging folder, else ``out`` itself.
+
+    >>> previous_build(Path("/x/out/.citykg-build.42")), previous_build(Path("/x/out"))
+    (PosixPath('/x/out'), PosixPath('/x/out'))
+    """
+    return out.parent if out.name.startswith(STAGE_PREFIX) else out
+
+
+class PageCache:
+    """Writes the site's pages, reusing the previous build's file of every unchanged page."""
+
+    def __init__(self, out: Path) -> None:
+        self.views = out / VIEWS_DIR
+        self.previous = previous_build(out) / VIEWS_DIR
+        try:
+            old = json.loads((self.previous / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+        self.old: dict[str, str] = old if isinstance(old, dict) else {}
+        self.new: dict[str, str] = {}
+        self.reused = self.rendered = 0
+
+    def write(self, path: Path, inputs: str, render: Callable[[], str]) -> Path:
+        """Write ``render()`` to ``path`` unless ``inputs`` (what the page reads) are those of the
+        previous build's file, which is then reused."""
+        name = path.relative_to(self.views).as_posix()
+        digest = hashlib.sha256((code_digest() + "\0" + inputs).encode("utf-8")).hexdigest()
+        self.new[name] = digest
+        before = self.previous / name
+        if self.old.get(name) == digest and before.is_file():
+            if before != path:
+                _link(before, path)
+            self.reused += 1
+            return path
+        self.rendered += 1
+        return write_text_atomic(path, render())
+
+    def text(self, path: Path, text: str) -> Path:
+        """A page that costs nothing to render: its text is its input."""
+        return self.write(path, text, lambda: text)
+
+    def save(self) -> Path:
+        """Record the digests of this build's pages (read by the next build)."""
+        return write_text_atomic(self.views / MANIFEST, json.dumps(self.new, sort_keys=True, indent=0))
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` becomes the same file as ``source`` (a hard link; a copy across file systems).
+    Pages are only ever replaced by rename, never written in place, so sharing the inode is safe."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        try:
+            shutil.copyfile(source, tmp)
+        except OSError as exc:
+            raise CitykgError(f"{source}: cannot reuse this page of the previous build ({exc})") from exc
+    os.replace(tmp, target)

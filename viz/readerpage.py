@@ -1,0 +1,85 @@
+"""The site's reader page: a small shell that draws the article from its shared text script.
+
+``reader.article_html`` writes a reader with the text inline (static HTML, for
+``citykg viz article -o FILE``, which must work alone). In the site the text of
+every article is already in OUT/views/text/<key>.js (``viz.doctext``), which the
+graph pages' tooltips read too; the reader page then carries only its mentions
+(where, which node, which class, the figure's value) and OUT/assets/reader.js
+draws text and mentions with text nodes. Same page, a third of the bytes.
+"""
+
+from __future__ import annotations
+
+import html
+
+from citykg.viz.data import Model
+from citykg.viz.doctext import TEXT_DIR, DocText
+from citykg.viz.graphview import CLASS_STYLE, style
+from citykg.viz.links import Linker, doc_key, sel_anchor
+from citykg.viz.pagedata import _href, _Table, short_id
+from citykg.viz.reader import _cls, _css, _info
+from citykg.viz.render import script_json
+
+READER_JS, READER_CSS = "reader.js", "reader.css"  # under OUT/assets/
+
+
+def reader_css() -> str:
+    """The readers' shared styles (every class's colour, so one file serves every article)."""
+    return _css(list(CLASS_STYLE))
+
+
+def reader_data(model: Model, dt: DocText, linker: Linker) -> dict:
+    """What reader.js needs besides the article's text script (see its header)."""
+    strings, pages = _Table(), _Table()
+    classes: dict[str, int] = {}
+    nodes: dict[str, int] = {}
+    node_rows: list[list] = []
+    mentions = []
+    for a, b, m in dt.art.mentions:
+        if m.node not in nodes:
+            cls = _cls(model, m.node)
+            ci = classes.setdefault(cls, len(classes))
+            href = linker.page_of(m.node) or "#"
+            page, code = _href(href, m.node, pages)
+            if code == 1 and not sel_anchor(m.node).startswith("#sel=~"):
+                code = sel_anchor(m.node)[1:]  # not a citykg resource: the anchor as written
+            fig = 1 if m.node in model.observations else 0
+            nodes[m.node] = len(node_rows)
+            node_rows.append([ci, short_id(m.node), page, code, strings.add(_info(model, m.node)), fig])
+        row = [a, b, nodes[m.node]]
+        if m.start != a:
+            row.append(m.start)
+        mentions.append(row)
+    return {"k": dt.key, "C": [[c, style(c)[3]] for c in classes], "S": strings.items, "P": pages.items,
+            "n": node_rows, "m": mentions}  # fmt: skip
+
+
+def reader_page(model: Model, dt: DocText, linker: Linker, crumbs: str, assets: str) -> str:
+    """The reader page of the site (``assets``: the href of OUT/assets/ from the page, ending in "/")."""
+    e = html.escape
+    art = dt.art
+    d = model.docs.get(art.doc)
+    title = (d.title or d.file) if d else doc_key(art.doc)
+    meta = []
+    if d:
+        meta = [e(x) for x in (d.date, d.publisher, d.file) if x]
+        for city in d.about:
+            href = linker.city(city)
+            meta.append(f'<a href="{e(href)}">{e(model.label(city))}</a>' if href else e(model.label(city)))
+    mode = ("全文 full text" if art.full else
+            "摘录 excerpts: the sentences the extraction quotes (the source file was not found; "
+            "citykg viz article PATH shows the whole text)")  # fmt: skip
+    classes = sorted({_cls(model, m.node) for _, _, m in art.mentions})
+    legend = "".join(f'<span class="m c-{e(c)}">{e(style(c)[3])} {e(c)}</span> ' for c in classes)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; "
+        f"style-src 'self'\"><title>{e(title)}</title>"
+        f'<link rel="stylesheet" href="{e(assets + READER_CSS)}"></head><body>{crumbs}'
+        f'<h1>{e(title)}</h1><p class="meta">{" · ".join(meta)}</p><p class="meta">{e(mode)} · '
+        f'{len(art.mentions)} 处提及 mentions</p><p class="legend">{legend}</p>'
+        '<div class="text" id="ck-text"></div>'
+        f'<script type="application/json" id="ck-article">{script_json(reader_data(model, dt, linker))}</script>'
+        f'<script src="{TEXT_DIR}/{e(dt.key)}.js"></script><script src="{e(assets + READER_JS)}"></script>'
+        "</body></html>\n"
+    )
