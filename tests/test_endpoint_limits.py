@@ -75,11 +75,11 @@ def test_expensive_clients_do_not_starve_cheap_queries(tmp_path: Path) -> None:
     stop_flag = threading.Event()
     expensive_statuses: list[int] = []
 
-    def hammer() -> None:
-        while not stop_flag.is_set():
-            expensive_statuses.append(get(sparql_url(base, EXPENSIVE), timeout=60)[0])
+    def hammer(n: int) -> None:
+        while not stop_flag.is_set():  # each client its own text (identical ones would share a run)
+            expensive_statuses.append(get(sparql_url(base, f"{EXPENSIVE} # {n}"), timeout=60)[0])
 
-    threads = [threading.Thread(target=hammer) for _ in range(2)]
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(2)]
     try:
         for t in threads:
             t.start()
