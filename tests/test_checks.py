@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,7 +14,10 @@ from test_validate import good_graph as good_graph  # the fixture, re-exported f
 
 from citykg.namespaces import CK, CKR
 from citykg.ontofiles import shapes_file
+from citykg.paths import queries_dir
+from citykg.store.core import memory_store, refresh_store
 from citykg.testing import require_tool
+from citykg.validate import run
 from citykg.validate.checks import (
     Report,
     ensure_ontology,
@@ -23,6 +27,7 @@ from citykg.validate.checks import (
     union_graph,
 )
 from citykg.validate.reasoning import check_consistency, explain_clashes
+from citykg.validate.run import run_validation, summary
 from citykg.validate.screen import plan_shapes
 
 GOOD = Path(__file__).parent / "fixtures" / "validate" / "good.trig"
@@ -129,3 +134,72 @@ def test_type_sample_keeps_a_disjointness_clash(store: ox.Store) -> None:
     assert any(
         c.startswith("ckr:initiative/330100/r1 is both a ck:Platform") for c in explain_clashes(sample)
     )
+
+
+# --- the QC queries: rewrites that answer at 2,000 articles, and where they run ------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+QC_BEFORE = sorted((FIXTURES / "validate" / "qc-before").glob("*-violation.rq"))
+
+
+def _rows(store: object, text: str) -> Counter[tuple[tuple[str, str | None], ...]]:
+    return Counter(tuple(sorted(r.items())) for r in store.select(text))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("before", QC_BEFORE, ids=lambda p: p.stem)
+def test_rewritten_qc_query_reports_what_the_old_one_reported(before: Path) -> None:
+    """Each rewritten check (MINUS, sub-SELECTs; queries/qc) against the query it replaced
+    (tests/fixtures/validate/qc-before), row for row, on a build broken in the ways the check
+    looks for (tests/fixtures/sparql-qc-broken.trig + validate/qc-edges.trig)."""
+    store = memory_store(
+        FIXTURES / "sparql-mini.trig", FIXTURES / "sparql-qc-broken.trig", FIXTURES / "validate" / "qc-edges.trig"
+    )
+    now = queries_dir() / "qc" / before.name
+    old, new = _rows(store, before.read_text(encoding="utf-8")), _rows(store, now.read_text(encoding="utf-8"))
+    assert old == new
+    assert sum(new.values()) >= 3  # the edge cases are found, not just the one broken node
+    edge = {v for row in new for _, v in row if v and "edge" in v}  # edge/... nodes, .../edge-none concepts
+    assert len(edge) >= 2, edge
+
+
+def _break(out: Path) -> None:
+    """Append an article graph with three QC defects to OUT/citykg.trig and refresh OUT/store."""
+    bad = (
+        "\n<https://w3id.org/citykg/resource/doc/qc-test> {\n"
+        "  <https://w3id.org/citykg/resource/qc-test/r> a <https://w3id.org/citykg/ontology#Reform> .\n"
+        "  <https://w3id.org/citykg/resource/qc-test/e> a <https://w3id.org/citykg/ontology#Evidence> ;\n"
+        '    <https://w3id.org/citykg/ontology#quote> "一句自拟的话。" ;\n'
+        '    <https://w3id.org/citykg/ontology#mention> "不在句中" .\n}\n'
+    )
+    with (out / "citykg.trig").open("a", encoding="utf-8") as fh:
+        fh.write(bad)
+    refresh_store(out)
+
+
+def test_qc_in_a_second_process_reports_what_it_reports_here(
+    out_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large build runs the QC queries on OUT/store in a second process; same problems, same order."""
+    _break(out_copy)
+    here = run_validation(out_copy, reasoner=False)
+    monkeypatch.setattr(run, "PARALLEL_QC_BYTES", 0)
+    there = run_validation(out_copy, reasoner=False)
+    assert here.qc_where == "on OUT/store" and there.qc_where == "on OUT/store, in a second process"
+    assert "in a second process" in summary(there)
+    qc = [p.line() for p in there.problems if p.check.startswith("qc:")]
+    assert {p.split("  ")[1] for p in qc} >= {
+        "[qc:initiative-without-city]",
+        "[qc:evidence-without-document]",
+        "[qc:mention-not-in-quote]",
+    }
+    assert [p.line() for p in there.problems] == [p.line() for p in here.problems]
+
+
+def test_a_stale_store_is_not_read_or_rebuilt(out_copy: Path) -> None:
+    """After the TriG changed, validate checks the TriG (in memory) and leaves OUT/store alone."""
+    marker = (out_copy / "store" / "citykg-store.json").read_text()
+    with (out_copy / "citykg.trig").open("a", encoding="utf-8") as fh:
+        fh.write("\n")
+    report = run_validation(out_copy, reasoner=False)
+    assert report.ok and report.qc_where == "in memory"
+    assert (out_copy / "store" / "citykg-store.json").read_text() == marker

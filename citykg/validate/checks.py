@@ -61,6 +61,8 @@ class Report:
     reasoner_scope: str = ""
     qc_queries: int = 0
     qc_seconds: float = 0.0
+    qc_where: str = ""  # "in memory", "on OUT/store" or "on OUT/store, in a second process"
+    load_seconds: float = 0.0  # parsing the dataset into memory
 
     @property
     def violations(self) -> list[Problem]:
