@@ -143,6 +143,14 @@ def _default_kb() -> KnowledgeBase:
 
 
 def _read(store: ox.Store) -> KnowledgeBase:
+    """The concepts and areas of the loaded Turtle files."""
+    concepts = _read_concepts(store)
+    _link_both_ways(concepts)
+    return KnowledgeBase(concepts=concepts, areas=_read_areas(store))
+
+
+def _read_concepts(store: ox.Store) -> dict[str, Concept]:
+    """Every concept in a scheme, with its labels, definition, links, unit and flags as stated."""
     concepts: dict[str, Concept] = {}
     in_scheme = ox.NamedNode(SKOS + "inScheme")
     for q in store.quads_for_pattern(None, in_scheme, None):
@@ -194,7 +202,13 @@ def _read(store: ox.Store) -> KnowledgeBase:
         c = concepts.get(q.subject.value)
         if c is not None:
             c.curated = q.object.value in ("true", "1")
-    # symmetric links and inverse broader/narrower, so callers need not care which side says it
+    return concepts
+
+
+def _link_both_ways(concepts: dict[str, Concept]) -> None:
+    """Symmetric links and inverse broader/narrower, so callers need not care which side says it.
+
+    Link lists end sorted and without repeats (the load order of the files does not show)."""
     for c in concepts.values():
         for b in c.broader:
             if b in concepts and c.iri not in concepts[b].narrower:
@@ -210,6 +224,9 @@ def _read(store: ox.Store) -> KnowledgeBase:
         for attr in ("alt_zh", "hidden", "broader", "narrower", "related", "close_match", "domains"):
             setattr(c, attr, sorted(set(getattr(c, attr))))
 
+
+def _read_areas(store: ox.Store) -> dict[str, Area]:
+    """The administrative divisions by adcode: names, levels, parent, abbreviations."""
     areas: dict[str, Area] = {}
     level_of = {CK_IRI + "Province": "Province", CK_IRI + "City": "City", CK_IRI + "County": "County"}
     by_iri: dict[str, Area] = {}
@@ -243,4 +260,4 @@ def _read(store: ox.Store) -> KnowledgeBase:
     for a in areas.values():
         a.short_names = sorted(set(a.short_names) - {a.name})
         a.abbreviations = sorted(set(a.abbreviations))
-    return KnowledgeBase(concepts=concepts, areas=areas)
+    return areas
