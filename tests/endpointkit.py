@@ -62,8 +62,15 @@ def children(pid: int) -> list[int]:
 
 
 def worker_pids(server_pid: int) -> list[int]:
-    """The query workers of a server: the children of its fork server (grandchildren of the server)."""
-    return [w for child in children(server_pid) for w in children(child)]
+    """The query processes of a server: everything below its fork server - the workers, the
+    in-memory template of each build and the fast workers forked from it."""
+    found: list[int] = []
+    todo = [w for child in children(server_pid) for w in children(child)]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children(pid)
+    return found
 
 
 def out_with(tmp: Path, trig: str | None = None) -> Path:

@@ -135,6 +135,13 @@ def queries(name: str | None, qc: bool, fmt: str) -> None:
     type=float,
     help="Seconds a client may take to send one request (slow clients are dropped).",
 )
+@click.option(
+    "--cache-mb",
+    default=64,
+    show_default=True,
+    type=int,
+    help="Answers remembered per build, in MB: a repeated request needs no worker (0: none).",
+)
 def serve(
     data: str | None,
     host: str,
@@ -147,6 +154,7 @@ def serve(
     memory: bool,
     cors: str,
     read_timeout: float,
+    cache_mb: int,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query editor at /.
 
@@ -176,6 +184,7 @@ def serve(
             memory=memory,
             cors=cors,
             read_timeout=read_timeout,
+            cache_bytes=max(0, cache_mb) * 1_000_000,
         )
     )
 

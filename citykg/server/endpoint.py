@@ -24,6 +24,7 @@ from typing import Any
 
 from citykg.iris import PREFIXES
 from citykg.server import assets
+from citykg.server.cache import CACHE_BYTES
 from citykg.server.page import editor_text
 from citykg.server.pool import PoolConfig, WorkerPool
 from citykg.server.wire import LeanHandler, response_head
@@ -63,6 +64,7 @@ class ServerConfig:
     read_timeout: float = READ_TIMEOUT
     max_connections: int = MAX_CONNECTIONS
     cheap_seconds: float = CHEAP_SECONDS
+    cache_bytes: int = CACHE_BYTES  # answers remembered per build generation (citykg.server.cache)
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -301,6 +303,7 @@ def make_server(cfg: ServerConfig, quiet: bool = False) -> tuple[Server, WorkerP
             timeout=cfg.timeout,
             cheap_seconds=cfg.cheap_seconds,
             limits=Limits(max_rows=cfg.max_rows, max_bytes=cfg.max_bytes),
+            cache_bytes=cfg.cache_bytes,
         )
     )
     handler = type("BoundHandler", (Handler,), {"pool": pool, "quiet": quiet, "cfg": cfg})

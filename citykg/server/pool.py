@@ -36,6 +36,7 @@ from typing import Any
 
 from citykg.errors import CitykgError, StoreError
 from citykg.server.cache import CACHE_BYTES, ReplyCache, deterministic
+from citykg.server.template import Template
 from citykg.server.worker import Identity, Limits, Reply, snapshot_identity, text_reply, worker_main
 
 #: Niceness of slow-lane workers (0 normal .. 19 lowest): expensive queries yield the CPU.
@@ -68,10 +69,14 @@ class PoolConfig:
 class Worker:
     """One worker process and its pipe; ``lane`` is "fast" or "slow"."""
 
-    def __init__(self, ctx: Any, cfg: PoolConfig, lane: str) -> None:
+    def __init__(self, ctx: Any, cfg: PoolConfig, lane: str, template: Template | None = None) -> None:
         self.lane = lane
         self.demoted = False
         self.cpu_idle = 0.0  # CPU seconds the worker had used when its last answer came back
+        self.proc: Any
+        if template is not None:  # forked from the generation's loaded store (citykg.server.template)
+            self.conn, self.proc = template.fork()
+            return
         self.conn, child = ctx.Pipe()
         # The slow lane reads the on-disk store: it opens in milliseconds, so the worker
         # killed at a time limit is replaced at once (expensive queries mostly end that way).
@@ -127,18 +132,18 @@ class Generation:
         self.members: list[Worker] = []
         self.retired = False
         self.cache = ReplyCache(cfg.cache_bytes)  # this build's answers (citykg.server.cache)
-        starting = [Worker(ctx, cfg, "fast") for _ in range(max(1, cfg.workers))]
-        starting += [Worker(ctx, cfg, "slow") for _ in range(max(1, cfg.slow_workers))]
+        self.template: Template | None = None
+        starting = [Worker(ctx, cfg, "slow") for _ in range(max(1, cfg.slow_workers))]
         try:
+            if cfg.memory:  # one in-memory copy of the build; fast workers fork from it
+                self.template = Template(ctx, cfg.data, cfg.trig, cfg.limits, STARTUP_TIMEOUT)
+            starting += [Worker(ctx, cfg, "fast", self.template) for _ in range(max(1, cfg.workers))]
             seen = {w.wait_ready(STARTUP_TIMEOUT) for w in starting}
+            if len(seen) != 1 or None in seen:
+                raise StoreError("the build changed while the workers opened it")
         except StoreError:
-            for w in starting:
-                w.stop()
+            self.close(starting)
             raise
-        if len(seen) != 1 or None in seen:
-            for w in starting:
-                w.stop()
-            raise StoreError("the build changed while the workers opened it")
         self.identity: Identity = seen.pop()
         self.members = starting
         for w in starting:
@@ -168,8 +173,8 @@ class Generation:
         def start() -> None:
             if self.retired:
                 return
-            w = Worker(self.ctx, self.cfg, lane)
             try:
+                w = Worker(self.ctx, self.cfg, lane, self.template if lane == "fast" else None)
                 ident = w.wait_ready(STARTUP_TIMEOUT)
             except StoreError as exc:
                 sys.stderr.write(f"{exc}\n")
@@ -186,6 +191,8 @@ class Generation:
     def retire(self) -> None:
         """Stop idle workers now; busy ones stop when they come back."""
         self.retired = True
+        if self.template is not None:
+            self.template.stop()
         for q in self.idle.values():
             while True:
                 try:
@@ -193,12 +200,15 @@ class Generation:
                 except queue.Empty:
                     break
 
-    def close(self) -> None:
+    def close(self, starting: list[Worker] | None = None) -> None:
+        """Stop every worker (those of a failed start: ``starting``) and the template."""
         self.retired = True
         with self.lock:
-            workers = list(self.members)
+            workers = list(self.members) + (starting or [])
         for w in workers:
             w.stop()
+        if self.template is not None:
+            self.template.stop()
 
 
 class WorkerPool:
@@ -210,7 +220,7 @@ class WorkerPool:
         # Workers fork from a server process that has already imported the engine and citykg:
         # a replacement worker starts in milliseconds, not the half second of a fresh interpreter.
         self.ctx.set_forkserver_preload(
-            ["citykg.server.worker", "citykg.store.core", "citykg.store.querylib"]
+            ["citykg.server.worker", "citykg.server.template", "citykg.store.core", "citykg.store.querylib"]
         )
         self.gen = Generation(self.ctx, cfg)
         self.switch = threading.Lock()

@@ -79,13 +79,18 @@ def worker_main(conn: Connection, data: str, trig: str, memory: bool, limits: Li
         return
     after = snapshot_identity(Path(trig))
     conn.send(("ready", before if before == after else None))
+    serve_jobs(conn, store, limits)
+
+
+def serve_jobs(conn: Connection, store: Any, limits: Limits) -> None:
+    """Answer jobs from ``conn`` until it closes; each reply goes with the CPU seconds used so far."""
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
         reply = answer(store, job, limits)
-        conn.send((reply, time.process_time()))  # CPU used so far: the pool's demotion clock
+        conn.send((reply, time.process_time()))  # the pool's demotion clock
 
 
 def answer(store: Any, job: dict[str, Any], limits: Limits) -> Reply:
