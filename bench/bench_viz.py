@@ -3,6 +3,8 @@
     python bench/bench_viz.py                    # 500, 5,000 and 20,000 nodes
     python bench/bench_viz.py --sizes 500        # a quick run
     python bench/bench_viz.py --site 2000 --baseline HEAD   # the whole site of a 2,000-article build
+    python bench/bench_viz.py --data OUT --touch-doc   # change one article in OUT's store, then
+    python bench/bench_viz.py --site-child OUT          # time the site again: the incremental site step
 
 ``--site N`` builds N articles (``bench_build.make_corpus``, graph and store only)
 or takes ``--data OUT``, then times ``write_site(OUT)`` with its default
@@ -156,6 +158,7 @@ def site_child(out: str, package_dir: str | None) -> None:
         r = resource.getrusage(resource.RUSAGE_SELF)
         return r.ru_utime + r.ru_stime
 
+    inodes = {p.name: p.stat().st_ino for p in (Path(out) / "views").glob("*.html")}
     rss_before = memory_mb("VmRSS")
     t, c = time.perf_counter(), cpu()
     write_site(out)
@@ -170,6 +173,7 @@ def site_child(out: str, package_dir: str | None) -> None:
     print(json.dumps({"seconds": round(seconds, 1), "cpu_seconds": round(cpu_s, 1),
                       "peak_rss_mb": round(memory_mb("VmHWM")), "rss_before_mb": round(rss_before),
                       "pages": len(pages), "pages_by_kind": kinds,
+                      "pages_reused": sum(1 for p in pages if inodes.get(p.name) == p.stat().st_ino),
                       "mb_written": round(sum(p.stat().st_size for p in pages) / 1e6, 1),
                       "site_mb": round(sum(p.stat().st_size for p in site if p.is_file()) / 1e6, 1),
                       "mb_by_kind": site_bytes(Path(out)),
@@ -288,6 +292,38 @@ def site_bench(n: int, data: Path | None, baseline: str | None, jobs: int) -> di
         return result
 
 
+def touch_one_document(out: Path) -> dict:
+    """Change one article of the build in OUT's store, as a rebuild with that article edited would:
+    its title and every evidence sentence it holds get a few more characters (the TriG is left as
+    it is, so the store stays "fresh" and the site reads the changed store). Returns what changed."""
+    import pyoxigraph as ox
+
+    from citykg.namespaces import CK_IRI
+    from citykg.store.core import store_dir_for
+    from citykg.viz.source import locate_trig
+
+    store = ox.Store(str(store_dir_for(locate_trig(out))))
+    in_doc, quote = ox.NamedNode(CK_IRI + "inDocument"), ox.NamedNode(CK_IRI + "quote")
+    docs = sorted({q.object.value for q in store.quads_for_pattern(None, in_doc, None)})
+    doc = ox.NamedNode(docs[len(docs) // 2])
+    changed = 0
+    for ev in [q.subject for q in store.quads_for_pattern(None, in_doc, doc)]:
+        for q in list(store.quads_for_pattern(ev, quote, None)):
+            store.remove(q)
+            store.add(ox.Quad(q.subject, q.predicate, ox.Literal(q.object.value + CHANGE), q.graph_name))
+            changed += 1
+    for q in list(store.quads_for_pattern(doc, None, None)):
+        if isinstance(q.object, ox.Literal) and q.predicate.value.endswith("title"):
+            store.remove(q)
+            store.add(ox.Quad(q.subject, q.predicate, ox.Literal(q.object.value + CHANGE), q.graph_name))
+    store.flush()
+    return {"document": doc.value, "evidence_sentences_changed": changed}
+
+
+# a few characters of our own, appended to the changed article's sentences and title
+CHANGE = "（修订）"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--sizes", default="500,5000,20000")
@@ -299,6 +335,8 @@ def main() -> None:
     )
     ap.add_argument("--baseline", metavar="REV", help="With --site: also time viz/ of this git revision.")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="With --site: build workers.")
+    ap.add_argument("--touch-doc", action="store_true",
+                    help="With --data OUT: change one article in OUT's store (then time the site again).")  # fmt: skip
     ap.add_argument("--site-child", help=argparse.SUPPRESS)
     ap.add_argument("--city-child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--package-dir", help=argparse.SUPPRESS)
@@ -308,6 +346,9 @@ def main() -> None:
         return
     if args.site_child:
         site_child(args.site_child, args.package_dir)
+        return
+    if args.touch_doc:
+        print(json.dumps(touch_one_document(args.data), ensure_ascii=False))
         return
     if args.site or args.data:
         result = site_bench(args.site or 0, args.data, args.baseline, args.jobs)

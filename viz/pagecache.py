@@ -3,7 +3,8 @@
 ``write_site`` runs on the build's staging folder (``graph.outdir``: OUT/.citykg-build.<pid>),
 whose parent holds the previous build, or on OUT itself (``citykg viz``, benchmarks).
 Beside the pages, OUT/views/.manifest.json maps each page (path under views/) to a
-digest of what it reads: for a graph page the view's data without the layout (nodes,
+digest of what it reads (and the file's size and mtime, so that a page overwritten
+since is never taken for the one the digest describes): for a graph page the view's data without the layout (nodes,
 edges, tooltips, links, crumbs: the layout is a pure function of them and is what
 costs), for the other pages their text. Every digest also covers the code and assets
 of the views (``code_digest``), so a changed renderer re-renders every page. A page
@@ -60,8 +61,8 @@ class PageCache:
             old = json.loads((self.previous / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = {}
-        self.old: dict[str, str] = old if isinstance(old, dict) else {}
-        self.new: dict[str, str] = {}
+        self.old: dict[str, list] = old if isinstance(old, dict) else {}
+        self.new: dict[str, list] = {}
         self.reused = self.rendered = 0
 
     def write(self, path: Path, inputs: str, render: Callable[[], str]) -> Path:
@@ -69,15 +70,16 @@ class PageCache:
         previous build's file, which is then reused."""
         name = path.relative_to(self.views).as_posix()
         digest = hashlib.sha256((code_digest() + "\0" + inputs).encode("utf-8")).hexdigest()
-        self.new[name] = digest
         before = self.previous / name
-        if self.old.get(name) == digest and before.is_file():
+        if self.old.get(name, [None])[0] == digest and self.old[name][1:] == _stamp(before):
             if before != path:
                 _link(before, path)
             self.reused += 1
-            return path
-        self.rendered += 1
-        return write_text_atomic(path, render())
+        else:
+            self.rendered += 1
+            write_text_atomic(path, render())
+        self.new[name] = [digest, *_stamp(path)]
+        return path
 
     def text(self, path: Path, text: str) -> Path:
         """A page that costs nothing to render: its text is its input."""
@@ -86,6 +88,16 @@ class PageCache:
     def save(self) -> Path:
         """Record the digests of this build's pages (read by the next build)."""
         return write_text_atomic(self.views / MANIFEST, json.dumps(self.new, sort_keys=True, indent=0))
+
+
+def _stamp(path: Path) -> list[int]:
+    """Size and modification time of a page: a page rewritten since (``citykg viz ... -o`` into
+    views/) no longer matches its manifest entry and is rendered again."""
+    try:
+        st = path.stat()
+    except OSError:
+        return []
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _link(source: Path, target: Path) -> None:

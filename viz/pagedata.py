@@ -71,18 +71,26 @@ def _href(href: str, node_id: str, pages: _Table) -> list:
 
 
 def _rows(
-    rows: list[tuple[str, ...]], linker: Linker | None, t: dict, texts: DocTexts | None = None
+    rows: list[tuple[str, ...]],
+    linker: Linker | None,
+    t: dict,
+    texts: DocTexts | None = None,
+    own: dict[str, int] | None = None,
 ) -> list[list]:
     """Rows as [key, text, (page, offset)]: strings by index into S; an evidence quote whose
-    article ships its text (``texts``) as [article index into D, quote index] instead."""
+    article ships its text (``texts``) as [article index into D, quote index] instead; a text
+    the page derives from the node itself (``own``: its class, cities, domains) as a code < 0."""
     out = []
+    derived = own or {}
     for r in rows:
-        row: list = [t["S"].add(r[0]), t["S"].add(r[1])]
+        row: list = [t["S"].add(r[0])]
+        doc, _, start = r[2].partition(" ") if len(r) > 2 else ("", "", "")
+        ref = texts.ref(doc, r[1]) if texts is not None and doc else None
+        if ref is not None:
+            row.append([t["D"].add(ref[0]), ref[1]])
+        else:
+            row.append(derived[r[1]] if r[1] in derived else t["S"].add(r[1]))
         if len(r) > 2 and linker is not None:
-            doc, _, start = r[2].partition(" ")
-            ref = texts.ref(doc, r[1]) if texts is not None else None
-            if ref is not None:
-                row[1] = [t["D"].add(ref[0]), ref[1]]
             href = linker.article(doc)
             if href:
                 row += [t["P"].add(href), int(start) if start else -1]
@@ -94,14 +102,44 @@ def _rows(
 NODE_FIELDS = ("id", "label", "cls", "size", "x", "y", "tip", "ci", "di", "nm", "py", "pg", "ln")
 
 
+def _own(n: VNode) -> dict[str, int]:
+    """Tooltip texts the page rebuilds from the node: -2 its class ("平台 Platform"), -3 its
+    cities and -4 its domains joined by "、" (view.js ``rows``)."""
+    own = {f"{style(n.cls)[3]} {n.cls}": -2}
+    if n.cities:
+        own.setdefault("、".join(n.cities), -3)
+    if n.domains:
+        own.setdefault("、".join(n.domains), -4)
+    return own
+
+
+def _id(short: str, prefixes: _Table) -> str | list:
+    """A node id as [index of its folder in I, rest] ("~initiative/370200/" + "ab12"), or as is.
+
+    >>> t = _Table(); _id("~initiative/370200/ab12", t), _id("agg:x", t), t.items
+    ([0, 'ab12'], 'agg:x', ['~initiative/370200/'])
+    """
+    folder, slash, leaf = short.rpartition("/")
+    return [prefixes.add(folder + slash), leaf] if short.startswith("~") and slash else short
+
+
+def _num(v: float) -> float | int:
+    """A whole number without its ".0" (shorter JSON).
+
+    >>> _num(10.0), _num(2.5)
+    (10, 2.5)
+    """
+    return int(v) if v == int(v) else v
+
+
 def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, ctx: dict) -> list:
     """One node as an array (``NODE_FIELDS``): class by index into styles, cities and domains by
     index into the facets, other names by index into S, page links by index into P."""
     names = [m for m in dict.fromkeys(n.names) if m and m != n.label]
     overrides = [[i, o] for i, o in enumerate(pinyin_override(m) for m in [n.label, *names]) if o]
     ctx["chars"].update(n.label, *names)
-    item: list = [short_id(n.id), n.label, ctx["cls"][n.cls], n.size(), round(x, 1), round(y, 1),
-                  _rows(n.rows(), linker, t, ctx["texts"]), [ctx["cities"][c] for c in n.cities],
+    item: list = [_id(short_id(n.id), t["I"]), n.label, ctx["cls"][n.cls], _num(n.size()), _num(round(x, 1)),
+                  _num(round(y, 1)), _rows(n.rows(), linker, t, ctx["texts"], _own(n)), [ctx["cities"][c] for c in n.cities],
                   [ctx["domains"][d] for d in n.domains], [t["S"].add(m) for m in names], overrides, 0, 0]  # fmt: skip
     if linker is not None and not n.id.startswith("agg:"):
         page = linker.page_of(n.id)
@@ -126,7 +164,7 @@ def compact(
     With ``texts`` (the site) evidence quotes refer to the articles' shared text scripts,
     listed in ``D``; without, every string is in the page (a self-contained view).
     """
-    tables = {"S": _Table(), "P": _Table(), "D": _Table()}
+    tables = {"S": _Table(), "P": _Table(), "D": _Table(), "I": _Table()}
     cities = sorted({c for n in view.nodes for c in n.cities})
     domains = sorted({d for n in view.nodes for d in n.domains})
     classes = list(dict.fromkeys(n.cls for n in view.nodes))
@@ -158,6 +196,7 @@ def compact(
         "S": tables["S"].items,
         "P": tables["P"].items,
         "D": tables["D"].items,
+        "I": tables["I"].items,
         "styles": styles,
         "nodes": nodes,
         "edges": edges,

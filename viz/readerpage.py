@@ -16,7 +16,7 @@ from citykg.viz.data import Model
 from citykg.viz.doctext import TEXT_DIR, DocText
 from citykg.viz.graphview import CLASS_STYLE, style
 from citykg.viz.links import Linker, doc_key, sel_anchor
-from citykg.viz.pagedata import _href, _Table, short_id
+from citykg.viz.pagedata import _href, _id, _Table, short_id
 from citykg.viz.reader import _cls, _css, _info
 from citykg.viz.render import script_json
 
@@ -30,7 +30,7 @@ def reader_css() -> str:
 
 def reader_data(model: Model, dt: DocText, linker: Linker) -> dict:
     """What reader.js needs besides the article's text script (see its header)."""
-    strings, pages = _Table(), _Table()
+    strings, pages, folders = _Table(), _Table(), _Table()
     classes: dict[str, int] = {}
     nodes: dict[str, int] = {}
     node_rows: list[list] = []
@@ -45,13 +45,13 @@ def reader_data(model: Model, dt: DocText, linker: Linker) -> dict:
                 code = sel_anchor(m.node)[1:]  # not a citykg resource: the anchor as written
             fig = 1 if m.node in model.observations else 0
             nodes[m.node] = len(node_rows)
-            node_rows.append([ci, short_id(m.node), page, code, strings.add(_info(model, m.node)), fig])
+            node_rows.append([ci, _id(short_id(m.node), folders), page, code, strings.add(_info(model, m.node)), fig])
         row = [a, b, nodes[m.node]]
         if m.start != a:
             row.append(m.start)
         mentions.append(row)
     return {"k": dt.key, "C": [[c, style(c)[3]] for c in classes], "S": strings.items, "P": pages.items,
-            "n": node_rows, "m": mentions}  # fmt: skip
+            "I": folders.items, "n": node_rows, "m": mentions}  # fmt: skip
 
 
 def reader_page(model: Model, dt: DocText, linker: Linker, crumbs: str, assets: str) -> str:

@@ -52,7 +52,7 @@ def test_from_an_initiative_to_its_city_concept_and_sentence_and_back(built: Pat
              ?e ck:charStart ?s . ?c skos:inScheme ?scheme } ORDER BY ?i LIMIT 1"""
     )[0]
     reform_pages = list((built / "views").glob("reform-*.html"))
-    start = next(p for p in reform_pages if short_id(row["i"]) in p.read_text(encoding="utf-8"))
+    start = next(p for p in reform_pages if short_id(row["i"]).rsplit("/", 1)[-1] in p.read_text(encoding="utf-8"))
     opened = open_page(start)
     page = ready(opened)
     page.evaluate("id => citykgHighlight(id)", row["i"])

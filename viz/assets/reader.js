@@ -2,7 +2,8 @@
  * (views/text/<key>.js, viz/doctext.py) with every mention highlighted and linked. The text
  * goes into the DOM as text nodes only; nothing in it becomes markup.
  * Page data (viz/readerpage.py): k the article key, C classes [[class, name]], S strings,
- * P pages, n nodes [class index, short id, page index, anchor code, info (S), figure 0/1],
+ * P pages, I id folders, n nodes [class index, short id (or [folder, rest]), page index, anchor code,
+ * info (S), figure 0/1],
  * m mentions [a, b, node index, offset in the normalised text when it differs from a]. */
 (function () {
   "use strict";
@@ -13,7 +14,8 @@
   var t = doc.t, sents = doc.s, ms = d.m;
   function href(node) {
     var h = d.P[node[2]], code = node[3];
-    if (code === 1) { h += "#sel=" + encodeURIComponent(node[1]).replace(/%2F/g, "/"); }
+    var id = Array.isArray(node[1]) ? d.I[node[1][0]] + node[1][1] : node[1]; /* [folder in I, rest] */
+    if (code === 1) { h += "#sel=" + encodeURIComponent(id).replace(/%2F/g, "/"); }
     else if (typeof code === "string") { h += "#" + code; }
     return h;
   }

@@ -12,7 +12,10 @@
    * plain node objects. */
   function expand(d) {
     var S = d.S, P = d.P, D = d.D || [], docs = window.citykgDocs || {};
-    function full(id) { return id.charAt(0) === "~" ? d.base + id.slice(1) : id; }
+    function full(id) {
+      if (Array.isArray(id)) { id = d.I[id[0]] + id[1]; } /* [folder in I, rest] */
+      return id.charAt(0) === "~" ? d.base + id.slice(1) : id;
+    }
     function shortId(id) { return id.indexOf(d.base) === 0 ? "~" + id.slice(d.base.length) : id; }
     function href(p, anchor, id) {
       var h = P[p];
@@ -29,9 +32,9 @@
       if (q === undefined) { return "…"; }
       return typeof q === "string" ? q : doc.t.slice(q[0], q[1]);
     }
-    function rows(rs) {
+    function rows(rs, own) { /* own: texts the node rebuilds (-2 class, -3 cities, -4 domains) */
       return (rs || []).map(function (r) {
-        var out = [S[r[0]], Array.isArray(r[1]) ? quote(r[1]) : S[r[1]]];
+        var out = [S[r[0]], Array.isArray(r[1]) ? quote(r[1]) : r[1] < 0 ? own[-r[1]] : S[r[1]]];
         if (r.length > 2) { out.push(P[r[2]] + (r[3] >= 0 ? "#m-" + r[3] : "")); }
         return out;
       });
@@ -40,10 +43,11 @@
     d.nodes = d.nodes.map(function (n) {
       var id = full(n[0]), st = d.styles[n[2]] || ["Resource", "", "#969696", "dot"];
       var out = { id: id, label: n[1], cls: st[0], clsName: st[1], color: st[2], shape: st[3], size: n[3],
-        x: n[4], y: n[5], tip: rows(n[6]),
+        x: n[4], y: n[5],
         names: [n[1]].concat((n[9] || []).map(function (i) { return S[i]; })), py: n[10] || [],
         cities: (n[7] || []).map(function (i) { return d.facets.cities[i]; }),
         domains: (n[8] || []).map(function (i) { return d.facets.domains[i]; }) };
+      out.tip = rows(n[6], [0, 0, st[1] + " " + st[0], out.cities.join("、"), out.domains.join("、")]);
       if (n[11]) { out.page = href(n[11][0], n[11][1], id); }
       if (n[12]) { out.links = n[12].map(function (l) { return [S[l[0]], href(l[1], l[2], id)]; }); }
       return out;
@@ -314,6 +318,7 @@
   }
   window.citykgSearch = search;
   window.citykgMatches = matches;
+  window.citykgKeyOf = function (id) { return byId[id] ? keyOf(byId[id]) : null; };
   var box = el("ck-search");
   box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(box.value); } });
   box.addEventListener("change", function () { search(box.value); });
