@@ -40,7 +40,7 @@ from citykg.graph.rdf.divisions import division_quads
 from citykg.graph.rdf.emit import N
 from citykg.graph.rdf.trig import Spool, write_blocks, write_trig
 from citykg.graph.records import ENTITY_CLASSES
-from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, one_line, run
+from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, cache_meta, one_line, run
 from citykg.namespaces import (
     CK,
     GRAPH_ANALOGIES,
@@ -238,9 +238,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
         if r.record is not None:
             index.add(r.record)
         if not r.cached and cache is not None:
-            cachemod.write_entry(cache, r.content_hash, r.nquads, {
-                "areas": r.areas, "warnings": r.warnings, "city": r.city,
-                "record": r.record.to_json() if r.record is not None else None})  # fmt: skip
+            cachemod.write_entry(cache, r.content_hash, r.trig, cache_meta(r))
         areas.update(r.areas)
         cities.add(r.city or "")
         report.warnings.extend(r.warnings)

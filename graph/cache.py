@@ -1,8 +1,10 @@
 """The per-document cache of a build (``OUT/cache``): what ``--incremental`` reuses.
 
-``OUT/cache/<content-hash>.nq`` holds the quads one document contributed (its
-graph and the concepts it minted), ``<hash>.json`` the areas it used, its
-warnings and its analogue record (``analogues.index.DocRecord``), and ``index.json`` maps each hash to the file name it was built from,
+``OUT/cache/<content-hash>.trig`` holds one document's graph as the sorted TriG
+block the build writes (reused as bytes: no parsing, no re-serialising), and
+``<hash>.json`` the rest of what it contributed: the concepts it minted (N-Quads),
+the areas it used, its warnings, its analogue record (``analogues.index.DocRecord``),
+its quad count and the block's digest (a damaged block is a miss); and ``index.json`` maps each hash to the file name it was built from,
 under a fingerprint of everything extraction depends on (code and curated data):
 when either changes, nothing is reused.
 """
@@ -49,7 +51,7 @@ def fingerprint() -> str:
 #: ontology files besides the schemes that extraction reads
 _DATA_FILES = ("units.ttl", "divisions.ttl", "abbreviations.ttl")
 #: modules of graph/ that shape one document's quads or its cached record
-_CODE_FILES = ("pipeline.py", "kb.py", "records.py", "registry.py", "worker.py", "analogues/index.py")
+_CODE_FILES = ("pipeline.py", "kb.py", "records.py", "registry.py", "worker.py", "cache.py", "analogues/index.py")
 
 
 def _relative(path: Path) -> str:
@@ -78,20 +80,34 @@ def read_index(cache: Path, expected: str) -> dict[str, str]:
     )
 
 
-def load_entry(cache: Path, content_hash: str) -> tuple[str, dict[str, Any]] | None:
-    """The cached N-Quads and metadata of one document, or None when missing or unreadable."""
+def load_entry(cache: Path, content_hash: str) -> tuple[bytes, dict[str, Any]] | None:
+    """The cached TriG block and metadata of one document, or None when missing, unreadable
+    or damaged (the block's digest differs from the one written with it)."""
     try:
-        nquads = (cache / f"{content_hash}.nq").read_text(encoding="utf-8")
+        block = (cache / f"{content_hash}.trig").read_bytes()
         meta = json.loads((cache / f"{content_hash}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return nquads, meta
+    if not isinstance(meta, dict) or meta.get("digest") != digest(block):
+        return None
+    return block, meta
 
 
-def write_entry(cache: Path, content_hash: str, nquads: str, meta: dict[str, Any]) -> None:
+def write_entry(cache: Path, content_hash: str, block: bytes, meta: dict[str, Any]) -> None:
+    """Cache one document: its TriG ``block`` and ``meta`` (the block's digest is added)."""
     cache.mkdir(parents=True, exist_ok=True)
-    atomic_write(cache / f"{content_hash}.json", json.dumps(meta, ensure_ascii=False).encode())
-    atomic_write(cache / f"{content_hash}.nq", nquads.encode("utf-8"))
+    atomic_write(cache / f"{content_hash}.trig", block)
+    data = {**meta, "digest": digest(block)}
+    atomic_write(cache / f"{content_hash}.json", json.dumps(data, ensure_ascii=False).encode())
+
+
+def digest(data: bytes) -> str:
+    """The digest that tells a cached block from a damaged one.
+
+    >>> digest(b"")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_index(cache: Path, fp: str, documents: dict[str, str]) -> None:

@@ -31,9 +31,8 @@ from citykg.graph.analogues.index import DocRecord, doc_record
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, IngestError, SourceMeta, read_document
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.pipeline import extract
-from citykg.graph.rdf.emit import N, rdfize
+from citykg.graph.rdf.emit import rdfize
 from citykg.graph.rdf.trig import block
-from citykg.namespaces import GRAPH_SCHEMES
 
 #: default seconds one file may spend in ingest + extract + RDF before it is skipped
 DEFAULT_TIME_BUDGET = 120.0
@@ -73,7 +72,6 @@ class DocResult:
     path: Path
     file_name: str
     content_hash: str | None = None
-    nquads: str = ""  # every quad (graph + minted concepts), for the cache; only when freshly extracted
     trig: bytes = b""  # the document graph as one sorted TriG block
     schemes: bytes = b""  # N-Quads: the concepts it minted (schemes graph)
     record: DocRecord | None = None  # what the analogue finder and the summary counts read
@@ -173,7 +171,7 @@ def process(source: Source, opts: WorkOptions, seen: set[str] | None = None) -> 
     except Exception as exc:  # isolation: one document never sinks the build
         result.error, result.stage = f"{stage[0]} failed: {one_line(exc)}", stage[0]
     if result.error:
-        result.trig, result.schemes, result.nquads, result.quads, result.record = b"", b"", "", 0, None
+        result.trig, result.schemes, result.quads, result.record = b"", b"", 0, None
     return result
 
 
@@ -198,38 +196,45 @@ def _stages(source: Source, opts: WorkOptions, seen: set[str] | None, result: Do
     ex = extract(doc, kb)
     stage[0] = "rdf"
     dq = rdfize(ex, kb)
-    result.nquads = ox.serialize(dq.all_quads(), format=ox.RdfFormat.N_QUADS).decode("utf-8")
     result.areas, result.city = sorted(dq.areas), ex.city
     result.warnings = ex.warnings
     _split(result, dq.quads, dq.scheme_quads)
 
 
 def _from_cache(cache: Path, result: DocResult) -> bool:
-    """Fill ``result`` from the cache entry of its text; False (a miss) when absent or corrupt."""
+    """Fill ``result`` from the cache entry of its text; False (a miss) when absent or corrupt.
+
+    The entry is the document's TriG block as the build writes it and its record: nothing
+    is parsed or serialised again."""
     assert result.content_hash is not None
     entry = cachemod.load_entry(cache, result.content_hash)
     if entry is None:
         return False
-    nquads, meta = entry
+    trig, meta = entry
     try:
-        quads = list(ox.parse(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-        areas, warnings, city = list(meta.get("areas", [])), list(meta.get("warnings", [])), meta.get("city")
-        record = DocRecord.from_json(meta["record"]) if "record" in meta else None
-    except (SyntaxError, ValueError, TypeError, AttributeError, KeyError):
+        areas, warnings, city = list(meta["areas"]), list(meta["warnings"]), meta["city"]
+        record, quads, schemes = DocRecord.from_json(meta["record"]), int(meta["quads"]), str(meta["schemes"])
+    except (ValueError, TypeError, AttributeError, KeyError):
         return False  # a corrupt entry: extract again (and the build rewrites it)
     result.areas, result.warnings, result.city, result.cached = areas, warnings, city, True
-    schemes = N(GRAPH_SCHEMES)
-    _split(result, [q for q in quads if q.graph_name != schemes], [q for q in quads if q.graph_name == schemes], record)
+    result.trig, result.quads, result.record = trig, quads, record
+    result.observations, result.schemes = record.observations, schemes.encode("utf-8")
     return True
 
 
-def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad], record: DocRecord | None = None) -> None:
-    """The document graph as a TriG block, its record (``record``, else read from the quads) and
-    the minted concepts as N-Quads."""
+def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> None:
+    """The document graph as a TriG block, its record and the minted concepts as N-Quads."""
     result.trig, result.quads = block(graph), len(graph)
-    result.record = record if record is not None else doc_record(graph)
+    result.record = doc_record(graph)
     result.observations = result.record.observations
     result.schemes = ox.serialize(schemes, format=ox.RdfFormat.N_QUADS)
+
+
+def cache_meta(result: DocResult) -> dict[str, object]:
+    """What the cache keeps of a freshly extracted document besides its TriG block (``_from_cache``)."""
+    assert result.record is not None
+    return {"areas": result.areas, "warnings": result.warnings, "city": result.city, "quads": result.quads,
+            "schemes": result.schemes.decode("utf-8"), "record": result.record.to_json()}  # fmt: skip
 
 
 def run(sources: list[Source], jobs: int, opts: WorkOptions) -> Iterator[DocResult]:

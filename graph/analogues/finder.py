@@ -42,7 +42,6 @@ Details, the threshold table and the list of misses: docs/analogues.md.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from dataclasses import replace
 from itertools import chain
 
 import pyoxigraph as ox
@@ -94,6 +93,10 @@ class Finder:
         self.name_model, self.ctx_model = ready.name_model, ready.ctx_model
         self.facet_model = ready.facet_model
         self.matcher = ready.matcher
+        # what ``quick_logit`` reads per item, in flat lists (it runs once per candidate pair)
+        self._province = [it.province for it in self.items]
+        self._provincial = [p.provincial for p in self.prep]
+        self._document = [it.cls == "PolicyDocument" for it in self.items]  # ``shared_document`` needs two
         self._aligned: dict[tuple[str, str], float] = {}
         self._memo: dict[tuple[int, int], float] = {}
         self._memo_features: dict[tuple[int, int], Features] = {}
@@ -168,7 +171,11 @@ class Finder:
         other = bool(
             a.province and b.province and a.province != b.province and (pa.provincial or pb.provincial)
         )
-        return replace(f, other_province=other, shared_document=shared_document(a, b, pa.key, pb.key))
+        # ``dataclasses.replace`` without its __init__ call (the lists stay shared, as with replace)
+        g = object.__new__(Features)
+        g.__dict__.update(f.__dict__)
+        g.other_province, g.shared_document = other, shared_document(a, b, pa.key, pb.key)
+        return g
 
     def _other_instance(self, pa: Prepared, pb: Prepared) -> bool:
         if not (pa.specifics and pb.specifics):
@@ -186,8 +193,6 @@ class Finder:
         evidence is (``Prepared.strength``) is added after the threshold and the
         competition (``iter_analogies``): it ranks pairs, it does not admit them.
         """
-        a, b = self.items[i], self.items[j]
-        pa, pb = self.prep[i], self.prep[j]
         if self._shared[i] and self._shared[j]:
             key = (self.profile[i], self.profile[j])
             z = self._memo.get(key)
@@ -195,10 +200,14 @@ class Finder:
                 z = self._memo[key] = self._profile_logit(i, j)
         else:
             z = self._profile_logit(i, j)
-        if a.province and b.province and a.province != b.province and (pa.provincial or pb.provincial):
-            z += WEIGHTS["other_province"]
-        if shared_document(a, b, pa.key, pb.key):
-            z += WEIGHTS["shared_document"]
+        if self._provincial[i] or self._provincial[j]:
+            pi, pj = self._province[i], self._province[j]
+            if pi and pj and pi != pj:
+                z += WEIGHTS["other_province"]
+        if self._document[i] and self._document[j]:
+            a, b = self.items[i], self.items[j]
+            if shared_document(a, b, self.prep[i].key, self.prep[j].key):
+                z += WEIGHTS["shared_document"]
         return z
 
     def _profile_logit(self, i: int, j: int) -> float:

@@ -224,10 +224,21 @@ def cap_pairs(
     """
     most = MAX_PER_ITEM if most is None else most
     entries = []  # (score rank << 32 | name hash, i, j): one flat tuple per pair (big builds)
+    ranks: dict[float, int] = {}  # logits repeat (pairs of one profile pair): rank each once
+    heads: dict[int, int] = {}  # crc32 of "name " per item: crc32(b, crc32(a + " ")) == crc32(f"{a} {b}")
+    tails: dict[int, bytes] = {}
     for (i, j), z in logits.items() if isinstance(logits, Mapping) else logits:
-        a, b = (names[i], names[j]) if names[i] <= names[j] else (names[j], names[i])
-        rank = 1000 - round(round(to_score(z), 3) * 1000)
-        entries.append((rank << 32 | zlib.crc32(f"{a} {b}".encode()), i, j))
+        a, b = (i, j) if names[i] <= names[j] else (j, i)
+        rank = ranks.get(z)
+        if rank is None:
+            rank = ranks[z] = 1000 - round(round(to_score(z), 3) * 1000)
+        head = heads.get(a)
+        if head is None:
+            head = heads[a] = zlib.crc32(f"{names[a]} ".encode())
+        tail = tails.get(b)
+        if tail is None:
+            tail = tails[b] = names[b].encode()
+        entries.append((rank << 32 | zlib.crc32(tail, head), i, j))
     entries.sort()
     count: dict[int, int] = {}
     last: dict[int, int] = {}  # rank of an item's ``top``-th best

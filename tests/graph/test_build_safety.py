@@ -113,8 +113,8 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
 def test_a_corrupt_cache_entry_is_a_miss(tmp_path):
     src, out = corpus(tmp_path / "src", 3), tmp_path / "out"
     first = build([src], out, jobs=1, post_steps=False, analogues=False)
-    entries = sorted((out / "cache").glob("*.nq"))
-    entries[0].write_text("<broken> not n-quads at all\n", encoding="utf-8")
+    entries = sorted((out / "cache").glob("*.trig"))
+    entries[0].write_bytes(entries[0].read_bytes()[:-40] + b"<broken> not trig at all\n")  # digest differs
     (out / "cache" / entries[1].with_suffix(".json").name).write_text("[1, 2", encoding="utf-8")
     again = build([src], out, jobs=1, post_steps=False, analogues=False, incremental=True)
     assert again.problems == [] and again.reused == 1 and again.extracted == 2
