@@ -268,7 +268,16 @@ def endpoint(out: Path, clients: int, per_client: int) -> dict[str, float]:
     }
 
 
-def main() -> None:
+#: a saved query answering under this many seconds (p50) counts as interactive in the summary line
+INTERACTIVE_S = 0.1
+#: concurrent clients and requests per client of the endpoint run
+ENDPOINT_CLIENTS, ENDPOINT_REQUESTS = 50, 10
+#: most runs per query given to rdflib (each can take up to --rdflib-timeout)
+RDFLIB_MAX_REPS = 3
+
+
+def _arguments() -> argparse.Namespace:
+    """The command line of the benchmark."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--triples", type=int, default=1_000_000, help="target dataset size")
     ap.add_argument("--reps", type=int, default=5, help="runs per query (median reported)")
@@ -276,15 +285,16 @@ def main() -> None:
     ap.add_argument("--no-rdflib", action="store_true", help="skip the rdflib comparison")
     ap.add_argument("--out", type=Path, help="work folder (default: a temp dir)")
     ap.add_argument("--json", type=Path, help="also write the numbers here")
-    args = ap.parse_args()
-    work = args.out or Path(tempfile.mkdtemp(prefix="citykg-bench-q-"))
-    work.mkdir(parents=True, exist_ok=True)
-    report: dict[str, object] = {}
+    return ap.parse_args()
+
+
+def _scaled_store(work: Path, target: int, report: dict[str, object]) -> Path:
+    """Replicate the bundled build to ``target`` quads, load it into the store; time load and first query."""
     seed = seed_build(work)
     out = work / "scaled"
     out.mkdir(exist_ok=True)
     nq = out / "citykg.nq"
-    replicas, triples = replicate(seed, nq, args.triples)
+    replicas, triples = replicate(seed, nq, target)
     report.update(replicas=replicas, triples=triples)
     print(f"dataset: {triples:,} quads ({replicas} replicas of the bundled build)")
     report["load_average_start"] = os.getloadavg()[0]
@@ -307,6 +317,51 @@ def main() -> None:
     print(
         f"derived summaries graph: {n_summary:,} triples, computed in {report['summaries_cpu_s']:.2f} s CPU"
     )
+    return nq
+
+
+def _rdflib_cell(r: float | str, mem: float, wall: float, timeout: float) -> tuple[str, str, str]:
+    """The rdflib p50 and its ratios to the in-memory and on-disk store, as table cells."""
+    if isinstance(r, float):
+        return f"{r * 1000:.0f} ms", f"{r / mem:.0f}x", f"{r / wall:.0f}x"
+    if r == "timeout":
+        return f">{timeout:.0f} s", f">{timeout / mem:.0f}x", f">{timeout / wall:.0f}x"
+    return str(r), "-", "-"
+
+
+def _query_table(p50: dict, mem50: dict, rdf: dict[str, float | str], nrows: dict[str, int],
+                 timeout: float) -> list[dict[str, object]]:  # fmt: skip
+    """Print one line per saved query (disk, memory, rdflib and ratios); returns the rows for --json."""
+    print(
+        f"\n{'query':24s} {'rows':>5s} {'disk p50':>9s} {'disk CPU':>9s} {'memory':>8s} {'rdflib p50':>10s} "
+        f"{'rdflib/mem':>10s} {'rdflib/disk':>11s}"
+    )
+    rows = []
+    for name, (wall, cpu) in p50.items():
+        mem = mem50[name][0]
+        r = rdf.get(name, "-")
+        rtext, ratio, ratio_disk = _rdflib_cell(r, mem, wall, timeout)
+        print(
+            f"{name:24s} {nrows[name]:5d} {wall * 1000:6.1f} ms {cpu * 1000:6.1f} ms {mem * 1000:5.1f} ms "
+            f"{rtext:>10s} {ratio:>10s} {ratio_disk:>11s}"
+        )
+        rows.append({"query": name, "rows": nrows[name], "disk_p50_ms": wall * 1000, "disk_cpu_p50_ms": cpu * 1000,
+                     "memory_p50_ms": mem * 1000, "rdflib_p50_ms": r * 1000 if isinstance(r, float) else r})  # fmt: skip
+    under = sum(w < INTERACTIVE_S for w, _ in p50.values())
+    print(
+        f"\n{under} of {len(p50)} saved queries under {INTERACTIVE_S * 1000:.0f} ms on disk (p50), "
+        f"{sum(m < INTERACTIVE_S for m, _ in mem50.values())} in memory"
+    )
+    return rows
+
+
+def main() -> None:
+    """Run every measurement on one scaled dataset and print (and optionally save) the numbers."""
+    args = _arguments()
+    work = args.out or Path(tempfile.mkdtemp(prefix="citykg-bench-q-"))
+    work.mkdir(parents=True, exist_ok=True)
+    report: dict[str, object] = {}
+    nq = _scaled_store(work, args.triples, report)
     p50, nrows, texts = time_embedded(nq, args.reps, memory=False)
     everything = time_everything(nq)
     t0 = time.perf_counter()
@@ -316,44 +371,11 @@ def main() -> None:
     mem50, _, _ = time_embedded(nq, args.reps, memory=True)
     rdf: dict[str, float | str] = {}
     if not args.no_rdflib:
-        files = [nq, dump_summaries(out, nq)]
-        rdf, load = time_rdflib(files, texts, max(1, min(args.reps, 3)), args.rdflib_timeout)
+        files = [nq, dump_summaries(nq.parent, nq)]
+        rdf, load = time_rdflib(files, texts, max(1, min(args.reps, RDFLIB_MAX_REPS)), args.rdflib_timeout)
         report["rdflib_load_s"] = load
         print(f"rdflib Dataset parse: {load:.1f} s")
-    print(
-        f"\n{'query':24s} {'rows':>5s} {'disk p50':>9s} {'disk CPU':>9s} {'memory':>8s} {'rdflib p50':>10s} "
-        f"{'rdflib/mem':>10s} {'rdflib/disk':>11s}"
-    )
-    rows = []
-    for name, (wall, cpu) in p50.items():
-        mem = mem50[name][0]
-        r = rdf.get(name, "-")
-        if isinstance(r, float):
-            rtext, ratio, ratio_disk = f"{r * 1000:.0f} ms", f"{r / mem:.0f}x", f"{r / wall:.0f}x"
-        elif r == "timeout":
-            rtext = f">{args.rdflib_timeout:.0f} s"
-            ratio, ratio_disk = f">{args.rdflib_timeout / mem:.0f}x", f">{args.rdflib_timeout / wall:.0f}x"
-        else:
-            rtext, ratio, ratio_disk = str(r), "-", "-"
-        print(
-            f"{name:24s} {nrows[name]:5d} {wall * 1000:6.1f} ms {cpu * 1000:6.1f} ms {mem * 1000:5.1f} ms "
-            f"{rtext:>10s} {ratio:>10s} {ratio_disk:>11s}"
-        )
-        rows.append(
-            {
-                "query": name,
-                "rows": nrows[name],
-                "disk_p50_ms": wall * 1000,
-                "disk_cpu_p50_ms": cpu * 1000,
-                "memory_p50_ms": mem * 1000,
-                "rdflib_p50_ms": r * 1000 if isinstance(r, float) else r,
-            }
-        )
-    under = sum(w < 0.1 for w, _ in p50.values())
-    print(
-        f"\n{under} of {len(p50)} saved queries under 100 ms on disk (p50), "
-        f"{sum(m < 0.1 for m, _ in mem50.values())} in memory"
-    )
+    report["queries"] = _query_table(p50, mem50, rdf, nrows, args.rdflib_timeout)
     for name, (secs, n) in everything.items():
         default = querylib.catalogue()[name].param("limit").default
         print(
@@ -361,12 +383,11 @@ def main() -> None:
             f"everything at once ({n:,} rows) {secs * 1000:.0f} ms on disk"
         )
     report["everything"] = {k: {"ms": v[0] * 1000, "rows": v[1]} for k, v in everything.items()}
-    report["queries"] = rows
     report["load_average_end"] = os.getloadavg()[0]
     print(f"machine load average (1 min) after the query timings: {report['load_average_end']:.1f}")
-    report["endpoint"] = ep = endpoint(nq, 50, 10)
+    report["endpoint"] = ep = endpoint(nq, ENDPOINT_CLIENTS, ENDPOINT_REQUESTS)
     print(
-        f"\nendpoint, {ep['clients']} concurrent clients x 10 requests: {ep['req_per_s']:.0f} req/s, "
+        f"\nendpoint, {ep['clients']} concurrent clients x {ENDPOINT_REQUESTS} requests: {ep['req_per_s']:.0f} req/s, "
         f"p50 {ep['p50_ms']:.0f} ms, p95 {ep['p95_ms']:.0f} ms, errors {ep['errors']}"
     )
     if args.json:

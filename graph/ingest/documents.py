@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from citykg.graph.ingest.dates import infer_date, normalise_date
 from citykg.graph.ingest.text import fold, normalise, split_sentences
 from citykg.graph.records import Document
 
@@ -29,13 +29,16 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MIN_HAN = 10  # fewer Chinese characters than this: not an article
 MAX_FRONT_MATTER = 64 * 1024  # characters of YAML front matter (metadata, not the article)
 MAX_FRONT_MATTER_NODES = 10_000  # YAML events in front matter
+_NUL_SNIFF = 8192  # bytes read for a NUL byte (binary files have one early; text never)
+HEADER_LINES = 8  # lines at the top of an article read for its date and outlet
+HASH_CHARS = 16  # hex characters of a content hash (64 bits: no collision in any real corpus)
+_TITLE_FIND_MIN = 4  # a title this long is looked for in a page to cut the navigation before it
+_LINK_LINE_MAX = 20  # trailing lines shorter than this without a full stop are links, not text
+_TITLE_MAX = 60  # a first line longer than this is a sentence, not the title
 _ENCODINGS = ["utf_8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf_16"]
 _MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
           b"GIF8": "GIF", b"\x1f\x8b": "gzip", b"\x7fELF": "ELF"}  # fmt: skip
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_FULL_DATE = re.compile(r"(20\d\d|19\d\d)\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})")
-_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
-_YEAR = re.compile(r"(?<![到至])(20\d\d)年(?!前|底前)")  # not a target year (到2025年)
 _OUTLET = re.compile(r"(?:来源|稿源|信息来源|文章来源)\s*[:：]\s*([^\s:：|,，]{2,20})")
 _TRAILING_OUTLET = re.compile(
     r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+([^\s\d:：]{2,16})\s*$"
@@ -93,7 +96,7 @@ def decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise IngestError("cannot decode: broken UTF-16") from exc
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:_NUL_SNIFF]:
         raise IngestError("binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
@@ -189,13 +192,13 @@ def _main_text(text: str, title: str | None) -> str:
     >>> _main_text("首页\n新闻\n某市智慧城市建设\n正文第一句。\n联系我们\n网站地图", "某市智慧城市建设")
     '某市智慧城市建设\n正文第一句。'
     """
-    if title and len(title) >= 4:
+    if title and len(title) >= _TITLE_FIND_MIN:
         at = text.find(title)
         if at > 0:
             text = text[at:]
     lines = text.split("\n")
     while len(lines) > 1 and (not lines[-1].strip() or
-                              (len(lines[-1].strip()) < 20 and lines[-1].strip()[-1] not in "。!?;！？；")):  # fmt: skip
+                              (len(lines[-1].strip()) < _LINK_LINE_MAX and lines[-1].strip()[-1] not in "。!?;！？；")):  # fmt: skip
         lines.pop()
     return "\n".join(lines)
 
@@ -276,43 +279,6 @@ def load_manifest(folder: Path) -> dict[str, SourceMeta]:
 # ---------------------------------------------------------------- metadata inference
 
 
-def normalise_date(text: str | None) -> str | None:
-    """An ISO date (or yyyy-mm / yyyy) from a date string.
-
-    >>> normalise_date("2023年9月7日"), normalise_date("2024-12-21 14:39"), normalise_date("2023")
-    ('2023-09-07', '2024-12-21', '2023')
-    """
-    if not text:
-        return None
-    text = fold(str(text))
-    m = _FULL_DATE.search(text)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
-    m = re.search(r"(20\d\d|19\d\d)\s*(?:[-/.]|年)\s*(\d{1,2})(?!\d)", text)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    m = re.fullmatch(r"\s*(20\d\d|19\d\d)\s*年?\s*", text)
-    return m.group(1) if m else None
-
-
-def infer_date(head: str, text: str) -> str | None:
-    """The article date: a full date in the header lines, else 12月17日 with the year from context."""
-    date = normalise_date(head)
-    if date and len(date) == 10:
-        return date
-    m = _MONTH_DAY.search(head)
-    if not m:
-        return None
-    years = Counter(_YEAR.findall(text))
-    if not years:
-        return None
-    year = max(years, key=lambda y: (years[y], y))
-    mo, d = int(m.group(1)), int(m.group(2))
-    return f"{year}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
-
-
 def infer_outlet(text: str) -> str | None:
     """The outlet named by a 来源: line or a "date outlet" header line.
 
@@ -324,7 +290,7 @@ def infer_outlet(text: str) -> str | None:
     m = _OUTLET.search(text)
     if m:
         return m.group(1)
-    for line in text.splitlines()[:8]:
+    for line in text.splitlines()[:HEADER_LINES]:
         m = _TRAILING_OUTLET.match(line) or _PAPER_HEADER.match(line)
         if m:
             return m.group(1)
@@ -333,7 +299,7 @@ def infer_outlet(text: str) -> str | None:
 
 def content_hash(text: str) -> str:
     """Short sha256 hex of the normalised text (the document's identity)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
 # ---------------------------------------------------------------- documents
@@ -346,9 +312,9 @@ def document_from_text(text: str, file_name: str, *, markdown: bool = False, **m
     body = normalise(text, markdown=markdown)
     if len(_HAN.findall(body)) < MIN_HAN:
         raise IngestError("no Chinese text (fewer than 10 Chinese characters after cleaning)")
-    head = "\n".join(raw_folded.strip().splitlines()[:8])
+    head = "\n".join(raw_folded.strip().splitlines()[:HEADER_LINES])
     first_line = body.split("\n", 1)[0]
-    title = fold(given.title) if given.title else (first_line if len(first_line) <= 60 else None)
+    title = fold(given.title) if given.title else (first_line if len(first_line) <= _TITLE_MAX else None)
     date = normalise_date(given.date) or infer_date(head, raw_folded)
     doc = Document(
         file_name=file_name,

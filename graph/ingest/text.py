@@ -58,6 +58,16 @@ _MD_EMPH = re.compile(r"(\*\*|__|`+)")
 #: cut into pieces, so that per-sentence work stays bounded and extraction time linear in the text.
 #: Real sentences are far shorter (the longest of the bundled and dev articles: about 200).
 MAX_SENTENCE = 600
+#: a line this short carrying a byline word (记者, 通讯员) is a byline, not text
+_BYLINE_MAX = 40
+#: a line shorter than this is a heading (never joined to the next line); up to the second
+#: bound, a line without commas is one too (longer ones are sentences broken by the page)
+_HEADING_MAX, _UNPUNCTUATED_HEADING_MAX = 20, 40
+#: a paragraph printed twice is dropped only from this length (short lines such as 通知 repeat)
+_REPEAT_MIN = 10
+#: trailing lines shorter than this without a full stop are a sign-off or links, not text,
+#: stripped while more than _KEEP_LINES lines remain (a very short article keeps them)
+_SIGN_OFF_MAX, _KEEP_LINES = 25, 3
 #: where an over-long sentence may be cut: after a clause mark, else after white space
 _SOFT_BREAKS = ("，,、：:", " \t")
 
@@ -222,11 +232,12 @@ def is_furniture(line: str) -> bool:
         return True
     if _FURNITURE.match(s) or _DATE_LINE.match(s) or _NOTE_LINE.match(s):
         return True
-    return len(s) <= 40 and bool(_BYLINE.search(s)) and not any(c in s for c in "。!?;")
+    return len(s) <= _BYLINE_MAX and bool(_BYLINE.search(s)) and not any(c in s for c in "。!?;")
 
 
 def _is_heading(line: str) -> bool:
-    return len(line) < 20 or not ("," in line or "、" in line or len(line) >= 40)
+    """A short line, or one without commas that is not long: a heading, never joined to the next line."""
+    return len(line) < _HEADING_MAX or not ("," in line or "、" in line or len(line) >= _UNPUNCTUATED_HEADING_MAX)
 
 
 def clean_lines(text: str, markdown: bool = False) -> list[str]:
@@ -246,7 +257,7 @@ def clean_lines(text: str, markdown: bool = False) -> list[str]:
     seen: set[str] = set()
     for line in lines:
         key = re.sub(r"\s+", "", line)
-        if len(key) >= 10 and key in seen:
+        if len(key) >= _REPEAT_MIN and key in seen:
             continue  # a paragraph printed twice
         seen.add(key)
         prev = out[-1] if out else None
@@ -256,8 +267,8 @@ def clean_lines(text: str, markdown: bool = False) -> list[str]:
         else:
             out.append(line)
     while (
-        len(out) > 3
-        and len(out[-1]) < 25
+        len(out) > _KEEP_LINES
+        and len(out[-1]) < _SIGN_OFF_MAX
         and not any(c in out[-1] for c in "。!?;")
         and not _NUMBERED.match(out[-1])
     ):

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from citykg.graph.ingest.dates import infer_date
 from citykg.graph.ingest.documents import (
     IngestError,
     decode,
     document_from_text,
-    infer_date,
     load_manifest,
     read_document,
 )
