@@ -178,7 +178,7 @@ def _build_staged(sources: list[Source], out: Path, stage: Path, report: BuildRe
     spools: list[Spool] = []
     try:
         t = _build_graph(sources, stage, report, spools, jobs=jobs, opts=opts, fingerprint=fp,
-                         analogues=analogues, progress=progress, t0=t0)  # fmt: skip
+                         analogues=analogues, progress=progress, t0=t0, incremental=incremental)  # fmt: skip
     finally:
         for spool in spools:
             spool.close()
@@ -205,7 +205,7 @@ def run_steps(stage: Path, out: Path) -> None:
 
 def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: list[Spool], *, jobs: int,
                  opts: WorkOptions, fingerprint: str, analogues: bool,
-                 progress: Callable[[int], None] | None, t0: float) -> float:  # fmt: skip
+                 progress: Callable[[int], None] | None, t0: float, incremental: bool = False) -> float:  # fmt: skip
     """Extract, spool, find analogues and write the TriG into ``out`` (``report.trig``).
 
     ``store`` holds the knowledge graphs only (what the TriG starts with); the
@@ -258,7 +258,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     store.bulk_extend(county_city_quads(load_kb(), cities))
     t = report.step("store", t)
     if analogues:
-        spools.append(_analogues(store, index, out, report))
+        spools.append(_analogues(store, index, out, report, cache, fingerprint, reuse=incremental))
         t = report.step("analogues", t)
     report.trig = write_trig(store, out / TRIG_NAME, spools)
     t = report.step("write", t)
@@ -296,30 +296,45 @@ def _drop_copies(sources: list[Source], max_bytes: int, report: BuildReport) -> 
     return kept
 
 
-def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildReport) -> Spool:
+def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildReport, cache: Path | None,
+               fingerprint: str, *, reuse: bool) -> Spool:  # fmt: skip
     """The analogies graph, spooled as TriG blocks as the finder yields them (empty if the step fails).
 
     The finder reads the documents' merged records (``index``) and the concepts and
-    places of the knowledge graphs in ``store``."""
+    places of the knowledge graphs in ``store``. The result is kept in ``cache``; with
+    ``reuse`` (an incremental build) the kept one is taken when the finder's input and
+    code are the same (``cache.analogies_key``): the finder is deterministic, so that is
+    exactly what it would compute again."""
     spool = Spool(out / TRIG_NAME, "analogies")
     try:
         from citykg.graph.analogues.finder import input_quads
-        from citykg.graph.analogues.index import analogue_input
+        from citykg.graph.analogues.index import analogue_input, input_digest
     except ModuleNotFoundError as exc:
         if exc.name != "citykg.graph.analogues.finder":
             raise
         return spool
     g = N(GRAPH_ANALOGIES)
     try:
-        quads = (ox.Quad(q.subject, q.predicate, q.object, g) for q in input_quads(analogue_input(index, store)))
+        data = analogue_input(index, store)
+        key = cachemod.analogies_key(fingerprint, input_digest(data)) if cache is not None else ""
+        kept = cachemod.load_analogies(cache, key) if cache is not None and reuse else None
+        if kept is not None:
+            spool.adopt(*kept)
+            return spool
+        quads = (ox.Quad(q.subject, q.predicate, q.object, g) for q in input_quads(data))
         spool.quads = write_blocks(quads, spool.fh)
+        spool.fh.flush()
     except Exception as exc:
-        spool.fh.seek(0)
-        spool.fh.truncate()  # never a half-written analogies graph
-        spool.quads = 0
+        spool.reset()  # never a half-written analogies graph
         report.problems.append(
             f"analogues step failed ({type(exc).__name__}: {exc}); built without analogues"
         )
+        return spool
+    if cache is not None:
+        try:
+            cachemod.save_analogies(cache, key, spool.path, spool.quads)
+        except OSError as exc:  # the build is fine; the next incremental one recomputes
+            report.warnings.append(f"{cache}: analogies not cached ({one_line(exc)})")
     return spool
 
 

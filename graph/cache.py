@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,63 @@ def write_index(cache: Path, fp: str, documents: dict[str, str]) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     data = {"fingerprint": fp, "documents": dict(sorted(documents.items()))}
     atomic_write(cache / CACHE_INDEX, json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+
+#: the analogies graph of the last build, reused by an incremental build whose analogue input
+#: and analogue code are unchanged (``analogies_key``): OUT/cache/analogies.trig and .json
+ANALOGIES = "analogies"
+
+
+def analogies_key(fp: str, input_digest: str) -> str:
+    """What the analogies graph is a function of: the finder's input (``analogues.index.input_digest``),
+    the code of graph/analogues and of the IRIs it mints, the extraction fingerprint ``fp`` (data
+    files, RDF code) and pyoxigraph's version (it writes the TriG)."""
+    import pyoxigraph
+
+    graph = Path(__file__).parent
+    h = hashlib.sha256(f"{fp}\0{input_digest}\0{pyoxigraph.__version__}".encode())
+    for f in [*sorted((graph / "analogues").glob("*.py")), Path(namespaces.__file__).with_name("iris.py")]:
+        if f.exists():
+            h.update(f"{_relative(f)}\0".encode() + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load_analogies(cache: Path, key: str) -> tuple[Path, int] | None:
+    """The cached analogies TriG and its quad count when it was written under ``key`` and is intact."""
+    path = cache / f"{ANALOGIES}.trig"
+    try:
+        meta = json.loads((cache / f"{ANALOGIES}.json").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or meta.get("key") != key or meta.get("digest") != file_digest(path):
+            return None
+        return path, int(meta["quads"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_analogies(cache: Path, key: str, trig: Path, quads: int) -> None:
+    """Keep the finished analogies TriG ``trig`` under ``key`` (a hard link when possible: no copy)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / f"{ANALOGIES}.trig"
+    tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}.{target.name}")
+    try:
+        try:
+            os.link(trig, tmp)
+        except OSError:
+            shutil.copyfile(trig, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    meta = {"key": key, "quads": quads, "digest": file_digest(target)}
+    atomic_write(cache / f"{ANALOGIES}.json", json.dumps(meta).encode())
+
+
+def file_digest(path: Path) -> str:
+    """``digest`` of a file's bytes, read in chunks (the analogies of a big build are 100s of MB)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -73,6 +73,26 @@ class Spool:
         self.fh.write(data)
         self.quads += quads
 
+    def adopt(self, path: Path, quads: int) -> None:
+        """Make the finished TriG file ``path`` (``quads`` quads) this spool's content (a hard
+        link when possible, else a copy); ``path`` itself is left as it is."""
+        self.fh.close()
+        self.path.unlink(missing_ok=True)
+        try:
+            os.link(path, self.path)
+        except OSError:
+            shutil.copyfile(path, self.path)
+        self.fh = self.path.open("ab")
+        self.quads = quads
+
+    def reset(self) -> None:
+        """Empty the spool: a new file (never truncated in place: it may share its inode with a
+        cached copy, ``adopt``)."""
+        self.fh.close()
+        self.path.unlink(missing_ok=True)
+        self.fh = self.path.open("wb")
+        self.quads = 0
+
     def close(self) -> None:
         if not self.fh.closed:
             self.fh.close()
