@@ -14,15 +14,19 @@ from functools import cache
 from pathlib import Path
 
 from citykg.graph.adoption.cues import Cued, Scheme
+from citykg.graph.ingest.dates import is_day, is_month, year_of
 
 LANG_DIR = Path(__file__).resolve().parent.parent / "lang" / "zh" / "adoption"
 #: the stage whose cue marks the future (skos:notation 1, planned): it wins over any other cue
 FUTURE_ORDER = 1
 #: clause delimiters: the cue nearest in syntax is the one in the mention's clause
 _CLAUSE = re.compile(r"[，,；;：:！!？?]")
-_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
+_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?)?")
 #: a stated year must be plausible for digital government (earlier ones are history, not steps)
 MIN_YEAR = 1990
+#: added to the distance of a date stated after the mention: any date before it is nearer
+#: (a sentence is far shorter: ingest.text.MAX_SENTENCE)
+_AFTER_PENALTY = 10_000
 
 
 @dataclass(frozen=True)
@@ -98,16 +102,16 @@ def stated_date(text: str, start: int, max_year: int | None) -> str | None:
     best: tuple[int, str] | None = None
     markers = target_markers()
     for m in _DATE.finditer(text):
-        year = int(m.group(1))
+        year = int(m.group("year"))
         if year < MIN_YEAR or (max_year is not None and year > max_year) or markers.search(text[: m.start()]):
             continue
-        month, day = m.group(2), m.group(3)
-        iso = m.group(1)
-        if month and 1 <= int(month) <= 12:
+        month, day = m.group("month"), m.group("day")
+        iso = m.group("year")
+        if month and is_month(int(month)):
             iso += f"-{int(month):02d}"
-            if day and 1 <= int(day) <= 31:
+            if day and is_day(int(day)):
                 iso += f"-{int(day):02d}"
-        distance = start - m.end() if m.end() <= start else 10_000 + m.start() - start  # before wins
+        distance = start - m.end() if m.end() <= start else _AFTER_PENALTY + m.start() - start  # before wins
         if best is None or distance < best[0]:
             best = (distance, iso)
     return best[1] if best else None
@@ -130,7 +134,7 @@ def read_step(sentence: str, start: int, end: int, article_date: str | None,
     a, b = clause_span(sentence, start, end)
     stage, cue = pick(stages, (blanked[a:b], blanked), future_first=True)
     driver, _ = pick(drivers, (blanked,), future_first=False)
-    max_year = int(article_date[:4]) if article_date else None
+    max_year = year_of(article_date)
     date = stated_date(sentence, start, max_year)
     if date is not None:
         return Step(stage, cue, date, True, driver)

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from citykg.graph.adoption.cues import load
 from citykg.graph.adoption.detect import Step, read_step
 from citykg.graph.kb import KnowledgeBase
-from citykg.graph.records import EntityRecord, Extraction
+from citykg.graph.records import EntityClass, EntityRecord, Extraction
 from citykg.namespaces import (
     CK,
     CKR,
@@ -32,8 +32,10 @@ from citykg.namespaces import (
 
 SKIP_ENV = "CITYKG_NO_ADOPTION"
 #: the classes whose realised reform concepts count as adoptions (ck:Initiative and below)
-ADOPTING_CLASSES = ("Reform", "Platform", "Project")
+ADOPTING_CLASSES = (EntityClass.Reform, EntityClass.Platform, EntityClass.Project)
 REFORM_SCHEME = "reforms"
+#: hex characters of the concept hash in an adoption IRI (one article names few concepts)
+_CONCEPT_HASH_CHARS = 8
 
 
 def adoption_iri(content_hash: str, concept: str, sentence: int) -> str:
@@ -42,7 +44,7 @@ def adoption_iri(content_hash: str, concept: str, sentence: int) -> str:
     >>> adoption_iri("abc", "https://w3id.org/citykg/resource/concept/reform/one-network", 4)[-24:]
     'adoption/abc/bf3a0b65/s4'
     """
-    return f"{CKR}adoption/{content_hash}/{short_hash(concept, n=8)}/s{sentence}"
+    return f"{CKR}adoption/{content_hash}/{short_hash(concept, n=_CONCEPT_HASH_CHARS)}/s{sentence}"
 
 
 def city_of(kb: KnowledgeBase, code: str | None) -> str | None:

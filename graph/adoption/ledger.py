@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from citykg.graph.ingest.dates import year_of
+
 Select = Callable[[str], list[dict[str, str | None]]]
 #: the first stage that counts as adoption (skos:notation): piloting is adoption, planning is not
 ADOPTED_FROM_ORDER = 2
@@ -56,7 +58,7 @@ class Event:
 
     @property
     def year(self) -> int | None:
-        return int(self.date[:4]) if self.date[:4].isdigit() else None
+        return year_of(self.date)
 
     def key(self) -> tuple[str, int, str, int]:
         """Time order: date (undated last), then stage order, then file and offset."""

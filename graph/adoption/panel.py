@@ -20,6 +20,7 @@ from pathlib import Path
 
 from citykg.graph.adoption.ledger import Event, entries
 from citykg.graph.adoption.neighbours import neighbours
+from citykg.graph.ingest.dates import year_of
 
 Select = Callable[[str], list[dict[str, str | None]]]
 
@@ -47,6 +48,10 @@ DICTIONARY: tuple[tuple[str, str, str], ...] = (
                                   "for any city, else 0."),
 )  # fmt: skip
 COLUMNS = [c for c, _, _ in DICTIONARY]
+#: a year after any panel year: a city that never adopted, a mandate never named
+NEVER = 10_000
+#: decimals of the neighbour and province shares (a panel of a few hundred cities)
+SHARE_DIGITS = 4
 
 CITIES = """
 SELECT DISTINCT ?c ?code ?label ?p ?pcode ?plabel WHERE {
@@ -80,13 +85,14 @@ def panel_cities(select: Select) -> list[City]:
 def year_range(select: Select) -> tuple[int, int] | None:
     rows = select(YEARS)
     first, last = (rows[0]["first"], rows[0]["last"]) if rows else (None, None)
-    return (int(first[:4]), int(last[:4])) if first and last else None
+    lo, hi = year_of(first), year_of(last)
+    return (lo, hi) if lo is not None and hi is not None else None
 
 
 def _share(others: list[str], adopted: dict[str, int], year: int) -> float | None:
     if not others:
         return None
-    return round(sum(1 for c in others if adopted.get(c, 10_000) <= year - 1) / len(others), 4)
+    return round(sum(1 for c in others if adopted.get(c, NEVER) <= year - 1) / len(others), SHARE_DIGITS)
 
 
 def panel_rows(events: list[Event], concept: str, cities: list[City], start: int, end: int) -> list[dict]:
@@ -102,8 +108,8 @@ def panel_rows(events: list[Event], concept: str, cities: list[City], start: int
     for e in mine:
         if e.driver == "provincial" and e.city in prov_of:
             p = prov_of[e.city]
-            provincial[p] = min(provincial.get(p, 10_000), e.year or 10_000)
-    national = min((e.year or 10_000 for e in mine if e.driver == "national"), default=10_000)
+            provincial[p] = min(provincial.get(p, NEVER), e.year or NEVER)
+    national = min((e.year or NEVER for e in mine if e.driver == "national"), default=NEVER)
     borders = neighbours()
     by_code = {c.adcode: c for c in cities}
     rows = []
@@ -119,7 +125,7 @@ def panel_rows(events: list[Event], concept: str, cities: list[City], start: int
                 "years_since_adoption": year - year_in if done and year_in is not None else None,
                 "share_province_adopted": _share(same, adopted, year),
                 "share_neighbours_adopted": _share(near, adopted, year), "neighbours_in_panel": len(near),
-                "provincial_mandate": int(provincial.get(c.province_adcode, 10_000) <= year),
+                "provincial_mandate": int(provincial.get(c.province_adcode, NEVER) <= year),
                 "national_mandate": int(national <= year),
             })  # fmt: skip
     return rows

@@ -33,6 +33,13 @@ KINDS = (
     "same_indicator",
 )
 FACET_ORDER = ("service-object", "target-group", "data-source", "outcome")
+#: a name or aligned-name similarity from this value is given as a reason (below it, names
+#: share only a common word or two)
+NAME_REASON = 0.3
+#: a context similarity from this value is given as a reason when no facet is shared
+CONTEXT_REASON = 0.2
+#: most concept links, indicators, facets and context cues a reason lists (one readable line)
+SHOWN_LINKS, SHOWN_FACETS, SHOWN_CUES = 3, 5, 6
 LINK_WORDS = {
     "close": ("matches", "相当于"),
     "related": ("is related to", "相关于"),
@@ -105,26 +112,27 @@ def explain(f: Features, a: Item, b: Item, data: AnalogueInput) -> tuple[list[st
             en["same_mechanism"] += f", as their sentences say ({cue_text})"
             zh["same_mechanism"] += f"（原文：{cue_text}）"
     if f.concept_links:
-        parts = f.concept_links[:3]
+        parts = f.concept_links[:SHOWN_LINKS]
         en["related_concept"] = "linked concepts: " + "; ".join(
             f"{concept_label(concepts, x)} {LINK_WORDS[k][0]} {concept_label(concepts, y)}" for x, k, y in parts
         )
         zh["related_concept"] = "概念关联：" + "；".join(
             f"{concept_zh(concepts, x)}{LINK_WORDS[k][1]}{concept_zh(concepts, y)}" for x, k, y in parts
         )
-    if f.name >= 0.3 or f.contain or f.aligned >= 0.3:
+    if f.name >= NAME_REASON or f.contain or f.aligned >= NAME_REASON:
         value = max(f.name, f.aligned)
         en["similar_name"] = f"similar names ({value:.2f}): {a.label} ~ {b.label}"
         zh["similar_name"] = f"名称相近（{value:.2f}）：{a.label} ~ {b.label}"
-    if f.shared_facets or f.context >= 0.2:
+    if f.shared_facets or f.context >= CONTEXT_REASON:
         order = {k: n for n, k in enumerate(FACET_ORDER)}
-        shared = sorted(f.shared_facets, key=lambda x: (order.get(data.facets[x[0]].kind, 9), x[0]))
+        shared = sorted(f.shared_facets, key=lambda x: (order.get(data.facets[x[0]].kind, len(FACET_ORDER)), x[0]))
         cues = [ca if ca == cb else f"{ca}/{cb}" for _, ca, cb in shared]
         english = [data.facets[x].label_en for x, _, _ in shared if data.facets[x].label_en]
         chinese = [data.facets[x].label_zh for x, _, _ in shared if data.facets[x].label_zh]
         if english:
-            en["similar_context"] = f"both about {', '.join(english[:5])} (context: {', '.join(cues[:6])})"
-            zh["similar_context"] = f"均涉及{'、'.join(chinese[:5])}（语境：{'、'.join(cues[:6])}）"
+            en["similar_context"] = (f"both about {', '.join(english[:SHOWN_FACETS])} "
+                                     f"(context: {', '.join(cues[:SHOWN_CUES])})")  # fmt: skip
+            zh["similar_context"] = f"均涉及{'、'.join(chinese[:SHOWN_FACETS])}（语境：{'、'.join(cues[:SHOWN_CUES])}）"
         else:
             en["similar_context"] = f"similar context ({f.context:.2f})"
             zh["similar_context"] = f"语境相近（{f.context:.2f}）"
@@ -132,8 +140,8 @@ def explain(f: Features, a: Item, b: Item, data: AnalogueInput) -> tuple[list[st
         en["same_domain"] = "same domain: " + ", ".join(concept_label(concepts, d) for d in f.domains)
         zh["same_domain"] = "同属领域：" + "、".join(concept_zh(concepts, d) for d in f.domains)
     if f.indicators:
-        en["same_indicator"] = "both report " + ", ".join(concept_label(concepts, x) for x in f.indicators[:3])
-        zh["same_indicator"] = "均报告" + "、".join(concept_zh(concepts, x) for x in f.indicators[:3])
+        en["same_indicator"] = "both report " + ", ".join(concept_label(concepts, x) for x in f.indicators[:SHOWN_LINKS])
+        zh["same_indicator"] = "均报告" + "、".join(concept_zh(concepts, x) for x in f.indicators[:SHOWN_LINKS])
     kinds = [k for k in KINDS if k in en]
     if not kinds:
         return (

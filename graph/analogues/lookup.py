@@ -22,11 +22,14 @@ import pyoxigraph as ox
 from citykg.errors import NotFound, closest
 from citykg.graph.analogues.explain import KINDS, basis_order
 from citykg.graph.analogues.text import fold
+from citykg.graph.records import ENTITY_CLASSES, EntityClass
 
-CLASSES = ("Reform", "Platform", "Project", "PolicyDocument", "Award")
+CLASSES = tuple(c for c in ENTITY_CLASSES if c != EntityClass.Organization)
 #: offered as policy analogues by default; awards and documents only with ``--classes``
-POLICY_CLASSES = ("Reform", "Platform", "Project")
+POLICY_CLASSES = (EntityClass.Reform, EntityClass.Platform, EntityClass.Project)
 CK = "https://w3id.org/citykg/ontology#"
+#: IRIs per VALUES block of a describe query (one query per block keeps each query small)
+VALUES_CHUNK = 500
 #: provincial app and portal kinds (the reform scheme's and the brand scheme's)
 PORTALS = frozenset(
     {
@@ -191,8 +194,8 @@ class Lookup:
     def describe(self, iris: Iterable[str], evidence: bool = True) -> dict[str, Initiative]:
         """Label, class, city, concepts and (``evidence``) sentences with their articles, by IRI."""
         want = sorted(set(iris) - set(self.items))
-        for start in range(0, len(want), 500):
-            chunk = values("x", [ox.NamedNode(x) for x in want[start : start + 500]])
+        for start in range(0, len(want), VALUES_CHUNK):
+            chunk = values("x", [ox.NamedNode(x) for x in want[start : start + VALUES_CHUNK]])
             self._describe(chunk, evidence)
         return {x: self.items[x] for x in iris if x in self.items}
 
@@ -233,8 +236,8 @@ class Lookup:
     def add_evidence(self, iris: Iterable[str]) -> None:
         """Read the evidence sentences of these (described) initiatives, if not read yet."""
         want = sorted(x for x in set(iris) if x in self.items and not self.items[x].evidence)
-        for start in range(0, len(want), 500):
-            self._evidence(values("x", [ox.NamedNode(x) for x in want[start : start + 500]]))
+        for start in range(0, len(want), VALUES_CHUNK):
+            self._evidence(values("x", [ox.NamedNode(x) for x in want[start : start + VALUES_CHUNK]]))
 
     def _evidence(self, chunk: str) -> None:
         seen: dict[str, set[str]] = defaultdict(set)

@@ -19,6 +19,10 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 Vector = dict[str, float]
+#: character n-gram lengths of the name and context vectors (Chinese words are mostly 2-3 characters)
+NGRAM_SIZES = (2, 3)
+#: matched characters from which an alignment counts in full (智能导办 ~ 智能办 matches 3: damped)
+ALIGN_FULL_MATCH = 6
 
 _STRIP = re.compile(r"[\s“”\"'‘’《》「」『』〈〉()（）\[\]【】·•・,，、:：;；!！?？。.]+")
 
@@ -62,7 +66,7 @@ def place_pattern(place_names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, names))) if names else None
 
 
-def char_ngrams(text: str, sizes: Sequence[int] = (2, 3)) -> Counter[str]:
+def char_ngrams(text: str, sizes: Sequence[int] = NGRAM_SIZES) -> Counter[str]:
     """Character n-grams of ``text`` (a single character counts when the text is that short).
 
     >>> sorted(char_ngrams("绿波带"))
@@ -150,7 +154,7 @@ def contains_ratio(a: str, b: str) -> float:
 def aligned(a: str, b: str) -> float:
     """How far two names agree character by character in order, in [0, 1].
 
-    (SequenceMatcher ratio - 0.5) / 0.5, damped when fewer than 6 characters match,
+    (SequenceMatcher ratio - 0.5) / 0.5, damped when fewer than ``ALIGN_FULL_MATCH`` characters match,
     since 智能导办 ~ 智能办 says less than 四星级新型智慧城市 ~ 四星级成长型智慧城市.
 
     >>> round(aligned("四星级新型智慧城市", "四星级成长型智慧城市"), 2)
@@ -164,7 +168,7 @@ def aligned(a: str, b: str) -> float:
         return 0.0
     sm = SequenceMatcher(None, a, b, autojunk=False)
     matched = sum(block.size for block in sm.get_matching_blocks())
-    return max(0.0, 2.0 * sm.ratio() - 1.0) * min(1.0, matched / 6)
+    return max(0.0, 2.0 * sm.ratio() - 1.0) * min(1.0, matched / ALIGN_FULL_MATCH)
 
 
 def subsequence(short: str, long_: str) -> bool:
