@@ -6,7 +6,8 @@ page names: written out node by node that was ~1 MB a page. So every tooltip
 string is written once in a table ``S`` and rows refer to it by index, page hrefs
 once in ``P``, node ids without the common resource prefix ``base``, edges by node
 index, cities and domains by index into the page's facets, and class styles once
-per class. Nodes and edges are arrays (``NODE_FIELDS``), not objects with named
+per class; tooltip rows (``R``) and detail links (``L``) once each, nodes refer to
+them by index. Nodes and edges are arrays (``NODE_FIELDS``), not objects with named
 fields. Search keys are not shipped: the page computes them from the names with
 two tables (pinyin of the characters used, Traditional -> Simplified) that a
 site shares in OUT/assets/zh.js; only a name whose pinyin is read by phrase
@@ -18,6 +19,7 @@ text, hrefs), so nothing else in the page changes.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from citykg.namespaces import CKR_IRI
@@ -35,8 +37,8 @@ class _Table:
     """
 
     def __init__(self) -> None:
-        self.items: list[str] = []
-        self._index: dict[str, int] = {}
+        self.items: list = []
+        self._index: dict = {}
 
     def add(self, text: str) -> int:
         i = self._index.get(text)
@@ -44,6 +46,14 @@ class _Table:
             i = self._index[text] = len(self.items)
             self.items.append(text)
         return i
+
+    def add_list(self, item: list) -> int:
+        """A JSON list (a tooltip row, a link), stored once (as its JSON text); its index.
+
+        >>> t = _Table(); [t.add_list([1, [2, 3]]), t.add_list([4]), t.add_list([1, [2, 3]])], t.items
+        ([0, 1, 0], ['[1,[2,3]]', '[4]'])
+        """
+        return self.add(json.dumps(item, separators=(",", ":")))
 
 
 def short_id(iri: str) -> str:
@@ -95,7 +105,7 @@ def _rows(
             if href:
                 row += [t["P"].add(href), int(start) if start else -1]
         out.append(row)
-    return out
+    return [t["R"].add_list(r) for r in out]
 
 
 #: positions in a node's array (view.js reads the same order); trailing empty fields are left off
@@ -147,7 +157,7 @@ def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, ctx: dic
             item[11] = _href(page, n.id, t["P"])
         related = linker.related(n.id)
         if related:
-            item[12] = [[t["S"].add(text), *_href(href, n.id, t["P"])] for text, href in related]
+            item[12] = [t["L"].add_list([t["S"].add(text), *_href(href, n.id, t["P"])]) for text, href in related]
     while len(item) > 6 and not item[-1]:
         item.pop()
     return [v if v or k < 6 else 0 for k, v in enumerate(item)]
@@ -164,7 +174,7 @@ def compact(
     With ``texts`` (the site) evidence quotes refer to the articles' shared text scripts,
     listed in ``D``; without, every string is in the page (a self-contained view).
     """
-    tables = {"S": _Table(), "P": _Table(), "D": _Table(), "I": _Table()}
+    tables = {"S": _Table(), "P": _Table(), "D": _Table(), "I": _Table(), "R": _Table(), "L": _Table()}
     cities = sorted({c for n in view.nodes for c in n.cities})
     domains = sorted({d for n in view.nodes for d in n.domains})
     classes = list(dict.fromkeys(n.cls for n in view.nodes))
@@ -197,6 +207,8 @@ def compact(
         "P": tables["P"].items,
         "D": tables["D"].items,
         "I": tables["I"].items,
+        "R": [json.loads(r) for r in tables["R"].items],
+        "L": [json.loads(x) for x in tables["L"].items],
         "styles": styles,
         "nodes": nodes,
         "edges": edges,

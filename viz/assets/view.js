@@ -7,7 +7,7 @@
   "use strict";
   var data = expand(JSON.parse(document.getElementById("ck-data").textContent));
   /* The page carries compact data (viz/pagedata.py): strings in S, page hrefs in P, ids
-   * without the resource prefix ("~"), nodes and edges as arrays, edges by node index, and
+   * without the resource prefix ("~"), tooltip rows in R and links in L, nodes and edges as arrays, edges by node index, and
    * evidence quotes as [article, quote] in the articles' shared text scripts (D). Rebuild
    * plain node objects. */
   function expand(d) {
@@ -33,8 +33,8 @@
       return typeof q === "string" ? q : doc.t.slice(q[0], q[1]);
     }
     function rows(rs, own) { /* own: texts the node rebuilds (-2 class, -3 cities, -4 domains) */
-      return (rs || []).map(function (r) {
-        var out = [S[r[0]], Array.isArray(r[1]) ? quote(r[1]) : r[1] < 0 ? own[-r[1]] : S[r[1]]];
+      return (rs || []).map(function (i) {
+        var r = d.R[i], out = [S[r[0]], Array.isArray(r[1]) ? quote(r[1]) : r[1] < 0 ? own[-r[1]] : S[r[1]]];
         if (r.length > 2) { out.push(P[r[2]] + (r[3] >= 0 ? "#m-" + r[3] : "")); }
         return out;
       });
@@ -49,7 +49,7 @@
         domains: (n[8] || []).map(function (i) { return d.facets.domains[i]; }) };
       out.tip = rows(n[6], [0, 0, st[1] + " " + st[0], out.cities.join("、"), out.domains.join("、")]);
       if (n[11]) { out.page = href(n[11][0], n[11][1], id); }
-      if (n[12]) { out.links = n[12].map(function (l) { return [S[l[0]], href(l[1], l[2], id)]; }); }
+      if (n[12]) { out.links = n[12].map(function (i) { var l = d.L[i]; return [S[l[0]], href(l[1], l[2], id)]; }); }
       return out;
     });
     /* e: [from, to, width (0: 1), label (-1: none), tip] */
