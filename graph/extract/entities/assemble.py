@@ -26,6 +26,15 @@ from citykg.namespaces import uncurated_concept_iri
 _Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
 #: rank of a plain repeat of a name found after selection (never names an entity)
 _REPEAT_RANK = 4
+#: shortest name whose plain repeats in the article are mentions, or that has near-variants
+#: (a two-character name is too often a common word)
+_REPEAT_MIN = 3
+#: a name ending with a shorter one is its variant when it adds at most this many characters
+#: in front (菏泽市 + 大数据局), and an in-order variant when it inserts at most _VARIANT_INSERT
+#: (市行政审批局 / 市行政审批服务局)
+_VARIANT_PREFIX, _VARIANT_INSERT = 5, 3
+#: most characters between a body and an initiative it runs (市大数据局建设的…平台)
+_RUN_BY_GAP_MAX = 8
 
 
 def _variant_of(short: str, long_: str) -> bool:
@@ -34,11 +43,11 @@ def _variant_of(short: str, long_: str) -> bool:
     >>> _variant_of("市行政审批局", "市行政审批服务局"), _variant_of("市民政局", "市自然资源局")
     (True, False)
     """
-    if short == long_ or len(short) < 3:
+    if short == long_ or len(short) < _REPEAT_MIN:
         return short == long_
-    if long_.endswith(short) and len(long_) - len(short) <= 5:
+    if long_.endswith(short) and len(long_) - len(short) <= _VARIANT_PREFIX:
         return True
-    if short[-1] != long_[-1] or short[:2] != long_[:2] or len(long_) - len(short) > 3:
+    if short[-1] != long_[-1] or short[:2] != long_[:2] or len(long_) - len(short) > _VARIANT_INSERT:
         return False
     it = iter(long_)
     return all(ch in it for ch in short)
@@ -63,7 +72,7 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
     records = []
     bests = {key: min(cs, key=lambda c: (_rank(c), c.start)) for key, cs in groups.items()}
     repeats = occurrences(
-        {b.label for b in bests.values() if len(b.label) >= 3}, text
+        {b.label for b in bests.values() if len(b.label) >= _REPEAT_MIN}, text
     )  # one pass, not one per name
     counties = CountyIndex(kb, areas, text)
     for key, cs in groups.items():
@@ -71,7 +80,7 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
         label = best.label
         # other plain occurrences of the name are mentions too
         end = -1
-        for pos in repeats.get(label, ()) if len(label) >= 3 else ():
+        for pos in repeats.get(label, ()) if len(label) >= _REPEAT_MIN else ():
             if pos < end:
                 continue  # overlaps the previous occurrence (as text.find from its end would skip it)
             end = pos + len(label)
@@ -173,7 +182,7 @@ def _link_operators(records: list[EntityRecord], text: str) -> None:
             continue
         for m in r.mentions:
             for om, label in orgs.get(m.sentence, ()):
-                if om.sentence == m.sentence and om.end <= m.start and m.start - om.end <= 8:
+                if om.sentence == m.sentence and om.end <= m.start and m.start - om.end <= _RUN_BY_GAP_MAX:
                     gap = text[om.end : m.start].strip("“‘「《 ")
                     if _RUN_BY_GAP.match(gap) and label not in r.run_by:
                         r.run_by.append(label)

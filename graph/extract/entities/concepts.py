@@ -16,6 +16,7 @@ from citykg.graph import lang
 from citykg.graph.extract.entities.lexicon import Lexicon, fold
 from citykg.graph.extract.entities.rules import Candidate, _lcut, class_of_name
 from citykg.graph.kb import Concept
+from citykg.graph.records import EntityClass
 
 _Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
 _AWARD_BEFORE = re.compile(
@@ -30,6 +31,14 @@ _FIELD_TERM = re.compile(lang.alternation(f"{_Z}field_terms.txt"))
 _DESCRIPTOR_AFTER = re.compile("^" + lang.alternation(f"{_Z}concept_descriptors.txt"))
 _BUILT_PROGRAMME = re.compile(lang.alternation(f"{_Z}project_prefixes.txt") + r"[\u4e00-\u9fff]{2,4}")
 _CLOSE_QUOTE = "”’」』"
+#: classes a concept label may name (bodies and documents are named otherwise)
+_CONCEPT_CLASSES = (EntityClass.Platform, EntityClass.Project, EntityClass.Award, EntityClass.Reform)
+#: a concept label this short may be the start of a longer word (掌上办|公)
+_RUNS_ON_MAX = 3
+#: characters before a concept label read for an award or a create verb (荣获, 打造)
+_VERB_REACH = 6
+#: an unquoted field term with no descriptor names an initiative when the article repeats it this often
+_FIELD_REPEATS = 3
 
 
 def _name_class(name: str) -> str | None:
@@ -37,7 +46,7 @@ def _name_class(name: str) -> str | None:
     cls = class_of_name(name)
     if cls is None and _BUILT_PROGRAMME.fullmatch(base):
         cls = "Project"  # 智慧社区, 数字乡村, 未来社区, 数字孪生城市: a programme built in the city
-    return cls if cls in ("Platform", "Project", "Award", "Reform") else None
+    return cls if cls in _CONCEPT_CLASSES else None
 
 
 _CONCEPT_CLASS: dict[str, str] = {}
@@ -74,13 +83,13 @@ def concept_candidates(lex: Lexicon, s_start: int, s_text: str) -> list[Candidat
         end = m.end()
         if m.start() > 0 and s_text[m.start() - 1] in _CLOSE_QUOTE:
             continue  # “芜湖通”城市码: a descriptor of the quoted name, which the quote rule owns
-        if len(label) <= 3 and _runs_on(s_text, m.start(), m.end()):
+        if len(label) <= _RUNS_ON_MAX and _runs_on(s_text, m.start(), m.end()):
             continue  # 掌上办|公, 移动办|公平台: a short label that is the start of a longer word
         built = label.endswith("建设") and fold(label[:-2]) in lex.by_label
         if built:
             label, end = label[:-2], end - 2  # 智慧社区建设: the entity is 智慧社区
         cls = label_class(lex, label)
-        before = s_text[max(0, m.start() - 6) : m.start()]
+        before = s_text[max(0, m.start() - _VERB_REACH) : m.start()]
         if _AWARD_BEFORE.search(before) and not (
             cls in ("Reform", "Project") and _CREATE_BEFORE.search(before)
         ):
@@ -122,7 +131,7 @@ def gate_field_terms(cands: list[Candidate], text: str) -> list[Candidate]:
     out = []
     for c in cands:
         if c.source == "field":
-            if fold(c.label) not in named and count[c.label] < 3:
+            if fold(c.label) not in named and count[c.label] < _FIELD_REPEATS:
                 continue
             c.source = "concept"
         out.append(c)

@@ -37,6 +37,20 @@ _IDIOM_TAGS, _IDIOM_LEN = ("i", "l"), 4
 _NATIONAL = lang.words(f"{_Z}national_prefixes.txt")
 #: shortest core (after the level word) of a level-named platform (市一体化综合指挥平台)
 _LEVEL_PLATFORM_CORE = 6
+#: longest division name stripped from the front of a name (新疆维吾尔自治区 is 8)
+_PLACE_PREFIX_MAX = 8
+#: lengths of a division name that makes a name "placed" (通化, 吉林省, 黑龙江省, 内蒙古自治区 as 内蒙古…)
+_PLACED_LENGTHS = (2, 3, 4, 5)
+#: a quoted cue word this short alone is not a name (“一件事”)
+_BARE_CUE_MAX = 3
+#: shortest unquoted name, or core after its place (shorter: a generic word and a head, 服务平台)
+_NAME_MIN = 4
+#: shortest core of a government body or placed body after its place (大数据局; 数据局 is too generic)
+_BODY_CORE_MIN = 3
+#: shortest unquoted reform name (shorter: a generic phrase such as 深化改革, 推进改革)
+_REFORM_MIN = 7
+#: shortest standing body named without a level or place (…领导小组办公室)
+_STANDING_BODY_MIN = 8
 
 
 def _all_area_names(kb: KnowledgeBase) -> frozenset[str]:
@@ -52,7 +66,7 @@ def _all_area_names(kb: KnowledgeBase) -> frozenset[str]:
 
 def _strip_place(label: str, area_names: frozenset[str]) -> str:
     """The name without a leading division name or level word (菏泽市大数据局 -> 大数据局)."""
-    for n in range(min(8, len(label) - 1), 1, -1):
+    for n in range(min(_PLACE_PREFIX_MAX, len(label) - 1), 1, -1):
         if label[:n] in area_names:
             label = label[n:]
             break
@@ -101,7 +115,7 @@ def _drop_reason(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> str 
         return "spam word"
     if c.source == "quote":
         key = fold(label)
-        if key in lex.by_cue and key not in lex.by_label and len(key) <= 3:
+        if key in lex.by_cue and key not in lex.by_label and len(key) <= _BARE_CUE_MAX:
             return "bare cue word"  # “一件事” alone is not a name
         return None
     if c.source in ("title", "concept", "ministry", "bare", "platform"):
@@ -110,36 +124,36 @@ def _drop_reason(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> str 
         return "generic words" if is_generic(label, c.cls, area_names) else None
     core = _strip_place(label, area_names)
     if c.source == "award":
-        return None if len(core) >= 4 else "short award"
+        return None if len(core) >= _NAME_MIN else "short award"
     return _drop_headed(c, label, core, area_names)
 
 
 def _drop_headed(c: Candidate, label: str, core: str, area_names: frozenset[str]) -> str | None:
     """The filters of unquoted head-noun names (see ``_drop_reason``)."""
-    placed = core != label and any(label[:n] in area_names for n in (2, 3, 4, 5))
+    placed = core != label and any(label[:n] in area_names for n in _PLACED_LENGTHS)
     if c.cls == "Reform":
-        if len(label) < 7:
+        if len(label) < _REFORM_MIN:
             return "short reform"
         return "reform opener" if label.startswith(_REFORM_OPENERS) else None
     if c.cls == "Organization" and _GOV_ORG.search(label):
         # a government body is named with its level or place: 市大数据局, 牡丹区大数据局
         body = core[: len(core) - len(head_of(core))]
         if core == label:  # no level or place: only a named standing body (…领导小组办公室)
-            ok = len(label) >= 8 and bool(_STANDING_BODY.search(label))
+            ok = len(label) >= _STANDING_BODY_MIN and bool(_STANDING_BODY.search(label))
             return None if ok else "body without level or place"
-        return None if len(core) >= 3 and body not in _NOT_A_BODY else "body without a name"
-    if c.cls == "Organization" and (placed or (label.startswith(_NATIONAL) and len(core) >= 4)):
-        return None if len(core) >= 3 else "short placed name"  # 贵阳大数据集团, 国家行政学院
+        return None if len(core) >= _BODY_CORE_MIN and body not in _NOT_A_BODY else "body without a name"
+    if c.cls == "Organization" and (placed or (label.startswith(_NATIONAL) and len(core) >= _NAME_MIN)):
+        return None if len(core) >= _BODY_CORE_MIN else "short placed name"  # 贵阳大数据集团, 国家行政学院
     if c.cls == "Organization":
-        if len(label) < 4 or len(head_of(label)) >= len(label) - 1:
+        if len(label) < _NAME_MIN or len(head_of(label)) >= len(label) - 1:
             return "short name"
         return "generic words" if is_generic(label, c.cls, area_names) else None
     if c.cls == "Platform" and placed and label.endswith(("平台", "系统", "服务网")):
-        return None if len(core) >= 4 else "short placed name"  # 陕西省一体化政务服务平台
+        return None if len(core) >= _NAME_MIN else "short placed name"  # 陕西省一体化政务服务平台
     if c.cls == "Platform" and core != label and len(core) >= _LEVEL_PLATFORM_CORE and label.endswith("平台"):
         return None  # a level's own platform named in full: 市一体化综合指挥平台
     if is_generic(label, c.cls, area_names):
         return "generic words"
     if c.cls == "Award":
-        return None if len(core) >= 4 else "short award"
-    return None if len(label) >= 4 else "short name"
+        return None if len(core) >= _NAME_MIN else "short award"
+    return None if len(label) >= _NAME_MIN else "short name"

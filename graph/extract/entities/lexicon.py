@@ -116,7 +116,7 @@ def _build(key: _KBKey) -> Lexicon:
     national = [lab for c in kb.bodies if c.iri not in groups | provincial for lab in (c.pref_zh, *c.alt_zh)]
     return Lexicon(
         platform_by_label=platform_by_label,
-        platform_re=_alternation([lab for c in kb.platforms for lab in (c.pref_zh, *c.alt_zh) if len(lab) >= 3]),
+        platform_re=_alternation([lab for c in kb.platforms for lab in (c.pref_zh, *c.alt_zh) if len(lab) >= _PLATFORM_MIN]),
         body_by_label=body_by_label,
         national_body_re=_alternation(national),
         provincial_bodies=provincial,
@@ -139,6 +139,13 @@ def _build(key: _KBKey) -> Lexicon:
 
 
 BRAND_FILE = "zh/entities/app_brands.tsv"
+#: shortest platform label matched in running text (two-character app names are common words)
+_PLATFORM_MIN = 3
+#: lengths of the province and city names app brands are made from (浙, 粤 are abbreviations)
+_BRAND_PLACE = (2, 4)
+#: a cue this long classifies a name on its own; from _CUE_HEAD characters when it is the
+#: name's head (its last characters); shorter cues must cover half the name
+_CUE_ALONE, _CUE_HEAD = 4, 3
 _HAN = r"[\u4e00-\u9fff]"
 
 
@@ -153,7 +160,7 @@ def brand_pattern(kb: KnowledgeBase) -> re.Pattern[str] | None:
     abbrs = sorted({x for a in kb.areas.values() for x in a.abbreviations})
     places = sorted(
         {n for a in kb.areas.values() if a.level in ("Province", "City") for n in (a.name, *a.short_names)
-         if 2 <= len(n) <= 4},
+         if _BRAND_PLACE[0] <= len(n) <= _BRAND_PLACE[1]},
         key=lambda n: (-len(n), n),
     )
     alts = []
@@ -192,7 +199,7 @@ def concept_for(lex: Lexicon, label: str) -> Concept | None:
         if c is not None and len(m.group(0)) > best_len and c.iri not in lex.categories:
             # a short cue counts when it covers a fair share of the name or is its head
             n = len(m.group(0))
-            if n >= 4 or n * 2 >= len(key) or (n >= 3 and m.end() == len(key)):
+            if n >= _CUE_ALONE or n * 2 >= len(key) or (n >= _CUE_HEAD and m.end() == len(key)):
                 best, best_len = c, len(m.group(0))
     return best
 

@@ -25,6 +25,8 @@ def _award_verbs() -> str:
 
 _TITLE_WORD = lang.alternation(f"{_Z}award_title_words.txt")
 
+#: shortest honour name after an award verb (示范, 试点 alone are not names)
+_AWARD_MIN = 4
 _AWARD_PHRASE = re.compile(
     rf"{_award_verbs()}了?"
     rf"(?P<n>[{HAN}A-Za-z0-9“”‘’\"+·]{{3,30}}?){_TITLE_WORD}?(?=[，。；、,;）)]|$|等|{_TITLE_WORD})"
@@ -42,7 +44,7 @@ def awards(text: str, s_start: int, s_text: str) -> list[Candidate]:
     for m in _AWARD_PHRASE.finditer(s_text):
         raw = m.group("n")
         label = clean_label(raw)
-        if len(label) < 4 or not _AWARD_WORD.search(label) or raw.startswith(_OPENERS):
+        if len(label) < _AWARD_MIN or not _AWARD_WORD.search(label) or raw.startswith(_OPENERS):
             continue
         if any(p in label for p in _PARTS) or re.search(r"\d+[个家项座]", label):
             continue

@@ -24,6 +24,9 @@ from citykg.graph.records import ENTITY_CLASSES
 CANDIDATE_CLASSES = frozenset((*ENTITY_CLASSES, ""))
 
 _ZH = "zh/entities/"  # the entity word lists under graph/lang
+#: characters a name may reach left of its head noun (吉林省医药工业互联网平台 is 12; longer spans
+#: are clauses); jieba tokenises only this window
+NAME_REACH = 18
 
 jieba.setLogLevel(60)
 for _w, _freq, _tag in lang.rows(f"{_ZH}jieba_words.tsv"):
@@ -126,7 +129,7 @@ def window_tokens(
     return tokenize(text[lo:head_end], lo)
 
 
-def left_boundary(tokens: list[tuple[int, str]], head_start: int, floor: int, max_len: int = 18,
+def left_boundary(tokens: list[tuple[int, str]], head_start: int, floor: int, max_len: int = NAME_REACH,
                   allow_and: bool = False) -> int:  # fmt: skip
     """Where the name whose head starts at ``head_start`` begins.
 
@@ -198,6 +201,10 @@ def clean_label(label: str) -> str:
 
 
 _LEADING_VERBS = lang.word_set(f"{_ZH}leading_verbs.txt")
+#: a leading verb is cut only when this many characters of name remain after it
+_NAME_MIN_AFTER_VERB = 4
+#: a verb inside a span cuts it when this many characters of name remain after it
+_NAME_MIN_AFTER_CUT = 3
 # verbs that belong inside names: what a platform or body does
 _NAME_VERBS = lang.word_set(f"{_ZH}name_verbs.txt")
 
@@ -221,14 +228,14 @@ def leading_junk(label: str) -> int:
         if flag[:1] in ("r", "p", "c", "u", "d", "m", "q", "y", "e", "o", "t") or w in _BOUNDARY:
             n += len(w)
             continue
-        if ((flag == "v" and len(w) >= 2 and w not in _NAME_VERBS) or w in _LEADING_VERBS) and rest >= 4:
+        if ((flag == "v" and len(w) >= 2 and w not in _NAME_VERBS) or w in _LEADING_VERBS) and rest >= _NAME_MIN_AFTER_VERB:
             n += len(w)
             continue
         break
     pos = 0
     for w, flag in pairs[:-1]:
         pos += len(w)
-        if pos > n and flag == "v" and len(w) >= 2 and w not in _NAME_VERBS and len(label) - pos >= 3:
+        if pos > n and flag == "v" and len(w) >= 2 and w not in _NAME_VERBS and len(label) - pos >= _NAME_MIN_AFTER_CUT:
             n = pos
     return n
 
@@ -238,7 +245,9 @@ def leading_junk(label: str) -> int:
 _CLAUSE = re.compile(r"[，,；;：:。]")
 _FOR = re.compile(lang.alternation(f"{_ZH}purpose_cues.txt"))
 _PLACE_AFTER = re.compile(lang.alternation(f"{_ZH}place_after.txt"))
-_HOTLINE_NO = re.compile(r"\d{5,6}$")
+#: most digits of a hotline number written before its name (12345, 962345)
+_HOTLINE_DIGITS = 6
+_HOTLINE_NO = re.compile(rf"\d{{5,{_HOTLINE_DIGITS}}}$")
 #: a number right before a name is part of it when it has 3+ digits and is not a decimal or a
 #: longer figure (19365改革, 885工作体系; 2.5万 or 1,200 are figures)
 _NAME_NUMBER = re.compile(r"(?<![\d.,，])\d{3,6}$")
@@ -278,6 +287,10 @@ _HEAD_RE = re.compile(lang.alternation(f"{_ZH}name_heads.txt"))
 _NOT_HEAD = re.compile("^" + lang.alternation(f"{_ZH}not_heads.txt"))
 _JU_WORD_START = frozenset("".join(lang.words(f"{_ZH}ju_word_starts.txt")))
 _INSTITUTION_CENTRES = lang.words(f"{_ZH}institution_centres.txt")
+#: lengths of a division name opening an institution's name (龙岗, 通化市, 龙岗区…)
+_INSTITUTION_PLACES = (2, 3, 4)
+#: characters from a head word read for a longer word that makes it no head (平台化, 局长, 奖补)
+_NOT_HEAD_READ = 4
 
 
 def _list_quote(text: str, s_start: int, end: int) -> bool:
@@ -297,7 +310,7 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
     """Unquoted names that end in a head noun: 智游文旅大数据平台, 市自然资源局, …改革."""
     out = []
     for m in _HEAD_RE.finditer(s_text):
-        if _NOT_HEAD.match(s_text[m.start() : m.start() + 4]):
+        if _NOT_HEAD.match(s_text[m.start() : m.start() + _NOT_HEAD_READ]):
             continue
         if m.group(0) == "局" and m.start() > 0 and s_text[m.start() - 1] in _JU_WORD_START:
             continue
@@ -308,7 +321,7 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
         if hs > s_start and text[hs - 1] in "”’」》“‘「":
             continue  # the quote rule owns “X”平台
         start = left_boundary(
-            window_tokens(text, hs, he, s_start, 18), hs, s_start, allow_and=cls == "Organization"
+            window_tokens(text, hs, he, s_start, NAME_REACH), hs, s_start, allow_and=cls == "Organization"
         )
         if start > s_start and text[start - 1] in "”’」》“‘「" and not _list_quote(text, s_start, start):
             continue  # “X”平台 belongs to the quote rule, unless the quote is a list it leaves alone
@@ -316,7 +329,7 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
             start += min(leading_junk(text[start:he]), hs - start)
             start += _verb_cut(text[start:hs], _CLAUSE.split(text[s_start:start])[-1])
         if m.group(0) == "热线":
-            num = _HOTLINE_NO.search(text, max(s_start, start - 6), start)
+            num = _HOTLINE_NO.search(text, max(s_start, start - _HOTLINE_DIGITS), start)
             start = num.start() if num else start  # 12345亲民热线: the number is part of the name
         else:
             num = _NAME_NUMBER.search(text, max(s_start, start - _NAME_NUMBER_MAX), start)
@@ -324,7 +337,7 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
         label = text[start:he]
         cls = class_of_name(label) or cls
         if label.endswith(_INSTITUTION_CENTRES) and (
-            label.startswith(_PLACE_LEVEL) or any(label[:n] in area_names for n in (2, 3, 4))
+            label.startswith(_PLACE_LEVEL) or any(label[:n] in area_names for n in _INSTITUTION_PLACES)
         ):
             cls = "Organization"  # 市城市运行管理中心, 龙岗区…运行管理中心: an institution of that place
         out.append(Candidate(start, he, label, cls, "head"))
