@@ -59,9 +59,11 @@ STORE_ORDER, DOCS_ORDER, SITE_ORDER = 10, 20, 30
 
 @register("store", "SPARQL store", STORE_ORDER)
 def _store(out: Path) -> object:
+    """The store of ``out``; in a staging folder, patched from the published build's store when cheaper."""
+    from citykg.graph.outdir import STAGE_PREFIX
     from citykg.store.core import refresh_store
 
-    return refresh_store(out)
+    return refresh_store(out, base=out.parent if out.name.startswith(STAGE_PREFIX) else None)
 
 
 @register("docs", "ontology docs", DOCS_ORDER)

@@ -82,3 +82,23 @@ def test_refresh_store_loads_a_foreign_file_whose_split_would_break(
     store = open_store(tmp_path)
     rows = store.select("SELECT ?t WHERE { <https://example.org/note> <https://example.org/text> ?t }")
     assert rows == [{"t": "第一行\n@prefix 不是指令 .\n第三行"}]
+
+
+def test_graph_digests_name_every_graph_and_change_only_with_its_text(built_trig: Path, tmp_path: Path) -> None:
+    from citykg.store.trigparts import graph_digests
+
+    digests = graph_digests(built_trig)
+    store = ox.Store()
+    store.bulk_load(path=str(built_trig), format=ox.RdfFormat.TRIG)
+    assert set(digests) == {g.value for g in store.named_graphs()}
+    text = built_trig.read_text(encoding="utf-8")
+    graph = next(g for g in digests if "/doc/" in g)
+    label = next(q.object for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                 if isinstance(q.object, ox.Literal) and text.count(f'"{q.object.value}"') == 1)  # fmt: skip
+    changed = tmp_path / "citykg.trig"
+    changed.write_text(text.replace(f'"{label.value}"', f'"{label.value}（改）"', 1), encoding="utf-8")
+    after = graph_digests(changed)
+    assert {g for g in digests if digests[g] != after[g]} == {graph}
+    changed.write_text(text.replace("\t", "  "), encoding="utf-8")  # not the build's layout
+    with pytest.raises(ValueError, match="not a TriG file laid out"):
+        graph_digests(changed)

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from citykg.errors import QueryError, StoreError
 from citykg.iris import PREFIXES
 from citykg.paths import Build, locate_build
-from citykg.store import federation, sparqlsyntax, summaries, trigparts
+from citykg.store import federation, loading, sparqlsyntax, summaries, trigdiff, trigparts
 from citykg.store.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
 
 STORE_DIR = "store"
@@ -243,12 +243,18 @@ def is_fresh(trig: Path, store_dir: Path) -> bool:
     return True
 
 
-def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = False) -> Path:
+def refresh_store(
+    out_dir: Path | str, trig: Path | None = None, force: bool = False, base: Path | None = None
+) -> Path:
     """(Re)build ``OUT/store`` from ``OUT/citykg.trig`` unless it is fresh; returns its folder.
 
-    The new store is loaded into a temporary folder and swapped in, so a reader
-    never sees a half-loaded store; a lock file serialises concurrent builders. The
-    derived graph ``ckr:graph/summaries`` (``citykg.store.summaries``) is added to it.
+    The new store is made in a temporary folder and swapped in, so a reader never sees
+    a half-loaded store; a lock file serialises concurrent builders. ``base``, a previous
+    build's folder (the build passes ``OUT`` while it writes into ``OUT/.citykg-build.*``),
+    lets the new store be a copy of ``base``'s fresh store patched with the difference of
+    the two TriG files (``citykg.store.trigdiff``) when that is small; otherwise the TriG
+    is bulk-loaded. Either way the derived graph ``ckr:graph/summaries``
+    (``citykg.store.summaries``) is (re)computed, and the stores hold the same quads.
     """
     trig = trig or _locate(out_dir)
     store_dir = store_dir_for(trig)
@@ -260,13 +266,15 @@ def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = F
         tmp = trig.parent / f".{store_dir.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            building = _load_parts(trig, tmp)
-            summaries.add_summaries(building)
-            building.optimize()
-            del building
+            if force or base is None or not _patch(Path(base) / trig.name, trig, tmp):
+                loading.load(trig, tmp, FORMATS[trig.suffix])
+            loading.summarise(tmp)
         except SyntaxError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(f'{trig}: not valid RDF ({exc}) - rebuild it with "citykg build".') from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         (tmp / MARKER).write_text(json.dumps(_stamp(trig, with_hash=True), indent=1))
         old = trig.parent / f".{store_dir.name}.old-{os.getpid()}"
         if store_dir.exists():
@@ -278,24 +286,40 @@ def refresh_store(out_dir: Path | str, trig: Path | None = None, force: bool = F
     return store_dir
 
 
-def _load_parts(trig: Path, folder: Path | None = None) -> ox.Store:
-    """A new store (in ``folder``, else in memory) loaded with ``trig`` part by part.
+def _patch(base_trig: Path, trig: Path, folder: Path) -> bool:
+    """Make ``folder`` the store of ``base_trig`` patched to ``trig``; False when not worth it.
+
+    Needs the previous store fresh for ``base_trig`` and a small difference
+    (``trigdiff.trig_diff``); the previous store is only read (``loading.patch``).
+    """
+    base_store = store_dir_for(base_trig)
+    if trig.suffix != ".trig" or not base_trig.is_file() or not is_fresh(base_trig, base_store):
+        return False
+    diff = trigdiff.trig_diff(base_trig, trig)
+    if diff is None:
+        return False
+    with (base_trig.parent / f".{base_store.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)  # no reader rebuilds the previous store meanwhile
+        loading.patch(base_store, diff, folder)
+    return True
+
+
+def _load_parts(trig: Path) -> ox.Store:
+    """A new in-memory store loaded with ``trig`` part by part.
 
     Parts keep the bulk loader's memory bounded (``citykg.store.trigparts``). If a part does
     not parse (a split inside a multi-line literal of a foreign file), the file is
     loaded again in one call, which either works or gives the real error.
     """
     fmt = FORMATS[trig.suffix]
-    store = ox.Store(None if folder is None else str(folder))
+    store = ox.Store()
     try:
         trigparts.bulk_load_parts(store, trig, fmt)
         return store
     except SyntaxError:
-        pass  # retried below, once the traceback (which holds the store open) is gone
+        pass  # retried below, once the traceback (which holds the store) is gone
     del store
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-    store = ox.Store(None if folder is None else str(folder))
+    store = ox.Store()
     store.bulk_load(path=str(trig), format=fmt)
     return store
 

@@ -21,7 +21,10 @@ memory, never wrong data.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,3 +68,104 @@ def bulk_load_parts(store: ox.Store, path: Path, fmt: ox.RdfFormat, part_bytes: 
         store.bulk_load(input=data, format=fmt)
         n += 1
     return n
+
+
+# --- the graph blocks of a TriG file written by ``citykg build`` ---------------------------------
+#
+# ``graph/rdf/trig.py`` writes every graph as one or more blocks: a run of directive lines,
+# ``NAME {``, statement lines (each starting with a tab), ``}`` and a blank line. Hashing each
+# graph's blocks tells which graphs two builds differ in, without parsing either file.
+
+_HEADER = re.compile(rb"^(?:GRAPH[ \t]+)?(<[^>\s]*>|[^\s{}<>\"#]+)[ \t]*\{[ \t]*$", re.M)
+_DIRECTIVES_ONLY = re.compile(rb"(?:[ \t]*(?:(?:@prefix|PREFIX|prefix)[^\n]*)?\n)*")
+_PREFIX = re.compile(rb"(?:@prefix|PREFIX|prefix)\s+([^\s:]*):\s*<([^>]*)>")
+_NOT_STATEMENT = re.compile(rb"^(?!\t)", re.M)
+_PN_ESCAPE = re.compile(rb"\\(.)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One graph block of a TriG file: byte offsets into it."""
+
+    graph: str  # the graph's IRI
+    start: int  # where the block's directives start
+    body: int  # the first statement line (after ``NAME {``)
+    close: int  # the newline before the closing ``}``
+    end: int  # after the block's ``}`` line
+
+
+def graph_name(token: bytes, directives: bytes) -> str | None:
+    r"""The IRI of a graph name as written in a header, given the block's directives (None: unknown prefix).
+
+    >>> graph_name(rb"ckr:graph\/analogies", b"@prefix ckr: <https://w3id.org/citykg/resource/> .\n")
+    'https://w3id.org/citykg/resource/graph/analogies'
+    >>> graph_name(b"<https://e.org/g>", b""), graph_name(b"ex:g", b"")
+    ('https://e.org/g', None)
+    """
+    if token.startswith(b"<"):
+        return token[1:-1].decode()
+    prefix, _, local = token.partition(b":")
+    namespaces = {m.group(1): m.group(2) for m in _PREFIX.finditer(directives)}
+    if prefix not in namespaces:
+        return None
+    return (namespaces[prefix] + _PN_ESCAPE.sub(rb"\1", local)).decode()
+
+
+def graph_blocks(data: bytes) -> list[Block] | None:
+    """The graph blocks of ``data``, or None when it is not laid out as ``citykg build`` writes TriG.
+
+    Laid out means: only ``@prefix`` directives and blank lines between blocks (no default-graph
+    triples, no ``@base``), prefixed or ``<IRI>`` graph names, and every line of a block's body a
+    statement (first line of a subject: one tab) or its continuation (two tabs).
+
+    >>> [(b.graph, b.body, b.close) for b in graph_blocks(b"@prefix e: <x:> .\\ne:g {\\n\\te:s e:p 1 .\\n}\\n\\n")]
+    [('x:g', 24, 37)]
+    >>> graph_blocks(b"@prefix e: <x:> .\\ne:s e:p 1 .\\n") is None
+    True
+    """
+    blocks: list[Block] = []
+    pos, size = 0, len(data)
+    while pos < size:
+        directives = _DIRECTIVES_ONLY.match(data, pos).end()  # always matches (maybe nothing)
+        if directives == size and blocks:
+            break
+        m = _HEADER.match(data, directives)
+        if m is None:
+            return None
+        body = m.end() + 1
+        close = data.find(b"\n}", m.end())
+        if close < 0 or data.count(b"\n", body - 1, close) != data.count(b"\n\t", body - 1, close):
+            return None
+        end = close + 2  # after "}"
+        if end < size and data[end : end + 1] != b"\n":
+            return None
+        graph = graph_name(m.group(1), data[pos : m.start()])
+        if graph is None:
+            return None
+        blocks.append(Block(graph, pos, body, max(close + 1, body), min(end + 1, size)))
+        pos = min(end + 1, size)
+    return blocks or None
+
+
+def graph_digests(trig: Path) -> dict[str, str]:
+    """The SHA-256 of each named graph's blocks in ``trig`` (a TriG file written by ``citykg build``).
+
+    Two builds' digests differ exactly for the graphs whose text differs (the build writes
+    the same graph as the same bytes), so a later step can redo only what changed. Raises
+    ValueError when the file is not laid out as the build writes it (see ``graph_blocks``).
+    """
+    data = trig.read_bytes()
+    blocks = graph_blocks(data)
+    if blocks is None:
+        raise ValueError(f"{trig}: not a TriG file laid out as citykg build writes it")
+    return digests(data, blocks)
+
+
+def digests(data: bytes, blocks: list[Block]) -> dict[str, str]:
+    """The SHA-256 of each graph's ``blocks`` (in order) of ``data``."""
+    hashes: dict[str, hashlib._Hash] = {}
+    view = memoryview(data)
+    for b in blocks:
+        hashes.setdefault(b.graph, hashlib.sha256()).update(view[b.start : b.end])
+    view.release()
+    return {g: h.hexdigest() for g, h in hashes.items()}
