@@ -26,7 +26,7 @@ from citykg.viz.doctext import TEXT_DIR, DocTexts
 from citykg.viz.graphview import GraphView
 from citykg.viz.layout import label_box, layout
 from citykg.viz.links import Linker
-from citykg.viz.pagedata import compact
+from citykg.viz.pagedata import _num, compact
 from citykg.viz.search import zh_tables
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -92,12 +92,21 @@ def page_data(view: GraphView, linker: Linker | None = None, texts: DocTexts | N
     pages of its details panel and reader links on its evidence sentences; with
     ``texts`` (the site) quotes refer to the articles' shared text scripts.
     """
+    return place(view, compact(view, {}, linker, texts))
+
+
+def place(view: GraphView, data: dict) -> dict:
+    """Lay ``view`` out and write the positions into its page data (``compact`` of the same view:
+    its nodes in the view's order, x and y at positions 4 and 5); returns ``data``."""
     pos = layout(
         [n.id for n in view.nodes],
         [(e.source, e.target) for e in view.edges],
         {n.id: label_box(n.label, n.size()) for n in view.nodes},
     )
-    return compact(view, pos, linker, texts)
+    for item, n in zip(data["nodes"], view.nodes, strict=True):
+        x, y = pos.get(n.id, (0.0, 0.0))
+        item[4], item[5] = _num(round(x, 1)), _num(round(y, 1))
+    return data
 
 
 def crumbs_html(crumbs: list[tuple[str, str | None]]) -> str:
@@ -128,8 +137,10 @@ def render_html(
     vis_src: str | None = None,
     crumbs: list[tuple[str, str | None]] | None = None,
     texts: DocTexts | None = None,
+    data: dict | None = None,
 ) -> str:
-    """The complete HTML page of a graph view.
+    """The complete HTML page of a graph view (``data``: its ``compact`` data without positions,
+    when the caller has it already).
 
     ``vis_src`` (the site's shared ``assets/vis-network.min.js``, relative to the page)
     loads vis-network, our script, styles and search tables from beside the pages, and
@@ -138,7 +149,7 @@ def render_html(
     """
     js, _ = vis_assets()
     notes = "".join(f'<div class="note">{html.escape(n)}</div>' for n in view.notes)
-    data = page_data(view, linker, texts)
+    data = place(view, data) if data is not None else page_data(view, linker, texts)
     if vis_src:
         e, base = html.escape, vis_src.rsplit("/", 1)[0] + "/" if "/" in vis_src else ""
         style_html = f'<link rel="stylesheet" href="{e(base + VIEW_CSS)}">'

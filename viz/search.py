@@ -87,6 +87,7 @@ def charwise(plain: str) -> list[str]:
     return [char_pinyin(t) if _HAN.match(t) else t for t in _TOKENS.findall(plain) if t.strip()]
 
 
+@lru_cache(maxsize=65536)
 def pinyin_override(name: str) -> str:
     """The syllables of ``name`` (space-separated) when its reading differs from the page's
     character-by-character one (polyphones read by phrase: 重庆 is chongqing, not zhongqing),

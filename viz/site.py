@@ -117,8 +117,9 @@ class _Site:
         view = aggregate(view, max_nodes)
         crumbs = section_crumbs(self.linker, kind, label)
         # what the page reads: its data without the layout (a function of it), crumbs and asset href
-        inputs = script_json([compact(view, {}, self.linker, self.texts), crumbs, self.vis_src])
-        self.cache.write(path, inputs, lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts))
+        data = compact(view, {}, self.linker, self.texts)
+        inputs = script_json([data, crumbs, self.vis_src])
+        self.cache.write(path, inputs, lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts, data))
         note = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
         self.links.append(Link(kind, label, path, note, key))
 
