@@ -56,6 +56,8 @@ __all__ = ["DEFAULT_TIME_BUDGET", "BuildReport", "DocResult", "Source", "build",
 
 #: what a successful build renames from its staging folder into OUT (the TriG last)
 PUBLISHED = ("store", "ontology", "assets", "views", "index.html", TRIG_NAME)  # assets: the site's shared vis-network
+#: worker processes when the caller does not say (at most the machine's cores)
+DEFAULT_JOBS = 2
 
 
 @dataclass
@@ -158,7 +160,7 @@ def build(paths: Iterable[Path] | None, out: Path, *, incremental: bool = False,
         outdir.remove_stale(out)
         stage = outdir.stage_dir(out)
         try:
-            _build_staged(sources, out, stage, report, incremental=incremental, jobs=jobs or min(2, os.cpu_count() or 1),
+            _build_staged(sources, out, stage, report, incremental=incremental, jobs=jobs or min(DEFAULT_JOBS, os.cpu_count() or 1),
                           opts=WorkOptions(max_bytes=max_bytes, time_budget=time_budget), post_steps=post_steps,
                           analogues=analogues, progress=progress, t0=t0)  # fmt: skip
         finally:

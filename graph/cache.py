@@ -23,6 +23,10 @@ from citykg.paths import ontology_dir
 
 CACHE_DIR = "cache"
 CACHE_INDEX = "index.json"
+#: hex digits of a fingerprint or key kept (64 bits: no collision among a folder's builds)
+KEY_CHARS = 16
+#: bytes read at a time when a big cached file is digested
+READ_CHUNK = 1 << 20
 #: prefix of temp files (then the writer's pid and the target's name)
 TEMP_PREFIX = ".citykg-tmp."
 #: the packages whose code shapes one document's quads (changing them invalidates the cache)
@@ -46,7 +50,7 @@ def fingerprint() -> str:
     for f in [*data, *lang.data_files(), *code, Path(namespaces.__file__)]:
         if f.exists():
             h.update(f"{_relative(f)}\0{len(f.read_bytes())}\0".encode() + f.read_bytes())
-    return h.hexdigest()[:16]
+    return h.hexdigest()[:KEY_CHARS]
 
 
 #: ontology files besides the schemes that extraction reads
@@ -133,7 +137,7 @@ def analogies_key(fp: str, input_digest: str) -> str:
     for f in [*sorted((graph / "analogues").glob("*.py")), Path(namespaces.__file__).with_name("iris.py")]:
         if f.exists():
             h.update(f"{_relative(f)}\0".encode() + f.read_bytes())
-    return h.hexdigest()[:16]
+    return h.hexdigest()[:KEY_CHARS]
 
 
 def load_analogies(cache: Path, key: str) -> tuple[Path, int] | None:
@@ -169,7 +173,7 @@ def file_digest(path: Path) -> str:
     """``digest`` of a file's bytes, read in chunks (the analogies of a big build are 100s of MB)."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(READ_CHUNK):
             h.update(chunk)
     return h.hexdigest()
 

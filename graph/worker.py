@@ -42,6 +42,8 @@ MAX_ERROR_CHARS = 200
 MIN_FILES_FOR_POOL = 8
 #: largest number of files a worker takes at once
 MAX_CHUNK = 16
+#: chunks per worker at least (small chunks keep both workers busy to the end)
+CHUNKS_PER_WORKER = 8
 
 
 class OverBudget(BaseException):
@@ -250,7 +252,7 @@ def run(sources: list[Source], jobs: int, opts: WorkOptions) -> Iterator[DocResu
     done = 0
     while done < len(sources):
         rest = sources[done:]
-        chunk = max(1, min(MAX_CHUNK, len(rest) // (jobs * 8)))
+        chunk = max(1, min(MAX_CHUNK, len(rest) // (jobs * CHUNKS_PER_WORKER)))
         try:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 for r in pool.map(process, rest, [opts] * len(rest), chunksize=chunk):

@@ -22,6 +22,7 @@ import numpy as np
 MAX_BLOCK = 64
 WINDOW = 16
 CONTEXT_TERMS = 12  # highest-weighted context n-grams of an item used for blocking
+PAIR_CHUNK = 1 << 16  # pairs turned into Python ints at a time (a million at once cost ~100 MB)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,6 @@ def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
     del blocks, order, done, keys_of
     unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.empty(0, np.int64)
     codes = array("q")
-    for start in range(0, len(unique), 1 << 16):  # a chunk at a time: no list of a million ints
-        chunk = unique[start : start + (1 << 16)]
+    for start in range(0, len(unique), PAIR_CHUNK):  # a chunk at a time: no list of a million ints
+        chunk = unique[start : start + PAIR_CHUNK]
         yield from zip((chunk // n).tolist(), (chunk % n).tolist(), strict=True)

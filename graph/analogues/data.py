@@ -24,6 +24,8 @@ from citykg.namespaces import CK_IRI, SCHEME_FACETS, SCHEME_REFORMS, SPARQL_PREF
 #: classes compared, most specific reading first (an item typed twice keeps the first)
 ANALOGUE_CLASSES = tuple(c for c in ENTITY_CLASSES if c != EntityClass.Organization)
 FACET_SCHEME = str(SCHEME_FACETS)
+#: how many skos:broader steps a facet may be below its facet kind (facets.ttl is 2 deep)
+MAX_FACET_DEPTH = 5
 _LINKS = {
     "broader": "broader",
     "narrower": "narrower",
@@ -296,7 +298,7 @@ def _load_facets(
         if c is None:
             continue
         top = c
-        for _ in range(5):  # climb to the facet kind (a top concept)
+        for _ in range(MAX_FACET_DEPTH):  # climb to the facet kind (a top concept)
             parents = sorted(top.links.get("broader", ()))
             if not parents or parents[0] not in concepts:
                 break

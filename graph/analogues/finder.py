@@ -54,6 +54,7 @@ from citykg.graph.analogues.rules import shared_document
 from citykg.graph.analogues.score import (
     DEFAULT_THRESHOLD,
     MAX_PER_ITEM,
+    SCORE_DECIMALS,
     SEPARATE_CLASSES,
     TOP_PER_ITEM,
     WEIGHTS,
@@ -64,6 +65,15 @@ from citykg.graph.analogues.score import (
 )
 from citykg.graph.analogues.select import Scored, compete
 from citykg.graph.analogues.text import aligned, contains_ratio, cosine
+
+#: one name key containing the other counts (feature ``contain``) from this length ratio on
+CONTAIN_RATIO = 0.6
+#: a name key shorter than this is a place name and a generic word (数字通化 -> 数字): its name
+#: features are capped at ``PLACE_ONLY_NAME`` and ``contain``/``aligned`` are off
+MIN_KEY = 2
+PLACE_ONLY_NAME = 0.5
+#: two instances of one programme differ when their specifics align less than this (就医付费 / 花卉产业)
+OTHER_INSTANCE_BELOW = 0.3
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -116,13 +126,13 @@ class Finder:
                 f.concept_links.append((c, kind, d))
         f.name = cosine(pa.name_vec, pb.name_vec)
         ratio = contains_ratio(pa.key, pb.key)
-        f.contain = 1.0 if ratio >= 0.6 and min(len(pa.key), len(pb.key)) >= 2 else 0.0
+        f.contain = 1.0 if ratio >= CONTAIN_RATIO and min(len(pa.key), len(pb.key)) >= MIN_KEY else 0.0
         pair = (pa.key, pb.key) if pa.key <= pb.key else (pb.key, pa.key)
         if pair not in self._aligned:  # SequenceMatcher is the slow part; names repeat a lot
             self._aligned[pair] = aligned(*pair)
         f.aligned = self._aligned[pair]
-        if min(len(pa.key), len(pb.key)) < 2:  # a name that is only a place: 数字通化 -> 数字
-            f.name, f.contain, f.aligned = min(f.name, 0.5), 0.0, 0.0
+        if min(len(pa.key), len(pb.key)) < MIN_KEY:  # a name that is only a place: 数字通化 -> 数字
+            f.name, f.contain, f.aligned = min(f.name, PLACE_ONLY_NAME), 0.0, 0.0
         f.context = cosine(pa.ctx_vec, pb.ctx_vec)
         shared = sorted(set(pa.facets) & set(pb.facets))
         f.shared_facets = [(x, pa.facets[x], pb.facets[x]) for x in shared]
@@ -180,7 +190,7 @@ class Finder:
     def _other_instance(self, pa: Prepared, pb: Prepared) -> bool:
         if not (pa.specifics and pb.specifics):
             return False
-        return aligned(pa.specifics, pb.specifics) < 0.3 and not (
+        return aligned(pa.specifics, pb.specifics) < OTHER_INSTANCE_BELOW and not (
             pa.specifics in pb.specifics or pb.specifics in pa.specifics
         )
 
@@ -260,7 +270,7 @@ class Finder:
         basis, basis_zh, kinds = explain(f, self.items[i], self.items[j], self.data)
         z = self.quick_logit(i, j) - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength
         value = to_score(z) if score is None else score
-        return Analogy(self.items[i], self.items[j], round(value, 3), basis, kinds, basis_zh)
+        return Analogy(self.items[i], self.items[j], round(value, SCORE_DECIMALS), basis, kinds, basis_zh)
 
     def scored(self, floor: float) -> Scored:
         """The candidate pairs whose final logit reaches ``floor`` (``analogue_select.compete``)."""

@@ -31,6 +31,8 @@ from citykg.graph.analogues.text import (
     strip_places,
 )
 
+#: what a name adds to its concept counts as specifics from this many characters on (一件事 alone: none)
+MIN_SPECIFICS = 2
 
 @dataclass
 class Prepared:
@@ -208,7 +210,7 @@ def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
     for word in GENERIC_HEADS:
         rest = rest.replace(word, "")
     rest = re.sub(r"[\W_]", "", rest)  # @深圳-民意速办 -> 民意速办 + "@-": no specifics
-    return rest if len(rest) >= 2 else ""
+    return rest if len(rest) >= MIN_SPECIFICS else ""
 
 
 def _context_text(item: Item, data: AnalogueInput) -> str:

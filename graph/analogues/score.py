@@ -65,6 +65,15 @@ RECENT_FROM, RECENT_SPAN = 2016.0, 10.0
 STRENGTH_SENTENCE = 0.05  # per supporting sentence beyond the first, at most MAX_SENTENCES
 MAX_SENTENCES = 3
 SEPARATE_CLASSES = ("Award", "PolicyDocument")
+#: concept features count this much when both sides are SEPARATE_CLASSES (known by name, not topic)
+NAMED_ONLY_FACTOR = 0.5
+#: decimals of a shown score (``Analogy.score``, ck:score); ``cap_pairs`` ranks ties at this precision
+SCORE_DECIMALS = 3
+#: below this logit ``sigmoid`` is 0.0 (math.exp would overflow far below it)
+SIGMOID_FLOOR = -40.0
+#: ``cap_pairs`` packs (score rank, name hash) into one int: the hash takes the low bits
+_HASH_BITS = 32
+_SCALE = 10**SCORE_DECIMALS
 GAP_MARGIN = 1.0  # logit units a pair may trail the best pair of its kinds without penalty
 GAP_CAP = 2.0  # logit units: a pair this far behind its rival gets the full not_counterpart weight
 #: generic head and qualifier words of names (data: graph/lang/zh/analogues/generic-heads.txt)
@@ -110,7 +119,7 @@ class Features:
     def vector(self) -> dict[str, float]:
         """The numbers the logistic combination weighs (keys of ``WEIGHTS``)."""
         kinds = {k for _, k, _ in self.concept_links}
-        c = 0.5 if self.named_only else 1.0  # an award about digital cities is not the same award
+        c = NAMED_ONLY_FACTOR if self.named_only else 1.0  # an award about digital cities is not the same award
         return {
             "same_concept_exact": c * (bool(self.same_concepts) and self.exact),
             "same_concept": c * (bool(self.same_concepts) and not self.exact),
@@ -193,7 +202,7 @@ def sigmoid(z: float) -> float:
     >>> sigmoid(0.0), round(sigmoid(4.0), 3)
     (0.5, 0.982)
     """
-    if z < -40:
+    if z < SIGMOID_FLOOR:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -231,14 +240,14 @@ def cap_pairs(
         a, b = (i, j) if names[i] <= names[j] else (j, i)
         rank = ranks.get(z)
         if rank is None:
-            rank = ranks[z] = 1000 - round(round(to_score(z), 3) * 1000)
+            rank = ranks[z] = _SCALE - round(round(to_score(z), SCORE_DECIMALS) * _SCALE)
         head = heads.get(a)
         if head is None:
             head = heads[a] = zlib.crc32(f"{names[a]} ".encode())
         tail = tails.get(b)
         if tail is None:
             tail = tails[b] = names[b].encode()
-        entries.append((rank << 32 | zlib.crc32(tail, head), i, j))
+        entries.append((rank << _HASH_BITS | zlib.crc32(tail, head), i, j))
     entries.sort()
     count: dict[int, int] = {}
     last: dict[int, int] = {}  # rank of an item's ``top``-th best
@@ -251,8 +260,8 @@ def cap_pairs(
             if c < top:
                 chosen.add(n)
                 if c == top - 1:
-                    last[x] = key >> 32
-            elif key >> 32 == last[x] and ties.get(x, []) is not None:
+                    last[x] = key >> _HASH_BITS
+            elif key >> _HASH_BITS == last[x] and ties.get(x, []) is not None:
                 extra = ties.setdefault(x, [])
                 extra.append(n)
                 if top + len(extra) > most:

@@ -24,6 +24,8 @@ import pyoxigraph as ox
 from citykg.namespaces import PREFIXES
 
 WRITE_CHUNK = 20_000  # subjects per TriG block when writing a big graph from the store
+BLOCK_QUADS = 50_000  # quads per TriG block when writing a stream of quads (the analogies)
+COPY_BUFFER = 1 << 20  # bytes per read when the spools are copied into the TriG
 
 
 def quad_key(q: ox.Quad) -> tuple[str, str, str]:
@@ -52,7 +54,7 @@ def write_store_graphs(store: ox.Store, fh: BinaryIO) -> int:
     return n
 
 
-def write_blocks(quads: Iterable[ox.Quad], fh: BinaryIO, size: int = 50_000) -> int:
+def write_blocks(quads: Iterable[ox.Quad], fh: BinaryIO, size: int = BLOCK_QUADS) -> int:
     """Write a stream of quads as TriG blocks of at most ``size`` quads; returns how many."""
     it, n = iter(quads), 0
     while batch := list(islice(it, size)):
@@ -108,7 +110,7 @@ def write_trig(store: ox.Store, target: Path, parts: Sequence[Spool] = ()) -> Pa
             for part in parts:
                 part.fh.flush()
                 with part.path.open("rb") as src:
-                    shutil.copyfileobj(src, fh, 1 << 20)
+                    shutil.copyfileobj(src, fh, COPY_BUFFER)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
