@@ -24,6 +24,9 @@ SCHEME_PREFIX = CKR_IRI + "scheme/"
 DCTERMS_SPATIAL = "http://purl.org/dc/terms/spatial"
 #: the division files under ontology/: the generated divisions and the hand-kept abbreviations
 DIVISION_FILES = ("divisions.ttl", "abbreviations.ttl")
+#: knowledge bases whose derived indexes (indicator labels, subject openings) a process keeps:
+#: a build loads one, a test session a few; beyond this the caches start afresh
+KB_CACHE_SIZE = 8
 
 
 @dataclass

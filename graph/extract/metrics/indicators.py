@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from citykg.graph import lang
 from citykg.graph.extract.metrics.rules import context_alt
 from citykg.graph.extract.metrics.units import default_units
-from citykg.graph.kb import Concept, KnowledgeBase
+from citykg.graph.kb import KB_CACHE_SIZE, Concept, KnowledgeBase
 from citykg.namespaces import uncurated_concept_iri
 
 _UNITS = default_units()  # unit kinds are data: ck:unitKind in ontology/units.ttl
@@ -49,6 +49,13 @@ class IndicatorHit:
     iri: str
     label: str  # prefLabel of a curated indicator, or the minted label
     new: bool
+
+#: how an indicator label near a figure is scored (``IndicatorIndex.resolve``): LABEL_WEIGHT per
+#: character of the label (a longer label is more specific), minus a point per BEFORE_DECAY
+#: characters between a label before the figure and the figure, or per AFTER_DECAY characters
+#: for one after it, which starts AFTER_BONUS ahead (a label right after a count is the counted
+#: noun: 200个智慧社区); UNIT_BONUS when the figure's unit is the indicator's expected unit
+LABEL_WEIGHT, BEFORE_DECAY, AFTER_DECAY, AFTER_BONUS, UNIT_BONUS = 2, 4, 2, 2, 1.5
 
 
 class IndicatorIndex:
@@ -87,24 +94,26 @@ class IndicatorIndex:
                     continue
                 if where == "before":
                     distance = len(window) - (start + len(label))
-                    score = 2 * len(label) - distance / 4
+                    score = LABEL_WEIGHT * len(label) - distance / BEFORE_DECAY
                 else:
-                    score = 2 * len(label) + 2 - start / 2
+                    score = LABEL_WEIGHT * len(label) + AFTER_BONUS - start / AFTER_DECAY
                 if c.expected_unit == unit:
-                    score += 1.5
+                    score += UNIT_BONUS
                 if best is None or score > best[0]:
                     best = (score, c)
         return best[1] if best else None
 
 
 _INDEXES: dict[int, tuple[KnowledgeBase, IndicatorIndex]] = {}
+#: most characters of a counted noun after a figure, and of a label minted before one
+NOUN_MAX, MINTED_MAX = 10, 16
 
 
 def index_for(kb: KnowledgeBase) -> IndicatorIndex:
     """The indicator index of ``kb``, built once per knowledge base object."""
     hit = _INDEXES.get(id(kb))
     if hit is None or hit[0] is not kb:
-        if len(_INDEXES) > 8:
+        if len(_INDEXES) > KB_CACHE_SIZE:
             _INDEXES.clear()
         hit = _INDEXES[id(kb)] = (kb, IndicatorIndex(kb.indicators))
     return hit[1]
@@ -136,7 +145,7 @@ def noun_after(after: str) -> str:
     ('智慧社区', '部门')
     """
     m = _AFTER_STOP.search(after)
-    return (after[: m.start()] if m else after)[:10]
+    return (after[: m.start()] if m else after)[:NOUN_MAX]
 
 
 def mint_label(before: str, after: str, unit: str, counter: bool) -> str:
@@ -166,7 +175,7 @@ def mint_label(before: str, after: str, unit: str, counter: bool) -> str:
     head = head.strip("“”\"'‘’ 「」")
     if len(head) < 2 or _VERB.fullmatch(head):
         return ""
-    return head[-16:]
+    return head[-MINTED_MAX:]
 
 
 def _label_re(role: str, template: str) -> re.Pattern[str]:

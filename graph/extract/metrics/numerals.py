@@ -76,16 +76,16 @@ def _zh_integer(s: str) -> int:
             section += (1 if digit is None else digit) * ZH_SMALL[ch]
             last_unit = ZH_SMALL[ch]
         elif ch == "万":
-            wan += ((section + (digit or 0)) or 1) * 10_000
-            section, last_unit = 0, 10_000
+            wan += ((section + (digit or 0)) or 1) * ZH_BIG["万"]
+            section, last_unit = 0, ZH_BIG["万"]
         else:  # 亿
-            yi = ((yi + wan + section + (digit or 0)) or 1) * 100_000_000
+            yi = ((yi + wan + section + (digit or 0)) or 1) * ZH_BIG["亿"]
             wan = section = 0
-            last_unit = 100_000_000
+            last_unit = ZH_BIG["亿"]
         digit = None
     tail = digit or 0
-    if digit and last_unit >= 100:  # abbreviated: the digit counts the next lower unit
-        tail = digit * last_unit // 10
+    if digit and last_unit >= ZH_SMALL["百"]:  # abbreviated: the digit counts the next lower unit
+        tail = digit * last_unit // ZH_SMALL["十"]
     return yi + wan + section + tail
 
 
@@ -167,3 +167,15 @@ def norm_decimal(d: Decimal) -> Decimal:
     if d == d.to_integral() and d.adjusted() < getcontext().prec:
         return d.quantize(Decimal(1))
     return d
+
+
+def significant_digits(d: Decimal) -> int:
+    """Significant digits of a value (trailing zeros of an integer do not count).
+
+    >>> significant_digits(Decimal("936")), significant_digits(Decimal("3000")), significant_digits(Decimal("0.50"))
+    (3, 1, 1)
+    """
+    digits = list(d.normalize().as_tuple().digits)
+    while len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+    return len(digits)

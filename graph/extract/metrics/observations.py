@@ -16,6 +16,8 @@ from itertools import pairwise
 
 from citykg.graph import lang
 from citykg.graph.extract.metrics.indicators import (
+    MINTED_MAX,
+    NOUN_MAX,
     IndicatorHit,
     IndicatorIndex,
     compatible,
@@ -25,6 +27,7 @@ from citykg.graph.extract.metrics.indicators import (
     mint_label,
     noun_after,
 )
+from citykg.graph.extract.metrics.numerals import significant_digits
 from citykg.graph.extract.metrics.quantities import Quantity, QuantityMatch, find_quantities
 from citykg.graph.extract.metrics.rules import (
     CLAUSE_BREAK,
@@ -40,9 +43,9 @@ from citykg.graph.extract.metrics.subjects import foreign_subject
 from citykg.graph.extract.metrics.subjects import index_for as subject_index
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
-from citykg.graph.records import Document, EntityRecord, Mention, ObservationRecord, Sentence
+from citykg.graph.records import Document, EntityClass, EntityRecord, Mention, ObservationRecord, Sentence
 
-MEASURED_CLASSES = ("Platform", "Project", "Reform")
+MEASURED_CLASSES = (EntityClass.Platform, EntityClass.Project, EntityClass.Reform)
 _UNITS = default_units()
 # bare scaled numbers (223万): (unit, cue regex) in the order the data file lists them
 _BARE_UNIT_CUES = tuple(
@@ -53,6 +56,17 @@ _BARE_UNIT_CUES = tuple(
 _STORAGE_SHORT = {w for w in _UNITS.written_of_kind("storage", "compute") if len(w) == 1 and w.isascii()}
 # two rates or amounts sharing one figure: 按时办结率和满意率均超99% states both
 _SHARED_REACH = 30  # characters before the figure searched for the pair
+#: characters before a figure read for a storage cue (存储量1000T), after it for a bare figure's unit
+_STORAGE_REACH, _UNIT_AFTER = 20, 3
+#: a sentence longer than twice this is cut to this many characters around each figure
+_FIGURE_REACH = 240
+#: a figure is specific enough to be recognised restated from this value with this many significant digits
+_SPECIFIC_VALUE, _SPECIFIC_DIGITS = 100, 3
+_EVERY = 100  # 100 %: a value many different facts share (never a restatement by its indicator alone)
+#: characters before and after a figure whose bigrams spot a restated fact
+_NEAR_BEFORE, _NEAR_AFTER = 6, 8
+#: characters before a figure read for its indicator, and after it for a counted noun
+_INDICATOR_BEFORE, _COUNTED_AFTER = 40, 12
 _SHARED = re.compile(
     r"(?P<first>[^,，。;；、和与及\d]{1,12}?[率额量数])(?:和|与|及)[^,，。;；\d]{1,12}?[率额量数]均"
     r"(?:为|达到|达|超过|超|在|高于|低于)?"
@@ -126,7 +140,7 @@ def _figures(doc: Document) -> list[_Figure]:
             if q is None:
                 continue
         if q.unit in _STORAGE_SHORT and _STORAGE_CUE.search(
-            CLAUSE_BREAK.split(text[max(0, qm.start - 20) : qm.start])[-1]
+            CLAUSE_BREAK.split(text[max(0, qm.start - _STORAGE_REACH) : qm.start])[-1]
         ):
             q = Quantity(q.value, q.unit + "B", q.qualifier, q.value_max)  # 存储量1000T -> TB
         noun_unit = qm.unit_written.lstrip("个大") if qm.unit_written in _NOUN_UNITS else ""
@@ -152,18 +166,11 @@ def _bare(doc: Document, qm: QuantityMatch) -> Quantity | None:
     except ValueError:
         return None
     cs, _ = _clause_bounds(sent, qm.start - sent.start, qm.end - sent.start)
-    unit = _unit_for_bare(sent.text[cs : qm.start - sent.start], text[qm.end : qm.end + 3])
+    unit = _unit_for_bare(sent.text[cs : qm.start - sent.start], text[qm.end : qm.end + _UNIT_AFTER])
     if unit is None:
         return None
     q = qm.quantity
     return Quantity(q.value, unit, q.qualifier, q.value_max)
-
-
-def _significant_digits(d: Decimal) -> int:
-    digits = list(d.normalize().as_tuple().digits)
-    while len(digits) > 1 and digits[-1] == 0:
-        digits.pop()
-    return len(digits)
 
 
 def extract_observations(
@@ -205,7 +212,7 @@ def extract_observations(
     return records
 
 
-def _window(sent: Sentence, f: _Figure, reach: int = 240) -> Sentence:
+def _window(sent: Sentence, f: _Figure, reach: int = _FIGURE_REACH) -> Sentence:
     """The sentence, cut to ``reach`` characters around the figure when it is very long
     (a text without punctuation must not make extraction quadratic)."""
     if len(sent.text) <= 2 * reach:
@@ -229,13 +236,13 @@ def _is_repeat(seen: dict[tuple, list[tuple[int, str, str, set[str]]]], rec: Obs
     figures are different facts (分别给予30万元和30万元)."""
     key = (rec.value, rec.unit, rec.qualifier, rec.kind, rec.change_role, rec.target)
     earlier = seen.setdefault(key, [])
-    specific = rec.unit not in ("%", "个百分点") and rec.value >= 100 and _significant_digits(rec.value) >= 3
+    specific = rec.unit not in ("%", "个百分点") and rec.value >= _SPECIFIC_VALUE and significant_digits(rec.value) >= _SPECIFIC_DIGITS
     sentence = rec.mention.sentence
     repeat = any(
         si != sentence
         and (
             clause == c
-            or (label and label == rec.indicator_label and rec.value != 100)
+            or (label and label == rec.indicator_label and rec.value != _EVERY)
             or (specific and near & n)
         )
         for si, label, c, n in earlier
@@ -247,7 +254,7 @@ def _is_repeat(seen: dict[tuple, list[tuple[int, str, str, set[str]]]], rec: Obs
 def _near_words(sent: Sentence, f: _Figure) -> set[str]:
     """Character bigrams of the words right around a figure (for spotting a restated fact)."""
     rs, re_ = f.start - sent.start, f.end - sent.start
-    text = _QUOTES.sub("", sent.text[max(0, rs - 6) : rs]) + noun_after(sent.text[re_ : re_ + 8])
+    text = _QUOTES.sub("", sent.text[max(0, rs - _NEAR_BEFORE) : rs]) + noun_after(sent.text[re_ : re_ + _NEAR_AFTER])
     grams = {text[i : i + 2] for i in range(len(text) - 1)}
     return {g for g in grams if all("\u4e00" <= ch <= "\u9fff" for ch in g)} - _COMMON_BIGRAMS
 
@@ -292,7 +299,7 @@ def _record(
             hit = IndicatorHit(previous.indicator or "", previous.indicator_label, previous.new_indicator)
             hit = _cumulative(index, hit, before) if _TOTAL.search(before) else hit
         else:  # no noun phrase names it: the figure stays with its sentence, without an indicator
-            hit = mint(re.sub(r"[\s“”\"'‘’《》()（）]", "", before_for_label)[-16:])
+            hit = mint(re.sub(r"[\s“”\"'‘’《》()（）]", "", before_for_label)[-MINTED_MAX:])
     time = _time_for(sent, cs, rs, f)
     return ObservationRecord(
         indicator=hit.iri if hit else None,
@@ -332,17 +339,17 @@ def _subject_words(before: str, role: str | None) -> str:
 
 
 def _indicator(index: IndicatorIndex, before: str, after: str, unit: str, kind: str) -> IndicatorHit | None:
-    window = _QUOTES.sub("", before)[-40:]
+    window = _QUOTES.sub("", before)[-_INDICATOR_BEFORE:]
     after = _QUOTES.sub("", after)
     if kind == "rank":
         base = indicator_name(mint_label(window, "", unit, False).removesuffix("排名"))
         return mint(base + "排名") if base else None
-    concept = index.resolve(window, after[:12] if unit in _COUNTER_UNITS else "", unit)
+    concept = index.resolve(window, after[:_COUNTED_AFTER] if unit in _COUNTER_UNITS else "", unit)
     if concept is not None:
         return IndicatorHit(concept.iri, concept.pref_zh or concept.labels[0], False)
-    label = mint_label(window, after[:12], unit, unit in _COUNTER_UNITS)
+    label = mint_label(window, after[:_COUNTED_AFTER], unit, unit in _COUNTER_UNITS)
     if not label and not window.strip() and len(after) >= 2:  # 175万元银行贷款注入…: the noun follows
-        label = after[:10]
+        label = after[:NOUN_MAX]
     return mint(label) if label else None
 
 

@@ -22,6 +22,7 @@ from citykg.graph.extract.metrics.numerals import (
     SCALES,
     ZH_DIGITS,
     ZH_NUM,
+    ZH_SMALL,
     parse_number,
     parse_zh_pair,
 )
@@ -169,6 +170,7 @@ def _from_match(m: re.Match[str], table: UnitTable = _TABLE) -> QuantityMatch | 
 # -- tenths: 七成 = 70 %
 # words beginning with 成 that follow a digit without being a fraction (三成都, 二成立, 九成为)
 _CHENG_WORDS = _NUMBER_WORDS["not-tenths"]
+_PERCENT_PER_TENTH = 10  # 一成 is a tenth: 10 %
 TENTHS_RE = re.compile(
     r"(?<![零〇一二两三四五六七八九十百千万亿\d.])(?P<num>[一二两三四五六七八九十]|[1-9]|10)成"
     rf"(?![{_CHENG_WORDS}])(?P<q>余|多)?(?P<post>以上|以下|以内|左右|上下)?"
@@ -201,7 +203,7 @@ def _tenths(text: str) -> list[QuantityMatch]:
         ):
             continue
         num = m.group("num")
-        value = Decimal(10 * (int(num) if num.isdigit() else ZH_DIGITS.get(num) or 10))
+        value = Decimal(_PERCENT_PER_TENTH * (int(num) if num.isdigit() else ZH_DIGITS.get(num) or ZH_SMALL[num]))
         qualifier = _qualifier(pre, m.group("post"), m.group("q"))
         out.append(
             QuantityMatch(

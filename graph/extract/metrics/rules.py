@@ -14,6 +14,7 @@ from decimal import Decimal
 from citykg.graph import lang
 from citykg.graph.extract.metrics.quantities import QuantityMatch, parse_number
 from citykg.graph.extract.metrics.units import default_units
+from citykg.graph.ingest.dates import YEAR_CHARS, is_day, is_month
 
 CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？()（）\n]")
 
@@ -23,6 +24,14 @@ _SINGLE_SCALE = set("百千万亿")
 # SMALL_ZH_COUNT (三..九) are figures unless they sum up the list before them
 TINY_ZH_COUNT = 3
 SMALL_ZH_COUNT = 10
+#: characters either side of a figure read by the rejection rules (第, 倍, idioms, slogans)
+_REJECT_REACH = 12
+#: characters either side of a figure searched for the quote marks of a slogan (“30秒审批”)
+_SLOGAN_REACH = 10
+#: characters before a figure searched for an open 《 (a figure inside a document title)
+_TITLE_REACH = 60
+#: characters before a figure read for 已 (already done: not a target) and back from A for 从/由
+_TARGET_REACH, _CHANGE_FROM_REACH = 12, 16
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
 _CONTEXT = {row[0]: row[1].split() for row in lang.rows("zh/metrics/figure-context.tsv")}
 
@@ -59,8 +68,8 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
     >>> [(q.num, reject_reason(s, q)) for q in find_quantities(s)]
     [('2023', 'no unit'), ('5', 'no unit'), ('1959', None), ('3', 'ordinal'), ('两', 'small chinese numeral'), ('24', 'idiom')]
     """
-    before = text[max(0, qm.start - 12) : qm.start]
-    after = text[qm.end : qm.end + 12]
+    before = text[max(0, qm.start - _REJECT_REACH) : qm.start]
+    after = text[qm.end : qm.end + _REJECT_REACH]
     unit = qm.quantity.unit
     if before.endswith("第"):
         return "ordinal"
@@ -123,15 +132,15 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
 
 def _inside_slogan(text: str, start: int, end: int) -> bool:
     """A figure inside a short quoted name or slogan: “30秒审批”, “15分钟办结”."""
-    head = text[max(0, start - 10) : start]
-    tail = text[end : end + 10]
+    head = text[max(0, start - _SLOGAN_REACH) : start]
+    tail = text[end : end + _SLOGAN_REACH]
     open_ = head.rfind("“")
     close = tail.find("”")
     return open_ > head.rfind("”") and close >= 0 and "“" not in tail[:close]
 
 
 def _inside_title(text: str, pos: int) -> bool:
-    head = text[max(0, pos - 60) : pos]
+    head = text[max(0, pos - _TITLE_REACH) : pos]
     return head.rfind("《") > head.rfind("》")
 
 
@@ -225,9 +234,9 @@ def time_before(text: str, start: int, end: int) -> TimeAnchor | None:
         return None
     if last.group("ym"):
         y, mo, d = last.group("y1"), int(last.group("m1")), last.group("d1")
-        if not 1 <= mo <= 12:
+        if not is_month(mo):
             return None
-        iso = f"{y}-{mo:02d}" + (f"-{int(d):02d}" if d and 1 <= int(d) <= 31 else "")
+        iso = f"{y}-{mo:02d}" + (f"-{int(d):02d}" if d and is_day(int(d)) else "")
         return TimeAnchor(iso, last.group(0))
     if last.group("y"):
         return TimeAnchor(last.group("y2"), last.group(0))
@@ -247,15 +256,15 @@ def resolve_relative(text: str, doc_date: str | None) -> str | None:
     """
     if not doc_date or not re.match(r"\d{4}", doc_date):
         return None
-    year = int(doc_date[:4])
+    year = int(doc_date[:YEAR_CHARS])
     m = _REL_MONTH.search(text)
     if m and not re.search(r"\d{1,2}[-~至]\d{1,2}月", text):
         y = year - 1 if m.group("year") == "去年" else year
         month = int(m.group("m"))
-        if not 1 <= month <= 12:
+        if not is_month(month):
             return None
         day = m.group("d")
-        return f"{y}-{month:02d}" + (f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else "")
+        return f"{y}-{month:02d}" + (f"-{int(day):02d}" if day and is_day(int(day)) else "")
     m = _REL_YEAR.search(text)
     if m:
         return str(year - 1 if m.group("year") == "去年" else year)
@@ -279,7 +288,7 @@ def is_target(sentence: str, rel_start: int, rel_end: int) -> bool:
         return True
     clause_end = CLAUSE_BREAK.search(sentence, rel_end)
     tail = sentence[rel_end : clause_end.start() if clause_end else len(sentence)]
-    return "目标" in tail and "已" not in sentence[:rel_start][-12:]
+    return "目标" in tail and "已" not in sentence[:rel_start][-_TARGET_REACH:]
 
 
 # -- changes --------------------------------------------------------------------
@@ -297,5 +306,5 @@ def is_change(text: str, a_start: int, a_end: int, b_start: int) -> bool:
     if not CHANGE_BETWEEN.fullmatch(text, a_end, b_start):
         return False
     clause_start = _clause_start(text, a_start)
-    head = text[max(clause_start, a_start - 16) : a_start]
+    head = text[max(clause_start, a_start - _CHANGE_FROM_REACH) : a_start]
     return "从" in head or "由" in head

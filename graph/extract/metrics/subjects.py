@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from citykg.graph import lang
-from citykg.graph.kb import KnowledgeBase
+from citykg.graph.kb import KB_CACHE_SIZE, KnowledgeBase
 
 _ROWS = {row[0]: row[1].split() for row in lang.rows("zh/metrics/subject-words.tsv")}
 FOREIGN_SCOPES = ("national", "province")
@@ -79,7 +79,7 @@ def index_for(kb: KnowledgeBase) -> SubjectIndex:
                     places.setdefault(name, set()).add(a.adcode)
         words = _CITY_WORDS + _FOREIGN_WORDS + list(places)
         opening = re.compile(_LEAD.pattern + "(" + _alternation(words) + ")")
-        if len(_INDEXES) > 8:
+        if len(_INDEXES) > KB_CACHE_SIZE:
             _INDEXES.clear()
         hit = _INDEXES[id(kb)] = (kb, SubjectIndex(opening, places, kb))
     return hit[1]
