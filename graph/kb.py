@@ -27,6 +27,8 @@ DIVISION_FILES = ("divisions.ttl", "abbreviations.ttl")
 #: knowledge bases whose derived indexes (indicator labels, subject openings) a process keeps:
 #: a build loads one, a test session a few; beyond this the caches start afresh
 KB_CACHE_SIZE = 8
+#: digits of an administrative division code (adcode: province 2, city 2, county 2)
+ADCODE_CHARS = 6
 
 
 @dataclass

@@ -22,7 +22,7 @@ from functools import lru_cache
 from types import ModuleType
 
 from citykg.graph.ingest.text import trie_regex
-from citykg.graph.kb import Area, KnowledgeBase
+from citykg.graph.kb import KB_CACHE_SIZE, Area, KnowledgeBase
 from citykg.graph.records import AreaMention, Document, Mention
 
 _RANK = {"Province": 3, "City": 2, "County": 1}
@@ -37,6 +37,17 @@ COUNTY_CITY_MARGIN = 2.0
 COUNTY_GAP = 3
 #: what may stand between such a county and the span
 _COUNTY_GAP_CHARS = "的“‘「《 "
+#: a county-only name this short (城关, 东区, 老城区) may cut through a word or name a town
+#: elsewhere: it must be word-aligned and is kept only near the article's city or province
+_SHORT_COUNTY_NAME = 3
+#: characters of context jieba segments either side of a name to test word alignment
+_ALIGN_MARGIN = 4
+#: sentences up to this index (title line and first paragraph) are the lead (LEAD_BONUS)
+LEAD_LAST = 3
+#: jieba dict.txt lines: word, frequency, tag; division short names are 2-4 characters
+_DICT_FIELDS, _DICT_WORD = 3, (2, 4)
+_SILENT = 60  # a log level above logging.CRITICAL (50): jieba prints nothing
+_UNSEEN = 10**9  # an offset after any text: a city voted for but never named comes last
 
 __all__ = ["CountyIndex", "Gazetteer", "PlaceResult", "resolve_hint", "resolve_places", "trie_regex", "warm_up"]
 
@@ -81,7 +92,7 @@ class Gazetteer:
         for m in self.pattern.finditer(text):
             name, start, end = m.group(), m.start(), m.end()
             full = name in self.full
-            weak = not full or (len(name) <= 3 and all(a.level == "County" for a in self.full[name]))
+            weak = not full or (len(name) <= _SHORT_COUNTY_NAME and all(a.level == "County" for a in self.full[name]))
             if weak and not word_aligned(text, start, end):
                 continue
             out.append(Hit(name, start, end, full))
@@ -98,7 +109,7 @@ def gazetteer(kb: KnowledgeBase) -> Gazetteer:
     """The (cached) gazetteer of ``kb``."""
     cached = _CACHE.get(id(kb))
     if cached is None or cached[0] is not kb:
-        if len(_CACHE) > 4:
+        if len(_CACHE) > KB_CACHE_SIZE:
             _CACHE.clear()
         cached = _CACHE[id(kb)] = (kb, Gazetteer(kb))
     return cached[1]
@@ -113,7 +124,7 @@ def _jieba_words() -> dict[str, tuple[int, str]]:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
+            if len(parts) == _DICT_FIELDS and _DICT_WORD[0] <= len(parts[0]) <= _DICT_WORD[1]:
                 out[parts[0]] = (int(parts[1]), parts[2])
     return out
 
@@ -129,11 +140,11 @@ def _jieba() -> ModuleType:
     """The jieba module, with its start-up log silenced."""
     import jieba
 
-    jieba.setLogLevel(60)
+    jieba.setLogLevel(_SILENT)
     return jieba
 
 
-def word_aligned(text: str, start: int, end: int, margin: int = 4) -> bool:
+def word_aligned(text: str, start: int, end: int, margin: int = _ALIGN_MARGIN) -> bool:
     """True when jieba's segmentation of the surroundings has words starting at ``start`` and
     ending at ``end``, i.e. the name does not cut through a word.
 
@@ -189,7 +200,7 @@ def vote_city(doc: Document, kb: KnowledgeBase, hits: list[Hit]) -> dict[str, fl
 
 def _votes(doc: Document, kb: KnowledgeBase, hits: list[Hit]) -> Votes:
     gz = gazetteer(kb)
-    lead_end = doc.sentences[min(3, len(doc.sentences) - 1)].end if doc.sentences else 0
+    lead_end = doc.sentences[min(LEAD_LAST, len(doc.sentences) - 1)].end if doc.sentences else 0
     title_hits = gz.hits(doc.title) if doc.title else []
     votes = Votes(Counter(), Counter(), Counter())
     for hit, bonus in [*((h, TITLE_BONUS) for h in title_hits),
@@ -259,7 +270,7 @@ def resolve_places(doc: Document, kb: KnowledgeBase) -> PlaceResult:
                 c = _city(kb, a)
                 if c is not None:
                     first.setdefault(c.adcode, h.start)
-        best = max(scores, key=lambda c: (scores[c], -first.get(c, 10**9)))
+        best = max(scores, key=lambda c: (scores[c], -first.get(c, _UNSEEN)))
         city = _county_city(kb, votes, kb.areas[best])
     province = kb.province_of(city.adcode) if city else None
     areas: list[AreaMention] = []
@@ -299,7 +310,7 @@ def _pick(
             if is_common_word(hit.name, "County") or not local:
                 return None  # a county's short name counts only inside the article's city
             return local[0]
-    if len(hit.name) <= 3 and all(a.level == "County" for a in cands):
+    if len(hit.name) <= _SHORT_COUNTY_NAME and all(a.level == "County" for a in cands):
         cands = [a for a in cands if under(a, city) or under(a, province)]  # 老城区 elsewhere is an old town
     if len(cands) == 1:
         return cands[0]

