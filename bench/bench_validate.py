@@ -5,13 +5,15 @@ machine they are what other load does not inflate):
 
     python bench/bench_validate.py out/citykg.trig --copies 1 5 10
     python bench/bench_validate.py --build /tmp/big/out --old-build /tmp/small/out
+    python bench/bench_validate.py --build /tmp/big/out --qc-before tests/fixtures/validate/qc-before
 
 ``--copies`` replicates a real build k times (every ckr: IRI suffixed with a copy number,
 so the copies are distinct nodes) and times SHACL with the screen against pySHACL on
 everything (batched above --batch triples), HermiT over all data and over the type sample.
 
-``--build`` runs the whole ``citykg validate`` path on a build (phase by phase: load,
-SHACL, units, reasoner, QC) and, on ``--old-build`` (a smaller build, as the old path is
+``--build`` runs the whole ``citykg validate`` path on a build (wall and CPU of all its
+processes, wall per phase) and, with ``--qc-before``, each rewritten QC query as it was against
+queries/qc on the build's OUT/store; on ``--old-build`` (a smaller build, as the old path is
 slow), the old SHACL path (pySHACL over all data) against the screen, as a ratio.
 """
 
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,10 +31,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from citykg.namespaces import CKR_IRI
-from citykg.paths import locate_build
+from citykg.paths import locate_build, queries_dir
 from citykg.validate.checks import (
     Report,
-    check_units,
     ensure_ontology,
     load_store,
     run_shacl_store,
@@ -38,7 +41,10 @@ from citykg.validate.checks import (
     union_graph,
 )
 from citykg.validate.reasoning import check_consistency
-from citykg.validate.run import run_qc, run_reasoner
+from citykg.validate.run import run_validation, summary
+
+#: an old QC query gets this much wall time per CPU second it may use (the machine is shared)
+QUERY_WALL_PER_CPU = 4
 
 
 def replicate(store: ox.Store, copies: int) -> ox.Store:
@@ -75,27 +81,58 @@ def timed(
     return out
 
 
-def whole_path(trig: Path) -> Report:
-    """The steps of ``run_validation``, each timed."""
-    rows: list[tuple[str, float, float]] = []
-    report = Report(data=str(trig))
-    store = timed(rows, "load", load_store, trig)
-    ensure_ontology(store)
-    report.triples = len(store)
-    timed(rows, "shacl (screen)", run_shacl_store, store, report)
-    timed(rows, "units", check_units, store, report)
-    timed(rows, "reasoner (auto)", run_reasoner, store, "auto", report)
-    timed(rows, "qc queries", run_qc, trig, report)
-    print(
-        f"{trig}: {report.triples:,} triples; {report.shacl_engine}; reasoner over {report.reasoner.triples:,}"
-    )
-    total_c, total_w = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    for label, c, w in [*rows, ("total", total_c, total_w)]:
-        print(f"  {label:18s} cpu {c:8.1f} s   wall {w:8.1f} s")
-    print(
-        f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; problems {len(report.problems)}"
-    )
+def whole_path(out: Path) -> Report:
+    """``run_validation`` on a build, end to end: wall and CPU (this process, the QC process and
+    HermiT's Java), and the wall time of each phase from the report."""
+    c, w = cpu(), time.perf_counter()
+    report = run_validation(out)
+    total_c, total_w = cpu() - c, time.perf_counter() - w
+    print(f"{out}: {summary(report)}")
+    sample = report.reasoner.seconds if report.reasoner else 0.0
+    for label, seconds in (
+        ("load (TriG into memory)", report.load_seconds),
+        ("SHACL", report.shacl_seconds),
+        ("type sample" + (" (second process)" if report.parallel else ""), report.sample_seconds),
+        ("reasoner" + (" (second process)" if report.parallel else ""), sample),
+        ("QC queries" + (" (second process)" if report.parallel else ""), report.qc_seconds),
+    ):
+        print(f"  {label:36s} wall {seconds:7.1f} s")
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"  {'total':36s} wall {total_w:7.1f} s   cpu {total_c:7.1f} s (all processes)")
+    print(f"  peak RSS {me:.0f} MB (largest child {kids:.0f} MB); problems {len(report.problems)}")
     return report
+
+
+def qc_before_after(out: Path, before: Path, limit: float) -> None:
+    """Each QC query that was rewritten: the old text (``before``) against the new, on the build's
+    OUT/store, same run; the old one is stopped after ``limit`` CPU seconds."""
+    store_dir = locate_build(out).store_dir
+    for old in sorted(before.glob("*-violation.rq")):
+        new = queries_dir() / "qc" / old.name
+        times = [_query_cpu(store_dir, q, limit) for q in (old, new)]
+        shown = [f"{t:6.1f}" if t < limit else f">{limit:.0f}" for t in times]
+        print(f"  {old.stem:40s} old cpu {shown[0]:>6s} s   new cpu {shown[1]:>6s} s")
+
+
+def _query_cpu(store_dir: Path, query: Path, limit: float) -> float:
+    """CPU seconds of one query in a child process (so a slow one can be stopped)."""
+    code = (
+        "import sys, pyoxigraph as ox; from citykg.iris import PREFIXES;"
+        "s = ox.Store.read_only(sys.argv[1]);"
+        "list(s.query(open(sys.argv[2]).read(), prefixes=PREFIXES, use_default_graph_as_union=True))"
+    )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(store_dir), str(query)])
+    try:
+        proc.wait(timeout=limit * QUERY_WALL_PER_CPU)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return limit
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return min(used, limit)
 
 
 def old_vs_new(trig: Path) -> None:
@@ -140,11 +177,22 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=300_000, help="pySHACL batch size in triples")
     ap.add_argument("--build", type=Path, help="an OUT folder: time the whole validate path on it")
     ap.add_argument("--old-build", type=Path, help="a smaller OUT folder: old SHACL path against the screen")
+    ap.add_argument(
+        "--qc-before",
+        type=Path,
+        help="with --build: a folder of QC queries as they were (tests/fixtures/validate/qc-before), timed "
+        "against queries/qc on the build's OUT/store",
+    )
+    ap.add_argument(
+        "--qc-limit", type=float, default=120.0, help="stop an old QC query after this many CPU s"
+    )
     args = ap.parse_args()
     if args.old_build:
         old_vs_new(locate_build(args.old_build).trig)
     if args.build:
-        whole_path(locate_build(args.build).trig)
+        whole_path(args.build)
+        if args.qc_before:
+            qc_before_after(args.build, args.qc_before, args.qc_limit)
     if args.trig:
         copies_table(args.trig, args.copies, args.batch)
 

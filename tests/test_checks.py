@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from test_validate import good_graph as good_graph  # the fixture, re-exported f
 from citykg.namespaces import CK, CKR
 from citykg.ontofiles import shapes_file
 from citykg.paths import queries_dir
-from citykg.store.core import memory_store, refresh_store
+from citykg.store.core import memory_store
 from citykg.testing import require_tool
 from citykg.validate import run
 from citykg.validate.checks import (
@@ -27,7 +30,7 @@ from citykg.validate.checks import (
     union_graph,
 )
 from citykg.validate.reasoning import check_consistency, explain_clashes
-from citykg.validate.run import run_validation, summary
+from citykg.validate.run import run_qc, run_validation
 from citykg.validate.screen import plan_shapes
 
 GOOD = Path(__file__).parent / "fixtures" / "validate" / "good.trig"
@@ -140,6 +143,12 @@ def test_type_sample_keeps_a_disjointness_clash(store: ox.Store) -> None:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QC_BEFORE = sorted((FIXTURES / "validate" / "qc-before").glob("*-violation.rq"))
+#: a small build with an offender for every QC check and the edge cases of the rewritten ones
+QC_BROKEN = [
+    FIXTURES / "sparql-mini.trig",
+    FIXTURES / "sparql-qc-broken.trig",
+    FIXTURES / "validate" / "qc-edges.trig",
+]
 
 
 def _rows(store: object, text: str) -> Counter[tuple[tuple[str, str | None], ...]]:
@@ -151,9 +160,7 @@ def test_rewritten_qc_query_reports_what_the_old_one_reported(before: Path) -> N
     """Each rewritten check (MINUS, sub-SELECTs; queries/qc) against the query it replaced
     (tests/fixtures/validate/qc-before), row for row, on a build broken in the ways the check
     looks for (tests/fixtures/sparql-qc-broken.trig + validate/qc-edges.trig)."""
-    store = memory_store(
-        FIXTURES / "sparql-mini.trig", FIXTURES / "sparql-qc-broken.trig", FIXTURES / "validate" / "qc-edges.trig"
-    )
+    store = memory_store(*QC_BROKEN)
     now = queries_dir() / "qc" / before.name
     old, new = _rows(store, before.read_text(encoding="utf-8")), _rows(store, now.read_text(encoding="utf-8"))
     assert old == new
@@ -163,7 +170,7 @@ def test_rewritten_qc_query_reports_what_the_old_one_reported(before: Path) -> N
 
 
 def _break(out: Path) -> None:
-    """Append an article graph with three QC defects to OUT/citykg.trig and refresh OUT/store."""
+    """Append an article graph with QC and SHACL defects to OUT/citykg.trig (made-up text)."""
     bad = (
         "\n<https://w3id.org/citykg/resource/doc/qc-test> {\n"
         "  <https://w3id.org/citykg/resource/qc-test/r> a <https://w3id.org/citykg/ontology#Reform> .\n"
@@ -173,33 +180,81 @@ def _break(out: Path) -> None:
     )
     with (out / "citykg.trig").open("a", encoding="utf-8") as fh:
         fh.write(bad)
-    refresh_store(out)
 
 
-def test_qc_in_a_second_process_reports_what_it_reports_here(
-    out_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A large build runs the QC queries on OUT/store in a second process; same problems, same order."""
+#: run_validation in a fresh (single-threaded, so fork-safe) interpreter with the second process forced on
+_FORCED = """
+import json, sys
+from citykg.validate import run
+run.PARALLEL_MIN_TRIPLES = 0
+if sys.argv[2] == "boom":
+    def boom(*args):
+        raise RuntimeError("disk on fire\\nsecond line")
+    run._side_checks = boom
+try:
+    r = run.run_validation(sys.argv[1])
+except Exception as exc:
+    print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
+else:
+    c = r.reasoner
+    print(json.dumps({"parallel": r.parallel, "summary": run.summary(r), "notes": r.notes,
+                      "lines": [p.line() for p in r.problems],
+                      "reasoner": None if c is None else [c.consistent, c.triples, r.reasoner_scope]}))
+"""
+
+
+def _forced(out: Path, mode: str = "") -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _FORCED, str(out), mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_second_process_reports_what_one_process_reports(out_copy: Path) -> None:
+    """A large build runs the reasoner and the QC queries in a forked second process while SHACL
+    runs: the same problems, in the same order, and the summary says so."""
     _break(out_copy)
-    here = run_validation(out_copy, reasoner=False)
-    monkeypatch.setattr(run, "PARALLEL_QC_BYTES", 0)
-    there = run_validation(out_copy, reasoner=False)
-    assert here.qc_where == "on OUT/store" and there.qc_where == "on OUT/store, in a second process"
-    assert "in a second process" in summary(there)
-    qc = [p.line() for p in there.problems if p.check.startswith("qc:")]
-    assert {p.split("  ")[1] for p in qc} >= {
-        "[qc:initiative-without-city]",
-        "[qc:evidence-without-document]",
-        "[qc:mention-not-in-quote]",
-    }
-    assert [p.line() for p in there.problems] == [p.line() for p in here.problems]
-
-
-def test_a_stale_store_is_not_read_or_rebuilt(out_copy: Path) -> None:
-    """After the TriG changed, validate checks the TriG (in memory) and leaves OUT/store alone."""
     marker = (out_copy / "store" / "citykg-store.json").read_text()
-    with (out_copy / "citykg.trig").open("a", encoding="utf-8") as fh:
-        fh.write("\n")
-    report = run_validation(out_copy, reasoner=False)
-    assert report.ok and report.qc_where == "in memory"
+    here = run_validation(out_copy)
+    there = _forced(out_copy)
+    assert not here.parallel and there["parallel"] is True
+    assert there["summary"].endswith("the reasoner and the QC queries in a second process alongside SHACL")
+    checks = {p.check for p in here.problems}
+    assert {
+        "shacl",
+        "qc:initiative-without-city",
+        "qc:mention-not-in-quote",
+        "qc:evidence-without-document",
+    } <= checks
+    assert there["lines"] == [p.line() for p in here.problems]
+    assert there["notes"] == here.notes
+    c = here.reasoner
+    assert there["reasoner"] == (None if c is None else [c.consistent, c.triples, here.reasoner_scope])
+    # validate reads the TriG; OUT/store is neither read nor rebuilt (its marker is untouched)
     assert (out_copy / "store" / "citykg-store.json").read_text() == marker
+
+
+def test_a_failing_second_process_is_one_line(out_copy: Path) -> None:
+    """If the second process fails, validate says so in one line (no traceback, no hang)."""
+    answer = _forced(out_copy, "boom")
+    assert answer["error"].startswith("ValidationError: ")
+    assert answer["error"].endswith("the reasoner and QC process failed (RuntimeError: disk on fire)")
+
+
+def test_qc_queries_do_not_read_the_derived_summaries() -> None:
+    """In memory, validate runs the QC queries without ckr:graph/summaries: they must not need it."""
+    plain = ox.Store()
+    for p in QC_BROKEN:
+        plain.bulk_load(path=str(p), format=ox.RdfFormat.TRIG)
+    with_summaries = memory_store(*QC_BROKEN)
+    assert len(with_summaries.store) > len(plain)
+    bare = Report(data="x")
+    run_qc(QC_BROKEN[0], bare, plain)
+    assert len(bare.problems) >= 14
+    assert Counter(p.line() for p in bare.problems) == Counter(
+        p.line() for p in run.qc_problems(with_summaries)[0]
+    )

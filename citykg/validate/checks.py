@@ -61,8 +61,9 @@ class Report:
     reasoner_scope: str = ""
     qc_queries: int = 0
     qc_seconds: float = 0.0
-    qc_where: str = ""  # "in memory", "on OUT/store" or "on OUT/store, in a second process"
+    parallel: bool = False  # the reasoner and the QC queries ran in a second process alongside SHACL
     load_seconds: float = 0.0  # parsing the dataset into memory
+    sample_seconds: float = 0.0  # collecting what the reasoner reasons over (all data or the type sample)
 
     @property
     def violations(self) -> list[Problem]:
