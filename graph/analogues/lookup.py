@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from citykg.errors import NotFound, closest
 from citykg.graph.analogues.explain import KINDS, basis_order
-from citykg.graph.analogues.text import fold
+from citykg.graph.analogues.text import match_key
 from citykg.graph.records import ENTITY_CLASSES, EntityClass
 
 CLASSES = tuple(c for c in ENTITY_CLASSES if c != EntityClass.Organization)
@@ -70,7 +70,7 @@ class Initiative:
 
     def sentence(self) -> Evidence | None:
         """The evidence that names it, newest article first, then the fullest sentence (the one shown)."""
-        named = [e for e in self.evidence if fold(self.label) in fold(e.quote)] or self.evidence
+        named = [e for e in self.evidence if match_key(self.label) in match_key(e.quote)] or self.evidence
         return min(named, key=lambda e: (e.date == "", _neg(e.date), -len(e.quote), e.quote), default=None)
 
 
@@ -128,8 +128,8 @@ class Lookup:
         if rows:
             return {r["x"] for r in rows if r["x"]}
         labels = self._all_labels()
-        key = fold(name)
-        part = {x for x, lab in labels if key and key in fold(lab)}
+        key = match_key(name)
+        part = {x for x, lab in labels if key and key in match_key(lab)}
         if part:
             return part
         raise NotFound("initiative", name, closest(name, sorted({lab for _, lab in labels})))

@@ -40,7 +40,7 @@ from citykg.graph.analogues.score import (
     STRENGTH_RECENT,
     STRENGTH_SENTENCE,
 )
-from citykg.graph.analogues.text import FacetMatcher, fold
+from citykg.graph.analogues.text import FacetMatcher, match_key
 from citykg.namespaces import SCHEME_REFORMS
 
 #: classes described by their sentences at all: not awards and documents (known by their names),
@@ -92,19 +92,19 @@ class Reader:
         self.labels_in: dict[str, list[str]] = defaultdict(list)  # file -> folded names of its items
         for it in data.items:
             for f in it.files:
-                self.labels_in[f].append(fold(it.label))
+                self.labels_in[f].append(match_key(it.label))
 
     def does(self, item: Item) -> dict[str, str]:
         """Concept -> the cue word that says the item does it (empty for items with a concept)."""
         if item.concepts or item.cls not in DESCRIBED or self.mechanism.pattern is None:
             return {}
-        if not any(self.mechanism.pattern.search(fold(q)) for q in item.quotes):
+        if not any(self.mechanism.pattern.search(match_key(q)) for q in item.quotes):
             return {}  # no cue anywhere in its sentences: no segments to cut
-        own = fold(item.label)
+        own = match_key(item.label)
         found: dict[str, str] = {}
         for q in item.quotes:
             others = self.labels_in.get(item.quote_files.get(q, ""), [])
-            for seg in segments(fold(q), own, others):
+            for seg in segments(match_key(q), own, others):
                 for facet, cue in sorted(self.mechanism.find(seg).items()):
                     for c in self.facet_concepts.get(facet, ()):
                         found.setdefault(c, cue)
@@ -112,7 +112,7 @@ class Reader:
 
     def strength(self, item: Item, exact: bool) -> float:
         """How strong the item's own evidence is, in logit units (``STRENGTH_*`` weights)."""
-        text = fold("".join(item.quotes))
+        text = match_key("".join(item.quotes))
         direct = exact or any(
             n in text for c in item.concepts if c in self.data.concepts for n in self.data.concepts[c].names if n
         )

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from citykg.graph.analogues.data import ConceptInfo, Item
-from citykg.graph.analogues.text import fold, subsequence
+from citykg.graph.analogues.text import match_key, subsequence
 from citykg.namespaces import SCHEME_REFORMS
 
 MIN_CUE = 3  # shortest label/cue (folded characters) read from a name anywhere in it
@@ -53,7 +53,7 @@ def read_name_concepts(items: Sequence[Item], keys: Sequence[str], concepts: dic
             continue
         found = [
             m.group(0)
-            for t in sorted({key, fold(it.label)})
+            for t in sorted({key, match_key(it.label)})
             for n in range(len(t))
             if (m := pattern.match(t, n)) and (len(m.group(0)) >= MIN_CUE or 2 * len(m.group(0)) >= len(key))
         ]
@@ -101,6 +101,6 @@ def shared_document(a: Item, b: Item, key_a: str, key_b: str) -> bool:
     """
     return (
         a.cls == b.cls == "PolicyDocument"
-        and key_a == key_b == fold(a.label) == fold(b.label)
+        and key_a == key_b == match_key(a.label) == match_key(b.label)
         and a.province == b.province != ""
     )

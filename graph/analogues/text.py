@@ -27,13 +27,21 @@ ALIGN_FULL_MATCH = 6
 _STRIP = re.compile(r"[\s“”\"'‘’《》「」『』〈〉()（）\[\]【】·•・,，、:：;；!！?？。.]+")
 
 
-def fold(text: str) -> str:
-    """NFKC-fold, lower-case and drop quotes, brackets and punctuation.
+def match_key(text: str) -> str:
+    """The key names are matched by across cities: NFKC, lower case, no quotes, brackets or punctuation.
 
-    >>> fold("“智慧株洲·诸事达”App")
+    Stricter than the extractor's ``entities.lexicon.label_key``: two cities write one name
+    with different punctuation (智慧株洲·诸事达 / 智慧株洲诸事达).
+
+    >>> match_key("“智慧株洲·诸事达”App")
     '智慧株洲诸事达app'
     """
     return _STRIP.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+#: TEMPORARY alias: h1-records' analogues/data.py and prepare.py still import ``fold``; the lead
+#: switches them to ``match_key`` at integration and removes this line
+fold = match_key
 
 
 def strip_places(text: str, *patterns: re.Pattern[str] | None) -> str:
@@ -55,14 +63,14 @@ def name_key(label: str, place_names: Iterable[str]) -> str:
     '爱山东app分厅'
     """
     pattern = place_pattern(tuple(sorted(set(place_names))))
-    key = fold(label)
+    key = match_key(label)
     return pattern.sub("", key) if pattern is not None else key
 
 
 @lru_cache(maxsize=4096)
 def place_pattern(place_names: tuple[str, ...]) -> re.Pattern[str] | None:
     """One compiled alternation of the folded names (two characters or more), longest first."""
-    names = sorted({fold(n) for n in place_names if len(fold(n)) >= 2}, key=lambda n: (-len(n), n))
+    names = sorted({match_key(n) for n in place_names if len(match_key(n)) >= 2}, key=lambda n: (-len(n), n))
     return re.compile("|".join(map(re.escape, names))) if names else None
 
 
@@ -204,8 +212,8 @@ class FacetMatcher:
         cues: dict[str, str] = {}
         for iri in sorted(labels):
             for lab in labels[iri]:
-                if fold(lab):
-                    cues.setdefault(fold(lab), iri)
+                if match_key(lab):
+                    cues.setdefault(match_key(lab), iri)
         words = sorted(cues, key=lambda w: (-len(w), w))
         pattern = re.compile("|".join(map(re.escape, words))) if words else None
         return cls(facets=facets, cues=cues, pattern=pattern)
@@ -214,6 +222,6 @@ class FacetMatcher:
         """Facet IRI -> the first cue word that matched it in ``text``."""
         found: dict[str, str] = {}
         if self.pattern is not None:
-            for m in self.pattern.finditer(fold(text)):
+            for m in self.pattern.finditer(match_key(text)):
                 found.setdefault(self.cues[m.group(0)], m.group(0))
         return found

@@ -15,7 +15,7 @@ import pytest
 from citykg.graph.analogues.data import Item, load_input
 from citykg.graph.analogues.finder import Finder, find_analogues
 from citykg.graph.analogues.rules import fragments, read_name_concepts, shared_document
-from citykg.graph.analogues.text import fold
+from citykg.graph.analogues.text import match_key
 from citykg.namespaces import CK
 from citykg.paths import ontology_dir
 
@@ -198,7 +198,7 @@ def test_one_provincial_document_cited_in_two_cities_is_no_analogue() -> None:
 )
 def test_concepts_read_from_names(label: str, concept: str) -> None:
     data = load_input(store(initiative("440300", "Platform", label, f"市民通过{label}办理业务。")))
-    keys = [fold(label).replace("深圳", "").replace("合肥", "")]  # as the finder makes them
+    keys = [match_key(label).replace("深圳", "").replace("合肥", "")]  # as the finder makes them
     read_name_concepts(data.items, keys, data.concepts)
     assert data.items[0].concepts == {R + f"concept/reform/{concept}"}
 
@@ -272,7 +272,7 @@ def test_two_cities_pair_one_name_each_not_every_synonym() -> None:
 def concept_of(label: str) -> str:
     """The reform concept whose prefLabel or altLabel is ``label`` in the bundled scheme."""
     data = load_input(store())
-    hits = {c.iri.rsplit("/", 1)[-1] for c in data.concepts.values() if fold(label) in c.names}
+    hits = {c.iri.rsplit("/", 1)[-1] for c in data.concepts.values() if match_key(label) in c.names}
     assert len(hits) == 1, (label, hits)
     return hits.pop()
 

@@ -12,7 +12,7 @@ from citykg.graph.extract.entities.lexicon import (
     Lexicon,
     concept_for,
     domain_for,
-    fold,
+    label_key,
     platform_for,
 )
 from citykg.graph.extract.entities.rules import Candidate
@@ -62,7 +62,7 @@ def _records(doc: Document, kb: KnowledgeBase, lex: Lexicon, city: str | None,
     text = doc.text
     groups: dict[str, list[Candidate]] = {}
     for c in chosen:
-        groups.setdefault(fold(c.label), []).append(c)
+        groups.setdefault(label_key(c.label), []).append(c)
     _merge_variants(groups)
     _merge_concept_variants(groups, lex)
     covered = bytearray(len(text) + 1)
@@ -141,7 +141,7 @@ def body_of(
     province written before it, else to the province of the article's city; without either it
     is not resolved (None).
     """
-    key = fold(label)
+    key = label_key(label)
     body = lex.body_by_label.get(key)
     province = None
     if body is None:
@@ -199,7 +199,7 @@ def _merge_concept_variants(groups: dict[str, list[Candidate]], lex: Lexicon) ->
     for keys in by_concept.values():
         if len(keys) < 2:
             continue
-        pref = fold(lex.by_label[keys[0]].pref_zh)
+        pref = label_key(lex.by_label[keys[0]].pref_zh)
         keep = max(keys, key=lambda k: (k == pref, len(groups[k]), len(k)))
         name = groups[keep][0].label
         for k in keys:

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from citykg.graph import lang
-from citykg.graph.extract.entities.lexicon import Lexicon, fold
+from citykg.graph.extract.entities.lexicon import Lexicon, label_key
 from citykg.graph.extract.entities.rules import Candidate, _lcut, class_of_name
 from citykg.graph.kb import Concept
 from citykg.graph.records import EntityClass
@@ -70,7 +70,7 @@ def label_class(lex: Lexicon, label: str) -> str:
     cls = _name_class(label)
     if cls and cls != "Reform":
         return cls
-    concept = lex.by_label.get(fold(label))
+    concept = lex.by_label.get(label_key(label))
     return _concept_class(concept) if concept is not None else (cls or "Reform")
 
 
@@ -85,7 +85,7 @@ def concept_candidates(lex: Lexicon, s_start: int, s_text: str) -> list[Candidat
             continue  # “芜湖通”城市码: a descriptor of the quoted name, which the quote rule owns
         if len(label) <= _RUNS_ON_MAX and _runs_on(s_text, m.start(), m.end()):
             continue  # 掌上办|公, 移动办|公平台: a short label that is the start of a longer word
-        built = label.endswith("建设") and fold(label[:-2]) in lex.by_label
+        built = label.endswith("建设") and label_key(label[:-2]) in lex.by_label
         if built:
             label, end = label[:-2], end - 2  # 智慧社区建设: the entity is 智慧社区
         cls = label_class(lex, label)
@@ -123,7 +123,7 @@ def _runs_on(s_text: str, start: int, end: int) -> bool:
 
 def gate_field_terms(cands: list[Candidate], text: str) -> list[Candidate]:
     """Field-word concept matches count only when the article repeats the word or quotes it."""
-    named = {fold(c.label) for c in cands if c.source != "field"}
+    named = {label_key(c.label) for c in cands if c.source != "field"}
     count: dict[str, int] = {}
     for c in cands:
         if c.source == "field":
@@ -131,7 +131,7 @@ def gate_field_terms(cands: list[Candidate], text: str) -> list[Candidate]:
     out = []
     for c in cands:
         if c.source == "field":
-            if fold(c.label) not in named and count[c.label] < _FIELD_REPEATS:
+            if label_key(c.label) not in named and count[c.label] < _FIELD_REPEATS:
                 continue
             c.source = "concept"
         out.append(c)

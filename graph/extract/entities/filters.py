@@ -14,7 +14,7 @@ from jieba import posseg
 from citykg.graph import lang
 from citykg.graph.extract.entities.lexicon import (
     Lexicon,
-    fold,
+    label_key,
 )
 from citykg.graph.extract.entities.rules import Candidate, head_of
 from citykg.graph.kb import KnowledgeBase
@@ -114,7 +114,7 @@ def _drop_reason(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> str 
     if _SPAM.search(label):
         return "spam word"
     if c.source == "quote":
-        key = fold(label)
+        key = label_key(label)
         if key in lex.by_cue and key not in lex.by_label and len(key) <= _BARE_CUE_MAX:
             return "bare cue word"  # “一件事” alone is not a name
         return None

@@ -20,12 +20,16 @@ _FOLD = str.maketrans({**{q: None for q in QUOTES}, "＋": "+", "×": "x"})
 _SPACE = re.compile(r"\s+")
 
 
-def fold(label: str) -> str:
+def label_key(label: str) -> str:
     """The key a label is compared by: quotes and spaces removed, ＋ folded, Latin lower-cased.
 
-    >>> fold("高效办成“一件事”")
+    Labels come from text already normalised by ``ingest.text.fold`` (NFKC, Simplified);
+    the key keeps punctuation other than quotes (a name's own ·, -), unlike the analogue
+    finder's ``analogues.text.name_key``, which compares names across cities.
+
+    >>> label_key("高效办成“一件事”")
     '高效办成一件事'
-    >>> fold("互联网＋政务服务")
+    >>> label_key("互联网＋政务服务")
     '互联网+政务服务'
     """
     return _SPACE.sub("", label.translate(_FOLD)).lower()
@@ -35,8 +39,8 @@ def fold(label: str) -> str:
 class Lexicon:
     """Compiled matchers over one knowledge base."""
 
-    by_label: dict[str, Concept]  # fold(label) -> reform concept (pref + alt labels)
-    by_cue: dict[str, Concept]  # fold(label) -> reform concept, hidden labels included
+    by_label: dict[str, Concept]  # label_key(label) -> reform concept (pref + alt labels)
+    by_cue: dict[str, Concept]  # label_key(label) -> reform concept, hidden labels included
     categories: set[str]  # IRIs of category concepts (top concepts with narrower ones)
     label_re: re.Pattern[str] | None  # pref/alt labels of non-category concepts, longest first
     cue_re: re.Pattern[str] | None  # every reform label, for containment linking
@@ -44,9 +48,9 @@ class Lexicon:
     domain_of_cue: dict[str, str]  # cue -> domain IRI
     cue_rank: dict[str, int]  # cue -> 2 for a domain's own label, 1 for a hidden cue word
     domain_iris: set[str]
-    platform_by_label: dict[str, Concept]  # fold(label) -> app/portal brand (schemes/platforms.ttl)
+    platform_by_label: dict[str, Concept]  # label_key(label) -> app/portal brand (schemes/platforms.ttl)
     platform_re: re.Pattern[str] | None  # brand labels of 3+ characters, matched anywhere
-    body_by_label: dict[str, Concept]  # fold(label) -> central or provincial body (bodies.ttl)
+    body_by_label: dict[str, Concept]  # label_key(label) -> central or provincial body (bodies.ttl)
     national_body_re: re.Pattern[str] | None  # labels of the national bodies
     provincial_bodies: set[str]  # IRIs of the bodies named per province (省大数据局)
     brand_re: re.Pattern[str] | None  # app brands named after a place: 浙里办, 爱山东, 我的长沙
@@ -95,22 +99,22 @@ def _build(key: _KBKey) -> Lexicon:
     for c in reforms:
         for lab in [c.pref_zh, *c.alt_zh]:
             if lab:
-                by_label.setdefault(fold(lab), c)
-                by_cue.setdefault(fold(lab), c)
+                by_label.setdefault(label_key(lab), c)
+                by_cue.setdefault(label_key(lab), c)
                 if c.iri not in categories:
                     surface.append(lab)
         for lab in c.hidden:
-            by_cue.setdefault(fold(lab), c)
+            by_cue.setdefault(label_key(lab), c)
     domain_of_cue: dict[str, str] = {}
     cue_rank: dict[str, int] = {}
     for d in kb.domains:
         for rank, labs in ((2, [d.pref_zh, *d.alt_zh]), (1, d.hidden)):
             for lab in labs:
-                if lab and fold(lab) not in domain_of_cue:
-                    domain_of_cue[fold(lab)] = d.iri
-                    cue_rank[fold(lab)] = rank
-    platform_by_label = {fold(lab): c for c in kb.platforms for lab in (c.pref_zh, *c.alt_zh) if lab}
-    body_by_label = {fold(lab): c for c in kb.bodies for lab in (c.pref_zh, *c.alt_zh) if lab}
+                if lab and label_key(lab) not in domain_of_cue:
+                    domain_of_cue[label_key(lab)] = d.iri
+                    cue_rank[label_key(lab)] = rank
+    platform_by_label = {label_key(lab): c for c in kb.platforms for lab in (c.pref_zh, *c.alt_zh) if lab}
+    body_by_label = {label_key(lab): c for c in kb.bodies for lab in (c.pref_zh, *c.alt_zh) if lab}
     groups = {c.iri for c in kb.bodies if c.narrower}  # body:national, body:provincial
     provincial = {c.iri for c in kb.bodies if any(b.endswith("/provincial") for b in c.broader)}
     national = [lab for c in kb.bodies if c.iri not in groups | provincial for lab in (c.pref_zh, *c.alt_zh)]
@@ -175,7 +179,7 @@ def platform_for(lex: Lexicon, label: str) -> Concept | None:
     """The app brand a platform name is or starts with (爱山东APP威海分厅 -> 爱山东).
 
     The longest brand label at the start of the name wins."""
-    key = fold(label)
+    key = label_key(label)
     for n in range(len(key), 1, -1):
         hit = lex.platform_by_label.get(key[:n])
         if hit is not None:
@@ -186,7 +190,7 @@ def platform_for(lex: Lexicon, label: str) -> Concept | None:
 def concept_for(lex: Lexicon, label: str) -> Concept | None:
     """The reform concept an entity name realizes: an exact label, else the longest label
     or cue word the name contains (a name is an instance of the concept it names)."""
-    key = fold(label)
+    key = label_key(label)
     hit = lex.by_label.get(key)
     if hit is not None:
         return hit

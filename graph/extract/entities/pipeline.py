@@ -17,7 +17,7 @@ from citykg.graph.extract.entities.concepts import gate_field_terms, label_class
 from citykg.graph.extract.entities.filters import _all_area_names, _drop_reason, is_generic
 from citykg.graph.extract.entities.lexicon import (
     build_lexicon,
-    fold,
+    label_key,
 )
 from citykg.graph.extract.entities.proposers import Context
 from citykg.graph.extract.entities.rules import Candidate
@@ -52,21 +52,21 @@ class Trace:
 def _brand_classes(cands: list[Candidate]) -> None:
     """A brand quoted with a platform descriptor (“随申办”APP) is a platform wherever it is
     quoted: “随申办”还推出… names the app, not a reform."""
-    brands = {fold(c.core) for c in cands if c.core and c.cls == "Platform"}
+    brands = {label_key(c.core) for c in cands if c.core and c.cls == "Platform"}
     for c in cands:
-        if c.source == "quote" and c.cls == "Reform" and fold(c.label) in brands:
+        if c.source == "quote" and c.cls == "Reform" and label_key(c.label) in brands:
             c.cls = "Platform"
 
 
 def _promote_bare(cands: list[Candidate]) -> list[Candidate]:
     """A bare quoted word is a mention of an entity quoted with a descriptor elsewhere
     (“爱山东”服务总门户 … 访问“爱山东”); otherwise it is dropped."""
-    named = {fold(c.label): c.cls for c in cands if c.source == "quote"}
-    named.update({fold(c.core): "Platform" for c in cands if c.core and c.cls == "Platform"})
+    named = {label_key(c.label): c.cls for c in cands if c.source == "quote"}
+    named.update({label_key(c.core): "Platform" for c in cands if c.core and c.cls == "Platform"})
     out = []
     for c in cands:
         if c.source == "bare":
-            cls = named.get(fold(c.label))
+            cls = named.get(label_key(c.label))
             if cls is None:
                 continue
             c.cls, c.source = cls, "quote"
@@ -112,7 +112,7 @@ def _context(doc: Document, kb: KnowledgeBase) -> Context:
 
     def known(name: str) -> str | None:
         """The class a reform-scheme label implies (None for names the scheme does not know)."""
-        return label_class(lex, name) if fold(name) in lex.by_label else None
+        return label_class(lex, name) if label_key(name) in lex.by_label else None
 
     return Context(doc.text, kb, lex, _all_area_names(kb), known)
 
