@@ -258,14 +258,16 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_SCHEMES))
     store.bulk_extend(division_quads(load_kb(), areas))
     store.bulk_extend(county_city_quads(load_kb(), cities))
+    counts, observations = index.stats(), index.observations
     t = report.step("store", t)
     if analogues:
         spools.append(_analogues(store, index, out, report, cache, fingerprint, reuse=incremental))
         t = report.step("analogues", t)
+    index.clear()
     report.trig = write_trig(store, out / TRIG_NAME, spools)
     t = report.step("write", t)
-    report.stats = index.stats()
-    report.stats["observations"] = index.observations
+    report.stats = counts
+    report.stats["observations"] = observations
     report.stats["triples"] = len(store) + sum(s.quads for s in spools)
     return report.step("stats", t)
 
@@ -318,6 +320,7 @@ def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildRe
     g = N(GRAPH_ANALOGIES)
     try:
         data = analogue_input(index, store)
+        index.clear()  # the finder's items are copies: the merged records are not needed any more
         key = cachemod.analogies_key(fingerprint, input_digest(data)) if cache is not None else ""
         kept = cachemod.load_analogies(cache, key) if cache is not None and reuse else None
         if kept is not None:

@@ -191,6 +191,12 @@ class AnalogueIndex:
                     for f in files:
                         m.quote_files[q] = min(m.quote_files.get(q, f), f)
 
+    def clear(self) -> None:
+        """Drop the merged records (their memory), once the finder's input is made."""
+        self.entities.clear()
+        self.documents.clear()
+        self.doc_cities.clear()
+
     def stats(self) -> dict[str, int]:
         """The summary counts (what ``build.stats`` counted with SPARQL): classes with evidence only."""
         out: dict[str, int] = {}
