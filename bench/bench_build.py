@@ -21,7 +21,14 @@ the same run:
   ``--full``, the peak of the whole ``citykg build`` (post-build steps too) in a
   child process;
 - CPU seconds (this process + workers), which other load on a shared machine
-  does not inflate; ``build_seconds_if_cores_free`` = CPU seconds / jobs.
+  does not inflate; ``build_seconds_if_cores_free`` = CPU seconds / jobs;
+- with ``--baseline PATH`` (a folder on ``PYTHONPATH`` under which ``citykg`` is another
+  revision, e.g. a ``git worktree`` of the session's start with a ``citykg`` package
+  folder whose ``graph``/``viz`` link to the worktree's): the graph build from scratch and
+  an incremental build after one file changed, each in a fresh process, for this code and
+  for the baseline on the same corpus in the same run: CPU seconds (process + workers),
+  peak RSS (VmHWM of the build's main process, max RSS of a worker), the analogue step's
+  seconds, the ratios, and whether both wrote the same bytes.
 
 On a shared machine read the CPU-based numbers and the ratios (to jieba),
 not the wall-clock ones.
@@ -113,6 +120,60 @@ def in_child(body: str, **values: str) -> tuple[float, float]:
     return result["seconds"], result["peak_mb"]
 
 
+_CHILD_BUILD = """
+import json, resource, time
+from pathlib import Path
+from citykg.graph.build import build
+t = time.perf_counter()
+r = build([Path({src!r})], Path({out!r}), jobs={jobs}, post_steps=False, incremental={incremental})
+seconds = time.perf_counter() - t
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({{"seconds": seconds, "steps": r.steps, "reused": r.reused, "peak_mb": hwm / 1024,
+                  "worker_peak_mb": kids.ru_maxrss / 1024, "problems": len(r.problems),
+                  "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}}))
+"""
+
+
+def child_build(src: Path, out: Path, jobs: int, incremental: bool, pythonpath: str | None) -> dict:
+    """One graph build in a fresh process (``pythonpath``: the code to run; None: this code)."""
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    code = _CHILD_BUILD.format(src=str(src), out=str(out), jobs=jobs, incremental=incremental)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
+                          cwd=tempfile.gettempdir())  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def side_by_side(src: Path, work: Path, jobs: int, baseline: str) -> dict[str, float | int | bool]:
+    """This code against ``baseline``, same corpus, same run: a build from scratch, then an
+    incremental build after one file changed (the last one gets a sentence)."""
+    runs: dict[str, dict] = {}
+    for name, path in (("base", baseline), ("now", None)):
+        runs[f"{name}_full"] = child_build(src, work / name, jobs, False, path)
+    changed = sorted(src.glob("*.txt"))[-1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n本市还将推进数据共享。", encoding="utf-8")
+    for name, path in (("base", baseline), ("now", None)):
+        runs[f"{name}_incremental"] = child_build(src, work / name, jobs, True, path)
+    out: dict[str, float | int | bool] = {}
+    for key, r in runs.items():
+        out.update({f"{key}_cpu_s": round(r["cpu_s"], 1), f"{key}_peak_mb": round(r["peak_mb"]),
+                    f"{key}_worker_peak_mb": round(r["worker_peak_mb"]), f"{key}_seconds": round(r["seconds"], 1),
+                    f"{key}_analogues_s": round(r["steps"].get("analogues", 0.0), 1)})  # fmt: skip
+    for kind in ("full", "incremental"):
+        base, now = runs[f"base_{kind}"], runs[f"now_{kind}"]
+        out[f"{kind}_cpu_ratio_now_vs_base"] = round(now["cpu_s"] / base["cpu_s"], 3)
+        out[f"{kind}_peak_ratio_now_vs_base"] = round(now["peak_mb"] / base["peak_mb"], 3)
+    out["incremental_cpu_share_of_full_now"] = round(runs["now_incremental"]["cpu_s"] / runs["now_full"]["cpu_s"], 3)
+    same = (work / "base" / "citykg.trig").read_bytes() == (work / "now" / "citykg.trig").read_bytes()
+    out["same_trig_bytes"] = same
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=2000, help="articles (default 2000)")
@@ -121,7 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--full", action="store_true", help="also time the build with its post-build steps")
     ap.add_argument("--no-analogues", action="store_true", help="leave the analogues step out of the build")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--baseline", metavar="PATH", help="PYTHONPATH of a citykg revision to compare with")
+    ap.add_argument("--only-baseline", action="store_true", help="with --baseline: only the side-by-side builds")
     args = ap.parse_args(argv)
+    if args.baseline and args.only_baseline:
+        results: dict[str, float | int | bool] = {"articles": args.n, "jobs": args.jobs}
+        with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
+            results["chars"] = make_corpus(Path(tmp) / "corpus", args.n)
+            results.update(side_by_side(Path(tmp) / "corpus", Path(tmp), args.jobs, args.baseline))
+        _print(results, args.json)
+        return 0
 
     results: dict[str, float | int] = {"articles": args.n, "jobs": args.jobs}
     with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
@@ -188,12 +258,18 @@ def main(argv: list[str] | None = None) -> int:
                 src=str(src), out=str(out),
             )
             results.update(full_build_seconds=round(seconds, 1), full_build_peak_rss_mb=round(peak))
-    if args.json:
+        if args.baseline:
+            results.update(side_by_side(src, Path(tmp) / "side", args.jobs, args.baseline))
+    _print(results, args.json)
+    return 0
+
+
+def _print(results: dict, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(results, indent=2))
     else:
         for k, v in results.items():
             print(f"{k:32} {v}")
-    return 0
 
 
 if __name__ == "__main__":
