@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
+from citykg.graph.records import Qualifier
+
 Select = Callable[[str], list[dict[str, str | None]]]
 ROUNDING_TOLERANCE = Decimal("0.01")  # values within 1% of the larger one agree (rounded figures)
 APPROX_TOLERANCE = Decimal("0.10")  # 近/约/左右: the true value may be 10% either side
@@ -69,9 +71,9 @@ class Claim:
         (Decimal('30000'), Decimal('Infinity'))
         """
         v, q = self.value, self.qualifier
-        if q in ("more_than", "at_least"):
+        if q in (Qualifier.more_than, Qualifier.at_least):
             return v, INF
-        if q in ("less_than", "at_most"):
+        if q in (Qualifier.less_than, Qualifier.at_most):
             return -INF, v
         if q == "range" and self.value_max is not None:
             return v, self.value_max

@@ -41,11 +41,12 @@ from citykg.graph.analogues.score import (
     STRENGTH_SENTENCE,
 )
 from citykg.graph.analogues.text import FacetMatcher, match_key
+from citykg.graph.records import EntityClass
 from citykg.namespaces import SCHEME_REFORMS
 
 #: classes described by their sentences at all: not awards and documents (known by their names),
 #: not projects (智慧蓉城 lists the reforms it bundles; it does not do each of them)
-DESCRIBED = ("Platform", "Reform")
+DESCRIBED = (EntityClass.Platform, EntityClass.Reform)
 
 
 def segments(quote: str, own: str, others: list[str]) -> list[str]:

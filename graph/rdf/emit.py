@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.rdf.quotes import quote
-from citykg.graph.records import EntityRecord, Extraction, Mention, ObservationRecord
+from citykg.graph.records import EntityClass, EntityRecord, Extraction, Mention, ObservationRecord
 from citykg.namespaces import (
     CK,
     CKR,
@@ -38,7 +38,9 @@ from citykg.namespaces import (
 )
 
 _QUOTES = "“”\"'‘’《》「」『』〈〉()（）[]【】"
-_PREFERRED_TARGET = ("Platform", "Project", "Reform", "Organization", "PolicyDocument", "Award")
+#: the class whose entity a shared label links to, most preferred first (all six classes)
+_PREFERRED_TARGET = (EntityClass.Platform, EntityClass.Project, EntityClass.Reform, EntityClass.Organization,
+                     EntityClass.PolicyDocument, EntityClass.Award)  # fmt: skip
 
 
 def N(term: object) -> ox.NamedNode:

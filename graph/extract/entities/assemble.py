@@ -19,7 +19,7 @@ from citykg.graph.extract.entities.rules import Candidate
 from citykg.graph.extract.places import CountyIndex
 from citykg.graph.ingest.text import occurrences
 from citykg.graph.kb import Concept, KnowledgeBase
-from citykg.graph.records import AreaMention, Document, EntityRecord, Mention
+from citykg.graph.records import AreaMention, Document, EntityClass, EntityRecord, Mention
 from citykg.graph.registry import get_proposer
 from citykg.namespaces import uncurated_concept_iri
 
@@ -120,7 +120,7 @@ def _link_concept(rec: EntityRecord, kb: KnowledgeBase, lex: Lexicon, key: str) 
             rec.concept, rec.concept_label = brand.iri, brand.pref_zh
             return False
     concept = concept_for(lex, label) if cls != "PolicyDocument" else None
-    if cls in ("Organization", "Award"):
+    if cls in (EntityClass.Organization, EntityClass.Award):
         concept = lex.by_label.get(key) if concept is not None else None
     if concept is not None:
         rec.concept, rec.concept_label = concept.iri, concept.pref_zh
@@ -217,7 +217,7 @@ def _merge_variants(groups: dict[str, list[Candidate]]) -> None:
         if short not in groups:
             continue
         cls = groups[short][0].cls
-        if cls not in ("Organization", "PolicyDocument"):
+        if cls not in (EntityClass.Organization, EntityClass.PolicyDocument):
             continue
         for long_ in related(short, cls):
             if long_ == short or long_ not in groups or len(long_) < len(short):

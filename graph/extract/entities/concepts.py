@@ -59,7 +59,7 @@ def _concept_class(concept: Concept) -> str:
     if cached is None:
         votes = Counter(c for c in map(class_of_name, concept.alt_zh) if c)
         cached = class_of_name(concept.pref_zh) or (votes.most_common(1)[0][0] if votes else "Reform")
-        if cached not in ("Platform", "Project", "Award"):
+        if cached not in (EntityClass.Platform, EntityClass.Project, EntityClass.Award):
             cached = "Reform"
         _CONCEPT_CLASS[concept.iri] = cached
     return cached
@@ -91,7 +91,7 @@ def concept_candidates(lex: Lexicon, s_start: int, s_text: str) -> list[Candidat
         cls = label_class(lex, label)
         before = s_text[max(0, m.start() - _VERB_REACH) : m.start()]
         if _AWARD_BEFORE.search(before) and not (
-            cls in ("Reform", "Project") and _CREATE_BEFORE.search(before)
+            cls in (EntityClass.Reform, EntityClass.Project) and _CREATE_BEFORE.search(before)
         ):
             cls = "Award"
         source = "concept"

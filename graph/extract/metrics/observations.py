@@ -27,8 +27,8 @@ from citykg.graph.extract.metrics.indicators import (
     mint_label,
     noun_after,
 )
-from citykg.graph.extract.metrics.numerals import significant_digits
 from citykg.graph.extract.metrics.quantities import Quantity, QuantityMatch, find_quantities
+from citykg.graph.extract.metrics.repeats import is_repeat, near_words
 from citykg.graph.extract.metrics.rules import (
     CLAUSE_BREAK,
     context_alt,
@@ -43,7 +43,15 @@ from citykg.graph.extract.metrics.subjects import foreign_subject
 from citykg.graph.extract.metrics.subjects import index_for as subject_index
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
-from citykg.graph.records import Document, EntityClass, EntityRecord, Mention, ObservationRecord, Sentence
+from citykg.graph.records import (
+    ChangeRole,
+    Document,
+    EntityClass,
+    EntityRecord,
+    Mention,
+    ObservationRecord,
+    Sentence,
+)
 
 MEASURED_CLASSES = (EntityClass.Platform, EntityClass.Project, EntityClass.Reform)
 _UNITS = default_units()
@@ -60,11 +68,6 @@ _SHARED_REACH = 30  # characters before the figure searched for the pair
 _STORAGE_REACH, _UNIT_AFTER = 20, 3
 #: a sentence longer than twice this is cut to this many characters around each figure
 _FIGURE_REACH = 240
-#: a figure is specific enough to be recognised restated from this value with this many significant digits
-_SPECIFIC_VALUE, _SPECIFIC_DIGITS = 100, 3
-_EVERY = 100  # 100 %: a value many different facts share (never a restatement by its indicator alone)
-#: characters before and after a figure whose bigrams spot a restated fact
-_NEAR_BEFORE, _NEAR_AFTER = 6, 8
 #: characters before a figure read for its indicator, and after it for a counted noun
 _INDICATOR_BEFORE, _COUNTED_AFTER = 40, 12
 _SHARED = re.compile(
@@ -80,9 +83,6 @@ _INDEX_RE = re.compile(
 )
 _MONEY_FORMS = sorted(_UNITS.written_of_kind("money"), key=len, reverse=True)  # 223万元人民币
 _STORAGE_CUE = re.compile(lang.alternation("zh/metrics/storage-cues.txt"))
-_COMMON_BIGRAMS = {
-    w for row in lang.rows("zh/metrics/number-words.tsv") if row[0] == "common-bigrams" for w in row[1].split()
-}
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _TOTAL = re.compile(context_alt("total"))
 _REFER_REACH = 30  # characters between an initiative's name and a figure about it
@@ -206,7 +206,7 @@ def extract_observations(
             previous = rec
             if f.kind == "value" and foreign_subject(subjects, sent.text, f.start - sent.start, city):
                 continue  # a national, provincial or other city's figure: never the article city's
-            if _is_repeat(seen, rec, _clause_text(view, f), _near_words(view, f)):
+            if is_repeat(seen, rec, _clause_text(view, f), near_words(view.text, f.start - view.start, f.end - view.start)):
                 continue
             records.append(rec)
     return records
@@ -227,38 +227,6 @@ def _clause_text(sent: Sentence, f: _Figure) -> str:
     return sent.text[cs:ce]
 
 
-def _is_repeat(seen: dict[tuple, list[tuple[int, str, str, set[str]]]], rec: ObservationRecord, clause: str,
-               near: set[str]) -> bool:  # fmt: skip
-    """A fact the document already stated in another sentence: same value, unit and role,
-    and the same clause, or the same indicator (not for 100%, which many different facts
-    share), or a count specific enough (>= 100, 3+ significant digits) with words in common
-    around it (a photo caption repeating 覆盖全市936家企业). Within one sentence equal
-    figures are different facts (分别给予30万元和30万元)."""
-    key = (rec.value, rec.unit, rec.qualifier, rec.kind, rec.change_role, rec.target)
-    earlier = seen.setdefault(key, [])
-    specific = rec.unit not in ("%", "个百分点") and rec.value >= _SPECIFIC_VALUE and significant_digits(rec.value) >= _SPECIFIC_DIGITS
-    sentence = rec.mention.sentence
-    repeat = any(
-        si != sentence
-        and (
-            clause == c
-            or (label and label == rec.indicator_label and rec.value != _EVERY)
-            or (specific and near & n)
-        )
-        for si, label, c, n in earlier
-    )
-    earlier.append((sentence, rec.indicator_label, clause, near))
-    return repeat
-
-
-def _near_words(sent: Sentence, f: _Figure) -> set[str]:
-    """Character bigrams of the words right around a figure (for spotting a restated fact)."""
-    rs, re_ = f.start - sent.start, f.end - sent.start
-    text = _QUOTES.sub("", sent.text[max(0, rs - _NEAR_BEFORE) : rs]) + noun_after(sent.text[re_ : re_ + _NEAR_AFTER])
-    grams = {text[i : i + 2] for i in range(len(text) - 1)}
-    return {g for g in grams if all("\u4e00" <= ch <= "\u9fff" for ch in g)} - _COMMON_BIGRAMS
-
-
 def _mark_changes(sent: Sentence, figs: list[_Figure]) -> None:
     for a, b in pairwise(figs):
         if a.kind != "value" or b.kind != "value" or a.role or b.role:
@@ -266,7 +234,7 @@ def _mark_changes(sent: Sentence, figs: list[_Figure]) -> None:
         if a.quantity.unit != b.quantity.unit and a.quantity.unit.split("/")[0] != b.quantity.unit:
             continue
         if is_change(sent.text, a.start - sent.start, a.end - sent.start, b.start - sent.start):
-            a.role, b.role = "before", "after"
+            a.role, b.role = ChangeRole.before, ChangeRole.after
 
 
 def _record(
