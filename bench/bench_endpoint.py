@@ -25,6 +25,7 @@ with pre-encoded requests, so the client costs little next to either server.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import itertools
 import multiprocessing as mp
@@ -42,6 +43,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -123,6 +125,18 @@ def _client(url: str, requests: list[bytes], seconds: float, conns: int, out: mp
         c.sock.setblocking(False)
 
     stop_at = time.monotonic() + seconds
+    try:
+        _drive(sel, host, port, conns, stop_at, send, counts, latencies)
+    except OSError:  # the server went away: say so in the error count, never hang the bench
+        counts["err"] += 1
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+    out.put((counts, latencies))
+
+
+def _drive(sel: selectors.BaseSelector, host: str, port: int, conns: int, stop_at: float, send: Any,
+           counts: dict[str, int], latencies: list[float]) -> None:  # fmt: skip
+    """The client's event loop: read answers, time them, send the next request."""
     for n in range(conns):
         c = _Conn(host, port)
         sel.register(c.sock, selectors.EVENT_READ, c)
@@ -156,9 +170,6 @@ def _client(url: str, requests: list[bytes], seconds: float, conns: int, out: mp
             counts["ok" if status == 200 else "err"] += 1
             send(c, sent)
             sent += 1
-    for key in list(sel.get_map().values()):
-        key.fileobj.close()
-    out.put((counts, latencies))
 
 
 def load(url: str, paths: list[str], seconds: float, clients: int, procs: int) -> dict[str, float]:
@@ -222,7 +233,8 @@ def start_oxigraph(store: Path) -> tuple[subprocess.Popen, str]:
 
 
 def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
@@ -351,6 +363,9 @@ def report(data: Path, tmp: Path, args: argparse.Namespace) -> None:
             measure(loaded_label, url, plans["citykg serve, cheap query"][1], args.seconds)
             hammer.stop()
     finally:
+        for name, server in (("citykg serve", proc), ("oxigraph", oproc)):
+            if server.poll() is not None:
+                print(f"warning: {name} exited during the run (code {server.returncode})", file=sys.stderr)
         stop(proc)
         stop(oproc)
     _print(results, args)
