@@ -60,7 +60,7 @@ def reform_concept(e: EntityRecord) -> str | None:
     if e.cls not in ADOPTING_CLASSES:
         return None
     concept = e.concept
-    if concept is None and e.new_concept and e.cls == "Reform":
+    if concept is None and e.new_concept and e.cls == EntityClass.Reform:
         concept = str(uncurated_concept_iri("reform", e.concept_label or e.label))
     return concept if concept and concept_scheme(concept) == REFORM_SCHEME else None
 

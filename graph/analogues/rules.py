@@ -101,7 +101,7 @@ def shared_document(a: Item, b: Item, key_a: str, key_b: str) -> bool:
     equal to the folded title means no place name was removed from it.)
     """
     return (
-        a.cls == b.cls == "PolicyDocument"
+        a.cls == b.cls == EntityClass.PolicyDocument
         and key_a == key_b == match_key(a.label) == match_key(b.label)
         and a.province == b.province != ""
     )

@@ -234,7 +234,7 @@ class _Emitter:
     def _body(self, e: EntityRecord) -> str | None:
         """The bodies-scheme concept of an organization named by it (工信部, 省大数据局), else None:
         such a body is one node for every article that names it, not one per city."""
-        if e.cls != "Organization" or not e.concept:
+        if e.cls != EntityClass.Organization or not e.concept:
             return None
         c = self.kb.concepts.get(e.concept)
         return e.concept if c is not None and c.scheme == "bodies" else None
@@ -252,18 +252,18 @@ class _Emitter:
             self.out.areas.add(e.area)
         concept = e.concept
         if e.new_concept:
-            segment = "reform" if e.cls == "Reform" else "other"
+            segment = "reform" if e.cls == EntityClass.Reform else "other"
             concept = concept or str(uncurated_concept_iri(segment, e.concept_label or e.label))
             scheme = concept_scheme(concept) or segment + "s"
             self.mint_concept(
-                N(concept), scheme, e.concept_label or e.label, e.domain, reform=e.cls == "Reform"
+                N(concept), scheme, e.concept_label or e.label, e.domain, reform=e.cls == EntityClass.Reform
             )
         if concept:
             self.add(node, P.realizes, N(concept))
         if e.domain:
             self.add(node, P.domain, N(e.domain))
         for org in e.run_by:
-            target = by_label.get(("Organization", org))
+            target = by_label.get((EntityClass.Organization, org))
             if target is not None and target != node:
                 self.add(node, P.runBy, target)
         for m in e.mentions:

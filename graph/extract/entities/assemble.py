@@ -108,24 +108,24 @@ def _link_concept(rec: EntityRecord, kb: KnowledgeBase, lex: Lexicon, key: str) 
     its province as ``area``), an app brand of the platforms scheme, a reform concept, or a new
     uncurated reform concept for an unknown reform. True when it is a body of the scheme."""
     label, cls = rec.label, rec.cls
-    if cls == "Organization":
+    if cls == EntityClass.Organization:
         body = body_of(kb, lex, label, rec.city)
         if body is not None:
             rec.concept, rec.concept_label = body[0].iri, body[0].pref_zh
             rec.area = body[1]
             return True
-    if cls == "Platform":
+    if cls == EntityClass.Platform:
         brand = platform_for(lex, label)
         if brand is not None:
             rec.concept, rec.concept_label = brand.iri, brand.pref_zh
             return False
-    concept = concept_for(lex, label) if cls != "PolicyDocument" else None
+    concept = concept_for(lex, label) if cls != EntityClass.PolicyDocument else None
     if cls in (EntityClass.Organization, EntityClass.Award):
         concept = lex.by_label.get(key) if concept is not None else None
     if concept is not None:
         rec.concept, rec.concept_label = concept.iri, concept.pref_zh
         rec.domain = concept.domains[0] if concept.domains else None
-    elif cls == "Reform":
+    elif cls == EntityClass.Reform:
         rec.concept = str(uncurated_concept_iri("reform", label))
         rec.concept_label = label
         rec.new_concept = True
@@ -172,13 +172,13 @@ def _link_operators(records: list[EntityRecord], text: str) -> None:
     """Fill ``run_by`` from an organization named right before an initiative with a verb of making."""
     orgs: dict[int, list[tuple[Mention, str]]] = {}  # by sentence: only those can link
     for r in records:
-        if r.cls == "Organization":
+        if r.cls == EntityClass.Organization:
             for m in r.mentions:
                 orgs.setdefault(m.sentence, []).append((m, r.label))
     if not orgs:
         return
     for r in records:
-        if r.cls == "Organization":
+        if r.cls == EntityClass.Organization:
             continue
         for m in r.mentions:
             for om, label in orgs.get(m.sentence, ()):
@@ -224,7 +224,7 @@ def _merge_variants(groups: dict[str, list[Candidate]]) -> None:
                 continue
             if groups[long_][0].cls != cls:
                 continue
-            same = _variant_of(short, long_) if cls == "Organization" else long_.endswith(short)
+            same = _variant_of(short, long_) if cls == EntityClass.Organization else long_.endswith(short)
             if same:
                 # keep the name written most often; ties go to the longer (fuller) one
                 a, b = groups[short], groups[long_]
@@ -250,7 +250,7 @@ def _variant_index(keys: list[str]):
 
     def related(short: str, cls: str) -> list[str]:
         found = {*by_suffix.get(short, ())}
-        if cls == "Organization":
+        if cls == EntityClass.Organization:
             found.update(by_ends.get((short[:2], short[-1:]), ()))
         return sorted(found, key=order.__getitem__)
 

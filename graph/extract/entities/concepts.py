@@ -45,7 +45,7 @@ def _name_class(name: str) -> str | None:
     base = name[:-2] if name.endswith("建设") else name
     cls = class_of_name(name)
     if cls is None and _BUILT_PROGRAMME.fullmatch(base):
-        cls = "Project"  # 智慧社区, 数字乡村, 未来社区, 数字孪生城市: a programme built in the city
+        cls = EntityClass.Project  # 智慧社区, 数字乡村, 未来社区, 数字孪生城市: a programme built in the city
     return cls if cls in _CONCEPT_CLASSES else None
 
 
@@ -58,9 +58,9 @@ def _concept_class(concept: Concept) -> str:
     cached = _CONCEPT_CLASS.get(concept.iri)
     if cached is None:
         votes = Counter(c for c in map(class_of_name, concept.alt_zh) if c)
-        cached = class_of_name(concept.pref_zh) or (votes.most_common(1)[0][0] if votes else "Reform")
+        cached = class_of_name(concept.pref_zh) or (votes.most_common(1)[0][0] if votes else EntityClass.Reform)
         if cached not in (EntityClass.Platform, EntityClass.Project, EntityClass.Award):
-            cached = "Reform"
+            cached = EntityClass.Reform
         _CONCEPT_CLASS[concept.iri] = cached
     return cached
 
@@ -68,10 +68,10 @@ def _concept_class(concept: Concept) -> str:
 def label_class(lex: Lexicon, label: str) -> str:
     """Class of a reform-scheme label found in text: its own head, else its concept's."""
     cls = _name_class(label)
-    if cls and cls != "Reform":
+    if cls and cls != EntityClass.Reform:
         return cls
     concept = lex.by_label.get(label_key(label))
-    return _concept_class(concept) if concept is not None else (cls or "Reform")
+    return _concept_class(concept) if concept is not None else (cls or EntityClass.Reform)
 
 
 def concept_candidates(lex: Lexicon, s_start: int, s_text: str) -> list[Candidate]:
@@ -93,7 +93,7 @@ def concept_candidates(lex: Lexicon, s_start: int, s_text: str) -> list[Candidat
         if _AWARD_BEFORE.search(before) and not (
             cls in (EntityClass.Reform, EntityClass.Project) and _CREATE_BEFORE.search(before)
         ):
-            cls = "Award"
+            cls = EntityClass.Award
         source = "concept"
         rest = s_text[m.end() :]
         if _FIELD_TERM.search(label) and not (

@@ -18,6 +18,7 @@ from citykg.graph.extract.entities.lexicon import (
 )
 from citykg.graph.extract.entities.rules import Candidate, head_of
 from citykg.graph.kb import KnowledgeBase
+from citykg.graph.records import EntityClass
 
 _Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
 # modifier words that do not make a name on their own (…平台 preceded only by these is generic)
@@ -84,7 +85,7 @@ def is_generic(label: str, cls: str, area_names: frozenset[str]) -> bool:
     core = _strip_place(label, area_names)
     body = core[: len(core) - len(head_of(core))]
     # drop a two-character head word once more (服务平台 -> 服务)
-    if cls != "Reform" and len(body) >= 2 and body[-2:] in _SECOND_HEADS:
+    if cls != EntityClass.Reform and len(body) >= 2 and body[-2:] in _SECOND_HEADS:
         body = body[:-2] if len(body) > 2 else body
     if len(body) < 1:
         return True
@@ -131,29 +132,29 @@ def _drop_reason(c: Candidate, area_names: frozenset[str], lex: Lexicon) -> str 
 def _drop_headed(c: Candidate, label: str, core: str, area_names: frozenset[str]) -> str | None:
     """The filters of unquoted head-noun names (see ``_drop_reason``)."""
     placed = core != label and any(label[:n] in area_names for n in _PLACED_LENGTHS)
-    if c.cls == "Reform":
+    if c.cls == EntityClass.Reform:
         if len(label) < _REFORM_MIN:
             return "short reform"
         return "reform opener" if label.startswith(_REFORM_OPENERS) else None
-    if c.cls == "Organization" and _GOV_ORG.search(label):
+    if c.cls == EntityClass.Organization and _GOV_ORG.search(label):
         # a government body is named with its level or place: 市大数据局, 牡丹区大数据局
         body = core[: len(core) - len(head_of(core))]
         if core == label:  # no level or place: only a named standing body (…领导小组办公室)
             ok = len(label) >= _STANDING_BODY_MIN and bool(_STANDING_BODY.search(label))
             return None if ok else "body without level or place"
         return None if len(core) >= _BODY_CORE_MIN and body not in _NOT_A_BODY else "body without a name"
-    if c.cls == "Organization" and (placed or (label.startswith(_NATIONAL) and len(core) >= _NAME_MIN)):
+    if c.cls == EntityClass.Organization and (placed or (label.startswith(_NATIONAL) and len(core) >= _NAME_MIN)):
         return None if len(core) >= _BODY_CORE_MIN else "short placed name"  # 贵阳大数据集团, 国家行政学院
-    if c.cls == "Organization":
+    if c.cls == EntityClass.Organization:
         if len(label) < _NAME_MIN or len(head_of(label)) >= len(label) - 1:
             return "short name"
         return "generic words" if is_generic(label, c.cls, area_names) else None
-    if c.cls == "Platform" and placed and label.endswith(("平台", "系统", "服务网")):
+    if c.cls == EntityClass.Platform and placed and label.endswith(("平台", "系统", "服务网")):
         return None if len(core) >= _NAME_MIN else "short placed name"  # 陕西省一体化政务服务平台
-    if c.cls == "Platform" and core != label and len(core) >= _LEVEL_PLATFORM_CORE and label.endswith("平台"):
+    if c.cls == EntityClass.Platform and core != label and len(core) >= _LEVEL_PLATFORM_CORE and label.endswith("平台"):
         return None  # a level's own platform named in full: 市一体化综合指挥平台
     if is_generic(label, c.cls, area_names):
         return "generic words"
-    if c.cls == "Award":
+    if c.cls == EntityClass.Award:
         return None if len(core) >= _NAME_MIN else "short award"
     return None if len(label) >= _NAME_MIN else "short name"

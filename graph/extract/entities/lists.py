@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from citykg.graph import lang
 from citykg.graph.extract.entities.rules import HAN, Candidate, _lcut
+from citykg.graph.records import EntityClass
 
 _WORDS = lang.rows("zh/entities/list_words.tsv")  # the file says why each word is there
 
@@ -104,7 +105,7 @@ def listed(s_start: int, s_text: str, known: Callable[[str], str | None] = lambd
     pos = s_text.find("等")
     while pos > 0:
         tail = s_text[pos:]
-        cls = "Platform" if _PLATFORM_TAIL.match(tail) else "Reform" if _REFORM_TAIL.match(tail) else None
+        cls = EntityClass.Platform if _PLATFORM_TAIL.match(tail) else EntityClass.Reform if _REFORM_TAIL.match(tail) else None
         if cls is not None:
             out += _items(s_start, s_text, pos, cls, known)
         pos = s_text.find("等", pos + 1)
@@ -126,7 +127,7 @@ def _items(
     if not all(_ITEM.match(p) for p in rest):
         return []  # not a clean list of short names (a digit, a quote, a clause)
     prefix = _shared_prefix(rest)
-    if cls == "Platform" and prefix is None:
+    if cls == EntityClass.Platform and prefix is None:
         return []  # 公安、交通、城管等…系统: departments or fields, not named systems
     at_boundary = run.start() == 0 or s_text[run.start() - 1] in '，,；;：:（(“"‘ \n'
     first = _first_item(parts[0], prefix, at_boundary)
@@ -142,6 +143,6 @@ def _items(
         return []
     out = []
     for at, item in spans:
-        item_cls = cls if cls == "Platform" else (known(item) or cls)
+        item_cls = cls if cls == EntityClass.Platform else (known(item) or cls)
         out.append(Candidate(s_start + at, s_start + at + len(item), item, item_cls, "list"))
     return out

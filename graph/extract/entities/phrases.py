@@ -12,6 +12,7 @@ import re
 
 from citykg.graph import lang
 from citykg.graph.extract.entities.rules import HAN, Candidate, clean_label, left_boundary, window_tokens
+from citykg.graph.records import EntityClass
 
 _Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
 
@@ -49,9 +50,9 @@ def awards(text: str, s_start: int, s_text: str) -> list[Candidate]:
         if any(p in label for p in _PARTS) or re.search(r"\d+[个家项座]", label):
             continue
         start, end = s_start + m.start("n"), s_start + m.end("n")
-        out.append(Candidate(start, end, label, "Award", "award"))
+        out.append(Candidate(start, end, label, EntityClass.Award, "award"))
     for m in _STAR.finditer(s_text):
-        out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Award", "award"))
+        out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), EntityClass.Award, "award"))
     return out
 
 
@@ -68,7 +69,7 @@ def city_programmes(text: str, s_start: int, s_text: str, area_names: frozenset[
         return out
     for m in _PROGRAMME.finditer(s_text):
         if m.group(1) in area_names:
-            out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Project", "head"))
+            out.append(Candidate(s_start + m.start(), s_start + m.end(), m.group(0), EntityClass.Project, "head"))
     return out
 
 
@@ -80,7 +81,7 @@ def bodies(s_start: int, s_text: str, body_re: re.Pattern[str] | None) -> list[C
     if body_re is None:
         return []
     return [
-        Candidate(s_start + m.start(), s_start + m.end(), m.group(0), "Organization", "ministry")
+        Candidate(s_start + m.start(), s_start + m.end(), m.group(0), EntityClass.Organization, "ministry")
         for m in body_re.finditer(s_text)
         if not s_text.startswith("门", m.end())
     ]
@@ -112,5 +113,5 @@ def evaluations(text: str, s_start: int, s_text: str) -> list[Candidate]:
             continue  # 在…评选中荣获…奖: the prize is the honour (the award rule finds it)
         label = text[start:he]
         if len(label) >= _EVAL_MIN and not re.search(r"[^\u4e00-\u9fffA-Za-z0-9]", label):
-            out.append(Candidate(start, he, label, "Award", "award"))
+            out.append(Candidate(start, he, label, EntityClass.Award, "award"))
     return out

@@ -22,7 +22,7 @@ from citykg.graph.extract.entities.lexicon import (
 from citykg.graph.extract.entities.proposers import Context
 from citykg.graph.extract.entities.rules import Candidate
 from citykg.graph.kb import KnowledgeBase
-from citykg.graph.records import AreaMention, Document, EntityRecord
+from citykg.graph.records import AreaMention, Document, EntityClass, EntityRecord
 from citykg.graph.registry import get_proposer, proposers
 
 __all__ = ["Context", "Trace", "TraceRow", "extract_entities", "is_generic"]
@@ -52,17 +52,17 @@ class Trace:
 def _brand_classes(cands: list[Candidate]) -> None:
     """A brand quoted with a platform descriptor (“随申办”APP) is a platform wherever it is
     quoted: “随申办”还推出… names the app, not a reform."""
-    brands = {label_key(c.core) for c in cands if c.core and c.cls == "Platform"}
+    brands = {label_key(c.core) for c in cands if c.core and c.cls == EntityClass.Platform}
     for c in cands:
-        if c.source == "quote" and c.cls == "Reform" and label_key(c.label) in brands:
-            c.cls = "Platform"
+        if c.source == "quote" and c.cls == EntityClass.Reform and label_key(c.label) in brands:
+            c.cls = EntityClass.Platform
 
 
 def _promote_bare(cands: list[Candidate]) -> list[Candidate]:
     """A bare quoted word is a mention of an entity quoted with a descriptor elsewhere
     (“爱山东”服务总门户 … 访问“爱山东”); otherwise it is dropped."""
     named = {label_key(c.label): c.cls for c in cands if c.source == "quote"}
-    named.update({label_key(c.core): "Platform" for c in cands if c.core and c.cls == "Platform"})
+    named.update({label_key(c.core): EntityClass.Platform for c in cands if c.core and c.cls == EntityClass.Platform})
     out = []
     for c in cands:
         if c.source == "bare":
@@ -98,7 +98,7 @@ def _brands_open_names(cands: list[Candidate]) -> None:
     if not brands:
         return
     for c in cands:
-        if c.proposer != "head" or c.cls != "Platform":
+        if c.proposer != "head" or c.cls != EntityClass.Platform:
             continue
         for b in brands:
             if c.start < b.start < c.end and b.end <= c.end:

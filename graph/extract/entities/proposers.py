@@ -22,7 +22,7 @@ from citykg.graph.extract.entities.phrases import awards, bodies, city_programme
 from citykg.graph.extract.entities.quotes import quoted
 from citykg.graph.extract.entities.rules import Candidate, headed, titles
 from citykg.graph.kb import KnowledgeBase
-from citykg.graph.records import Sentence
+from citykg.graph.records import EntityClass, Sentence
 from citykg.graph.registry import proposer
 
 _Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
@@ -60,7 +60,7 @@ def _p_platforms(ctx: Context, s: Sentence) -> list[Candidate]:
     if ctx.lex.platform_re is None:
         return []
     return [
-        Candidate(s.start + m.start(), s.start + m.end(), m.group(0), "Platform", "platform")
+        Candidate(s.start + m.start(), s.start + m.end(), m.group(0), EntityClass.Platform, "platform")
         for m in ctx.lex.platform_re.finditer(s.text)
         if not _crosses_place(s.text, m.start(), m.end(), ctx.area_names)
         and not _in_number(s.text, m.start(), m.end())
@@ -114,7 +114,7 @@ def _p_brands(ctx: Context, s: Sentence) -> list[Candidate]:
     if ctx.lex.brand_re is None:
         return []
     return [
-        Candidate(s.start + m.start("b"), s.start + m.end("b"), m.group("b"), "Platform", "platform")
+        Candidate(s.start + m.start("b"), s.start + m.end("b"), m.group("b"), EntityClass.Platform, "platform")
         for m in _unquoted_brand_re(ctx.lex.brand_re).finditer(s.text)
     ]
 

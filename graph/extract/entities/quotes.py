@@ -22,7 +22,7 @@ from citykg.graph.extract.entities.rules import (
     left_boundary,
     window_tokens,
 )
-from citykg.graph.records import ENTITY_CLASSES
+from citykg.graph.records import ENTITY_CLASSES, EntityClass
 
 _QUOTE = re.compile(r"“([^“”\n]{1,32})”|‘([^‘’\n]{1,32})’|「([^「」\n]{1,32})」|\"([^\"\n]{1,32})\"")
 _Z = "zh/entities/"  # the word lists under graph/lang (each file says why its words are there)
@@ -169,7 +169,7 @@ def quoted(text: str, s_start: int, s_text: str, area_names: set[str] | frozense
 
 def _reform_like(name: str, known: Callable[[str], str | None]) -> bool:
     """A name made with a strong reform word (通办, 一网): “政策兑现”专区 stays a platform."""
-    return known(name) in (None, "Reform") and bool(_STRONG_MORPH.search(name))
+    return known(name) in (None, EntityClass.Reform) and bool(_STRONG_MORPH.search(name))
 
 
 def _modifier_start(q: _Quote) -> int:
@@ -183,7 +183,7 @@ def _listed(q: _Quote) -> list[Candidate] | None:
     inner, known = q.inner, q.known
     if _ENUMERATION.fullmatch(inner) and not any(known(x) for x in inner.split("、")):
         # “一平台、一张图、一中心”: a numbered enumeration is the name of one reform
-        return [Candidate(q.i_start, q.i_end, inner, "Reform", "quote")]
+        return [Candidate(q.i_start, q.i_end, inner, EntityClass.Reform, "quote")]
     if "、" not in inner or _BAD_INNER.search(inner.replace("、", "")):
         return None
     out: list[Candidate] = []
@@ -192,7 +192,7 @@ def _listed(q: _Quote) -> list[Candidate] | None:
     for part in inner.split("、"):
         if len(part) >= 2:
             # named reforms (“一网通办、一网统管”), or reform-like words listed with one
-            cls = known(part) or ("Reform" if listed_known and _STRONG_MORPH.search(part) else None)
+            cls = known(part) or (EntityClass.Reform if listed_known and _STRONG_MORPH.search(part) else None)
             if cls:
                 out.append(Candidate(pos, pos + len(part), part, cls, "quote"))
         pos += len(part) + 1
@@ -235,22 +235,22 @@ def _tailed(q: _Quote) -> list[Candidate] | None:
     app = _APP_TAIL.match(after)
     if not app and _PLACE_TAIL.match(after) and not _reform_like(inner, q.known):
         # “粤省事”佛山专区: the local section of a provincial app; the entity is the app
-        return [Candidate(q.i_start, q.i_end, clean_label(inner), "Platform", "quote", core=clean_label(inner))]
+        return [Candidate(q.i_start, q.i_end, clean_label(inner), EntityClass.Platform, "quote", core=clean_label(inner))]
     if app:
         end = q.q_end + app.end()
-        return [Candidate(q.start, end, clean_label(q.text[q.start : end]), "Platform", "quote",
+        return [Candidate(q.start, end, clean_label(q.text[q.start : end]), EntityClass.Platform, "quote",
                           core=clean_label(inner))]  # fmt: skip
     award = _AWARD_TAIL.match(after)
     if award and not q.known(inner):
         # “5G+工业互联网”应用标杆: the honour is the whole phrase
         end = q.q_end + award.end()
-        return [Candidate(q.start, end, clean_label(q.text[q.start : end]), "Award", "quote")]
+        return [Candidate(q.start, end, clean_label(q.text[q.start : end]), EntityClass.Award, "quote")]
     body = _LONG_DESC.match(after)
-    if body and class_of_name(body.group(0)) == "Organization" and _WHOLE_DESC.search(body.group(0)):
+    if body and class_of_name(body.group(0)) == EntityClass.Organization and _WHOLE_DESC.search(body.group(0)):
         # 武汉市“数字政府”建设领导小组办公室: a standing body named after the programme it runs
         end = q.q_end + body.end()
         left = _modifier_start(q)
-        return [Candidate(left, end, clean_label(q.text[left:end]), "Organization", "quote")]
+        return [Candidate(left, end, clean_label(q.text[left:end]), EntityClass.Organization, "quote")]
     return None
 
 
@@ -265,7 +265,7 @@ def _descriptor(q: _Quote) -> list[Candidate] | None:
     d = _LONG_DESC.match(q.after)
     if not d:
         return None
-    cls = class_of_name(d.group(0)) or "Reform"
+    cls = class_of_name(d.group(0)) or EntityClass.Reform
     if q.short or (len(d.group(0)) >= _WHOLE_DESC_MIN and _WHOLE_DESC.search(d.group(0))):
         # “蓝谷至胶东国际机场”智慧一级公路示范工程: the descriptor is part of the name
         end = q.q_end + d.end()
@@ -280,7 +280,7 @@ def _short_described(q: _Quote, desc_cls: str, desc_len: int) -> list[Candidate]
     left = _modifier_start(q)
     end = q.q_end + desc_len
     label = clean_label(q.text[left:end])
-    cls = desc_cls if desc_cls != NAME_HEAD else (class_of_name(label) or "Platform")
+    cls = desc_cls if desc_cls != NAME_HEAD else (class_of_name(label) or EntityClass.Platform)
     return [Candidate(left, end, label, cls, "quote")] if len(label) >= _SHORT_LABEL_MIN else []
 
 
@@ -290,24 +290,24 @@ def _described(q: _Quote, desc_cls: str, desc_len: int) -> list[Candidate]:
     inner_cls = class_of_name(inner)
     cls = desc_cls
     if desc_cls == NAME_HEAD:
-        cls = known(inner) or _classify_bare(inner, q.area_names, q.brand) or "Platform"
+        cls = known(inner) or _classify_bare(inner, q.area_names, q.brand) or EntityClass.Platform
     elif q.after.startswith("建设") and desc_len == len("建设"):
         cls = (
             known(inner)
             or _classify_bare(inner, q.area_names, q.brand)
-            or ("Project" if len(inner) >= _BUILT_PROJECT_MIN else "")
+            or (EntityClass.Project if len(inner) >= _BUILT_PROJECT_MIN else "")
         )
         if not cls:
             return []
-    if desc_cls == "Project" and q.after.startswith("建设") and inner_cls:
+    if desc_cls == EntityClass.Project and q.after.startswith("建设") and inner_cls:
         cls = inner_cls  # “X平台”建设 is still a platform
-    if cls == "Platform" and desc_cls == "Platform" and inner_cls in (None, "Reform") and _reform_like(inner, known):
-        cls = "Reform"  # “一网统管”平台, “湾区通办”服务专区: the reform is what is named
-    elif cls == "Platform" and desc_cls == "Platform" and known(inner) == "Project":
+    if cls == EntityClass.Platform and desc_cls == EntityClass.Platform and inner_cls in (None, EntityClass.Reform) and _reform_like(inner, known):
+        cls = EntityClass.Reform  # “一网统管”平台, “湾区通办”服务专区: the reform is what is named
+    elif cls == EntityClass.Platform and desc_cls == EntityClass.Platform and known(inner) == EntityClass.Project:
         # “智慧社区”小程序: the app of a programme; the programme keeps its own class
         end = q.q_end + desc_len
-        return [Candidate(q.start, end, clean_label(q.text[q.start : end]), "Platform", "quote")]
-    core = clean_label(inner) if cls == "Platform" else ""
+        return [Candidate(q.start, end, clean_label(q.text[q.start : end]), EntityClass.Platform, "quote")]
+    core = clean_label(inner) if cls == EntityClass.Platform else ""
     return [Candidate(q.i_start, q.i_end, clean_label(inner), cls, "quote", core=core)]
 
 
@@ -321,19 +321,19 @@ def _undescribed(q: _Quote) -> list[Candidate]:
     if _AWARD_VERB.search(before[-_AWARD_VERB_REACH:]) or (
         _BECOME.search(before[-_VERB_REACH:])
         and _BECOME_TITLE.search(inner)
-        and known(inner) in (None, "Award")
+        and known(inner) in (None, EntityClass.Award)
     ):
-        return [Candidate(q.i_start, q.i_end, clean_label(inner), "Award", "quote")]
+        return [Candidate(q.i_start, q.i_end, clean_label(inner), EntityClass.Award, "quote")]
     cls = known(inner)
     if cls is None and _PACKAGE_AFTER.match(after):
-        cls = "Reform"  # “我要开餐馆”“我要办理退休”等“一事联办”主题服务: named service packages
+        cls = EntityClass.Reform  # “我要开餐馆”“我要办理退休”等“一事联办”主题服务: named service packages
     if cls is None and _listed_with_reform(q.s_text, q.m, known):
-        cls = "Reform"  # 城市运行“一网统管”、社会诉求“一键回应”: a reform listed with known ones
+        cls = EntityClass.Reform  # 城市运行“一网统管”、社会诉求“一键回应”: a reform listed with known ones
     if cls is None and _RUN_AFTER.match(after):
-        cls = "Platform"  # “浙里办”“浙政钉”两大平台: the descriptor after the run names each
+        cls = EntityClass.Platform  # “浙里办”“浙政钉”两大平台: the descriptor after the run names each
     cls = cls or _classify_bare(inner, q.area_names, q.brand)
     if cls is None and _APP_VERB.search(before[-_VERB_REACH:]):
-        cls = "Platform"  # 登录“X”, 下载“X”: an app or portal
+        cls = EntityClass.Platform  # 登录“X”, 下载“X”: an app or portal
     if cls:
         return [Candidate(q.i_start, q.i_end, clean_label(inner), cls, "quote")]
     if len(inner) <= _BARE_MAX:
@@ -360,7 +360,7 @@ def _listed_with_reform(s_text: str, m: re.Match[str], known: Callable[[str], st
     """True when the quote sits in a 、-list next to a quoted reform the scheme knows."""
     prev = _LIST_BEFORE.search(s_text, 0, m.start())
     nxt = _LIST_AFTER.match(s_text, m.end())
-    return any(x is not None and known(x.group(1)) == "Reform" for x in (prev, nxt))
+    return any(x is not None and known(x.group(1)) == EntityClass.Reform for x in (prev, nxt))
 
 
 def _classify_bare(inner: str, area_names: set[str] | frozenset[str],
@@ -370,15 +370,15 @@ def _classify_bare(inner: str, area_names: set[str] | frozenset[str],
     if cls:
         return cls
     if brand is not None and brand.match(inner):
-        return "Platform"  # 浙里办, 爱山东, i深圳, 我的长沙: the naming habits of city apps
+        return EntityClass.Platform  # 浙里办, 爱山东, i深圳, 我的长沙: the naming habits of city apps
     if _REFORM_MORPH.search(inner) and len(inner) >= _COINED_MIN:
-        return "Reform"
+        return EntityClass.Reform
     if inner.endswith("通") and len(inner) >= _COINED_MIN and inner[-2:] not in _TONG_VERBS:
         if inner[:-1] in _GENERIC:
-            return "Reform"  # “数据通”“业务通”: a generic word made connected is a goal, not an app
-        return "Platform"  # 办事通, 惠企通
+            return EntityClass.Reform  # “数据通”“业务通”: a generic word made connected is a goal, not an app
+        return EntityClass.Platform  # 办事通, 惠企通
     if inner.endswith("贷") and _LOAN_NAME[0] <= len(inner) <= _LOAN_NAME[1]:
-        return "Platform"  # 信易贷, 税易贷, 宜企贷: a credit-data product
+        return EntityClass.Platform  # 信易贷, 税易贷, 宜企贷: a credit-data product
     if _PROGRAMME_PREFIX.match(inner) and _PROGRAMME_PREFIX.sub("", inner) in area_names:
-        return "Project"  # a city's own digital programme: 数字通化, 智慧株洲
+        return EntityClass.Project  # a city's own digital programme: 数字通化, 智慧株洲
     return None

@@ -18,7 +18,7 @@ import jieba
 from jieba import posseg
 
 from citykg.graph import lang
-from citykg.graph.records import ENTITY_CLASSES
+from citykg.graph.records import ENTITY_CLASSES, EntityClass
 
 #: the classes a candidate may carry: an entity class, or "" for a bare quote awaiting one
 CANDIDATE_CLASSES = frozenset((*ENTITY_CLASSES, ""))
@@ -190,7 +190,7 @@ def titles(text: str, s_start: int, s_text: str) -> list[Candidate]:
         if _DOC_SUFFIX.search(inner):
             # the exact title, inner quotes kept (《“数字通化”总体规划》); stray inner spaces dropped
             label = re.sub(rf"(?<=[{HAN}])\s+(?=[{HAN}])", "", inner)
-            out.append(Candidate(s_start + m.start(1), s_start + m.end(1), label, "PolicyDocument", "title"))
+            out.append(Candidate(s_start + m.start(1), s_start + m.end(1), label, EntityClass.PolicyDocument, "title"))
     return out
 
 
@@ -314,14 +314,14 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
             continue
         if m.group(0) == "局" and m.start() > 0 and s_text[m.start() - 1] in _JU_WORD_START:
             continue
-        if _PLACE_AFTER.match(s_text, m.end()) and class_of_name(m.group(0)) == "Organization":
+        if _PLACE_AFTER.match(s_text, m.end()) and class_of_name(m.group(0)) == EntityClass.Organization:
             continue  # 学院街道, 大学路: a street or town named after a body is not the body
         hs, he = s_start + m.start(), s_start + m.end()
-        cls = class_of_name(m.group(0)) or "Organization"
+        cls = class_of_name(m.group(0)) or EntityClass.Organization
         if hs > s_start and text[hs - 1] in "”’」》“‘「":
             continue  # the quote rule owns “X”平台
         start = left_boundary(
-            window_tokens(text, hs, he, s_start, NAME_REACH), hs, s_start, allow_and=cls == "Organization"
+            window_tokens(text, hs, he, s_start, NAME_REACH), hs, s_start, allow_and=cls == EntityClass.Organization
         )
         if start > s_start and text[start - 1] in "”’」》“‘「" and not _list_quote(text, s_start, start):
             continue  # “X”平台 belongs to the quote rule, unless the quote is a list it leaves alone
@@ -339,6 +339,6 @@ def headed(text: str, s_start: int, s_text: str, area_names: frozenset[str] = fr
         if label.endswith(_INSTITUTION_CENTRES) and (
             label.startswith(_PLACE_LEVEL) or any(label[:n] in area_names for n in _INSTITUTION_PLACES)
         ):
-            cls = "Organization"  # 市城市运行管理中心, 龙岗区…运行管理中心: an institution of that place
+            cls = EntityClass.Organization  # 市城市运行管理中心, 龙岗区…运行管理中心: an institution of that place
         out.append(Candidate(start, he, label, cls, "head"))
     return out
