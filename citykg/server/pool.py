@@ -192,7 +192,7 @@ class Generation:
         """Stop idle workers now; busy ones stop when they come back."""
         self.retired = True
         if self.template is not None:
-            self.template.stop()
+            self.template.close()
         for q in self.idle.values():
             while True:
                 try:
@@ -208,7 +208,7 @@ class Generation:
         for w in workers:
             w.stop()
         if self.template is not None:
-            self.template.stop()
+            self.template.close()
 
 
 class WorkerPool:

@@ -106,6 +106,7 @@ class Template:
         self.ctx, self.data, self.trig, self.limits, self.timeout = ctx, data, trig, limits, timeout
         self.lock = threading.Lock()
         self.identity: Identity | None = None
+        self.closed = False  # the generation is done: never load the build again
         self._start()
 
     def _start(self) -> None:
@@ -130,6 +131,8 @@ class Template:
         """A new worker sharing the template's store: its pipe and its process."""
         with self.lock:
             for attempt in (1, 2):
+                if self.closed:
+                    raise StoreError("the build's workers were retired")
                 try:
                     self.control.send("fork")
                     if not self.control.poll(self.timeout):
@@ -143,6 +146,11 @@ class Template:
                     self.stop()  # it died (killed, crashed): load the build again
                     self._start()
         raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Stop the template for good (a retired or closed generation)."""
+        self.closed = True
+        self.stop()
 
     def stop(self) -> None:
         self.proc.kill()
