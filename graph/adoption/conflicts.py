@@ -75,9 +75,9 @@ class Claim:
             return v, INF
         if q in (Qualifier.less_than, Qualifier.at_most):
             return -INF, v
-        if q == "range" and self.value_max is not None:
+        if q == Qualifier.range and self.value_max is not None:
             return v, self.value_max
-        if q == "approx":
+        if q == Qualifier.approx:
             return v * (1 - APPROX_TOLERANCE), v * (1 + APPROX_TOLERANCE)
         return v, v
 
@@ -121,7 +121,7 @@ def load_claims(select: Select) -> list[Claim]:
             indicator=r["indicator"] or "", indicator_label=r["indicatorLabel"] or "", as_of=r["asOf"] or "",
             value=Decimal(r["cvalue"] or r["value"] or 0),
             value_max=Decimal(r["valueMax"]) * _scale(r) if r["valueMax"] else None,
-            unit=r["cunit"] or r["unit"] or "", unit_text=r["unit"] or "", qualifier=r["qualifier"] or "exact",
+            unit=r["cunit"] or r["unit"] or "", unit_text=r["unit"] or "", qualifier=r["qualifier"] or Qualifier.exact,
             target=(r["target"] or "") == "true", role=r["role"] or "", as_of_text=r["asOfText"] or "",
             raw=r["raw"] or "", quote=r["quote"] or "", file=r["file"] or "", start=start,
         )  # fmt: skip

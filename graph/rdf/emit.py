@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
 from citykg.graph.rdf.quotes import quote
-from citykg.graph.records import EntityClass, EntityRecord, Extraction, Mention, ObservationRecord
+from citykg.graph.records import ChangeRole, EntityClass, EntityRecord, Extraction, Mention, ObservationRecord
 from citykg.namespaces import (
     CK,
     CKR,
@@ -302,9 +302,9 @@ class _Emitter:
             used.add(node.value)
             self.observation(node, o, targets)
             key = (m.sentence, o.indicator_label)
-            if o.change_role == "before":
+            if o.change_role == ChangeRole.before:
                 last_before[key] = node
-            elif o.change_role == "after" and key in last_before:
+            elif o.change_role == ChangeRole.after and key in last_before:
                 self.add(node, P.previousValue, last_before.pop(key))
 
     def comparable(self, node: ox.NamedNode, o: ObservationRecord) -> None:

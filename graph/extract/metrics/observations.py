@@ -247,7 +247,7 @@ def _record(
 ) -> ObservationRecord:
     rs, re_ = f.start - sent.start, f.end - sent.start
     cs, ce = _clause_bounds(sent, rs, re_)
-    if previous is not None and f.role != "after":  # 在线率95%、出图率85%: words since the last figure
+    if previous is not None and f.role != ChangeRole.after:  # 在线率95%、出图率85%: words since the last figure
         cs = max(cs, min(rs, previous.mention.end - sent.start))
     before = sent.text[cs:rs]
     after = sent.text[re_:ce]
@@ -322,7 +322,7 @@ def _indicator(index: IndicatorIndex, before: str, after: str, unit: str, kind: 
 
 
 def _time_for(sent: Sentence, clause_start: int, rel_start: int, f: _Figure):
-    if f.role == "before":
+    if f.role == ChangeRole.before:
         k = max(
             sent.text.rfind("从", clause_start, rel_start), sent.text.rfind("由", clause_start, rel_start)
         )
@@ -331,7 +331,7 @@ def _time_for(sent: Sentence, clause_start: int, rel_start: int, f: _Figure):
             if inner is not None:
                 return inner
             return time_before(sent.text, 0, k)
-    if f.role == "after":
+    if f.role == ChangeRole.after:
         k = max(
             sent.text.rfind("从", clause_start, rel_start), sent.text.rfind("由", clause_start, rel_start)
         )

@@ -15,6 +15,7 @@ from citykg.graph import lang
 from citykg.graph.extract.metrics.quantities import QuantityMatch, parse_number
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.ingest.dates import YEAR_CHARS, is_day, is_month
+from citykg.graph.records import Qualifier
 
 CLAUSE_BREAK = re.compile(r"[,，;；:：。!！?？()（）\n]")
 
@@ -77,7 +78,7 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
         return "top-n"
     if qm.zh and not qm.percent_words:
         small = qm.quantity.value < SMALL_ZH_COUNT and not qm.scaled
-        tiny = qm.quantity.value < TINY_ZH_COUNT or qm.quantity.qualifier == "range"  # 三四个: vague
+        tiny = qm.quantity.value < TINY_ZH_COUNT or qm.quantity.qualifier == Qualifier.range  # 三四个: vague
         if small and tiny and qm.unit_written != "倍":  # 增长两倍 is a figure
             return "small chinese numeral"  # 一个平台, 两项制度: an article's wording, not a figure
         if small and "、" in CLAUSE_BREAK.split(before)[-1]:
@@ -113,7 +114,7 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
         return "single item"
     if (
         (qm.num, unit) in _IDIOM_HOURS
-        and qm.quantity.qualifier != "at_most"  # 24小时内, 24小时以内
+        and qm.quantity.qualifier != Qualifier.at_most  # 24小时内, 24小时以内
         and not re.match(r"^(?:内|以内|办结|完成)", after)
     ):
         return "idiom"
@@ -121,7 +122,7 @@ def reject_reason(text: str, qm: QuantityMatch) -> str | None:
         return "idiom"
     if _UNITS.kind(unit) in ("time", "length") and _RING.match(after):  # 15分钟生活圈
         return "name"
-    if qm.quantity.qualifier != "range" and _PEER_GROUP.match(after) and unit not in ("%",):
+    if qm.quantity.qualifier != Qualifier.range and _PEER_GROUP.match(after) and unit not in ("%",):
         return "peer group"
     if _inside_title(text, qm.start):
         return "title"
