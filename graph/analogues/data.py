@@ -12,7 +12,7 @@ on a loaded citykg.trig alike.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -112,23 +112,27 @@ def _rows(store: ox.Store, query: str) -> Iterator[dict[str, ox.NamedNode | ox.L
 
 def load_input(store: ox.Store) -> AnalogueInput:
     """Everything the finder needs from ``store``, in plain Python structures."""
+    return with_knowledge(store, lambda cities: _load_items(store, cities), _load_documents(store))
+
+
+def with_knowledge(
+    store: ox.Store, load_items: Callable[[dict[str, str]], list[Item]], documents: dict[str, DocInfo]
+) -> AnalogueInput:
+    """The finder's input: the concepts, facets and places of ``store`` (its scheme and division
+    graphs) with the items ``load_items(city IRI -> name)`` gives, their provinces and lifted concepts.
+
+    One function for both readings of the items: SPARQL over a finished build (``load_input``)
+    and the records of the build in progress (``analogues.index.analogue_input``).
+    """
     concepts = _load_concepts(store)
     facets, facet_labels = _load_facets(store, concepts)
     places = _load_places(store)
-    items = _load_items(store, places.labels)
+    items = load_items(places.labels)
     for it in items:
         it.province = places.province.get(it.city, "")
     lift_concepts(items, concepts, str(SCHEME_REFORMS))
-    return AnalogueInput(
-        items,
-        concepts,
-        facets,
-        facet_labels,
-        places.per_city,
-        places.all_names,
-        places.province_names,
-        _load_documents(store),
-    )
+    return AnalogueInput(items, concepts, facets, facet_labels, places.per_city, places.all_names,
+                         places.province_names, documents)  # fmt: skip
 
 
 def _load_documents(store: ox.Store) -> dict[str, DocInfo]:

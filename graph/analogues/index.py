@@ -28,18 +28,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from citykg.graph.analogues.data import (
-    ANALOGUE_CLASSES,
-    AnalogueInput,
-    DocInfo,
-    Item,
-    _load_concepts,
-    _load_facets,
-    _load_places,
-    lift_concepts,
-)
+from citykg.graph.analogues.data import ANALOGUE_CLASSES, AnalogueInput, DocInfo, Item, with_knowledge
 from citykg.graph.records import ENTITY_CLASSES
-from citykg.namespaces import CK_IRI, SCHEME_REFORMS
+from citykg.namespaces import CK_IRI
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -247,15 +238,7 @@ class AnalogueIndex:
 def analogue_input(index: AnalogueIndex, knowledge: ox.Store) -> AnalogueInput:
     """The finder's input: items and documents from ``index``; concepts, facets and places from
     ``knowledge`` (the build's schemes and divisions graphs, a few thousand quads, no document)."""
-    concepts = _load_concepts(knowledge)
-    facets, facet_labels = _load_facets(knowledge, concepts)
-    places = _load_places(knowledge)
-    items = index.items(places.labels)
-    for it in items:
-        it.province = places.province.get(it.city, "")
-    lift_concepts(items, concepts, str(SCHEME_REFORMS))
-    return AnalogueInput(items, concepts, facets, facet_labels, places.per_city, places.all_names,
-                         places.province_names, index.doc_infos())  # fmt: skip
+    return with_knowledge(knowledge, index.items, index.doc_infos())
 
 
 def input_digest(data: AnalogueInput) -> str:
