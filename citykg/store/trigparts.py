@@ -3,7 +3,10 @@
 Oxigraph's bulk loader buffers what one call loads (its default target is about
 2 GB per thread, and pyoxigraph does not expose the setting), so loading a
 4M-quad build in one call needs 1.8 GB. Fed in parts of ``PART_BYTES`` it needs
-a fraction of that. A part boundary must not cut a statement:
+a fraction of that. In-memory loads (``open_store(memory=True)``) and ``citykg validate``
+use this; the persistent ``OUT/store`` is loaded in one call, because on disk each later
+part makes RocksDB compact and rewrite the earlier ones uncompressed
+(``citykg.store.loading``). A part boundary must not cut a statement:
 
 - N-Quads / N-Triples are one statement per line: any line boundary is one;
 - TriG / Turtle: a line that starts a ``@prefix`` / ``PREFIX`` directive after a
@@ -15,8 +18,11 @@ a fraction of that. A part boundary must not cut a statement:
 A file where no boundary is found is loaded in one call, as before. A line
 starting with ``@prefix`` inside a triple-quoted literal would be taken for a
 boundary and make a part fail to parse: callers retry with one call on
-``SyntaxError`` (``citykg.store.core.refresh_store``), so the worst case is the old
+``SyntaxError`` (``citykg.store.core._load_parts``), so the worst case is the old
 memory, never wrong data.
+
+``graph_digests`` hashes each named graph's blocks, so two builds can be compared graph
+by graph without parsing (``citykg.store.trigdiff``, the site step).
 """
 
 from __future__ import annotations

@@ -1,0 +1,173 @@
+"""Benchmark the build's store step against ``oxigraph load`` of the same TriG, and its incremental patch.
+
+    python bench/bench_store.py /tmp/b2000/out/citykg.trig          # a 2,000-article build
+    python bench/bench_store.py TRIG --parts                        # also the old parts+optimize load
+    python bench/bench_store.py TRIG --new NEW.trig                 # patch to a real second build
+
+Each variant runs in its own process (CPU seconds and peak RSS from ``wait4``), in the
+same run, on a scratch folder holding a symlink to the TriG:
+
+- ``oxigraph load`` (the CLI of the ``oxigraph`` package; pyoxigraph's one-call
+  ``bulk_load`` when the CLI is missing) - the anchor;
+- ours: ``refresh_store(..., force=True)``, the build's store step from scratch
+  (bulk load, summaries, marker);
+- with ``--parts``: the loader before this change (the TriG in 16 MB parts, summaries
+  added in the writable store, ``optimize``), for the record;
+- incremental: the step in a staging folder whose TriG differs from the loaded one,
+  ``refresh_store(stage, base=...)``, which patches a checkpoint of the store. Without
+  ``--new`` the new TriG is the old one with one document graph's literals edited and
+  ``--analogies`` analogy scores changed: what one changed article of 2,000 does.
+
+Disk is ``du`` of the store folder (a patched store shares files with its base, so its
+own size is reported as what it adds). No assertion on time: the tests assert results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r"""
+import sys, json
+from pathlib import Path
+kind, trig, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+if kind == "ours":
+    from citykg.store.core import refresh_store
+    refresh_store(folder, trig, force=True)
+elif kind == "incremental":
+    from citykg.store import loading
+    from citykg.store.core import refresh_store
+    used = []
+    real_load = loading.load
+    loading.load = lambda *a: (used.append("scratch"), real_load(*a))[1]
+    refresh_store(folder, trig, base=Path(sys.argv[4]))
+    print(json.dumps({"path": used[0] if used else "patched"}))
+elif kind == "pyoxigraph":
+    import pyoxigraph as ox
+    s = ox.Store(str(folder / "store")); s.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG); del s
+elif kind == "parts":
+    import pyoxigraph as ox
+    from citykg.store import summaries, trigparts
+    s = ox.Store(str(folder / "store"))
+    trigparts.bulk_load_parts(s, trig, ox.RdfFormat.TRIG)
+    summaries.add_summaries(s)
+    s.optimize()
+    del s
+"""
+
+#: Edits of the synthetic incremental change: analogy scores rewritten (the analogies of one
+#: article's initiatives are a few dozen of ~250k at 2,000 articles)
+DEFAULT_ANALOGIES = 50
+
+
+def run(argv: list[str]) -> tuple[float, float, float, str]:
+    """Run ``argv``; (CPU seconds, peak RSS MiB, wall seconds, stdout) of that process alone."""
+    start = time.monotonic()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - start
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        out.seek(0)
+        stdout = out.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{argv[:3]} failed: {stderr.strip()[-500:]}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, wall, stdout
+
+
+def du_mib(path: Path) -> float:
+    """Disk used by ``path`` (hard-linked files counted once per ``du`` call)."""
+    out = subprocess.run(["du", "-sk", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(out.split()[0]) / 1024
+
+
+def edited(trig: Path, target: Path, analogies: int) -> None:
+    """``trig`` with one document graph's literals and ``analogies`` analogy scores changed."""
+    text = trig.read_bytes()
+    doc = re.search(rb"^ckr:doc\\/\S+ \{\n", text, re.M)
+    if doc is None:
+        raise SystemExit(f"{trig}: no document graph to edit")
+    end = text.index(b"\n}\n", doc.end())
+    body = re.sub(rb'"@zh', '（修订）"@zh'.encode(), text[doc.end() : end], count=3)
+    text = text[: doc.end()] + body + text[end:]
+    n = 0
+
+    def rescore(m: re.Match[bytes]) -> bytes:
+        nonlocal n
+        n += 1
+        return m.group(1) + (b"0.111" if n <= analogies else m.group(2))
+
+    text = re.sub(rb"(\t\tck:score )(\d\.\d+)", rescore, text)
+    target.write_bytes(text)
+
+
+def row(name: str, cpu: float, rss: float, wall: float, disk: float, anchor: float) -> str:
+    return f"| {name} | {cpu:.1f} | {rss:.0f} | {wall:.0f} | {disk:.0f} | {cpu / anchor:.2f}x |"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("trig", type=Path)
+    ap.add_argument("--new", type=Path, help="a second build's TriG to patch to (default: a synthetic edit)")
+    ap.add_argument("--analogies", type=int, default=DEFAULT_ANALOGIES)
+    ap.add_argument("--parts", action="store_true", help="also time the old parts+optimize loader")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    args = ap.parse_args()
+    trig = args.trig.resolve()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-store-"))
+    py = [sys.executable, "-c", CHILD]
+    rows = []
+    try:
+        cli = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
+        ox_dir = work / "oxigraph"
+        ox_dir.mkdir(parents=True)
+        if cli:
+            cpu, rss, wall, _ = run([cli, "load", "--location", str(ox_dir / "store"), "--file", str(trig)])
+            anchor_name = "`oxigraph load` (CLI)"
+        else:
+            cpu, rss, wall, _ = run([*py, "pyoxigraph", str(trig), str(ox_dir)])
+            anchor_name = "pyoxigraph bulk_load (one call)"
+        anchor = cpu
+        rows.append(row(anchor_name, cpu, rss, wall, du_mib(ox_dir / "store"), anchor))
+        shutil.rmtree(ox_dir)
+        if args.parts:
+            parts_dir = work / "parts"
+            parts_dir.mkdir()
+            cpu, rss, wall, _ = run([*py, "parts", str(trig), str(parts_dir)])
+            rows.append(row("before: 16 MB parts + summaries + optimize", cpu, rss, wall, du_mib(parts_dir), anchor))
+            shutil.rmtree(parts_dir)
+        base = work / "ours"
+        base.mkdir()
+        (base / "citykg.trig").symlink_to(trig)
+        cpu, rss, wall, _ = run([*py, "ours", str(base / "citykg.trig"), str(base)])
+        base_disk = du_mib(base / "store")
+        rows.append(row("ours: refresh_store from scratch", cpu, rss, wall, base_disk, anchor))
+        stage = base / ".citykg-build.bench"
+        stage.mkdir()
+        new = stage / "citykg.trig"
+        if args.new:
+            new.symlink_to(args.new.resolve())
+        else:
+            edited(trig, new, args.analogies)
+        cpu, rss, wall, out = run([*py, "incremental", str(new), str(stage), str(base)])
+        added = du_mib(base) - base_disk - du_mib(new)
+        how = "patched" if '"patched"' in out else "from scratch (difference too large)"
+        rows.append(row(f"ours: incremental, {how}", cpu, rss, wall, added, anchor))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"TriG {trig} ({trig.stat().st_size / 2**20:.0f} MiB); load: {os.getloadavg()[0]:.1f}")
+    print("| variant | CPU-s | peak RSS MiB | wall s | disk MiB | CPU vs anchor |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
