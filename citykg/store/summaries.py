@@ -52,14 +52,18 @@ SUMMARIES: dict[str, str] = {
     "reportedIn": """
         CONSTRUCT { ?indicator ck:reportedIn ?city } WHERE {
           {
-            SELECT DISTINCT ?indicator ?about WHERE {
-              { SELECT ?obs ?indicator WHERE { ?obs ck:indicator ?indicator } }
-              { SELECT ?obs ?about WHERE { ?obs ck:refersTo ?about } }
+            SELECT DISTINCT ?indicator ?city WHERE {
+              {
+                SELECT DISTINCT ?indicator ?about WHERE {
+                  { SELECT ?obs ?indicator WHERE { ?obs ck:indicator ?indicator } }
+                  { SELECT ?obs ?about WHERE { ?obs ck:refersTo ?about } }
+                }
+              }
+              OPTIONAL { { SELECT ?about ?owner WHERE { ?about ck:inCity ?owner } } }
+              BIND(COALESCE(?owner, ?about) AS ?city)
             }
           }
-          OPTIONAL { ?about ck:inCity ?owner }
-          BIND(COALESCE(?owner, ?about) AS ?city)
-          FILTER EXISTS { ?city a ck:City }
+          { SELECT ?city WHERE { ?city a ck:City } }
         }""",
     "nodeCount": """
         CONSTRUCT { ?document ck:nodeCount ?n } WHERE {
