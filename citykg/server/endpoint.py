@@ -1,8 +1,11 @@
 """``citykg serve``: a read-only SPARQL 1.1 Protocol endpoint and an offline query page.
 
 The HTTP side is stdlib ``ThreadingHTTPServer`` speaking HTTP/1.1 with keep-alive
-and CORS; queries run in worker processes (``citykg.server.pool``), so a query past
-its time limit is stopped by killing its worker and an engine crash is one 500.
+and CORS (request heads and responses through the lean layer of
+``citykg.server.wire``); queries run in worker processes (``citykg.server.pool``),
+so a query past its time limit is stopped by killing its worker and an engine
+crash is one 500. A repeated request is answered from its build's cache before
+its query string is even parsed (``citykg.server.cache``).
 Bounded everywhere: a per-request read deadline (a client that trickles its
 headers is dropped), a cap on open connections (more get an immediate 503), a row
 and triple cap and a byte cap on every answer, a nesting bound on queries.

@@ -16,7 +16,10 @@ it, and the query text is remembered so that next time it goes straight to the
 slow lane, whose low-priority workers read the on-disk store (they open in
 milliseconds, so killing one at the time limit costs nothing). Two clients
 sending expensive queries therefore share the slow lane and the spare CPU;
-cheap queries keep the fast lane. Workers fork from a preloaded fork server.
+cheap queries keep the fast lane. Slow workers fork from a preloaded fork server;
+fast workers fork from the generation's template, which holds the one in-memory
+copy of the build (``citykg.server.template``), so replacing one costs milliseconds.
+Answers are remembered per generation (``citykg.server.cache``).
 A query past its time limit has its worker killed and replaced (503).
 """
 
