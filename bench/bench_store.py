@@ -5,18 +5,19 @@
     python bench/bench_store.py TRIG --new NEW.trig                 # patch to a real second build
 
 Each variant runs in its own process (CPU seconds and peak RSS from ``wait4``), in the
-same run, on a scratch folder holding a symlink to the TriG:
+same run, on a scratch folder holding a symlink to the TriG; a table row is printed after
+each (the ratio column is CPU against the first row):
 
-- ``oxigraph load`` (the CLI of the ``oxigraph`` package; pyoxigraph's one-call
-  ``bulk_load`` when the CLI is missing) - the anchor;
 - ours: ``refresh_store(..., force=True)``, the build's store step from scratch
-  (bulk load, summaries, marker);
-- with ``--parts``: the loader before this change (the TriG in 16 MB parts, summaries
-  added in the writable store, ``optimize``), for the record;
+  (one bulk load, summaries on a read-only open, marker);
 - incremental: the step in a staging folder whose TriG differs from the loaded one,
-  ``refresh_store(stage, base=...)``, which patches a checkpoint of the store. Without
+  ``refresh_store(stage, base=...)``, which patches a checkpoint of that store. Without
   ``--new`` the new TriG is the old one with one document graph's literals edited and
-  ``--analogies`` analogy scores changed: what one changed article of 2,000 does.
+  ``--analogies`` analogy scores changed: what one changed article of 2,000 does;
+- ``oxigraph load`` (the CLI of the ``oxigraph`` package; pyoxigraph's one-call
+  ``bulk_load`` when the CLI is missing) - the anchor of the issue;
+- with ``--parts``: the loader before this change (the TriG in 16 MB parts, summaries
+  added in the writable store, ``optimize``), for the record.
 
 Disk is ``du`` of the store folder (a patched store shares files with its base, so its
 own size is reported as what it adds). No assertion on time: the tests assert results.
@@ -109,7 +110,7 @@ def edited(trig: Path, target: Path, analogies: int) -> None:
 
 
 def row(name: str, cpu: float, rss: float, wall: float, disk: float, anchor: float) -> str:
-    return f"| {name} | {cpu:.1f} | {rss:.0f} | {wall:.0f} | {disk:.0f} | {cpu / anchor:.2f}x |"
+    return f"| {name} | {cpu:.1f} | {rss:.0f} | {wall:.0f} | {disk:.0f} | {cpu / anchor:.2f} |"
 
 
 def main() -> None:
@@ -122,51 +123,54 @@ def main() -> None:
     args = ap.parse_args()
     trig = args.trig.resolve()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-store-"))
-    py = [sys.executable, "-c", CHILD]
-    rows = []
+    print(f"TriG {trig} ({trig.stat().st_size / 2**20:.0f} MiB); load at start: {os.getloadavg()[0]:.1f}")
+    print("| variant | CPU-s | peak RSS MiB | wall s | disk MiB | CPU vs the first row |")
+    print("|---|---|---|---|---|---|", flush=True)
     try:
-        cli = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-        ox_dir = work / "oxigraph"
-        ox_dir.mkdir(parents=True)
-        if cli:
-            cpu, rss, wall, _ = run([cli, "load", "--location", str(ox_dir / "store"), "--file", str(trig)])
-            anchor_name = "`oxigraph load` (CLI)"
-        else:
-            cpu, rss, wall, _ = run([*py, "pyoxigraph", str(trig), str(ox_dir)])
-            anchor_name = "pyoxigraph bulk_load (one call)"
-        anchor = cpu
-        rows.append(row(anchor_name, cpu, rss, wall, du_mib(ox_dir / "store"), anchor))
-        shutil.rmtree(ox_dir)
-        if args.parts:
-            parts_dir = work / "parts"
-            parts_dir.mkdir()
-            cpu, rss, wall, _ = run([*py, "parts", str(trig), str(parts_dir)])
-            rows.append(row("before: 16 MB parts + summaries + optimize", cpu, rss, wall, du_mib(parts_dir), anchor))
-            shutil.rmtree(parts_dir)
-        base = work / "ours"
-        base.mkdir()
-        (base / "citykg.trig").symlink_to(trig)
-        cpu, rss, wall, _ = run([*py, "ours", str(base / "citykg.trig"), str(base)])
-        base_disk = du_mib(base / "store")
-        rows.append(row("ours: refresh_store from scratch", cpu, rss, wall, base_disk, anchor))
-        stage = base / ".citykg-build.bench"
-        stage.mkdir()
-        new = stage / "citykg.trig"
-        if args.new:
-            new.symlink_to(args.new.resolve())
-        else:
-            edited(trig, new, args.analogies)
-        cpu, rss, wall, out = run([*py, "incremental", str(new), str(stage), str(base)])
-        added = du_mib(base) - base_disk - du_mib(new)
-        how = "patched" if '"patched"' in out else "from scratch (difference too large)"
-        rows.append(row(f"ours: incremental, {how}", cpu, rss, wall, added, anchor))
+        measure(args, trig, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"TriG {trig} ({trig.stat().st_size / 2**20:.0f} MiB); load: {os.getloadavg()[0]:.1f}")
-    print("| variant | CPU-s | peak RSS MiB | wall s | disk MiB | CPU vs anchor |")
-    print("|---|---|---|---|---|---|")
-    print("\n".join(rows))
+    print(f"load at end: {os.getloadavg()[0]:.1f}")
+
+
+def measure(args: argparse.Namespace, trig: Path, work: Path) -> None:
+    """Run the variants, printing a table row after each: ours from scratch first (the anchor of
+    the ratio column), the incremental patch on it, then ``oxigraph load``, then the old loader."""
+    py = [sys.executable, "-c", CHILD]
+    base = work / "ours"
+    base.mkdir(parents=True)
+    (base / "citykg.trig").symlink_to(trig)
+    cpu, rss, wall, _ = run([*py, "ours", str(base / "citykg.trig"), str(base)])
+    anchor, base_disk = cpu, du_mib(base / "store")
+    print(row("ours: refresh_store from scratch", cpu, rss, wall, base_disk, anchor), flush=True)
+    stage = base / ".citykg-build.bench"
+    stage.mkdir()
+    new = stage / "citykg.trig"
+    if args.new:
+        new.symlink_to(args.new.resolve())
+    else:
+        edited(trig, new, args.analogies)
+    cpu, rss, wall, out = run([*py, "incremental", str(new), str(stage), str(base)])
+    added = du_mib(base) - base_disk - du_mib(new)
+    how = "patched" if '"patched"' in out else "from scratch (difference too large)"
+    print(row(f"ours: incremental, {how} (disk: what it adds)", cpu, rss, wall, added, anchor), flush=True)
+    ox_dir = work / "oxigraph"
+    ox_dir.mkdir()
+    cli = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
+    if cli:
+        cpu, rss, wall, _ = run([cli, "load", "--location", str(ox_dir / "store"), "--file", str(trig)])
+    else:
+        cpu, rss, wall, _ = run([*py, "pyoxigraph", str(trig), str(ox_dir)])
+    name = "`oxigraph load` (CLI)" if cli else "pyoxigraph bulk_load (one call)"
+    print(row(name, cpu, rss, wall, du_mib(ox_dir / "store"), anchor), flush=True)
+    shutil.rmtree(ox_dir)
+    if args.parts:
+        parts_dir = work / "parts"
+        parts_dir.mkdir()
+        cpu, rss, wall, _ = run([*py, "parts", str(trig), str(parts_dir)])
+        print(row("before: 16 MB parts + summaries + optimize", cpu, rss, wall, du_mib(parts_dir), anchor))
+        shutil.rmtree(parts_dir)
 
 
 if __name__ == "__main__":
