@@ -39,7 +39,7 @@ def match_key(text: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
-#: TEMPORARY alias: h1-records' analogues/data.py and prepare.py still import ``fold``; the lead
+#: TEMPORARY alias: h1-records' analogues/data.py still imports ``fold``; the lead
 #: switches them to ``match_key`` at integration and removes this line
 fold = match_key
 
