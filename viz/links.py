@@ -31,10 +31,18 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", text) or "x"
 
 
+def page_name(kind: str, key: str = "") -> str:
+    """The file name of a view: <kind>[-<key>].html.
+
+    >>> page_name("city", "370200"), page_name("map")
+    ('city-370200.html', 'map.html')
+    """
+    return f"{kind}-{safe_name(key)}.html" if key else f"{kind}.html"
+
+
 def view_path(out_dir: Path, kind: str, key: str = "") -> Path:
     """Where a view lives: OUT/views/<kind>[-<key>].html."""
-    name = f"{kind}-{safe_name(key)}" if key else kind
-    return out_dir / VIEWS_DIR / f"{name}.html"
+    return out_dir / VIEWS_DIR / page_name(kind, key)
 
 
 def city_key(model: Model, iri: str) -> str:
@@ -71,6 +79,7 @@ class Linker:
     out_dir: Path
     pages: set[str] = field(default_factory=set)
     here: Path | None = None  # the folder of the page being written (default OUT/views)
+    _rel: dict[tuple[str, Path | None], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_disk(cls, model: Model, out_dir: Path) -> Linker:
@@ -81,9 +90,13 @@ class Linker:
     def _href(self, name: str, anchor: str = "") -> str | None:
         if name not in self.pages:
             return None
-        target = self.out_dir / VIEWS_DIR / name
-        base = self.here or self.out_dir / VIEWS_DIR
-        return Path(os.path.relpath(target, base)).as_posix() + anchor
+        key = (name, self.here)
+        rel = self._rel.get(key)
+        if rel is None:  # a site asks for the same few hundred pages a million times
+            target = self.out_dir / VIEWS_DIR / name
+            base = self.here or self.out_dir / VIEWS_DIR
+            rel = self._rel[key] = Path(os.path.relpath(target, base)).as_posix()
+        return rel + anchor
 
     def to(self, path: Path, anchor: str = "") -> str:
         """Href of any file of the site (the index, the TriG) from the page being written."""
@@ -92,7 +105,7 @@ class Linker:
 
     def city(self, iri: str | None, anchor: str = "") -> str | None:
         return (
-            self._href(view_path(self.out_dir, "city", city_key(self.model, iri)).name, anchor)
+            self._href(page_name("city", city_key(self.model, iri)), anchor)
             if iri
             else None
         )
@@ -102,11 +115,11 @@ class Linker:
         if c is None:
             return None
         kind = "compare" if c.scheme == "indicators" else "reform"
-        return self._href(view_path(self.out_dir, kind, c.slug).name, anchor)
+        return self._href(page_name(kind, c.slug), anchor)
 
     def article(self, doc: str, start: int | None = None) -> str | None:
         anchor = f"#m-{start}" if start is not None else ""
-        return self._href(view_path(self.out_dir, "article", doc_key(doc)).name, anchor)
+        return self._href(page_name("article", doc_key(doc)), anchor)
 
     def evidence(self, ev: Evidence) -> str | None:
         return self.article(ev.doc, ev.start)

@@ -19,7 +19,6 @@ text, hrefs), so nothing else in the page changes.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 from citykg.namespaces import CKR_IRI
@@ -48,12 +47,17 @@ class _Table:
         return i
 
     def add_list(self, item: list) -> int:
-        """A JSON list (a tooltip row, a link), stored once (as its JSON text); its index.
+        """A flat JSON list (a tooltip row, a link; items numbers, strings or pairs), stored once.
 
         >>> t = _Table(); [t.add_list([1, [2, 3]]), t.add_list([4]), t.add_list([1, [2, 3]])], t.items
-        ([0, 1, 0], ['[1,[2,3]]', '[4]'])
+        ([0, 1, 0], [[1, [2, 3]], [4]])
         """
-        return self.add(json.dumps(item, separators=(",", ":")))
+        key = tuple(tuple(x) if isinstance(x, list) else x for x in item)
+        i = self._index.get(key)
+        if i is None:
+            i = self._index[key] = len(self.items)
+            self.items.append(item)
+        return i
 
 
 def short_id(iri: str) -> str:
@@ -207,8 +211,8 @@ def compact(
         "P": tables["P"].items,
         "D": tables["D"].items,
         "I": tables["I"].items,
-        "R": [json.loads(r) for r in tables["R"].items],
-        "L": [json.loads(x) for x in tables["L"].items],
+        "R": tables["R"].items,
+        "L": tables["L"].items,
         "styles": styles,
         "nodes": nodes,
         "edges": edges,
