@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from citykg.graph.analogues.text import Facet, fold
+from citykg.graph.analogues.text import Facet, match_key
 from citykg.graph.records import ENTITY_CLASSES, EntityClass
 from citykg.namespaces import CK_IRI, SCHEME_FACETS, SCHEME_REFORMS, SPARQL_PREFIXES
 
@@ -257,9 +257,9 @@ def _load_concepts(store: ox.Store) -> dict[str, ConceptInfo]:
           ?c ?p ?l . FILTER(langMatches(lang(?l), "zh")) }""",
     ):
         c = concepts[r["c"].value]
-        c.cues.add(fold(r["l"].value))
+        c.cues.add(match_key(r["l"].value))
         if not r["p"].value.endswith("hiddenLabel"):
-            c.names.add(fold(r["l"].value))
+            c.names.add(match_key(r["l"].value))
     for r in _rows(store, "SELECT DISTINCT ?c ?d WHERE { ?c skos:inScheme ?s ; ck:domain ?d . FILTER(isIRI(?d)) }"):
         if r["c"].value in concepts:
             concepts[r["c"].value].domains.add(r["d"].value)

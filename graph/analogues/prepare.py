@@ -26,7 +26,7 @@ from citykg.graph.analogues.text import (
     TfIdf,
     Vector,
     char_ngrams,
-    fold,
+    match_key,
     place_pattern,
     strip_places,
 )
@@ -74,14 +74,14 @@ def prepare(data: AnalogueInput) -> Preparation:
     general = {iri: f for iri, f in data.facets.items() if f.kind not in Reader.KINDS}
     matcher = FacetMatcher.from_labels(general, {k: v for k, v in data.facet_labels.items() if k in general})
     components = {
-        fold(lab)
+        match_key(lab)
         for iri, labs in data.facet_labels.items()
         if data.facets[iri].kind == "component"
         for lab in labs
     }
     everywhere = place_pattern(tuple(data.all_place_names))  # compiled once, not per city
     keys = [
-        strip_places(fold(it.label), place_pattern(tuple(data.place_names.get(it.city, ()))), everywhere)
+        strip_places(match_key(it.label), place_pattern(tuple(data.place_names.get(it.city, ()))), everywhere)
         for it in items
     ]
     read_name_concepts(items, keys, concepts)
@@ -109,7 +109,7 @@ def prepare(data: AnalogueInput) -> Preparation:
             ctx_vecs[text] = ctx_model.vector(char_ngrams(text, (2,)), keep=CONTEXT_KEEP)
         if id(facets) not in facet_vecs:
             facet_vecs[id(facets)] = facet_model.vector(Counter(list(facets)))
-        names = frozenset({fold(it.label), key})
+        names = frozenset({match_key(it.label), key})
         prep.append(
             Prepared(
                 key=key,
@@ -163,7 +163,7 @@ def _profiles(items: list[Item], prep: list[Prepared], texts: list[str]) -> tupl
             p.provincial,
             p.specifics,
             p.fragment,
-            fold(it.label) == p.key,
+            match_key(it.label) == p.key,
             tuple(sorted(p.does)),
         )
         profile.append(ids.setdefault(sig, len(ids)))
@@ -180,7 +180,7 @@ def _provincial(label: str, province_names: list[str]) -> bool:
     >>> _provincial("省级标杆型智慧社区", []), _provincial("吉林省医药工业互联网平台", ["吉林省"])
     (True, True)
     """
-    text = fold(label)
+    text = match_key(label)
     return (
         text.startswith("省")
         or any(w in text for w in PROVINCIAL_WORDS)
@@ -191,7 +191,7 @@ def _provincial(label: str, province_names: list[str]) -> bool:
 @lru_cache(maxsize=8)
 def _folded(names: tuple[str, ...]) -> tuple[str, ...]:
     """The folded names, once per list (``_provincial`` runs once per item)."""
-    return tuple(fold(n) for n in names)
+    return tuple(match_key(n) for n in names)
 
 
 def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
@@ -216,8 +216,8 @@ def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
 def _context_text(item: Item, data: AnalogueInput) -> str:
     """The item's evidence sentences without its own name and its city's place names."""
     names = [item.label, *data.place_names.get(item.city, ())]
-    text = fold("".join(item.quotes))
-    for n in sorted({fold(x) for x in names if x}, key=len, reverse=True):
+    text = match_key("".join(item.quotes))
+    for n in sorted({match_key(x) for x in names if x}, key=len, reverse=True):
         text = text.replace(n, "")
     return text
 
