@@ -320,3 +320,22 @@ def test_query_editor_draws_results_as_a_chart_and_a_graph(server: str) -> None:
         assert errors == []
         browser.close()
     assert outside == []
+
+
+def test_serve_a_dataset_file_that_is_not_an_out_folder(tmp_path: Path) -> None:
+    """``--data FILE.nq`` serves that file (the workers must not look for FOLDER/citykg.trig)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    nq = tmp_path / "mini.nq"
+    store.dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    assert not (tmp_path / "citykg.trig").exists()
+    proc, url = start(nq, "--workers", "1")
+    try:
+        q = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?c a ck:City }"})
+        req = urllib.request.Request(f"{url}sparql?{q}", headers={"Accept": "application/sparql-results+json"})
+        body = json.loads(urllib.request.urlopen(req, timeout=60).read())
+        assert int(body["results"]["bindings"][0]["n"]["value"]) > 0
+    finally:
+        stop(proc)

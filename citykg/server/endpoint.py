@@ -298,7 +298,7 @@ def make_server(cfg: ServerConfig, quiet: bool = False) -> tuple[Server, WorkerP
     open_store(cfg.data)  # builds OUT/store if stale; fails early when there is no build
     pool = WorkerPool(
         PoolConfig(
-            data=str(trig.parent),
+            data=str(trig),  # the dataset file itself: OUT/citykg.trig, or any .nq/.trig named by --data
             trig=Path(trig),
             memory=cfg.memory,
             workers=cfg.workers,
