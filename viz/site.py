@@ -5,7 +5,10 @@ few bulk SELECTs) and every page is a pure function of it, built from the
 model's indexes, so a page costs what it shows (docs/viz.md). The pages link
 each other (a ``Linker`` knows which exist): a node's details panel opens its
 city, concept and article pages, and every page has a breadcrumb to the index.
-The graph pages share one copy of vis-network, OUT/assets/vis-network.min.js.
+The pages share what they have in common: OUT/assets/ (vis-network, the page
+scripts, styles and search tables) and OUT/views/text/<key>.js (each article's
+text, which its reader draws and every tooltip quoting it refers to). A page whose
+inputs did not change since the previous build is reused (``viz.pagecache``).
 Pages of an earlier build that no longer exist are removed; each file is
 written atomically.
 """
