@@ -168,13 +168,15 @@ def side_by_side(src: Path, work: Path, jobs: int, baseline: str) -> dict[str, f
         base, now = runs[f"base_{kind}"], runs[f"now_{kind}"]
         out[f"{kind}_cpu_ratio_now_vs_base"] = round(now["cpu_s"] / base["cpu_s"], 3)
         out[f"{kind}_peak_ratio_now_vs_base"] = round(now["peak_mb"] / base["peak_mb"], 3)
-    out["incremental_cpu_share_of_full_now"] = round(runs["now_incremental"]["cpu_s"] / runs["now_full"]["cpu_s"], 3)
+    out["incremental_cpu_share_of_full_now"] = round(
+        runs["now_incremental"]["cpu_s"] / runs["now_full"]["cpu_s"], 3
+    )
     same = (work / "base" / "citykg.trig").read_bytes() == (work / "now" / "citykg.trig").read_bytes()
     out["same_trig_bytes"] = same
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=2000, help="articles (default 2000)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for the build")
@@ -183,81 +185,89 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-analogues", action="store_true", help="leave the analogues step out of the build")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--baseline", metavar="PATH", help="PYTHONPATH of a citykg revision to compare with")
-    ap.add_argument("--only-baseline", action="store_true", help="with --baseline: only the side-by-side builds")
-    args = ap.parse_args(argv)
-    if args.baseline and args.only_baseline:
-        results: dict[str, float | int | bool] = {"articles": args.n, "jobs": args.jobs}
-        with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
-            results["chars"] = make_corpus(Path(tmp) / "corpus", args.n)
-            results.update(side_by_side(Path(tmp) / "corpus", Path(tmp), args.jobs, args.baseline))
-        _print(results, args.json)
-        return 0
+    ap.add_argument(
+        "--only-baseline", action="store_true", help="with --baseline: only the side-by-side builds"
+    )
+    return ap.parse_args(argv)
 
-    results: dict[str, float | int] = {"articles": args.n, "jobs": args.jobs}
+
+def time_extraction(files: list[Path]) -> dict[str, float | int]:
+    """Ingest and extraction alone (one core) on ``files``, against jieba's plain segmentation."""
+    t = time.perf_counter()
+    docs = [read_document(f) for f in files]
+    ingest_s = time.perf_counter() - t
+    sample_chars = sum(len(d.text) for d in docs)
+    kb = load_kb()
+    extract(docs[0], kb)  # warm up: jieba dictionary, lexicons, gazetteer
+    t, c = time.perf_counter(), cpu_seconds()
+    for d in docs:
+        extract(d, kb)
+    extract_s, extract_cpu = time.perf_counter() - t, cpu_seconds() - c
+    import jieba
+
+    t = time.perf_counter()
+    for d in docs:
+        jieba.lcut(d.text)
+    jieba_s = time.perf_counter() - t
+    return dict(
+        ingest_chars_per_s=round(sample_chars / ingest_s),
+        extract_chars_per_s_per_core=round(sample_chars / extract_s),
+        extract_chars_per_cpu_s=round(sample_chars / extract_cpu),
+        jieba_lcut_chars_per_s=round(sample_chars / jieba_s),
+        extract_vs_jieba_ratio=round(jieba_s / extract_s, 2),
+    )
+
+
+def time_build(src: Path, out: Path, chars: int, args: argparse.Namespace) -> dict[str, float | int]:
+    """The graph build (then an incremental one, and with ``--full`` the whole build in a child)."""
+    results: dict[str, float | int] = {}
+    t, c = time.perf_counter(), cpu_seconds()
+    report = build([src], out, jobs=args.jobs, post_steps=False, analogues=not args.no_analogues)
+    build_s, build_cpu = time.perf_counter() - t, cpu_seconds() - c
+    results.update({f"step_{k}_seconds": round(v, 1) for k, v in report.steps.items()})
+    results.update(
+        build_seconds=round(build_s, 1),
+        build_chars_per_s_per_core=round(chars / build_s / args.jobs),
+        build_cpu_seconds=round(build_cpu, 1),
+        build_chars_per_cpu_s=round(chars / build_cpu),
+        build_seconds_if_cores_free=round(max(build_cpu / args.jobs, report.steps.get("write", 0)), 1),
+        build_documents=report.documents,
+        build_triples=report.stats.get("triples", 0),
+        trig_mb=round(report.trig.stat().st_size / 2**20, 1) if report.trig else 0,
+    )
+    me, kids = peak_mb()
+    results.update(peak_rss_mb_main=round(me), peak_rss_mb_worker=round(kids))
+    _, whole = in_child(
+        "import pyoxigraph as ox\nox.Store().load(path={trig}, format=ox.RdfFormat.TRIG)",
+        trig=str(report.trig),
+    )
+    results["peak_rss_mb_whole_graph_in_one_store"] = round(whole)
+    results["peak_rss_ratio_build_vs_whole_store"] = round(me / whole, 2)
+    t = time.perf_counter()
+    again = build(
+        [src], out, jobs=args.jobs, post_steps=False, incremental=True, analogues=not args.no_analogues
+    )
+    results["incremental_rebuild_seconds"] = round(time.perf_counter() - t, 1)
+    results["incremental_reused"] = again.reused
+    if args.full:
+        shutil.rmtree(out)
+        seconds, peak = in_child(  # as `citykg build` does it: post-build steps included
+            "from pathlib import Path\nfrom citykg.graph.build import build\nbuild([Path({src})], Path({out}))",
+            src=str(src), out=str(out),
+        )  # fmt: skip
+        results.update(full_build_seconds=round(seconds, 1), full_build_peak_rss_mb=round(peak))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    results: dict[str, float | int | bool] = {"articles": args.n, "jobs": args.jobs}
     with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
         src = Path(tmp) / "corpus"
         results["chars"] = make_corpus(src, args.n)
-        files = sorted(src.glob("*.txt"))[: args.sample]
-
-        t = time.perf_counter()
-        docs = [read_document(f) for f in files]
-        ingest_s = time.perf_counter() - t
-        sample_chars = sum(len(d.text) for d in docs)
-        kb = load_kb()
-        extract(docs[0], kb)  # warm up: jieba dictionary, lexicons, gazetteer
-        t, c = time.perf_counter(), cpu_seconds()
-        for d in docs:
-            extract(d, kb)
-        extract_s, extract_cpu = time.perf_counter() - t, cpu_seconds() - c
-        import jieba
-
-        t = time.perf_counter()
-        for d in docs:
-            jieba.lcut(d.text)
-        jieba_s = time.perf_counter() - t
-        results.update(
-            ingest_chars_per_s=round(sample_chars / ingest_s),
-            extract_chars_per_s_per_core=round(sample_chars / extract_s),
-            extract_chars_per_cpu_s=round(sample_chars / extract_cpu),
-            jieba_lcut_chars_per_s=round(sample_chars / jieba_s),
-            extract_vs_jieba_ratio=round(jieba_s / extract_s, 2),
-        )
-
-        out = Path(tmp) / "out"
-        t, c = time.perf_counter(), cpu_seconds()
-        report = build([src], out, jobs=args.jobs, post_steps=False, analogues=not args.no_analogues)
-        build_s, build_cpu = time.perf_counter() - t, cpu_seconds() - c
-        results.update({f"step_{k}_seconds": round(v, 1) for k, v in report.steps.items()})
-        results.update(
-            build_seconds=round(build_s, 1),
-            build_chars_per_s_per_core=round(results["chars"] / build_s / args.jobs),
-            build_cpu_seconds=round(build_cpu, 1),
-            build_chars_per_cpu_s=round(results["chars"] / build_cpu),
-            build_seconds_if_cores_free=round(max(build_cpu / args.jobs, report.steps.get("write", 0)), 1),
-            build_documents=report.documents,
-            build_triples=report.stats.get("triples", 0),
-            trig_mb=round(report.trig.stat().st_size / 2**20, 1) if report.trig else 0,
-        )
-        me, kids = peak_mb()
-        results.update(peak_rss_mb_main=round(me), peak_rss_mb_worker=round(kids))
-        _, whole = in_child(
-            "import pyoxigraph as ox\nox.Store().load(path={trig}, format=ox.RdfFormat.TRIG)", trig=str(report.trig)
-        )
-        results["peak_rss_mb_whole_graph_in_one_store"] = round(whole)
-        results["peak_rss_ratio_build_vs_whole_store"] = round(me / whole, 2)
-        t = time.perf_counter()
-        again = build(
-            [src], out, jobs=args.jobs, post_steps=False, incremental=True, analogues=not args.no_analogues
-        )
-        results["incremental_rebuild_seconds"] = round(time.perf_counter() - t, 1)
-        results["incremental_reused"] = again.reused
-        if args.full:
-            shutil.rmtree(out)
-            seconds, peak = in_child(  # as `citykg build` does it: post-build steps included
-                "from pathlib import Path\nfrom citykg.graph.build import build\nbuild([Path({src})], Path({out}))",
-                src=str(src), out=str(out),
-            )
-            results.update(full_build_seconds=round(seconds, 1), full_build_peak_rss_mb=round(peak))
+        if not (args.baseline and args.only_baseline):
+            results.update(time_extraction(sorted(src.glob("*.txt"))[: args.sample]))
+            results.update(time_build(src, Path(tmp) / "out", int(results["chars"]), args))
         if args.baseline:
             results.update(side_by_side(src, Path(tmp) / "side", args.jobs, args.baseline))
     _print(results, args.json)

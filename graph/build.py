@@ -59,6 +59,9 @@ PUBLISHED = ("store", "ontology", "assets", "views", "index.html", TRIG_NAME)  #
 #: worker processes when the caller does not say (at most the machine's cores)
 DEFAULT_JOBS = 2
 
+#: decimals of the seconds kept per named step (milliseconds)
+STEP_DECIMALS = 3
+
 
 @dataclass
 class BuildReport:
@@ -76,7 +79,7 @@ class BuildReport:
     def step(self, name: str, since: float) -> float:
         """Record the seconds of step ``name`` (started at ``since``); returns now."""
         now = time.perf_counter()
-        self.steps[name] = round(self.steps.get(name, 0.0) + now - since, 3)
+        self.steps[name] = round(self.steps.get(name, 0.0) + now - since, STEP_DECIMALS)
         return now
 
 

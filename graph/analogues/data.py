@@ -18,11 +18,14 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from citykg.graph.analogues.text import Facet, match_key
+from citykg.graph.ingest.dates import MONTHS
 from citykg.graph.records import ENTITY_CLASSES, EntityClass
 from citykg.namespaces import CK_IRI, SCHEME_FACETS, SCHEME_REFORMS, SPARQL_PREFIXES
 
 #: classes compared, most specific reading first (an item typed twice keeps the first)
 ANALOGUE_CLASSES = tuple(c for c in ENTITY_CLASSES if c != EntityClass.Organization)
+#: classes known by their names, not by a concept (awards, policy documents): matched by name and scored apart
+NAMED_ONLY = (EntityClass.Award, EntityClass.PolicyDocument)
 FACET_SCHEME = str(SCHEME_FACETS)
 #: how many skos:broader steps a facet may be below its facet kind (facets.ttl is 2 deep)
 MAX_FACET_DEPTH = 5
@@ -72,7 +75,7 @@ class DocInfo:
         if not parts[0].isdigit():
             return 0.0
         month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
-        return int(parts[0]) + (month - 1) / 12
+        return int(parts[0]) + (month - 1) / MONTHS
 
 
 @dataclass

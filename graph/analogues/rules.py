@@ -16,14 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from citykg.graph.analogues.data import ConceptInfo, Item
+from citykg.graph.analogues.data import NAMED_ONLY, ConceptInfo, Item
 from citykg.graph.analogues.text import match_key, subsequence
 from citykg.graph.records import EntityClass
 from citykg.namespaces import SCHEME_REFORMS
 
 MIN_CUE = 3  # shortest label/cue (folded characters) read from a name anywhere in it
 SHORT_CUE = 2  # a shorter cue (亲清, 城码) counts when it is at least half of the name key (亲清在线)
-NAMED_ONLY = (EntityClass.Award, EntityClass.PolicyDocument)  # known by their names, not by a concept
 
 
 def name_cues(concepts: dict[str, ConceptInfo]) -> dict[str, set[str]]:

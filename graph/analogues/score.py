@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from citykg.graph import lang
+from citykg.graph.analogues.data import NAMED_ONLY
 
 #: materialisation threshold = default threshold of ``citykg analogues``
 DEFAULT_THRESHOLD = 0.5
@@ -64,7 +65,7 @@ STRENGTH_RECENT = 0.2  # times (year - RECENT_FROM) / RECENT_SPAN, clipped to [0
 RECENT_FROM, RECENT_SPAN = 2016.0, 10.0
 STRENGTH_SENTENCE = 0.05  # per supporting sentence beyond the first, at most MAX_SENTENCES
 MAX_SENTENCES = 3
-SEPARATE_CLASSES = ("Award", "PolicyDocument")
+SEPARATE_CLASSES = NAMED_ONLY
 #: concept features count this much when both sides are SEPARATE_CLASSES (known by name, not topic)
 NAMED_ONLY_FACTOR = 0.5
 #: decimals of a shown score (``Analogy.score``, ck:score); ``cap_pairs`` ranks ties at this precision

@@ -18,6 +18,7 @@ hundreds of thousands of candidate pairs.
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,7 +73,7 @@ def compete(
         z = logit(i, j)
         a, b = side[i], side[j]
         g = a * span + b if a < b else b * span + a
-        if z > get(g, -1e300):
+        if z > get(g, -math.inf):
             best[g] = z
         if z >= floor:
             out.i.append(i)

@@ -39,10 +39,6 @@ def match_key(text: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
-#: TEMPORARY alias: h1-records' analogues/data.py still imports ``fold``; the lead
-#: switches them to ``match_key`` at integration and removes this line
-fold = match_key
-
 
 def strip_places(text: str, *patterns: re.Pattern[str] | None) -> str:
     """Remove the matches of each place pattern in turn (see ``place_pattern``)."""
