@@ -23,8 +23,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from citykg.errors import CitykgError, StoreError
-from citykg.server.worker import Identity, Limits, serve_jobs, snapshot_identity
+from citykg.errors import StoreError
+from citykg.server.worker import Identity, Limits, open_and_report, serve_jobs
 
 #: How often (seconds) a stopped forked worker is checked for having exited.
 EXIT_POLL = 0.005
@@ -34,17 +34,10 @@ def template_main(control: Connection, data: str, trig: str, limits: Limits) -> 
     """Load the build, report ("ready", identity), then fork one worker per request."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked workers are reaped by the kernel
-    from citykg.store.core import open_store
-
-    before = snapshot_identity(Path(trig))
-    try:
-        store = open_store(data, memory=True)
-    except CitykgError as exc:
-        control.send(("error", exc.message))
+    opened = open_and_report(control, data, trig, memory=True)
+    if opened is None:
         return
-    after = snapshot_identity(Path(trig))
-    identity = before if before == after else None
-    control.send(("ready", identity))
+    store, identity = opened
     while True:
         try:
             control.recv()  # "fork"

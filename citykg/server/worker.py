@@ -69,6 +69,19 @@ def worker_main(conn: Connection, data: str, trig: str, memory: bool, limits: Li
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if nice:
         os.nice(nice)
+    opened = open_and_report(conn, data, trig, memory)
+    if opened is not None:
+        serve_jobs(conn, opened[0], limits)
+
+
+def open_and_report(
+    conn: Connection, data: str, trig: str, memory: bool
+) -> tuple[Any, Identity | None] | None:
+    """Open the store; send ("ready", identity of the build it read) or ("error", message) on ``conn``;
+    returns the store and that identity (None after an error).
+
+    The identity is None when the build changed while it was being read (the pool then
+    retries), so a worker never claims a build it did not load whole."""
     from citykg.store.core import open_store
 
     before = snapshot_identity(Path(trig))
@@ -76,10 +89,10 @@ def worker_main(conn: Connection, data: str, trig: str, memory: bool, limits: Li
         store = open_store(data, memory=memory)
     except CitykgError as exc:
         conn.send(("error", exc.message))
-        return
-    after = snapshot_identity(Path(trig))
-    conn.send(("ready", before if before == after else None))
-    serve_jobs(conn, store, limits)
+        return None
+    identity = before if before == snapshot_identity(Path(trig)) else None
+    conn.send(("ready", identity))
+    return store, identity
 
 
 def serve_jobs(conn: Connection, store: Any, limits: Limits) -> None:
