@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from endpointkit import start, stop
@@ -185,6 +187,25 @@ def _offline_page(browser, server: str, outside: list[str]):
     )
     return page
 
+@contextlib.contextmanager
+def _editor(server: str) -> Iterator[tuple[Any, Any, list[str]]]:
+    """The query editor opened offline in headless Chromium: yields (browser, page, requests to other
+    origins); on leaving, the page must have raised no error and asked nothing of any other origin."""
+    manager, chromium = _browser()
+    outside: list[str] = []
+    with manager as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = _offline_page(browser, server, outside)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server)
+        page.wait_for_selector("body[data-ready]", state="attached", timeout=30000)
+        yield browser, page, outside
+        assert errors == []
+        browser.close()
+    assert outside == []
+
+
 
 def _rows(page) -> int:
     page.wait_for_selector(".yasr table tbody tr", timeout=30000)
@@ -197,15 +218,7 @@ def test_query_editor_offline_gallery_params_and_share_link(server: str) -> None
         csp = resp.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-eval" not in csp
     assert not re.search(r"(src|href)=\"(https?:)?//", html), "no CDN or remote asset"
-    manager, chromium = _browser()
-    outside: list[str] = []
-    with manager as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = _offline_page(browser, server, outside)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(server)
-        page.wait_for_selector("body[data-ready]", state="attached", timeout=30000)
+    with _editor(server) as (browser, page, outside):
         names = page.eval_on_selector_all("#gallery-list button", "bs => bs.map(b => b.dataset.name)")
         assert "platforms-by-city" in names and "cities-running-reform" in names  # the gallery
         page.click("#gallery-list button[data-name='platforms-by-city']")
@@ -236,9 +249,6 @@ def test_query_editor_offline_gallery_params_and_share_link(server: str) -> None
                 break
             page.wait_for_timeout(200)
         assert rows.count() > one_city
-        assert errors == []
-        browser.close()
-    assert outside == []
 
 
 def test_a_page_on_another_origin_queries_by_cors(server: str, tmp_path: Path) -> None:
@@ -297,15 +307,7 @@ def _show(page, query: str, plugin: str) -> int:
 def test_query_editor_draws_results_as_a_chart_and_a_graph(server: str) -> None:
     """Besides the table: a bar chart (a label and a numeric column) and a node-link graph (IRI columns);
     labels from the data are SVG text, never markup."""
-    manager, chromium = _browser()
-    outside: list[str] = []
-    with manager as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = _offline_page(browser, server, outside)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(server)
-        page.wait_for_selector("body[data-ready]", state="attached", timeout=30000)
+    with _editor(server) as (_, page, _outside):
         cities = _show(page, "SELECT ?city (COUNT(?x) AS ?n) WHERE { ?x ck:inCity ?c . ?c rdfs:label ?city } "
                        "GROUP BY ?city ORDER BY ?city", "chart")
         assert page.locator(".yasr svg.citykg-chart g.bar").count() == cities
@@ -317,9 +319,6 @@ def test_query_editor_draws_results_as_a_chart_and_a_graph(server: str) -> None:
         labels = page.locator(".yasr svg.citykg-graph text").all_text_contents()
         assert any(HOSTILE[:20] in t for t in labels)  # the hostile label is text in the SVG ...
         assert page.title() == "citykg SPARQL" and page.locator(".yasr img").count() == 0  # ... never run
-        assert errors == []
-        browser.close()
-    assert outside == []
 
 
 def test_serve_a_dataset_file_that_is_not_an_out_folder(tmp_path: Path) -> None:
