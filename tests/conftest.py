@@ -34,6 +34,16 @@ def built_trig(built: Path) -> Path:
     return built / "citykg.trig"
 
 
+@pytest.fixture(scope="session")
+def built_dataset(built_trig: Path):
+    """The session build's TriG in an in-memory pyoxigraph store (shared: read it, never write to it)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(built_trig), format=ox.RdfFormat.TRIG)
+    return store
+
+
 @pytest.fixture
 def out_copy(built: Path, tmp_path: Path) -> Path:
     """A private copy of the session build, for tests that write into OUT."""

@@ -40,7 +40,15 @@ from typing import Any
 from citykg.errors import CitykgError, StoreError
 from citykg.server.cache import CACHE_BYTES, ReplyCache, deterministic
 from citykg.server.template import Template
-from citykg.server.worker import Identity, Limits, Reply, snapshot_identity, text_reply, worker_main
+from citykg.server.worker import (
+    Identity,
+    Limits,
+    Reply,
+    await_ready,
+    snapshot_identity,
+    text_reply,
+    worker_main,
+)
 
 #: Niceness of slow-lane workers (0 normal .. 19 lowest): expensive queries yield the CPU.
 SLOW_NICE = 15
@@ -93,18 +101,9 @@ class Worker:
 
     def wait_ready(self, timeout: float) -> Identity | None:
         """Block until the worker has opened the store; returns the build identity it opened."""
-        if not self.conn.poll(timeout):
-            self.stop()
-            raise StoreError(f"A query worker did not open the store within {timeout:g} s.")
-        try:
-            status, detail = self.conn.recv()
-        except (EOFError, OSError):
-            status, detail = "error", "the worker exited"
-        if status != "ready":
-            self.stop()
-            raise StoreError(f"A query worker could not start: {detail}")
+        identity = await_ready(self.conn, timeout, "a query worker", self.stop)
         self.cpu_idle = self.cpu_seconds()
-        return detail
+        return identity
 
     def demote(self) -> None:
         self.lane = "slow"

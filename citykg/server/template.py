@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from citykg.errors import StoreError
-from citykg.server.worker import Identity, Limits, open_and_report, serve_jobs
+from citykg.server.worker import Identity, Limits, await_ready, open_and_report, serve_jobs
 
 #: How often (seconds) a stopped forked worker is checked for having exited.
 EXIT_POLL = 0.005
@@ -108,17 +108,7 @@ class Template:
         self.proc = self.ctx.Process(target=template_main, args=args, daemon=True)
         self.proc.start()
         child.close()
-        if not self.control.poll(self.timeout):
-            self.stop()
-            raise StoreError(f"The query template did not open the store within {self.timeout:g} s.")
-        try:
-            status, detail = self.control.recv()
-        except (EOFError, OSError):
-            status, detail = "error", "the template exited"
-        if status != "ready":
-            self.stop()
-            raise StoreError(f"The query template could not start: {detail}")
-        self.identity = detail
+        self.identity = await_ready(self.control, self.timeout, "the query template", self.stop)
 
     def fork(self) -> tuple[Connection, Forked]:
         """A new worker sharing the template's store: its pipe and its process."""

@@ -95,6 +95,22 @@ def open_and_report(
     return store, identity
 
 
+def await_ready(conn: Connection, timeout: float, who: str, stop: Any) -> Identity | None:
+    """The other end of :func:`open_and_report`: the build identity a new process opened, or, after
+    ``stop()``, a one-line StoreError naming ``who`` ("query worker", "query template") when it did not."""
+    if not conn.poll(timeout):
+        stop()
+        raise StoreError(f"{who[0].upper()}{who[1:]} did not open the store within {timeout:g} s.")
+    try:
+        status, detail = conn.recv()
+    except (EOFError, OSError):
+        status, detail = "error", f"the {who.split()[-1]} exited"
+    if status != "ready":
+        stop()
+        raise StoreError(f"{who[0].upper()}{who[1:]} could not start: {detail}")
+    return detail
+
+
 def serve_jobs(conn: Connection, store: Any, limits: Limits) -> None:
     """Answer jobs from ``conn`` until it closes; each reply goes with the CPU seconds used so far."""
     while True:

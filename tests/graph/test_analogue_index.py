@@ -28,10 +28,8 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @pytest.fixture(scope="module")
-def full(built_trig: Path) -> ox.Store:
-    store = ox.Store()
-    store.load(path=str(built_trig), format=ox.RdfFormat.TRIG)
-    return store
+def full(built_dataset: ox.Store) -> ox.Store:
+    return built_dataset
 
 
 @pytest.fixture(scope="module")

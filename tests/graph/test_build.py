@@ -263,9 +263,8 @@ def test_a_graph_written_in_chunks_reads_back_the_same(
     assert (tmp_path / "whole.trig").read_text().count("analogies {") == 1
 
 
-def test_every_concept_of_the_build_is_in_a_declared_scheme(built_trig: Path) -> None:
-    store = ox.Store()
-    store.load(path=str(built_trig), format=ox.RdfFormat.TRIG)
+def test_every_concept_of_the_build_is_in_a_declared_scheme(built_dataset: ox.Store) -> None:
+    store = built_dataset
     undeclared = list(
         store.query(
             SPARQL_PREFIXES

@@ -19,10 +19,8 @@ def bare(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def dataset(built_trig: Path) -> ox.Store:
-    store = ox.Store()
-    store.load(path=str(built_trig), format=ox.RdfFormat.TRIG)
-    return store
+def dataset(built_dataset: ox.Store) -> ox.Store:
+    return built_dataset
 
 
 @pytest.fixture(scope="module")
