@@ -112,3 +112,22 @@ def test_a_crashed_worker_is_a_500_not_a_dead_server(tmp_path: Path) -> None:
             assert status == 200
     finally:
         stop(proc)
+
+
+def test_a_zombie_forked_worker_is_not_alive() -> None:
+    """A forked worker orphaned by a killed template stays a zombie until init reaps it; the pool must
+    not hand it a request (which would come back as 'worker died')."""
+    from citykg.server.template import Forked
+
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        for _ in range(100):  # until the child has exited (a zombie: not reaped yet)
+            if Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z":
+                break
+            time.sleep(0.05)
+        assert not Forked(pid).is_alive()
+    finally:
+        os.waitpid(pid, 0)
+    assert Forked(os.getpid()).is_alive()

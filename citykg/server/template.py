@@ -74,13 +74,19 @@ class Forked:
         self.pid = pid
 
     def is_alive(self) -> bool:
+        """Running, not merely a zombie: a worker orphaned by a killed template waits for init to reap
+        it, and ``os.kill(pid, 0)`` succeeds on it until then."""
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:
             return False
         except PermissionError:
             return True
-        return True
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return True  # no /proc: trust the signal check
+        return stat.rpartition(")")[2].split()[:1] not in (["Z"], ["X"])
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
