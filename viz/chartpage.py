@@ -7,7 +7,7 @@ evidence row repeats its sentence and article in full. At 2,000 articles a
 comparison page held thousands of bars, and 150 of them were a third of the site.
 Here each string (label, unit, date, sentence, article) is written once in ``S``,
 a bar is an array of indexes, and the script builds the same SVG and table with
-text nodes (no article text becomes markup).
+text nodes (no article text becomes markup). The data is packed (``viz.packed``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from citykg.viz.chart import (
     bars_by_unit,
 )
 from citykg.viz.data import Model
+from citykg.viz.packed import PACKED_JS, packed_element
 from citykg.viz.pagedata import _Table
-from citykg.viz.render import script_json
 
 COMPARE_JS, COMPARE_CSS = "compare.js", "compare.css"  # under OUT/assets/
 SHORT_LABEL = 15  # characters of a bar's label in the chart (chart._short); the full one is its tooltip
@@ -85,8 +85,9 @@ def compare_page(model: Model, indicator: str, assets: str, crumbs: str = "") ->
         f'<link rel="stylesheet" href="{e(assets + COMPARE_CSS)}"></head><body>{crumbs}'
         f"<h1>{e(title)}</h1><p>{total} 个数值，按数值从大到小排序；点击条形查看证据 "
         "(sorted largest first; click a bar for its evidence).</p>" + "".join(notes) + '<div id="ck-charts"></div>'
-        f'<script type="application/json" id="ck-compare">{script_json(data)}</script>'
-        f'<script src="{e(assets + COMPARE_JS)}"></script></body></html>\n'
+        + packed_element("ck-compare", data)
+        + f'<script src="{e(assets + PACKED_JS)}"></script><script src="{e(assets + COMPARE_JS)}"></script>'
+        "</body></html>\n"
     )
 
 

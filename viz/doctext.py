@@ -5,9 +5,10 @@ shows them: the city page, the reform pages, the reader. Now an article's
 sentences live in one small script beside the pages (``<script src>`` works from
 ``file://``, unlike ``fetch``), which registers them under the article's key::
 
-    (window.citykgDocs=window.citykgDocs||{})["<key>"]={"t":TEXT,"s":[[a,b],...],"q":[[a,b]|"quote",...]}
+    (window.citykgDocs=window.citykgDocs||{})["<key>"]="<packed>"
 
-``t`` is what the reader shows (the whole normalised text when the source file
+where ``<packed>`` is ``{"t":TEXT,"s":[[a,b],...],"q":[[a,b]|"quote",...]}`` deflated in
+base64 (``viz.packed``; a page inflates it with ``citykgDoc``). ``t`` is what the reader shows (the whole normalised text when the source file
 is found, else the quoted sentences in text order), ``s`` the ranges of its
 sentences that hold evidence, ``q`` every evidence quote of the article: a range
 of ``t`` when the quote is found there, else the quote itself. A graph page's
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from citykg.viz.data import Model
 from citykg.viz.links import VIEWS_DIR, doc_key
+from citykg.viz.packed import pack_json, unpack
 from citykg.viz.reader import Article, Mention, extracted, from_sentences, from_text
 
 TEXT_DIR = "text"  # OUT/views/text/<key>.js
@@ -102,5 +104,19 @@ def text_path(out_dir: Path, key: str) -> Path:
 
 
 def text_script(key: str, data_json: str) -> str:
-    """The sidecar script registering one article (``data_json`` is already script-safe JSON)."""
-    return f"(window.{GLOBAL}=window.{GLOBAL}||{{}})[{json.dumps(key)}]={data_json};\n"
+    """The sidecar script registering one article, packed (``data_json``: its data as JSON).
+
+    >>> text_script("ab", "{}")
+    '(window.citykgDocs=window.citykgDocs||{})["ab"]="q64FAA==";\\n'
+    """
+    return f'(window.{GLOBAL}=window.{GLOBAL}||{{}})[{json.dumps(key)}]="{pack_json(data_json)}";\n'
+
+
+def read_text_script(script: str) -> tuple[str, dict]:
+    """(key, data) of a text script as ``text_script`` wrote it (for checks and benchmarks).
+
+    >>> read_text_script(text_script("ab", '{"t": "甲"}'))
+    ('ab', {'t': '甲'})
+    """
+    head, _, packed = script.partition("]=")
+    return json.loads(head.rpartition("[")[2]), unpack(json.loads(packed.strip().rstrip(";")))

@@ -5,7 +5,8 @@
 every article is already in OUT/views/text/<key>.js (``viz.doctext``), which the
 graph pages' tooltips read too; the reader page then carries only its mentions
 (where, which node, which class, the figure's value) and OUT/assets/reader.js
-draws text and mentions with text nodes. Same page, a third of the bytes.
+draws text and mentions with text nodes. Same page, a third of the bytes; the
+mentions are packed (``viz.packed``), as the text script is.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from citykg.viz.data import Model
 from citykg.viz.doctext import TEXT_DIR, DocText
 from citykg.viz.graphview import CLASS_STYLE, style
 from citykg.viz.links import Linker, doc_key, sel_anchor
+from citykg.viz.packed import PACKED_JS, packed_element
 from citykg.viz.pagedata import _href, _id, _Table, short_id
 from citykg.viz.reader import _cls, _css, _info
-from citykg.viz.render import script_json
 
 READER_JS, READER_CSS = "reader.js", "reader.css"  # under OUT/assets/
 
@@ -79,7 +80,8 @@ def reader_page(model: Model, dt: DocText, linker: Linker, crumbs: str, assets: 
         f'<h1>{e(title)}</h1><p class="meta">{" · ".join(meta)}</p><p class="meta">{e(mode)} · '
         f'{len(art.mentions)} 处提及 mentions</p><p class="legend">{legend}</p>'
         '<div class="text" id="ck-text"></div>'
-        f'<script type="application/json" id="ck-article">{script_json(reader_data(model, dt, linker))}</script>'
-        f'<script src="{TEXT_DIR}/{e(dt.key)}.js"></script><script src="{e(assets + READER_JS)}"></script>'
+        + packed_element("ck-article", reader_data(model, dt, linker), f'data-text="{TEXT_DIR}/"')
+        + f'<script src="{TEXT_DIR}/{e(dt.key)}.js"></script><script src="{e(assets + PACKED_JS)}"></script>'
+        f'<script src="{e(assets + READER_JS)}"></script>'
         "</body></html>\n"
     )

@@ -26,6 +26,7 @@ from citykg.viz.doctext import TEXT_DIR, DocTexts
 from citykg.viz.graphview import GraphView
 from citykg.viz.layout import label_box, layout
 from citykg.viz.links import Linker
+from citykg.viz.packed import PACKED_JS, packed_element
 from citykg.viz.pagedata import _num, compact
 from citykg.viz.search import zh_tables
 
@@ -143,21 +144,23 @@ def render_html(
     when the caller has it already).
 
     ``vis_src`` (the site's shared ``assets/vis-network.min.js``, relative to the page)
-    loads vis-network, our script, styles and search tables from beside the pages, and
-    ``texts`` the articles' text scripts; without them the page inlines everything and
-    is self-contained (``citykg viz ... -o FILE``).
+    loads vis-network, our script, styles and search tables from beside the pages, packs
+    the data (``viz.packed``) and has the page load the articles' text scripts it quotes
+    (``texts``); without them the page inlines everything as plain JSON and is
+    self-contained (``citykg viz ... -o FILE``).
     """
     js, _ = vis_assets()
     notes = "".join(f'<div class="note">{html.escape(n)}</div>' for n in view.notes)
     data = place(view, data) if data is not None else page_data(view, linker, texts)
-    if vis_src:
+    if vis_src:  # the site: shared files, data packed, the quoted articles' texts loaded by the page
         e, base = html.escape, vis_src.rsplit("/", 1)[0] + "/" if "/" in vis_src else ""
         style_html = f'<link rel="stylesheet" href="{e(base + VIEW_CSS)}">'
-        docs = "".join(f'<script src="{TEXT_DIR}/{e(key)}.js"></script>' for key in data["D"])
-        scripts = (f'<script src="{e(vis_src)}"></script><script src="{e(base + ZH_JS)}"></script>{docs}'
-                   f'<script src="{e(base + VIEW_JS)}"></script>')  # fmt: skip
+        data_html = packed_element("ck-data", data, f'data-text="{TEXT_DIR}/"')
+        scripts = "".join(f'<script src="{e(base + name)}"></script>' for name in (ZH_JS, PACKED_JS, VIEW_JS))
+        scripts = f'<script src="{e(vis_src)}"></script>{scripts}'
     else:
         style_html = f"<style>{view_css()}</style>"
+        data_html = f'<script type="application/json" id="ck-data">{script_json(data)}</script>'
         scripts = f"<script>{js}</script><script>{asset('view.js')}</script>"
     parts = {
         "TITLE": html.escape(view.title),
@@ -165,7 +168,7 @@ def render_html(
         "CRUMBS": crumbs_html(crumbs or []),
         "NOTES": notes,
         "STYLE": style_html,
-        "DATA": script_json(data),
+        "DATA": data_html,
         "SCRIPTS": scripts,
     }
     # one pass, so placeholders inside substituted text are never expanded again
@@ -193,6 +196,7 @@ def write_site_assets(out_dir: Path, chars: set[str]) -> None:
     write_if_changed(folder / VIEW_JS, asset("view.js"))
     write_if_changed(folder / VIEW_CSS, view_css())
     write_if_changed(folder / ZH_JS, f"window.citykgZh={script_json(zh_tables(chars))};\n")
+    write_if_changed(folder / PACKED_JS, asset(PACKED_JS))
 
 
 def write_text_atomic(path: Path, text: str) -> Path:

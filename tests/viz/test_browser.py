@@ -78,6 +78,7 @@ def test_city_and_compare_pages_work(built: Path, open_page) -> None:
     compare = max((built / "views").glob("compare-*.html"), key=lambda p: p.stat().st_size)
     opened = open_page(compare)
     page = opened.page
+    wait_until(page, "window.citykgCompareReady === true")  # drawn once its data is inflated
     bars = page.evaluate("[...document.querySelectorAll('svg.chart a')].map(a => a.getAttribute('href'))")
     assert bars and all(page.evaluate("h => !!document.getElementById(h.slice(1))", h) for h in bars)
     assert page.locator("svg.chart rect").count() == len(bars)

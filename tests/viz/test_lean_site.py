@@ -3,17 +3,16 @@ pages of an unchanged input reused byte for byte (headless Chromium where a page
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 from pypinyin import lazy_pinyin
-from viz_pages import wait_until
+from viz_pages import embedded, wait_until
 
 from citykg.cli import cli
+from citykg.viz.doctext import read_text_script
 from citykg.viz.graphview import GraphView, VNode
 from citykg.viz.pagecache import MANIFEST
 from citykg.viz.render import write_view
@@ -58,13 +57,13 @@ def test_site_pages_share_text_and_assets(built: Path, open_page) -> None:
     views = built / "views"
     city = max(views.glob("city-*.html"), key=lambda p: p.stat().st_size).read_text(encoding="utf-8")
     assert '<script src="../assets/view.js">' in city and "function expand" not in city
-    assert re.search(r'<script src="text/[0-9a-f]+\.js">', city)
+    assert embedded(city, "ck-data")["D"]  # the articles whose shared texts its tooltips quote
     reader = sorted(views.glob("article-*.html"))[0]
     html = reader.read_text(encoding="utf-8")
     key = reader.stem.split("-", 1)[1]
     assert f'<script src="text/{key}.js">' in html and "<style>" not in html
-    text = (views / "text" / f"{key}.js").read_text(encoding="utf-8")
-    data = json.loads(re.search(r'id="ck-article">(.*?)</script>', html, re.S).group(1))
+    text = read_text_script((views / "text" / f"{key}.js").read_text(encoding="utf-8"))[1]["t"]
+    data = embedded(html, "ck-article")
     mention = data["m"][len(data["m"]) // 2]
     anchor = mention[3] if len(mention) > 3 else mention[0]
     opened = open_page(reader.resolve().as_uri() + f"#m-{anchor}")

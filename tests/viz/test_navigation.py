@@ -6,6 +6,7 @@ from a hand-written label, so the tests hold for any corpus.
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
@@ -13,7 +14,7 @@ from urllib.parse import unquote
 import pytest
 from opencc import OpenCC
 from pypinyin import lazy_pinyin
-from viz_pages import wait_until
+from viz_pages import embedded, wait_until
 
 from citykg.store.core import open_store
 from citykg.viz.pagedata import short_id
@@ -52,7 +53,8 @@ def test_from_an_initiative_to_its_city_concept_and_sentence_and_back(built: Pat
              ?e ck:charStart ?s . ?c skos:inScheme ?scheme } ORDER BY ?i LIMIT 1"""
     )[0]
     reform_pages = list((built / "views").glob("reform-*.html"))
-    start = next(p for p in reform_pages if short_id(row["i"]).rsplit("/", 1)[-1] in p.read_text(encoding="utf-8"))
+    leaf = short_id(row["i"]).rsplit("/", 1)[-1]
+    start = next(p for p in reform_pages if leaf in json.dumps(embedded(p.read_text(encoding="utf-8"), "ck-data")))
     opened = open_page(start)
     page = ready(opened)
     page.evaluate("id => citykgHighlight(id)", row["i"])
@@ -70,6 +72,7 @@ def test_from_an_initiative_to_its_city_concept_and_sentence_and_back(built: Pat
     )
     page.click("#ck-details a.read")
     page.wait_for_load_state()
+    wait_until(page, "window.citykgReaderReady === true")  # the reader draws its text once inflated
     assert "/views/article-" in page.url and "#m-" in page.url
     target = page.evaluate("(() => { const t = document.querySelector(':target'); const s = t.closest('.s');"
                            " return [t.getAttribute('href'), s ? s.textContent : ''] })()")  # fmt: skip

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
+
+from citykg.viz.packed import PACKED_TYPE, unpack
 
 READY_POLL_MS = 50  # how often wait_until polls the page
 READY_TIMEOUT_MS = 20000
@@ -16,3 +20,10 @@ def wait_until(page: Any, expression: str, timeout_ms: int = READY_TIMEOUT_MS) -
             return
         page.wait_for_timeout(READY_POLL_MS)
     raise AssertionError(f"page never satisfied {expression!r}")
+
+
+def embedded(html: str, element_id: str) -> Any:
+    """The data a page carries in its <script id=element_id>: packed (a site page) or plain JSON."""
+    found = re.search(rf'<script type="([^"]+)" id="{element_id}"[^>]*>(.*?)</script>', html, re.S)
+    assert found, f"no #{element_id} data in the page"
+    return unpack(found.group(2)) if found.group(1) == PACKED_TYPE else json.loads(found.group(2))

@@ -1,65 +1,73 @@
 /* citykg article reader (site pages): draws the article's text from its shared text script
  * (views/text/<key>.js, viz/doctext.py) with every mention highlighted and linked. The text
  * goes into the DOM as text nodes only; nothing in it becomes markup.
- * Page data (viz/readerpage.py): k the article key, C classes [[class, name]], S strings,
+ * Page data (viz/readerpage.py, packed: assets/packed.js): k the article key, C classes [[class, name]], S strings,
  * P pages, I id folders, n nodes [class index, short id (or [folder, rest]), page index, anchor code,
  * info (S), figure 0/1],
  * m mentions [a, b, node index, offset in the normalised text when it differs from a]. */
 (function () {
   "use strict";
-  var d = JSON.parse(document.getElementById("ck-article").textContent);
-  var doc = d.doc || (window.citykgDocs || {})[d.k];
-  var box = document.getElementById("ck-text");
-  if (!doc) { box.textContent = "（文本未找到 the article's text script is missing）"; return; }
-  var t = doc.t, sents = doc.s, ms = d.m;
-  function href(node) {
-    var h = d.P[node[2]], code = node[3];
-    var id = Array.isArray(node[1]) ? d.I[node[1][0]] + node[1][1] : node[1]; /* [folder in I, rest] */
-    if (code === 1) { h += "#sel=" + encodeURIComponent(id).replace(/%2F/g, "/"); }
-    else if (typeof code === "string") { h += "#" + code; }
-    return h;
-  }
-  var cuts = {};
-  cuts[0] = cuts[t.length] = true;
-  sents.forEach(function (r) { cuts[r[0]] = cuts[r[1]] = true; });
-  ms.forEach(function (m) { cuts[m[0]] = cuts[m[1]] = true; });
-  for (var i = t.indexOf("\n"); i >= 0; i = t.indexOf("\n", i + 1)) { cuts[i] = cuts[i + 1] = true; }
-  var pos = Object.keys(cuts).map(Number).sort(function (a, b) { return a - b; });
-  var p = null, span = null, spanOf = -1, link = null, linkOf = -1, si = 0, mi = 0;
-  function para() { p = document.createElement("p"); box.appendChild(p); span = link = null; }
-  para();
-  for (var k = 0; k + 1 < pos.length; k++) {
-    var x = pos[k], y = pos[k + 1], seg = t.slice(x, y);
-    if (seg === "\n") { para(); continue; }
-    while (si < sents.length && sents[si][1] <= x) { si++; }
-    while (mi < ms.length && ms[mi][1] <= x) { mi++; }
-    var inS = si < sents.length && sents[si][0] <= x, inM = mi < ms.length && ms[mi][0] <= x;
-    if (!inS) { span = null; } else if (!span || spanOf !== si) {
-      span = document.createElement("span"); span.className = "s"; p.appendChild(span); spanOf = si; link = null;
+  var box = document.getElementById("ck-text"), el = document.getElementById("ck-article");
+  window.citykgUnpack(el.textContent).then(function (d) {
+    return window.citykgDoc(d.k, el.getAttribute("data-text")).then(function (doc) {
+      if (!doc) { box.textContent = "（文本未找到 the article's text script is missing）"; return; }
+      draw(d, doc);
+    });
+  }).catch(function (err) {
+    box.textContent = "（页面数据无法读取 the page data cannot be read: " + err.message + "）";
+    throw err;
+  }).then(function () { window.citykgReaderReady = true; });
+
+  function draw(d, doc) {
+    var t = doc.t, sents = doc.s, ms = d.m;
+    function href(node) {
+      var h = d.P[node[2]], code = node[3];
+      var id = Array.isArray(node[1]) ? d.I[node[1][0]] + node[1][1] : node[1]; /* [folder in I, rest] */
+      if (code === 1) { h += "#sel=" + encodeURIComponent(id).replace(/%2F/g, "/"); }
+      else if (typeof code === "string") { h += "#" + code; }
+      return h;
     }
-    var parent = inS ? span : p;
-    if (!inM) { link = null; parent.appendChild(document.createTextNode(seg)); continue; }
-    var m = ms[mi], node = d.n[m[2]], cls = d.C[node[0]][0];
-    if (!link || linkOf !== mi || link.parentNode !== parent) {
-      link = document.createElement("a");
-      link.className = "m c-" + cls;
-      if (x === m[0]) { link.id = "m-" + (m.length > 3 ? m[3] : m[0]); }
-      link.href = href(node);
-      if (!node[5]) { link.title = d.S[node[4]]; }
-      parent.appendChild(link);
-      linkOf = mi;
+    var cuts = {};
+    cuts[0] = cuts[t.length] = true;
+    sents.forEach(function (r) { cuts[r[0]] = cuts[r[1]] = true; });
+    ms.forEach(function (m) { cuts[m[0]] = cuts[m[1]] = true; });
+    for (var i = t.indexOf("\n"); i >= 0; i = t.indexOf("\n", i + 1)) { cuts[i] = cuts[i + 1] = true; }
+    var pos = Object.keys(cuts).map(Number).sort(function (a, b) { return a - b; });
+    var p = null, span = null, spanOf = -1, link = null, linkOf = -1, si = 0, mi = 0;
+    function para() { p = document.createElement("p"); box.appendChild(p); span = link = null; }
+    para();
+    for (var k = 0; k + 1 < pos.length; k++) {
+      var x = pos[k], y = pos[k + 1], seg = t.slice(x, y);
+      if (seg === "\n") { para(); continue; }
+      while (si < sents.length && sents[si][1] <= x) { si++; }
+      while (mi < ms.length && ms[mi][1] <= x) { mi++; }
+      var inS = si < sents.length && sents[si][0] <= x, inM = mi < ms.length && ms[mi][0] <= x;
+      if (!inS) { span = null; } else if (!span || spanOf !== si) {
+        span = document.createElement("span"); span.className = "s"; p.appendChild(span); spanOf = si; link = null;
+      }
+      var parent = inS ? span : p;
+      if (!inM) { link = null; parent.appendChild(document.createTextNode(seg)); continue; }
+      var m = ms[mi], node = d.n[m[2]], cls = d.C[node[0]][0];
+      if (!link || linkOf !== mi || link.parentNode !== parent) {
+        link = document.createElement("a");
+        link.className = "m c-" + cls;
+        if (x === m[0]) { link.id = "m-" + (m.length > 3 ? m[3] : m[0]); }
+        link.href = href(node);
+        if (!node[5]) { link.title = d.S[node[4]]; }
+        parent.appendChild(link);
+        linkOf = mi;
+      }
+      link.appendChild(document.createTextNode(seg));
+      if (y === m[1] && node[5]) { /* a figure: its indicator, value and unit follow it */
+        var fig = document.createElement("span");
+        fig.className = "fig";
+        fig.textContent = d.S[node[4]];
+        parent.appendChild(fig);
+      }
     }
-    link.appendChild(document.createTextNode(seg));
-    if (y === m[1] && node[5]) { /* a figure: its indicator, value and unit follow it */
-      var fig = document.createElement("span");
-      fig.className = "fig";
-      fig.textContent = d.S[node[4]];
-      parent.appendChild(fig);
+    /* the text was drawn after the address was read: go to the mention the address names */
+    if (location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)))) {
+      location.replace(location.href);
     }
   }
-  /* the text was drawn after the address was read: go to the mention the address names */
-  if (location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)))) {
-    location.replace(location.href);
-  }
-  window.citykgReaderReady = true;
 })();

@@ -3,15 +3,18 @@
  * State (filters, search, selection) lives in one object, is applied by one
  * render() and is mirrored in the URL hash, so a reload or a shared link
  * reproduces the view. */
-(function () {
+/* citykgView(raw, docs): the page from its data (``raw``, as pagedata.compact wrote it) and the
+ * articles' shared texts it quotes (``docs``: key -> text, see packed.js); the loader at the end
+ * reads the data (plain JSON in a single view, packed in the site) and calls it. */
+function citykgView(raw, docs) {
   "use strict";
-  var data = expand(JSON.parse(document.getElementById("ck-data").textContent));
+  var data = expand(raw);
   /* The page carries compact data (viz/pagedata.py): strings in S, page hrefs in P, ids
    * without the resource prefix ("~"), tooltip rows in R and links in L, nodes and edges as arrays, edges by node index, and
    * evidence quotes as [article, quote] in the articles' shared text scripts (D). Rebuild
    * plain node objects. */
   function expand(d) {
-    var S = d.S, P = d.P, D = d.D || [], docs = window.citykgDocs || {};
+    var S = d.S, P = d.P, D = d.D || [];
     function full(id) {
       if (Array.isArray(id)) { id = d.I[id[0]] + id[1]; } /* [folder in I, rest] */
       return id.charAt(0) === "~" ? d.base + id.slice(1) : id;
@@ -471,4 +474,25 @@
 
   window.addEventListener("hashchange", readHash);
   if (location.hash.length > 1) { readHash(); }
+}
+
+/* The loader: a single view carries plain JSON (type application/json); a site page carries it
+ * packed (viz/packed.py) and names the articles whose shared texts its tooltips quote (D), which
+ * are loaded from views/text/ and inflated before the page is drawn. */
+(function () {
+  "use strict";
+  var el = document.getElementById("ck-data");
+  if (el.type === "application/json") { citykgView(JSON.parse(el.textContent), {}); return; }
+  var folder = el.getAttribute("data-text") || "text/";
+  window.citykgUnpack(el.textContent).then(function (raw) {
+    var keys = raw.D || [];
+    return Promise.all(keys.map(function (k) { return window.citykgDoc(k, folder); })).then(function (got) {
+      var docs = {};
+      keys.forEach(function (k, i) { if (got[i]) { docs[k] = got[i]; } });
+      citykgView(raw, docs);
+    });
+  }).catch(function (err) {
+    document.getElementById("ck-graph").textContent = "页面数据无法读取 (the page data cannot be read): " + err.message;
+    throw err;
+  });
 })();
