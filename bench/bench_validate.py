@@ -91,9 +91,9 @@ def whole_path(out: Path) -> Report:
     sample = report.reasoner.seconds if report.reasoner else 0.0
     for label, seconds in (
         ("load (TriG into memory)", report.load_seconds),
-        ("SHACL", report.shacl_seconds),
-        ("type sample" + (" (second process)" if report.parallel else ""), report.sample_seconds),
-        ("reasoner" + (" (second process)" if report.parallel else ""), sample),
+        ("SHACL (screen + type sample, one pass)", report.shacl_seconds),
+        ("type sample as a graph", report.sample_seconds),
+        ("reasoner", sample),
         ("QC queries" + (" (second process)" if report.parallel else ""), report.qc_seconds),
     ):
         print(f"  {label:36s} wall {seconds:7.1f} s")

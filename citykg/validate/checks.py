@@ -254,31 +254,39 @@ def _chunks(
 
 
 def run_shacl_store(
-    store: ox.Store, report: Report, batch_triples: int = BATCH_TRIPLES, engine: str = "screen"
-) -> None:
-    """SHACL over the whole store.
+    store: ox.Store,
+    report: Report,
+    batch_triples: int = BATCH_TRIPLES,
+    engine: str = "screen",
+    sample: bool = False,
+) -> list[ox.Quad] | None:
+    """SHACL over the whole store; with ``sample``, also the type sample's quads (:func:`type_sample`).
 
     ``engine="screen"`` (default): :mod:`citykg.validate.screen` clears the focus nodes that
-    certainly conform in one pass over the store, and pySHACL checks only the others (in
-    batches of ``RECHECK_NODES``), so the problems are pySHACL's own. ``engine="pyshacl"``
-    (the slow reference, kept for the bench and the tests): pySHACL on everything, in one go
-    when small, else in batches of subjects of about ``batch_triples`` triples.
+    certainly conform in one pass over the store (:mod:`citykg.validate.scan`, which collects
+    the sample on the way), and pySHACL checks only the others (in batches of
+    ``RECHECK_NODES``), so the problems are pySHACL's own. ``engine="pyshacl"`` (the slow
+    reference, kept for the bench and the tests): pySHACL on everything, in one go when small,
+    else in batches of subjects of about ``batch_triples`` triples; the sample is then left
+    to :func:`type_sample` (None).
     """
-    from citykg.validate.screen import plan_shapes, screen
+    from citykg.validate.scan import scan
+    from citykg.validate.screen import plan_shapes
 
     plans = plan_shapes(_shapes()) if engine == "screen" else None
     start = time.perf_counter()
     if plans is None and len(store) <= batch_triples:
         run_shacl(union_graph(store), report)
         report.shacl_engine = "pySHACL over all data"
-        return
+        return None
     if plans is None:
         report.problems += run_shacl_subjects(
             store, _subject_batches(store, batch_triples), report, _ontology_context(store)
         )
         report.shacl_engine = f"pySHACL over all data in {report.shacl_batches} batches"
-        return
-    focus, unsure = screen(store, plans)
+        return None
+    done = scan(store, plans, sample)
+    focus, unsure = done.focus, done.unsure
     report.shacl_shapes = len(plans)
     report.shacl_screened = focus
     report.shacl_rechecked = len(unsure)
@@ -294,6 +302,7 @@ def run_shacl_store(
     report.shacl_engine = f"{focus:,} focus nodes screened, {len(unsure):,} rechecked by pySHACL" + (
         f" in {report.shacl_batches} batch{'es' if report.shacl_batches != 1 else ''}" if unsure else ""
     )
+    return done.sample if sample else None
 
 
 # --- units -----------------------------------------------------------------------------------
@@ -323,36 +332,16 @@ def check_units(store: ox.Store, report: Report) -> None:
 # --- reasoner input --------------------------------------------------------------------------
 
 
-def type_sample(store: ox.Store) -> Graph:
+def type_sample(store: ox.Store, picked: list[ox.Quad] | None = None) -> Graph:
     """The ontology graph plus, for every distinct (types of s, p, types or datatype of o), one triple.
 
     With each sampled triple come the rdf:type triples of its subject and object, so the
-    reasoner sees every combination of classes, domains and ranges the data uses.
+    reasoner sees every combination of classes, domains and ranges the data uses. ``picked``:
+    those quads as the SHACL screen's pass collected them (:mod:`citykg.validate.scan`), else
+    a pass of their own.
     """
-    raw: dict[object, set[str]] = {}
-    for q in store.quads_for_pattern(None, _RDF_TYPE, None):
-        raw.setdefault(q.subject, set()).add(q.object.value)
-    types = {node: frozenset(names) for node, names in raw.items()}  # built once, not per quad
-    none: frozenset[str] = frozenset()
+    from citykg.validate.scan import scan
+
     onto = ox.NamedNode(str(GRAPH_ONTOLOGY))
     sample = to_graph(store.quads_for_pattern(None, None, None, graph_name=onto))
-    seen: set[tuple[object, ...]] = set()
-    picked: list[ox.Quad] = []
-    for q in store.quads_for_pattern(None, None, None):
-        if q.graph_name == onto:
-            continue
-        obj = q.object
-        okey: object = (
-            ("literal", obj.datatype.value, obj.language)
-            if isinstance(obj, ox.Literal)
-            else types.get(obj, none)
-        )
-        key = (types.get(q.subject, none), q.predicate.value, okey)
-        if key in seen:
-            continue
-        seen.add(key)
-        picked.append(q)
-        for node in (q.subject, obj):
-            if not isinstance(node, ox.Literal):
-                picked.extend(store.quads_for_pattern(node, _RDF_TYPE, None))
-    return to_graph(picked, sample)
+    return to_graph(scan(store, []).sample if picked is None else picked, sample)

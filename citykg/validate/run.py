@@ -10,9 +10,11 @@ graphs (see :mod:`citykg.validate.checks`):
    combination of classes and property) - measured in bench/bench_validate.py;
 3. every ``queries/qc/*-violation.rq`` (each row is one offending node).
 
-The dataset is parsed into memory once. On large builds (``PARALLEL_MIN_TRIPLES``) checks 2
-and 3 run in a forked second process while SHACL runs (:class:`SideChecks`): at 2,000 articles
-(7M triples) that is ~125 CPU-s in all, measured with ``bench/bench_validate.py --build``.
+The dataset is parsed into memory once. One pass over it screens the SHACL focus nodes and
+collects the reasoner's type sample (:mod:`citykg.validate.scan`); on large builds
+(``PARALLEL_MIN_TRIPLES``) check 3 runs in a forked second process meanwhile (:class:`SideChecks`).
+At 2,000 articles (7M triples) that is ~100 CPU-s in all (was ~136 with a pass each for the
+screen and the sample), measured with ``bench/bench_validate.py --build``.
 
 :func:`run_validation` returns a :class:`Report`; a missing build or unreadable RDF
 raises a one-line :class:`citykg.errors.CitykgError`.
@@ -52,8 +54,9 @@ if TYPE_CHECKING:
 __all__ = ["REASONER_SCOPES", "locate_trig", "qc_queries", "query_header", "run_validation", "summary"]
 
 REASONER_SCOPES = ("all", "types")
-#: From this many triples the reasoner and the QC queries run in a second process while SHACL runs
-#: (bench/bench_validate.py: at 2,000 articles, 7M triples, each side is ~40 CPU-s after the parse)
+#: From this many triples the QC queries run in a second process while SHACL and the reasoner run
+#: (bench/bench_validate.py: at 2,000 articles, 7M triples, the QC queries take ~12 CPU-s, the
+#: screen's pass ~25, HermiT ~3; below 1M triples the fork is not worth its page copies)
 PARALLEL_MIN_TRIPLES = 1_000_000
 
 
@@ -62,13 +65,20 @@ def locate_trig(data: Path | str | None) -> Path:
     return locate_build(data).trig
 
 
-def run_reasoner(store: ox.Store, scope: str, report: Report) -> None:
-    """HermiT over all triples (``all``) or the type sample (``types``); clashes named in plain words."""
+def reasoner_scope(store: ox.Store, scope: str) -> str:
+    """``all`` or ``types``: what HermiT reasons over (``auto``: all data up to REASON_ALL_MAX triples)."""
     if scope == "auto":
-        scope = "types" if len(store) > REASON_ALL_MAX else "all"
+        return "types" if len(store) > REASON_ALL_MAX else "all"
+    return scope
+
+
+def run_reasoner(store: ox.Store, scope: str, report: Report, picked: list[ox.Quad] | None = None) -> None:
+    """HermiT over all triples (``all``) or the type sample (``types``; ``picked``: its quads as the
+    SHACL screen's pass collected them); clashes named in plain words."""
+    scope = reasoner_scope(store, scope)
     report.reasoner_scope = scope
     start = time.perf_counter()
-    graph = union_graph(store) if scope == "all" else type_sample(store)
+    graph = union_graph(store) if scope == "all" else type_sample(store, picked)
     report.sample_seconds = time.perf_counter() - start
     result = check_consistency(graph)
     report.reasoner = result
@@ -136,13 +146,9 @@ def run_qc(trig: Path, report: Report, loaded: ox.Store | None = None) -> None:
     report.problems += problems
 
 
-def _side_checks(store: ox.Store, trig: Path, reasoner: bool, scope: str, added: bool) -> Report:
-    """The reasoner and the QC queries, as a report of their own (run here or in a second process)."""
+def _side_checks(store: ox.Store, trig: Path, added: bool) -> Report:
+    """The QC queries, as a report of their own (run here or in a second process)."""
     side = Report(data=str(trig))
-    if reasoner:
-        run_reasoner(store, scope, side)
-    else:
-        side.notes.append("OWL reasoner skipped (--no-reasoner).")
     if added:  # the QC queries see the data as it is, as before
         store.remove_graph(ox.NamedNode(str(GRAPH_ONTOLOGY)))
     run_qc(trig, side, store)
@@ -166,11 +172,11 @@ def can_fork() -> bool:
 
 
 class SideChecks:
-    """The reasoner and the QC queries: in a forked second process on large builds (sharing the
-    loaded store copy-on-write, so nothing is parsed twice) while SHACL runs here, else in turn."""
+    """The QC queries: in a forked second process on large builds (sharing the loaded store
+    copy-on-write, so nothing is parsed twice) while SHACL and the reasoner run here, else after them."""
 
-    def __init__(self, store: ox.Store, trig: Path, reasoner: bool, scope: str, added: bool) -> None:
-        self.args = (store, trig, reasoner, scope, added)
+    def __init__(self, store: ox.Store, trig: Path, added: bool) -> None:
+        self.args = (store, trig, added)
         self.process: mp.process.BaseProcess | None = None
         self.conn: Connection | None = None
         if len(store) >= PARALLEL_MIN_TRIPLES and can_fork():
@@ -189,7 +195,7 @@ class SideChecks:
             status, payload = "error", f"it stopped with exit code {self.process.exitcode}"
         self.process.join()
         if status != "ok":
-            raise ValidationError(f"{self.args[1]}: the reasoner and QC process failed ({payload})")
+            raise ValidationError(f"{self.args[1]}: the QC process failed ({payload})")
         payload.parallel = True
         return payload
 
@@ -206,8 +212,9 @@ def run_validation(
     """Run all three checks on the build at ``data`` (OUT folder or TriG file; None: out/).
 
     The dataset is parsed into memory once (Python passes over an in-memory store are 3-4x faster
-    than over OUT/store, which pays for the parse); on large builds the reasoner and the QC queries
-    run in a second process while SHACL runs here (:class:`SideChecks`). ``shacl_engine``:
+    than over OUT/store, which pays for the parse); SHACL's screen collects the reasoner's type
+    sample in the same pass; on large builds the QC queries run in a second process meanwhile
+    (:class:`SideChecks`). ``shacl_engine``:
     ``screen`` (default) or ``pyshacl`` (the slow reference, see
     :func:`citykg.validate.checks.run_shacl_store`)."""
     trig = locate_trig(data)
@@ -220,17 +227,23 @@ def run_validation(
         report.notes.append("the data has no ontology graph; checked against the bundled ontology.")
     report.triples = len(store)
     report.graphs = sum(1 for _ in store.named_graphs())
-    side = SideChecks(store, trig, reasoner, scope, added)
-    try:  # SHACL first: run in turn, the side checks drop a bundled ontology graph for the QC queries
-        run_shacl_store(store, report, engine=shacl_engine)
+    side = SideChecks(store, trig, added)
+    reasoned = Report(data=str(trig))
+    try:  # in turn, the QC queries come last: they drop a bundled ontology graph
+        scope = reasoner_scope(store, scope)
+        picked = run_shacl_store(store, report, engine=shacl_engine, sample=reasoner and scope == "types")
+        if reasoner:
+            run_reasoner(store, scope, reasoned, picked)
+        else:
+            reasoned.notes.append("OWL reasoner skipped (--no-reasoner).")
         check_units(store, report)
         done = side.result()
     finally:
         side.stop()
-    report.problems += done.problems
-    report.notes += done.notes
-    report.reasoner, report.reasoner_scope = done.reasoner, done.reasoner_scope
-    report.sample_seconds, report.parallel = done.sample_seconds, done.parallel
+    report.problems += reasoned.problems + done.problems
+    report.notes += reasoned.notes
+    report.reasoner, report.reasoner_scope = reasoned.reasoner, reasoned.reasoner_scope
+    report.sample_seconds, report.parallel = reasoned.sample_seconds, done.parallel
     report.qc_queries, report.qc_seconds = done.qc_queries, done.qc_seconds
     return report
 
@@ -248,10 +261,10 @@ def summary(report: Report) -> str:
             "the ontology and all data"
             if report.reasoner_scope == "all"
             else "the ontology and a type sample of the data (one real triple per distinct combination "
-            "of subject types, predicate and object types)"
+            "of subject types, predicate and object types, collected in the SHACL screen's pass)"
         )
         parts.append(f"{r.reasoner} {state} over {scope} ({r.triples:,} triples, {r.seconds:.1f} s)")
     parts.append(f"{report.qc_queries} QC queries ({report.qc_seconds:.1f} s)")
     if report.parallel:
-        parts.append("the reasoner and the QC queries in a second process alongside SHACL")
+        parts.append("the QC queries in a second process alongside SHACL and the reasoner")
     return ", ".join(parts)
