@@ -279,7 +279,12 @@ def load_model(source: ViewSource) -> Model:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(source)
+        model = _load(source)
+        # records in IRI order (not the store's): a model patched by an incremental site step
+        # (``viz.incsite``) is then equal to a fresh one, order included
+        model.initiatives = dict(sorted(model.initiatives.items()))
+        model.observations = dict(sorted(model.observations.items()))
+        return model
     finally:
         if was_enabled:
             gc.enable()

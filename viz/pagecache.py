@@ -81,6 +81,21 @@ class PageCache:
         self.new[name] = [digest, *_stamp(path)]
         return path
 
+    def keep(self, path: Path) -> bool:
+        """Reuse the previous build's file of a page known to be unchanged without computing its
+        inputs (an incremental site step decided so, ``viz.incsite``); False when there is none
+        (no manifest entry, or the file was rewritten since): the caller renders the page."""
+        name = path.relative_to(self.views).as_posix()
+        entry = self.old.get(name)
+        before = self.previous / name
+        if not entry or entry[1:] != _stamp(before):
+            return False
+        if before != path:
+            _link(before, path)
+        self.reused += 1
+        self.new[name] = [entry[0], *_stamp(path)]
+        return True
+
     def text(self, path: Path, text: str) -> Path:
         """A page that costs nothing to render: its text is its input."""
         return self.write(path, text, lambda: text)

@@ -16,6 +16,8 @@ written atomically.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from citykg.paths import corpus_dir
@@ -25,10 +27,21 @@ from citykg.viz.chartpage import COMPARE_CSS, COMPARE_JS, compare_css, compare_p
 from citykg.viz.data import Model, load_model
 from citykg.viz.doctext import TEXT_DIR, DocTexts, text_path, text_script
 from citykg.viz.graphview import GraphView, aggregate
+from citykg.viz.incsite import (
+    Dirty,
+    KeptTexts,
+    SiteState,
+    dirty_pages,
+    find_change,
+    load_state,
+    patch_model,
+    save_state,
+    trig_graphs,
+)
 from citykg.viz.index import INDEX, Link, index_html
 from citykg.viz.links import VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
 from citykg.viz.mapview import map_html
-from citykg.viz.pagecache import PageCache
+from citykg.viz.pagecache import PageCache, previous_build
 from citykg.viz.pagedata import compact
 from citykg.viz.reader import all_mentions, read_source_text
 from citykg.viz.readerpage import READER_CSS, READER_JS, reader_css, reader_page
@@ -76,23 +89,57 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES, max_pages
 
     Per-city and per-concept pages are written for the ``max_pages`` largest of
     each (cities by initiatives, concepts by cities running them); every article
-    gets a reader page.
+    gets a reader page. After a previous site step (its state kept beside the pages,
+    ``viz.incsite``) only the pages the changed graphs reach are read and rendered.
     """
     out = Path(out_dir)
     source = ViewSource(out)
-    model = load_model(source)
+    params = (max_nodes, max_pages)
+    trig = trig_graphs(source.trig)
+    inc = _incremental(out, source, params, trig)
+    model = inc.model if inc else load_model(source)
     gc.freeze()  # the model lives to the end: keep later collections from walking its records again
     try:
-        return _write_site(out, source, model, max_nodes, max_pages)
+        site = _Site(out, model, max_pages, inc)
+        index = _write_site(site, source, max_nodes)
+        if trig is not None:
+            quotes = {d: site.quote_order(d) for d in model.docs}
+            saved = Model(model.areas, model.concepts, model.initiatives, model.observations, model.docs,
+                          model.analogies)  # fmt: skip  (without the indexes built on it)
+            state = SiteState(params, trig[2], saved, quotes, site.notes, site.chars, site.linker.pages)
+            save_state(out / VIEWS_DIR, state)
+        return index
     finally:
         gc.unfreeze()
 
 
-class _Site:
-    """The pages planned for one site, then written one by one."""
+@dataclass
+class _Incremental:
+    """An incremental step: the previous state, the patched model and the pages to render again."""
 
-    def __init__(self, out: Path, model: Model, max_pages: int) -> None:
-        self.out, self.model = out, model
+    state: SiteState
+    model: Model
+    dirty: Dirty
+
+
+def _incremental(out: Path, source: ViewSource, params: tuple, trig) -> _Incremental | None:
+    """The incremental plan when the previous step's state allows one (else None: a full step)."""
+    previous = previous_build(out)
+    state = load_state(previous / VIEWS_DIR, params) if trig is not None else None
+    if state is None:
+        return None
+    change = find_change(state, previous / source.trig.name, trig)
+    if change is None:
+        return None
+    model, touched = patch_model(state.model, source, change.iris)
+    return _Incremental(state, model, dirty_pages(state.model, model, touched, change.graphs))
+
+
+class _Site:
+    """The pages planned for one site, then written one by one (or taken from the previous build)."""
+
+    def __init__(self, out: Path, model: Model, max_pages: int, inc: _Incremental | None = None) -> None:
+        self.out, self.model, self.inc = out, model, inc
         city_size = {city: len(items) for city, items in model.initiatives_by_city.items()}
         concept_cities = {
             c: len({i.city for i in items if i.city}) for c, items in model.initiatives_by_concept.items()
@@ -105,7 +152,7 @@ class _Site:
         pages = {"overview.html", "analogues.html", "map.html"}
         pages |= {view_path(out, "city", city_key(model, c)).name for c in self.cities}
         pages |= {view_path(out, "reform", self.concepts[k].slug).name for k in self.concept_keys}
-        pages |= {view_path(out, "compare", i.slug).name for i in model.indicators_in_use()}
+        pages |= {view_path(out, "compare", i.slug).name for i in comparison_indicators(model)}  # the written ones
         pages |= {view_path(out, "article", doc_key(d)).name for d in model.docs}
         self.linker = Linker(model, out, pages)
         self.vis_src = self.linker.to(write_vis_asset(out))
@@ -113,39 +160,68 @@ class _Site:
         self.links: list[Link] = []
         self.texts: DocTexts | None = None
         self.cache = PageCache(out)
+        self.notes: dict[str, str] = {}  # page name -> its note on the index (kept for the next step)
+        self.chars: dict[str, str] = {}  # graph page name -> Han characters of its names
+        if inc is not None and not _same_pages(inc.state.pages, pages, inc.dirty):
+            inc.dirty = Dirty(everything=True)  # links to pages that came or went are everywhere
 
-    def graph(
-        self, view: GraphView, path: Path, max_nodes: int | None, kind: str, label: str, key: str = ""
-    ) -> None:
-        view = aggregate(view, max_nodes)
-        crumbs = section_crumbs(self.linker, kind, label)
-        # what the page reads: its data without the layout (a function of it), crumbs and asset href
-        data = compact(view, {}, self.linker, self.texts)
-        inputs = script_json([data, crumbs, self.vis_src])
-        self.cache.write(path, inputs, lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts, data))
-        note = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
-        self.links.append(Link(kind, label, path, note, key))
+    def clean(self, kind: str, key: str = "") -> bool:
+        """True when the page is unchanged since the previous step (an incremental step said so)."""
+        return self.inc is not None and not self.inc.dirty.has(kind, key)
+
+    def reuse(self, path: Path, kind: str, key: str = "") -> bool:
+        """Take an unchanged page from the previous build (with its note and characters)."""
+        if not self.clean(kind, key) or path.name not in self.inc.state.notes or not self.cache.keep(path):
+            return False
+        self.notes[path.name] = self.inc.state.notes[path.name]
+        chars = self.inc.state.chars.get(path.name)
+        if chars is not None:
+            self.chars[path.name] = chars
+            self.texts.chars.update(chars)
+        return True
+
+    def graph(self, make: Callable[[], GraphView], path: Path, max_nodes: int | None, kind: str, label: str,
+              key: str = "", page: str = "") -> None:  # fmt: skip
+        """A graph page (``page``: its kind for the incremental plan when not ``kind``, the index section)."""
+        if not self.reuse(path, page or kind, key):
+            view = aggregate(make(), max_nodes)
+            crumbs = section_crumbs(self.linker, kind, label)
+            # what the page reads: its data without the layout (a function of it), crumbs and asset href
+            site_chars, self.texts.chars = self.texts.chars, set()
+            data = compact(view, {}, self.linker, self.texts)
+            page_chars, self.texts.chars = self.texts.chars, site_chars | self.texts.chars
+            self.chars[path.name] = "".join(sorted(page_chars))
+            inputs = script_json([data, crumbs, self.vis_src])
+            render = lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts, data)  # noqa: E731
+            self.cache.write(path, inputs, render)
+            self.notes[path.name] = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
+        self.links.append(Link(kind, label, path, self.notes[path.name], key))
+
+    def quote_order(self, doc: str) -> list[str]:
+        """The article's quotes in the order its text script lists them (kept for the next step)."""
+        kept = self.texts.kept.get(doc) if isinstance(self.texts, KeptTexts) else None
+        return kept if kept is not None else list(self.texts.get(doc).index)
 
 
-def _write_site(out: Path, source: ViewSource, model: Model, max_nodes: int | None, max_pages: int) -> Path:
-    site = _Site(out, model, max_pages)
-    site.texts = DocTexts(model, all_mentions(source), _source_text(model))
-    site.graph(
-        views.overview(model),
-        view_path(out, "overview"),
-        max_nodes,
-        "overview",
-        "城市与改革概念 Cities × concepts",
-    )
-    site.graph(
-        views.analogues_view(model),
-        view_path(out, "analogues"),
-        max_nodes,
-        "overview",
-        "跨城市类比 Analogues",
-    )
+def _same_pages(before: set[str], pages: set[str], dirty: Dirty) -> bool:
+    """True when the site has the previous build's pages, but for the readers of changed articles."""
+    changed = {view_path(Path(), "article", doc_key(d)).name for d in dirty.docs}
+    return (before ^ pages) <= changed
+
+
+def _write_site(site: _Site, source: ViewSource, max_nodes: int | None) -> Path:
+    out, model = site.out, site.model
+    if site.inc is None or site.inc.dirty.everything:
+        site.texts = DocTexts(model, all_mentions(source), _source_text(model))
+    else:
+        site.texts = KeptTexts(model, source, _source_text(model), site.inc.state.quotes, site.inc.dirty.docs)
+    site.graph(lambda: views.overview(model), view_path(out, "overview"), max_nodes, "overview",
+               "城市与改革概念 Cities × concepts")  # fmt: skip
+    site.graph(lambda: views.analogues_view(model), view_path(out, "analogues"), max_nodes, "overview",
+               "跨城市类比 Analogues", page="analogues")  # fmt: skip
     map_path = view_path(out, "map")
-    site.cache.text(map_path, map_html(model, crumbs=section_crumbs(site.linker, "overview", "地图 Map")))
+    if not site.reuse(map_path, "map"):
+        site.cache.text(map_path, map_html(model, crumbs=section_crumbs(site.linker, "overview", "地图 Map")))
     site.links.append(
         Link(
             "overview",
@@ -154,18 +230,21 @@ def _write_site(out: Path, source: ViewSource, model: Model, max_nodes: int | No
             "按概念/指标着色，时间轴 by concept or indicator, by year",
         )
     )
+    site.notes[map_path.name] = site.links[-1].note
     for city in site.cities:
-        site.graph(views.city_view(model, city), view_path(out, "city", city_key(model, city)), max_nodes, "city",
-                   model.label(city), city)  # fmt: skip
+        site.graph(lambda city=city: views.city_view(model, city), view_path(out, "city", city_key(model, city)),
+                   max_nodes, "city", model.label(city), city)  # fmt: skip
     for c in (site.concepts[k] for k in site.concept_keys):
-        site.graph(views.reform_view(model, c.iri, max_nodes), view_path(out, "reform", c.slug), max_nodes, "reform",
-                   c.label + (f" / {c.label_en}" if c.label_en else ""), c.iri)  # fmt: skip
+        site.graph(lambda c=c: views.reform_view(model, c.iri, max_nodes), view_path(out, "reform", c.slug),
+                   max_nodes, "reform", c.label + (f" / {c.label_en}" if c.label_en else ""), c.iri)  # fmt: skip
     for ind in comparison_indicators(model):  # curated, or minted and reported by >= 2 cities
         path = view_path(out, "compare", ind.slug)
-        crumbs = crumbs_html(section_crumbs(site.linker, "compare", ind.label))
-        site.cache.text(path, compare_page(model, ind.iri, site.assets, crumbs))
+        if not site.reuse(path, "compare", ind.iri):
+            crumbs = crumbs_html(section_crumbs(site.linker, "compare", ind.label))
+            site.cache.text(path, compare_page(model, ind.iri, site.assets, crumbs))
         n = len(model.observations_by_indicator.get(ind.iri, ()))
         site.links.append(Link("compare", ind.label, path, f"{n} 个数值 values", ind.iri))
+        site.notes[path.name] = site.links[-1].note
     _readers(site)
     write_site_assets(out, site.texts.chars)
     write_if_changed(out / "assets" / READER_JS, asset(READER_JS))
@@ -176,7 +255,7 @@ def _write_site(out: Path, source: ViewSource, model: Model, max_nodes: int | No
     for old in (out / VIEWS_DIR).glob("*.html"):
         if old.name not in written:
             old.unlink()
-    texts = {f"{site.texts.get(d).key}.js" for d in model.docs}
+    texts = {f"{doc_key(d)}.js" for d in model.docs}
     for old in (out / VIEWS_DIR / TEXT_DIR).glob("*.js"):
         if old.name not in texts:
             old.unlink()
@@ -200,12 +279,13 @@ def _readers(site: _Site) -> None:
     model, out, texts = site.model, site.out, site.texts
     assert texts is not None
     for d in sorted(model.docs.values(), key=lambda d: (d.date, d.iri)):
-        dt = texts.get(d.iri)
-        site.cache.text(text_path(out, dt.key), text_script(dt.key, script_json(dt.data())))
-        art = dt.art
         path = view_path(out, "article", doc_key(d.iri))
         label = d.title or d.file or doc_key(d.iri)
-        crumbs = crumbs_html(section_crumbs(site.linker, "article", label))
-        site.cache.text(path, reader_page(model, dt, site.linker, crumbs, site.assets))
-        note = " · ".join(x for x in (d.date, f"{len(art.mentions)} 处提及 mentions") if x)
-        site.links.append(Link("article", label, path, note, d.iri))
+        script = text_path(out, doc_key(d.iri))
+        if not (site.reuse(path, "article", d.iri) and site.cache.keep(script)):
+            dt = texts.get(d.iri)
+            site.cache.text(script, text_script(dt.key, script_json(dt.data())))
+            crumbs = crumbs_html(section_crumbs(site.linker, "article", label))
+            site.cache.text(path, reader_page(model, dt, site.linker, crumbs, site.assets))
+            site.notes[path.name] = " · ".join(x for x in (d.date, f"{len(dt.art.mentions)} 处提及 mentions") if x)
+        site.links.append(Link("article", label, path, site.notes[path.name], d.iri))

@@ -1,0 +1,125 @@
+"""The incremental site step (``viz.incsite``): after each kind of edit the site equals a full build's,
+byte for byte, the patched model equals a freshly read one, and only the pages the edit reaches are
+built again (every sentence below is our own, never text of the corpus)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citykg.cli import cli
+from citykg.viz import views
+from citykg.viz.data import Model, load_model
+from citykg.viz.graphview import GraphView
+from citykg.viz.incsite import STATE, SiteState, load_state
+from citykg.viz.site import MAX_NODES, MAX_PAGES
+from citykg.viz.source import ViewSource
+
+NO_INITIATIVE = "\n会议强调，要进一步统一思想、提高认识、压实责任。\n"
+NEW_INITIATIVE = "\n本市启动“城市大脑”项目建设，推行“一件事一次办”改革。\n"
+ADDED = "zz_incremental_test.txt"  # the article the test adds (the seeds' manifest does not list it)
+NEW_ARTICLE = (
+    "{city}推进数字政府建设\n2024-05-10来源：本测试\n"
+    "{city}上线政务服务平台“{short}通”，推行“一网通办”改革，全市政务服务事项网上可办率达到98%。\n"
+)
+
+
+def build(corpus: Path, out: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(corpus), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    """The site as a reader gets it: index, assets and views (bookkeeping dot files aside)."""
+    files = [out / "index.html", *(out / "assets").rglob("*"), *(out / "views").rglob("*")]
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(files) if p.is_file()
+            and not p.name.startswith(".")}  # fmt: skip
+
+
+def _append(text: str, index: int) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        path = sorted(corpus.glob("*.txt"))[index]
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+    return edit
+
+
+def _article(city: str, short: str) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        (corpus / ADDED).write_text(NEW_ARTICLE.format(city=city, short=short), encoding="utf-8")
+
+    return edit
+
+
+def _remove(name: str) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        (corpus / name).unlink()
+
+    return edit
+
+
+EDITS = [
+    ("a sentence without an initiative", _append(NO_INITIATIVE, 0)),
+    ("a sentence adding an initiative", _append(NEW_INITIATIVE, 1)),
+    ("an article added", _article("青岛市", "青")),
+    ("the article's city changes", _article("烟台市", "烟")),
+    ("an article removed", _remove(ADDED)),
+]
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many city pages' views are built (an unchanged city page is not built at all)."""
+    calls = {"city": 0}
+    city_view = views.city_view
+
+    def counting(model: Model, city: str) -> GraphView:
+        calls["city"] += 1
+        return city_view(model, city)
+
+    monkeypatch.setattr(views, "city_view", counting)
+    return calls
+
+
+def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(
+    seed_dir: Path, tmp_path: Path, counted: dict[str, int]
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_dir, corpus)
+    out = tmp_path / "out"
+    build(corpus, out)
+    cities = len(list((out / "views").glob("city-*.html")))
+    assert cities >= 2 and (out / "views" / STATE).is_file()
+    for n, (what, edit) in enumerate(EDITS):
+        edit(corpus)
+        counted["city"] = 0
+        build(corpus, out)  # incremental: the previous build is in OUT
+        built_cities = counted["city"]
+        fresh = tmp_path / f"fresh{n}"
+        build(corpus, fresh)
+        assert site_files(out) == site_files(fresh), what
+        state = load_state(out / "views", (MAX_NODES, MAX_PAGES))
+        assert isinstance(state, SiteState), what
+        model = load_model(ViewSource(fresh))
+        assert state.model == model, what  # the patched records are what a fresh read gives
+        assert list(state.model.initiatives) == list(model.initiatives), what  # in the same order
+        if what == "a sentence without an initiative":
+            assert built_cities < cities, what  # the other cities' pages were not even built
+        shutil.rmtree(fresh)
+
+
+def test_no_state_or_a_foreign_state_means_a_full_step(built: Path, tmp_path: Path) -> None:
+    from citykg.viz.site import write_site
+
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    (out / "views" / STATE).write_bytes(b"not a pickle")
+    assert load_state(out / "views", (MAX_NODES, MAX_PAGES)) is None
+    write_site(out)
+    assert site_files(out) == site_files(built)
+    assert load_state(out / "views", (MAX_NODES, MAX_PAGES)) is not None
+    assert load_state(out / "views", (MAX_NODES, 1)) is None  # other arguments: other pages

@@ -1,0 +1,271 @@
+"""An incremental site step: read and render only what the changed graphs reach.
+
+A full site step reads the whole model (30+ CPU s at 2,000 articles), every
+article's mentions, and builds every page's data to digest it. After it, the step
+keeps its state beside the pages (OUT/views/.site-state.pickle): the model, the
+digest of every named graph of the TriG it was read from (``trigparts``), each
+article's quote order (what the graph pages' tooltips refer to), and each page's
+index note and search characters. The next build's site step then:
+
+1. hashes the new TriG's graphs and compares them with the kept digests; a change
+   outside the document graphs and the analogies (the ontology, the schemes, the
+   divisions), a different code digest or different arguments mean a full step;
+2. takes the statements that differ in the changed graphs (old TriG = the previous
+   build's, kept until publish) and the IRIs in them, plus the holders of changed
+   evidence nodes: those resources' records are read again from the store by pattern
+   lookups (``viz.increcords``), everything else is the kept model's. The patched
+   model equals a fresh ``load_model`` (a test compares them);
+3. compares each re-read record with the kept one: the pages of a changed record
+   (its old and new city, concepts, indicator, articles) are re-rendered, with the
+   summaries it appears in; every other page is the previous build's file.
+
+Anything unexpected (no state, a TriG not laid out as the build writes it, blank
+nodes in a changed statement, a change larger than ``MAX_CHANGED_FRACTION``) falls
+back to the full step, which is always correct.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from citykg.namespaces import CKR_IRI, SPARQL_PREFIXES
+from citykg.store.trigdiff import quads_of, statements
+from citykg.store.trigparts import Block, digests, graph_blocks
+from citykg.viz.data import Initiative, Model, Observation
+from citykg.viz.doctext import DocText, DocTexts
+from citykg.viz.increcords import holders_of, read_analogies, read_records
+from citykg.viz.links import doc_key
+from citykg.viz.pagecache import code_digest
+from citykg.viz.reader import mentions_of
+from citykg.viz.source import ViewSource
+from citykg.viz.tables import read_docs
+
+STATE = ".site-state.pickle"  # under OUT/views/
+#: bump when the state's layout changes: an older state is ignored (a full step)
+STATE_VERSION = 1
+DOC_GRAPHS = CKR_IRI + "doc/"  # document graphs: ckr:doc/<hash>
+ANALOGY_GRAPH = CKR_IRI + "graph/analogies"
+#: changed statement bytes per byte of the TriG above which the full step is taken (then most
+#: pages change anyway; an edited article is two whole graphs, its IRI being its content hash)
+MAX_CHANGED_FRACTION = 0.5
+
+
+@dataclass
+class SiteState:
+    """What one site step leaves for the next (see the module docstring)."""
+
+    params: tuple
+    graphs: dict[str, str]  # graph IRI -> digest of its blocks in the TriG read
+    model: Model
+    quotes: dict[str, list[str]]  # article IRI -> its quotes in text-script order
+    notes: dict[str, str] = field(default_factory=dict)  # page name -> its note on the index
+    chars: dict[str, str] = field(default_factory=dict)  # graph page name -> its names' Han characters
+    pages: set[str] = field(default_factory=set)  # the pages the site's links may point to
+    version: int = STATE_VERSION
+    code: str = ""
+
+
+def save_state(views: Path, state: SiteState) -> None:
+    """Write the state atomically (a killed build leaves the previous one or none)."""
+    state.code = code_digest()
+    tmp = views / f".{STATE}.{os.getpid()}.tmp"
+    with tmp.open("wb") as fh:
+        pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, views / STATE)
+
+
+def load_state(views: Path, params: tuple) -> SiteState | None:
+    """The previous step's state when it is usable by this code with these arguments, else None.
+
+    The file is the build's own output (written by ``save_state`` into the build folder).
+    """
+    was = gc.isenabled()
+    gc.disable()  # millions of records: the collector would walk them while they are built
+    try:
+        with (views / STATE).open("rb") as fh:
+            state = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    finally:
+        if was:
+            gc.enable()
+    ok = isinstance(state, SiteState) and state.version == STATE_VERSION
+    return state if ok and state.code == code_digest() and state.params == params else None
+
+
+def trig_graphs(trig: Path) -> tuple[bytes, list[Block], dict[str, str]] | None:
+    """The TriG's bytes, graph blocks and per-graph digests (None: not laid out as the build writes it)."""
+    data = trig.read_bytes()
+    blocks = graph_blocks(data)
+    return None if blocks is None else (data, blocks, digests(data, blocks))
+
+
+@dataclass
+class Change:
+    """The resources whose statements differ between the kept state's TriG and the new one."""
+
+    graphs: set[str]  # changed graph IRIs (added and removed ones included)
+    iris: set[str]  # IRIs in a changed statement, plus holders of changed evidence nodes
+
+
+def find_change(state: SiteState, old_trig: Path, new: tuple[bytes, list[Block], dict[str, str]]) -> Change | None:
+    """What changed since the state (None: a full step is needed)."""
+    new_data, new_blocks, new_digests = new
+    changed = {g for g in state.graphs.keys() | new_digests.keys() if state.graphs.get(g) != new_digests.get(g)}
+    if not changed:
+        return Change(set(), set())
+    if any(not g.startswith(DOC_GRAPHS) and g != ANALOGY_GRAPH for g in changed):
+        return None  # the ontology, schemes or divisions: labels everywhere may change
+    try:
+        old_data = old_trig.read_bytes()
+    except OSError:
+        return None
+    old_blocks = graph_blocks(old_data)
+    if old_blocks is None:
+        return None
+    mine = [b for b in old_blocks if b.graph in changed]
+    if {g: d for g, d in digests(old_data, mine).items()} != {g: state.graphs[g] for g in changed if g in state.graphs}:
+        return None  # the previous TriG is not the one the state was read from
+    gone = statements(old_data, mine)
+    came = statements(new_data, (b for b in new_blocks if b.graph in changed))
+    gone, came = gone - came, came - gone
+    if sum(len(t) for _, t in gone | came) > MAX_CHANGED_FRACTION * max(len(new_data), 1):
+        return None
+    removed, added = quads_of(gone), quads_of(came)
+    if removed is None or added is None:
+        return None
+    iris = {t.value for q in removed | added for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+    return Change(changed, iris)
+
+
+def patch_model(old: Model, source: ViewSource, iris: set[str]) -> tuple[Model, set[str]]:
+    """The model of the new build: ``old`` with the records of ``iris`` (and of the holders of
+    evidence nodes among them) read again; returns it and the resources re-read."""
+    store = source.query_store.store
+    touched = iris | holders_of(store, iris)
+    inits, obs = read_records(store, touched)
+    all_inits = {k: v for k, v in old.initiatives.items() if k not in touched} | inits
+    all_obs = {k: v for k, v in old.observations.items() if k not in touched} | obs
+    analogies = {a.iri: a for a in old.analogies if a.iri not in touched} | read_analogies(store, touched)
+    docs = read_docs(lambda body: source.rows(SPARQL_PREFIXES + body))
+    model = Model(old.areas, old.concepts, dict(sorted(all_inits.items())), dict(sorted(all_obs.items())),
+                  docs, sorted(analogies.values(), key=lambda a: a.iri))  # fmt: skip
+    return model, touched
+
+
+@dataclass
+class Dirty:
+    """The pages to render again; every other page is the previous build's."""
+
+    cities: set[str] = field(default_factory=set)
+    concepts: set[str] = field(default_factory=set)  # reform pages and comparison pages (indicators)
+    docs: set[str] = field(default_factory=set)  # readers and text scripts
+    overview: bool = False
+    analogues: bool = False
+    map: bool = False
+    everything: bool = False  # the set of pages changed: links to them are everywhere
+
+    def has(self, kind: str, key: str = "") -> bool:
+        """True when the page ``kind`` (about ``key``) is to be rendered again."""
+        if self.everything:
+            return True
+        if kind in ("overview", "analogues", "map"):
+            return bool(getattr(self, kind))
+        table = {"city": self.cities, "reform": self.concepts, "compare": self.concepts, "article": self.docs}
+        return kind not in table or key in table[kind]
+
+
+class KeptTexts(DocTexts):
+    """The articles of an incremental step: an unchanged article's quote order is the kept one (its
+    text script is the previous build's); a changed one is built from its mentions, read on demand."""
+
+    def __init__(self, model: Model, source: ViewSource, source_text: Callable, kept: dict[str, list[str]],
+                 fresh: set[str]) -> None:  # fmt: skip
+        super().__init__(model, {}, source_text)
+        self.source = source
+        self.kept = {d: q for d, q in kept.items() if d not in fresh and d in model.docs}
+        self._kept_index: dict[str, dict[str, int]] = {}
+
+    def get(self, doc: str) -> DocText:
+        if doc not in self.mentions:
+            self.mentions[doc] = mentions_of(self.source, doc)
+        return super().get(doc)
+
+    def ref(self, doc: str, quote: str) -> tuple[str, int] | None:
+        order = self.kept.get(doc)
+        if order is None:
+            return super().ref(doc, quote)
+        index = self._kept_index.get(doc)
+        if index is None:
+            index = self._kept_index[doc] = {q: i for i, q in enumerate(order)}
+        i = index.get(quote)
+        return None if i is None else (doc_key(doc), i)
+
+
+def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str]) -> Dirty:
+    """Which pages the change reaches, from the records that differ between ``old`` and ``new``."""
+    changed = {x for x in touched if old.initiatives.get(x) != new.initiatives.get(x)}
+    changed |= {x for x in touched if old.observations.get(x) != new.observations.get(x)}
+    docs = {d for d in old.docs.keys() | new.docs.keys() if old.docs.get(d) != new.docs.get(d)}
+    dirty = Dirty(docs=docs | {g for g in graphs if g.startswith(DOC_GRAPHS)})
+    for m in (old, new):
+        for d in docs:  # a document's title or date is in every tooltip quoting it
+            changed |= {x for x in _holders(m, d)}
+        for x in list(changed):  # a metric shows its subject's label
+            changed |= {o.iri for o in m.observations_by_subject.get(x, ())}
+    for m in (old, new):
+        for d in docs:
+            if d in m.docs:
+                dirty.cities.update(m.docs[d].about)
+        for x in changed:
+            _reach(m, m.initiatives.get(x) or m.observations.get(x), dirty)
+    dirty.overview = any(_on_overview(old, x) != _on_overview(new, x) for x in changed)
+    ends = {e for a in new.analogies for e in (a.source, a.target)}
+    dirty.analogues = old.analogies != new.analogies or any(x in ends for x in changed)
+    dirty.map = bool(changed or docs)
+    return dirty
+
+
+def _on_overview(model: Model, iri: str) -> tuple | None:
+    """What the overview shows of an initiative: its name as a local name of its city's concepts."""
+    i = model.initiatives.get(iri)
+    concepts = tuple(c for c in i.concepts if c in model.concepts) if i and i.city else ()
+    return (i.label, i.city, concepts) if concepts else None
+
+
+def _holders(model: Model, doc: str) -> set[str]:
+    """The initiatives and observations with evidence in ``doc``."""
+    by_doc = model.__dict__.get("_by_doc")
+    if by_doc is None:
+        by_doc = {}
+        for item in (*model.initiatives.values(), *model.observations.values()):
+            for ev in item.evidence:
+                by_doc.setdefault(ev.doc, set()).add(item.iri)
+        model.__dict__["_by_doc"] = by_doc
+    return by_doc.get(doc, set())
+
+
+def _reach(model: Model, item: Initiative | Observation | None, dirty: Dirty) -> None:
+    """Add the pages ``item`` is on (in ``model``) to ``dirty``."""
+    if item is None:
+        return
+    dirty.docs.update(ev.doc for ev in item.evidence)
+    if isinstance(item, Initiative):
+        if item.city:
+            dirty.cities.add(item.city)
+        dirty.concepts.update(item.concepts)
+        return
+    dirty.concepts.add(item.indicator)
+    city = model.subject_city(item.refers_to)
+    if city:
+        dirty.cities.add(city)
+    subject = model.initiatives.get(item.refers_to or "")
+    if subject is not None:
+        dirty.concepts.update(subject.concepts)
