@@ -152,8 +152,8 @@ def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, ctx: dic
     names = [m for m in dict.fromkeys(n.names) if m and m != n.label]
     overrides = [[i, o] for i, o in enumerate(pinyin_override(m) for m in [n.label, *names]) if o]
     ctx["chars"].update(n.label, *names)
-    item: list = [_id(short_id(n.id), t["I"]), n.label, ctx["cls"][n.cls], _num(n.size()), _num(round(x, 1)),
-                  _num(round(y, 1)), _rows(n.rows(), linker, t, ctx["texts"], _own(n)), [ctx["cities"][c] for c in n.cities],
+    item: list = [_id(short_id(n.id), t["I"]), n.label, ctx["cls"][n.cls], _num(n.size()), round(x),
+                  round(y), _rows(n.rows(), linker, t, ctx["texts"], _own(n)), [ctx["cities"][c] for c in n.cities],
                   [ctx["domains"][d] for d in n.domains], [t["S"].add(m) for m in names], overrides, 0, 0]  # fmt: skip
     if linker is not None and not n.id.startswith("agg:"):
         page = linker.page_of(n.id)

@@ -30,7 +30,9 @@ def reader_css() -> str:
 
 
 def reader_data(model: Model, dt: DocText, linker: Linker) -> dict:
-    """What reader.js needs besides the article's text script (see its header)."""
+    """What reader.js needs besides the article's text script (see its header): nodes as
+    [class, id, info, figure, page, anchor] (page and anchor left off when [0, 1]; id 0 when it
+    is the observation named by its first mention's place, ``_obs_id``), mentions ``delta``-coded."""
     strings, pages, folders = _Table(), _Table(), _Table()
     classes: dict[str, int] = {}
     nodes: dict[str, int] = {}
@@ -46,13 +48,60 @@ def reader_data(model: Model, dt: DocText, linker: Linker) -> dict:
                 code = sel_anchor(m.node)[1:]  # not a citykg resource: the anchor as written
             fig = 1 if m.node in model.observations else 0
             nodes[m.node] = len(node_rows)
-            node_rows.append([ci, _id(short_id(m.node), folders), page, code, strings.add(_info(model, m.node)), fig])
-        row = [a, b, nodes[m.node]]
-        if m.start != a:
-            row.append(m.start)
-        mentions.append(row)
+            short = short_id(m.node)
+            node_id = 0 if short == _obs_id(dt.key, m.start, b - a) else _id(short, folders)
+            row = [ci, node_id, strings.add(_info(model, m.node)), fig, page, code]
+            node_rows.append(row[:-2] if row[-2:] == [0, 1] else row)
+        mentions.append((a, b, nodes[m.node], m.start))
     return {"k": dt.key, "C": [[c, style(c)[3]] for c in classes], "S": strings.items, "P": pages.items,
-            "I": folders.items, "n": node_rows, "m": mentions}  # fmt: skip
+            "I": folders.items, "n": node_rows, "m": delta(mentions)}  # fmt: skip
+
+
+def _obs_id(key: str, start: int, length: int) -> str:
+    """The short id of the observation an article's figure at ``start`` mints (reader.js derives it).
+
+    >>> _obs_id("ab12", 500, 3)
+    '~obs/ab12/500-503'
+    """
+    return f"~obs/{key}/{start}-{start + length}"
+
+
+def delta(mentions: list[tuple[int, int, int, int]]) -> list[int]:
+    """Mentions (a, b, node, offset in the normalised text) as one flat list of small numbers, four
+    per mention: a after the previous b, b - a, the node (-1: the next node not seen yet, which is
+    every node's first mention) and the change of (offset - a) since the previous mention.
+
+    >>> delta([(10, 12, 0, 10), (15, 18, 1, 20), (30, 31, 0, 35)])
+    [10, 2, -1, 0, 3, 3, -1, 5, 12, 1, 0, 0]
+    >>> undelta(delta([(10, 12, 0, 10), (15, 18, 1, 20), (30, 31, 0, 35)]))
+    [(10, 12, 0, 10), (15, 18, 1, 20), (30, 31, 0, 35)]
+    """
+    out: list[int] = []
+    end = shift = seen = 0
+    for a, b, node, start in mentions:
+        new = node == seen
+        seen += new
+        out += [a - end, b - a, -1 if new else node, start - a - shift]
+        end, shift = b, start - a
+    return out
+
+
+def undelta(flat: list[int]) -> list[tuple[int, int, int, int]]:
+    """The mentions ``delta`` coded (what reader.js decodes)."""
+    out = []
+    end = shift = seen = 0
+    for i in range(0, len(flat), len(MENTION)):
+        da, length, node, dshift = flat[i : i + len(MENTION)]
+        a = end + da
+        shift += dshift
+        if node < 0:
+            node, seen = seen, seen + 1
+        out.append((a, a + length, node, a + shift))
+        end = a + length
+    return out
+
+
+MENTION = ("a", "b", "node", "start")  # what one mention's four numbers in ``delta`` stand for
 
 
 def reader_page(model: Model, dt: DocText, linker: Linker, crumbs: str, assets: str) -> str:

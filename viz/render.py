@@ -27,7 +27,7 @@ from citykg.viz.graphview import GraphView
 from citykg.viz.layout import label_box, layout
 from citykg.viz.links import Linker
 from citykg.viz.packed import PACKED_JS, packed_element
-from citykg.viz.pagedata import _num, compact
+from citykg.viz.pagedata import compact
 from citykg.viz.search import zh_tables
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -106,7 +106,7 @@ def place(view: GraphView, data: dict) -> dict:
     )
     for item, n in zip(data["nodes"], view.nodes, strict=True):
         x, y = pos.get(n.id, (0.0, 0.0))
-        item[4], item[5] = _num(round(x, 1)), _num(round(y, 1))
+        item[4], item[5] = round(x), round(y)  # whole px: labels keep layout.PAD free around them
     return data
 
 

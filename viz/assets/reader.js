@@ -1,10 +1,11 @@
 /* citykg article reader (site pages): draws the article's text from its shared text script
  * (views/text/<key>.js, viz/doctext.py) with every mention highlighted and linked. The text
  * goes into the DOM as text nodes only; nothing in it becomes markup.
- * Page data (viz/readerpage.py, packed: assets/packed.js): k the article key, C classes [[class, name]], S strings,
- * P pages, I id folders, n nodes [class index, short id (or [folder, rest]), page index, anchor code,
- * info (S), figure 0/1],
- * m mentions [a, b, node index, offset in the normalised text when it differs from a]. */
+ * Page data (viz/readerpage.py, packed: assets/packed.js): k the article key, C classes [[class, name]],
+ * S strings, P pages, I id folders, n nodes [class index, short id ([folder, rest], or 0: the
+ * observation its first mention names), info (S), figure 0/1, page index (0), anchor code (1)],
+ * m mentions, four numbers each (readerpage.delta): a after the previous b, b - a, node index (-1:
+ * the next new node), change of (offset in the normalised text - a). */
 (function () {
   "use strict";
   var box = document.getElementById("ck-text"), el = document.getElementById("ck-article");
@@ -18,14 +19,29 @@
     throw err;
   }).then(function () { window.citykgReaderReady = true; });
 
+  function mentions(d) { /* readerpage.undelta, plus each node's first mention (a derived id) */
+    var out = [], end = 0, shift = 0, seen = 0, first = [], f = d.m;
+    for (var i = 0; i + 3 < f.length; i += 4) {
+      var a = end + f[i], b = a + f[i + 1], n = f[i + 2];
+      shift += f[i + 3];
+      if (n < 0) { n = seen++; first[n] = [a + shift, b - a]; }
+      out.push([a, b, n, a + shift]);
+      end = b;
+    }
+    d.n.forEach(function (node, k) {
+      if (node[1] === 0 && first[k]) { node[1] = "~obs/" + d.k + "/" + first[k][0] + "-" + (first[k][0] + first[k][1]); }
+    });
+    return out;
+  }
+
   function draw(d, doc) {
-    var t = doc.t, sents = doc.s, ms = d.m;
+    var t = doc.t, sents = doc.s, ms = mentions(d);
     function href(node) {
-      var h = d.P[node[2]], code = node[3];
+      var h = d.P[node.length > 4 ? node[4] : 0], code = node.length > 5 ? node[5] : 1;
       var id = Array.isArray(node[1]) ? d.I[node[1][0]] + node[1][1] : node[1]; /* [folder in I, rest] */
       if (code === 1) { h += "#sel=" + encodeURIComponent(id).replace(/%2F/g, "/"); }
       else if (typeof code === "string") { h += "#" + code; }
-      return h;
+      return h || "#"; /* a node without a page: as the static reader, "#" */
     }
     var cuts = {};
     cuts[0] = cuts[t.length] = true;
@@ -51,17 +67,17 @@
       if (!link || linkOf !== mi || link.parentNode !== parent) {
         link = document.createElement("a");
         link.className = "m c-" + cls;
-        if (x === m[0]) { link.id = "m-" + (m.length > 3 ? m[3] : m[0]); }
+        if (x === m[0]) { link.id = "m-" + m[3]; }
         link.href = href(node);
-        if (!node[5]) { link.title = d.S[node[4]]; }
+        if (!node[3]) { link.title = d.S[node[2]]; }
         parent.appendChild(link);
         linkOf = mi;
       }
       link.appendChild(document.createTextNode(seg));
-      if (y === m[1] && node[5]) { /* a figure: its indicator, value and unit follow it */
+      if (y === m[1] && node[3]) { /* a figure: its indicator, value and unit follow it */
         var fig = document.createElement("span");
         fig.className = "fig";
-        fig.textContent = d.S[node[4]];
+        fig.textContent = d.S[node[2]];
         parent.appendChild(fig);
       }
     }
