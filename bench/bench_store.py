@@ -3,19 +3,22 @@
     python bench/bench_store.py /tmp/b2000/out/citykg.trig          # a 2,000-article build
     python bench/bench_store.py TRIG --parts                        # also the old parts+optimize load
     python bench/bench_store.py TRIG --new NEW.trig                 # patch to a real second build
+    python bench/bench_store.py TRIG --strict                       # also ours without --lenient
 
 Each variant runs in its own process (CPU seconds and peak RSS from ``wait4``), in the
 same run, on a scratch folder holding a symlink to the TriG; a table row is printed after
 each (the ratio column is CPU against the first row):
 
-- ours: ``refresh_store(..., force=True)``, the build's store step from scratch
-  (one bulk load, summaries on a read-only open, marker);
+- ours: ``refresh_store(..., force=True, lenient=True)``, the build's store step from
+  scratch (one lenient bulk load, summaries on a read-only open, marker); with
+  ``--strict`` also without ``lenient``;
 - incremental: the step in a staging folder whose TriG differs from the loaded one,
   ``refresh_store(stage, base=...)``, which patches a checkpoint of that store. Without
   ``--new`` the new TriG is the old one with one document graph's literals edited and
   ``--analogies`` analogy scores changed: what one changed article of 2,000 does;
 - ``oxigraph load`` (the CLI of the ``oxigraph`` package; pyoxigraph's one-call
-  ``bulk_load`` when the CLI is missing) - the anchor of the issue;
+  ``bulk_load`` when the CLI is missing) - the anchor of the issue - and
+  ``oxigraph load --lenient``, the same skipping of IRI checks that ours does;
 - with ``--parts``: the loader before this change (the TriG in 16 MB parts, summaries
   added in the writable store, ``optimize``), for the record.
 
@@ -39,20 +42,21 @@ CHILD = r"""
 import sys, json
 from pathlib import Path
 kind, trig, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-if kind == "ours":
+if kind in ("ours", "strict"):
     from citykg.store.core import refresh_store
-    refresh_store(folder, trig, force=True)
+    refresh_store(folder, trig, force=True, lenient=kind == "ours")
 elif kind == "incremental":
     from citykg.store import loading
     from citykg.store.core import refresh_store
     used = []
     real_load = loading.load
     loading.load = lambda *a: (used.append("scratch"), real_load(*a))[1]
-    refresh_store(folder, trig, base=Path(sys.argv[4]))
+    refresh_store(folder, trig, base=Path(sys.argv[4]), lenient=True)
     print(json.dumps({"path": used[0] if used else "patched"}))
-elif kind == "pyoxigraph":
+elif kind.startswith("pyoxigraph"):
     import pyoxigraph as ox
-    s = ox.Store(str(folder / "store")); s.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG); del s
+    s = ox.Store(str(folder / "store"))
+    s.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=kind.endswith("lenient")); del s
 elif kind == "parts":
     import pyoxigraph as ox
     from citykg.store import summaries, trigparts
@@ -119,6 +123,7 @@ def main() -> None:
     ap.add_argument("--new", type=Path, help="a second build's TriG to patch to (default: a synthetic edit)")
     ap.add_argument("--analogies", type=int, default=DEFAULT_ANALOGIES)
     ap.add_argument("--parts", action="store_true", help="also time the old parts+optimize loader")
+    ap.add_argument("--strict", action="store_true", help="also time ours without the lenient load")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     args = ap.parse_args()
     trig = args.trig.resolve()
@@ -155,22 +160,37 @@ def measure(args: argparse.Namespace, trig: Path, work: Path) -> None:
     added = du_mib(base) - base_disk - du_mib(new)
     how = "patched" if '"patched"' in out else "from scratch (difference too large)"
     print(row(f"ours: incremental, {how} (disk: what it adds)", cpu, rss, wall, added, anchor), flush=True)
-    ox_dir = work / "oxigraph"
-    ox_dir.mkdir()
-    cli = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-    if cli:
-        cpu, rss, wall, _ = run([cli, "load", "--location", str(ox_dir / "store"), "--file", str(trig)])
-    else:
-        cpu, rss, wall, _ = run([*py, "pyoxigraph", str(trig), str(ox_dir)])
-    name = "`oxigraph load` (CLI)" if cli else "pyoxigraph bulk_load (one call)"
-    print(row(name, cpu, rss, wall, du_mib(ox_dir / "store"), anchor), flush=True)
-    shutil.rmtree(ox_dir)
+    for lenient in (False, True):
+        oxigraph_load(py, trig, work / "oxigraph", lenient, anchor)
+    if args.strict:
+        strict = work / "strict"
+        strict.mkdir()
+        (strict / "citykg.trig").symlink_to(trig)
+        cpu, rss, wall, _ = run([*py, "strict", str(strict / "citykg.trig"), str(strict)])
+        print(row("ours, strict load (no lenient)", cpu, rss, wall, du_mib(strict / "store"), anchor), flush=True)
+        shutil.rmtree(strict)
     if args.parts:
         parts_dir = work / "parts"
         parts_dir.mkdir()
         cpu, rss, wall, _ = run([*py, "parts", str(trig), str(parts_dir)])
         print(row("before: 16 MB parts + summaries + optimize", cpu, rss, wall, du_mib(parts_dir), anchor))
         shutil.rmtree(parts_dir)
+
+
+def oxigraph_load(py: list[str], trig: Path, ox_dir: Path, lenient: bool, anchor: float) -> None:
+    """Time ``oxigraph load`` (``--lenient`` or not) of ``trig`` into ``ox_dir`` and print its row."""
+    ox_dir.mkdir()
+    cli = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
+    flag = ["--lenient"] if lenient else []
+    if cli:
+        cpu, rss, wall, _ = run([cli, "load", *flag, "--location", str(ox_dir / "store"), "--file", str(trig)])
+    else:
+        kind = "pyoxigraph-lenient" if lenient else "pyoxigraph"
+        cpu, rss, wall, _ = run([*py, kind, str(trig), str(ox_dir)])
+    name = ("`oxigraph load" if cli else "pyoxigraph bulk_load (one call)") + (" --lenient" if lenient else "")
+    name += "` (CLI)" if cli else ""
+    print(row(name, cpu, rss, wall, du_mib(ox_dir / "store"), anchor), flush=True)
+    shutil.rmtree(ox_dir)
 
 
 if __name__ == "__main__":

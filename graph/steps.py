@@ -63,7 +63,8 @@ def _store(out: Path) -> object:
     from citykg.graph.outdir import STAGE_PREFIX
     from citykg.store.core import refresh_store
 
-    return refresh_store(out, base=out.parent if out.name.startswith(STAGE_PREFIX) else None)
+    # lenient: the TriG is the one the build has just written (its IRIs are valid by construction)
+    return refresh_store(out, base=out.parent if out.name.startswith(STAGE_PREFIX) else None, lenient=True)
 
 
 @register("docs", "ontology docs", DOCS_ORDER)

@@ -176,3 +176,22 @@ def test_limit_and_offset_page_the_query_as_numbers(out: Path) -> None:
             store.select(q, {"limit": bad})
     with pytest.raises(QueryError, match="no LIMIT clause"):
         store.select("SELECT ?c WHERE { ?c a ck:City }", {"limit": 1})
+
+
+def test_the_lenient_load_the_build_asks_for_holds_the_same_quads(out: Path, tmp_path: Path) -> None:
+    strict = refresh_store(out)
+    quads = set(ox.Store.read_only(str(strict)))
+    other = tmp_path / "lenient"
+    other.mkdir()
+    shutil.copy(FIXTURE, other / "citykg.trig")
+    lenient = refresh_store(other, lenient=True)
+    assert set(ox.Store.read_only(str(lenient))) == quads and len(quads) > 100
+
+
+def test_the_lenient_load_still_refuses_a_broken_file(out: Path) -> None:
+    trig = out / "citykg.trig"
+    trig.write_text(trig.read_text(encoding="utf-8")[:-40] + "\n<urn:s> <urn:p> garbage .\n", encoding="utf-8")
+    with pytest.raises(StoreError) as err:
+        refresh_store(out, lenient=True)
+    assert "citykg.trig: not valid RDF" in err.value.message and "\n" not in err.value.message
+    assert not (out / "store").exists()

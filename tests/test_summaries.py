@@ -15,6 +15,7 @@ from citykg.store.core import MARKER, is_fresh, memory_store, open_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql-mini.trig"
 IN_SUMMARIES = "GRAPH <https://w3id.org/citykg/resource/graph/summaries>"
+CK_REALIZED_IN = "https://w3id.org/citykg/ontology#realizedIn"
 # Each summary and the join it stands for, computed here from the extracted triples.
 JOINS = {
     "realizedIn": (
@@ -90,3 +91,40 @@ def test_a_store_from_before_the_summaries_is_rebuilt(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     assert store.ask(f"ASK {{ {IN_SUMMARIES} {{ ?c ck:realizedIn ?city }} }}")
     assert json.loads(marker_path.read_text())["summaries"] == summaries.VERSION
+
+
+def reference_quads(store: ox.Store) -> set[ox.Quad]:
+    """The summaries as their CONSTRUCT definitions (``SUMMARIES``) give them: the oracle of the fast path."""
+    out = set()
+    for query in summaries.SUMMARIES.values():
+        for t in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True):
+            out.add(ox.Quad(t.subject, t.predicate, t.object, summaries.GRAPH_SUMMARIES))
+    return out
+
+
+def test_the_grouped_queries_give_the_constructs_triples(built_trig: Path) -> None:
+    store = ox.Store()
+    store.bulk_load(path=str(built_trig), format=ox.RdfFormat.TRIG)
+    want = reference_quads(store)
+    for name in summaries.GROUPED:  # each grouped query answers on its own, and not trivially
+        grouped = summaries._grouped_quads(store, name)
+        assert grouped is not None and len(grouped) >= 5
+        assert set(grouped) == {q for q in want if q.predicate.value.endswith("#" + name)}
+    got = summaries.summary_quads(store)
+    assert len(got) == len(set(got)) and set(got) == want
+
+
+def test_a_non_iri_object_falls_back_to_the_construct() -> None:
+    """A literal city (hand-written data) cannot ride in the grouped query's space-separated
+    list: that summary comes from its CONSTRUCT, literal and all."""
+    store = ox.Store()
+    store.bulk_load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    store.update(
+        'INSERT DATA { GRAPH <urn:g> { <urn:i> ck:realizes <urn:c> ; ck:inCity "一座城 市" , <urn:city> } }',
+        prefixes=PREFIXES,
+    )
+    assert summaries._grouped_quads(store, "realizedIn") is None
+    got = summaries.summary_quads(store)
+    assert set(got) == reference_quads(store)
+    assert ox.Quad(ox.NamedNode("urn:c"), ox.NamedNode(CK_REALIZED_IN), ox.Literal("一座城 市"), summaries.GRAPH_SUMMARIES) in got
+

@@ -244,7 +244,8 @@ def is_fresh(trig: Path, store_dir: Path) -> bool:
 
 
 def refresh_store(
-    out_dir: Path | str, trig: Path | None = None, force: bool = False, base: Path | None = None
+    out_dir: Path | str, trig: Path | None = None, force: bool = False, base: Path | None = None,
+    lenient: bool = False,
 ) -> Path:
     """(Re)build ``OUT/store`` from ``OUT/citykg.trig`` unless it is fresh; returns its folder.
 
@@ -255,6 +256,8 @@ def refresh_store(
     the two TriG files (``citykg.store.trigdiff``) when that is small; otherwise the TriG
     is bulk-loaded. Either way the derived graph ``ckr:graph/summaries``
     (``citykg.store.summaries``) is (re)computed, and the stores hold the same quads.
+    ``lenient``: the caller vouches for the file (the build, for the TriG it has just written),
+    so the bulk load skips the IRI checks (``loading.load``).
     """
     trig = trig or _locate(out_dir)
     store_dir = store_dir_for(trig)
@@ -267,7 +270,7 @@ def refresh_store(
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             if force or base is None or not _patch(Path(base) / trig.name, trig, tmp):
-                loading.load(trig, tmp, FORMATS[trig.suffix])
+                loading.load(trig, tmp, FORMATS[trig.suffix], lenient)
             loading.summarise(tmp)
         except SyntaxError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
