@@ -2,7 +2,7 @@
 
 A full site step reads the whole model (30+ CPU s at 2,000 articles), every
 article's mentions, and builds every page's data to digest it. After it, the step
-keeps its state beside the pages (OUT/views/.site-state.pickle): the model, the
+keeps its state beside the pages (``viz.sitestate``: OUT/views/.site-state): the model, the
 digest of every named graph of the TriG it was read from (``trigparts``), each
 article's quote order (what the graph pages' tooltips refer to), and each page's
 index note and search characters. The next build's site step then:
@@ -26,9 +26,6 @@ back to the full step, which is always correct.
 
 from __future__ import annotations
 
-import gc
-import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,62 +39,16 @@ from citykg.viz.data import Initiative, Model, Observation
 from citykg.viz.doctext import DocText, DocTexts
 from citykg.viz.increcords import holders_of, read_analogies, read_records
 from citykg.viz.links import doc_key
-from citykg.viz.pagecache import code_digest
 from citykg.viz.reader import mentions_of
+from citykg.viz.sitestate import SiteState
 from citykg.viz.source import ViewSource
 from citykg.viz.tables import read_docs
 
-STATE = ".site-state.pickle"  # under OUT/views/
-#: bump when the state's layout changes: an older state is ignored (a full step)
-STATE_VERSION = 1
 DOC_GRAPHS = CKR_IRI + "doc/"  # document graphs: ckr:doc/<hash>
 ANALOGY_GRAPH = CKR_IRI + "graph/analogies"
 #: changed statement bytes per byte of the TriG above which the full step is taken (then most
 #: pages change anyway; an edited article is two whole graphs, its IRI being its content hash)
 MAX_CHANGED_FRACTION = 0.5
-
-
-@dataclass
-class SiteState:
-    """What one site step leaves for the next (see the module docstring)."""
-
-    params: tuple
-    graphs: dict[str, str]  # graph IRI -> digest of its blocks in the TriG read
-    model: Model
-    quotes: dict[str, list[str]]  # article IRI -> its quotes in text-script order
-    notes: dict[str, str] = field(default_factory=dict)  # page name -> its note on the index
-    chars: dict[str, str] = field(default_factory=dict)  # graph page name -> its names' Han characters
-    pages: set[str] = field(default_factory=set)  # the pages the site's links may point to
-    version: int = STATE_VERSION
-    code: str = ""
-
-
-def save_state(views: Path, state: SiteState) -> None:
-    """Write the state atomically (a killed build leaves the previous one or none)."""
-    state.code = code_digest()
-    tmp = views / f".{STATE}.{os.getpid()}.tmp"
-    with tmp.open("wb") as fh:
-        pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, views / STATE)
-
-
-def load_state(views: Path, params: tuple) -> SiteState | None:
-    """The previous step's state when it is usable by this code with these arguments, else None.
-
-    The file is the build's own output (written by ``save_state`` into the build folder).
-    """
-    was = gc.isenabled()
-    gc.disable()  # millions of records: the collector would walk them while they are built
-    try:
-        with (views / STATE).open("rb") as fh:
-            state = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    finally:
-        if was:
-            gc.enable()
-    ok = isinstance(state, SiteState) and state.version == STATE_VERSION
-    return state if ok and state.code == code_digest() and state.params == params else None
 
 
 def trig_graphs(trig: Path) -> tuple[bytes, list[Block], dict[str, str]] | None:

@@ -30,12 +30,9 @@ from citykg.viz.graphview import GraphView, aggregate
 from citykg.viz.incsite import (
     Dirty,
     KeptTexts,
-    SiteState,
     dirty_pages,
     find_change,
-    load_state,
     patch_model,
-    save_state,
     trig_graphs,
 )
 from citykg.viz.index import INDEX, Link, index_html
@@ -55,6 +52,7 @@ from citykg.viz.render import (
     write_text_atomic,
     write_vis_asset,
 )
+from citykg.viz.sitestate import SiteState, load_state, save_state
 from citykg.viz.source import ViewSource
 
 __all__ = ["MAX_NODES", "MAX_PAGES", "city_key", "safe_name", "section_crumbs", "view_path", "write_site"]

@@ -15,8 +15,8 @@ from citykg.cli import cli
 from citykg.viz import views
 from citykg.viz.data import Model, load_model
 from citykg.viz.graphview import GraphView
-from citykg.viz.incsite import STATE, SiteState, load_state
 from citykg.viz.site import MAX_NODES, MAX_PAGES
+from citykg.viz.sitestate import STATE, SiteState, load_state
 from citykg.viz.source import ViewSource
 
 NO_INITIATIVE = "\n会议强调，要进一步统一思想、提高认识、压实责任。\n"
@@ -117,7 +117,7 @@ def test_no_state_or_a_foreign_state_means_a_full_step(built: Path, tmp_path: Pa
 
     out = tmp_path / "out"
     shutil.copytree(built, out)
-    (out / "views" / STATE).write_bytes(b"not a pickle")
+    (out / "views" / STATE).write_bytes(b"not a state")
     assert load_state(out / "views", (MAX_NODES, MAX_PAGES)) is None
     write_site(out)
     assert site_files(out) == site_files(built)

@@ -1,0 +1,94 @@
+"""Benchmark the incremental site step of ``citykg build --incremental`` against the full site step.
+
+    python bench/bench_incsite.py --data OUT --texts TEXTS   # OUT: a build of TEXTS (a copy: it is rebuilt)
+
+Same process, same run (CPU seconds of this process for the site step; the whole
+build's CPU seconds include its worker processes):
+
+1. ``build(TEXTS, OUT, incremental=True)``: whatever changed since OUT was built, and
+   the site step without a kept state, i.e. the full site step (it then keeps its state);
+2. one article gets a sentence of our own that names no initiative; build again;
+3. another article gets a sentence of our own that names an initiative and a reform; build again.
+
+Each row: the site step's CPU and wall seconds, the whole build's, pages reused and
+rendered, and which pages the incremental plan marked (cities, concepts, articles,
+summaries). Prints one JSON line per build and the ratios incremental / full.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import time
+from pathlib import Path
+
+# our own sentences (never text of the corpus)
+EDITS = {
+    "no initiative": "\n会议强调，要进一步统一思想、提高认识、压实责任。\n",
+    "adds an initiative": "\n本市启动“城市大脑”项目建设，推行“一件事一次办”改革。\n",
+}
+
+
+def cpu(who: int = resource.RUSAGE_SELF) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def timed_build(texts: Path, out: Path) -> dict:
+    """One incremental build with the site step timed and its plan recorded."""
+    from citykg.graph import steps
+    from citykg.graph.build import build
+    from citykg.viz import incsite, pagecache, site
+
+    seen: dict = {}
+    real_dirty, real_save = incsite.dirty_pages, pagecache.PageCache.save
+
+    def dirty(*args, **kwargs):
+        d = real_dirty(*args, **kwargs)
+        seen["plan"] = {"cities": len(d.cities), "concepts": len(d.concepts), "articles": len(d.docs),
+                        "overview": d.overview, "analogues": d.analogues, "map": d.map}  # fmt: skip
+        return d
+
+    def save(self):
+        seen.update(reused=self.reused, rendered=self.rendered)
+        return real_save(self)
+
+    def site_step(folder: Path) -> object:
+        t, c = time.perf_counter(), cpu()
+        result = site.write_site(folder)
+        seen.update(site_seconds=round(time.perf_counter() - t, 1), site_cpu=round(cpu() - c, 1))
+        return result
+
+    site.dirty_pages, pagecache.PageCache.save = dirty, save
+    steps.register("site", "HTML site", steps.SITE_ORDER)(site_step)
+    t, c = time.perf_counter(), cpu() + cpu(resource.RUSAGE_CHILDREN)
+    build([texts], out, incremental=True)
+    seen.update(build_seconds=round(time.perf_counter() - t, 1),
+                build_cpu=round(cpu() + cpu(resource.RUSAGE_CHILDREN) - c, 1), load=os.getloadavg()[0])  # fmt: skip
+    site.dirty_pages, pagecache.PageCache.save = real_dirty, real_save
+    return seen
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--data", type=Path, required=True, help="a build of --texts (rebuilt in place)")
+    ap.add_argument("--texts", type=Path, required=True, help="its articles (one or two are edited)")
+    args = ap.parse_args()
+    files = sorted(args.texts.glob("*.txt"))
+    rows = {"full site step": timed_build(args.texts, args.data)}
+    print(json.dumps({"full site step": rows["full site step"]}, ensure_ascii=False), flush=True)
+    for n, (what, sentence) in enumerate(EDITS.items()):
+        path = files[len(files) * (n + 1) // (len(EDITS) + 1)]
+        path.write_text(path.read_text(encoding="utf-8") + sentence, encoding="utf-8")
+        rows[what] = timed_build(args.texts, args.data)
+        rows[what]["file"] = path.name
+        print(json.dumps({what: rows[what]}, ensure_ascii=False), flush=True)
+    full = rows["full site step"]["site_cpu"]
+    print(json.dumps({f"{what} / full site step (CPU)": round(r["site_cpu"] / max(full, 0.1), 3)
+                      for what, r in rows.items() if what in EDITS}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
