@@ -38,12 +38,11 @@ from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, SUFFIXES, IngestErr
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdf.divisions import division_quads
 from citykg.graph.rdf.emit import N
-from citykg.graph.rdf.trig import Spool, write_blocks, write_trig
+from citykg.graph.rdf.trig import Spool, write_trig
 from citykg.graph.records import ENTITY_CLASSES
 from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, cache_meta, one_line, run
 from citykg.namespaces import (
     CK,
-    GRAPH_ANALOGIES,
     GRAPH_DIVISIONS,
     GRAPH_ONTOLOGY,
     GRAPH_SCHEMES,
@@ -75,6 +74,7 @@ class BuildReport:
     stats: dict[str, int] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)  # seconds per named step
     seconds: float = 0.0
+    analogy_blocks: tuple[int, int] = (0, 0)  # TriG blocks of the analogies graph: written, reused as bytes
 
     def step(self, name: str, since: float) -> float:
         """Record the seconds of step ``name`` (started at ``since``); returns now."""
@@ -314,13 +314,13 @@ def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildRe
     exactly what it would compute again."""
     spool = Spool(out / TRIG_NAME, "analogies")
     try:
-        from citykg.graph.analogues.finder import input_quads
+        from citykg.graph.analogues import blocks
+        from citykg.graph.analogues.finder import input_analogies
         from citykg.graph.analogues.index import analogue_input, input_digest
     except ModuleNotFoundError as exc:
         if exc.name != "citykg.graph.analogues.finder":
             raise
         return spool
-    g = N(GRAPH_ANALOGIES)
     try:
         data = analogue_input(index, store)
         index.clear()  # the finder's items are copies: the merged records are not needed any more
@@ -329,9 +329,10 @@ def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildRe
         if kept is not None:
             spool.adopt(*kept)
             return spool
-        quads = (ox.Quad(q.subject, q.predicate, q.object, g) for q in input_quads(data))
-        spool.quads = write_blocks(quads, spool.fh)
+        salt = cachemod.analogies_key(fingerprint, blocks.BLOCKS_DIR)  # code and versions shaping the bytes
+        spool.quads, n, kept = blocks.write(input_analogies(data), spool.fh, cache, salt, reuse)
         spool.fh.flush()
+        report.analogy_blocks = (n, kept)
     except Exception as exc:
         spool.reset()  # never a half-written analogies graph
         report.problems.append(

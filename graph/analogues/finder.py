@@ -85,6 +85,7 @@ __all__ = [
     "Finder",
     "analogy_quads",
     "find_analogues",
+    "input_analogies",
     "input_quads",
     "load_input",
 ]
@@ -345,10 +346,18 @@ def analogy_quads(
 def input_quads(
     data: AnalogueInput, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM, most: int | None = None
 ) -> Iterator[ox.Quad]:
-    """The quads of graph ckr:graph/analogies for the finder's input ``data`` (the build reads it
-    from the documents' records, ``analogues.index``); the whole computation runs at the first quad."""
-    finder = Finder(data)
-    pairs = finder.iter_analogies(min_score, top, most)
+    """The quads of graph ckr:graph/analogies for the finder's input ``data``; the whole
+    computation runs at the first quad."""
+    yield from quads_for(input_analogies(data, min_score, top, most))
+
+
+def input_analogies(
+    data: AnalogueInput, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM, most: int | None = None
+) -> Iterator[Analogy]:
+    """The materialised analogies of the finder's input ``data`` (the build reads it from the
+    documents' records, ``analogues.index``) in pair order; the whole computation runs at the
+    first one (the build writes them with ``analogues.blocks``)."""
+    pairs = Finder(data).iter_analogies(min_score, top, most)
     first = next(pairs, None)  # runs the whole computation: the store is read by now
     if first is not None:
-        yield from quads_for(chain([first], pairs))
+        yield from chain([first], pairs)

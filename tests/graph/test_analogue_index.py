@@ -143,14 +143,14 @@ def test_an_incremental_build_with_the_same_analogue_input_reuses_the_analogies(
 
     out = tmp_path / "out"
     first = build([seed_dir], out, jobs=1, post_steps=False).trig.read_bytes()
-    real = finder_mod.input_quads
-    monkeypatch.setattr(finder_mod, "input_quads", lambda data: pytest.fail("analogies computed again"))
+    real = finder_mod.input_analogies
+    monkeypatch.setattr(finder_mod, "input_analogies", lambda data: pytest.fail("analogies computed again"))
     again = build([seed_dir], out, jobs=1, post_steps=False, incremental=True)
     assert again.trig.read_bytes() == first and again.problems == []
     cached = out / "cache" / "analogies.trig"
     cached.write_bytes(cached.read_bytes().replace(b"ck:score", b"ck:scorf", 1))  # damaged: a miss
     calls: list[int] = []
-    monkeypatch.setattr(finder_mod, "input_quads", lambda data: calls.append(1) or real(data))
+    monkeypatch.setattr(finder_mod, "input_analogies", lambda data: calls.append(1) or real(data))
     third = build([seed_dir], out, jobs=1, post_steps=False, incremental=True)
     assert calls == [1] and third.trig.read_bytes() == first
 
@@ -161,7 +161,7 @@ def test_a_build_that_is_not_incremental_computes_the_analogies(tmp_path: Path, 
     out = tmp_path / "out"
     build([seed_dir], out, jobs=1, post_steps=False, analogues=True)
     calls: list[int] = []
-    real = finder_mod.input_quads
-    monkeypatch.setattr(finder_mod, "input_quads", lambda data: calls.append(1) or real(data))
+    real = finder_mod.input_analogies
+    monkeypatch.setattr(finder_mod, "input_analogies", lambda data: calls.append(1) or real(data))
     build([seed_dir], out, jobs=1, post_steps=False)
     assert calls == [1]
