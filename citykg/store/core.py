@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from citykg.errors import QueryError, StoreError
 from citykg.iris import PREFIXES
 from citykg.paths import Build, locate_build
-from citykg.store import federation, loading, sparqlsyntax, summaries, trigdiff, trigparts
+from citykg.store import federation, loading, sparqlsyntax, sparqlterms, summaries, trigdiff, trigparts
 from citykg.store.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
 
 STORE_DIR = "store"
@@ -49,6 +49,7 @@ class QueryStore:
     """Run SPARQL with bound parameters; subclasses say where."""
 
     label = "store"
+    parses_text = False  # True: the engine parses the text in-process (one parse, not a second check)
 
     def query(
         self,
@@ -60,6 +61,9 @@ class QueryStore:
         max_chars: int | None = None,
     ) -> QueryResult:
         """Check ``sparql`` (read-only, syntax), bind ``params`` as RDF terms, and answer it."""
+        if not params and self.parses_text:  # screened here; the engine's own parse checks the syntax
+            federation.screen(sparql, source)
+            return self._answer(sparql, "", source, max_rows, max_chars)  # "": form not known yet
         kind = _check(sparql, source)
         bound = bind(sparql, params, source)
         if bound is not sparql:
@@ -110,19 +114,12 @@ def _checked(sparql: str) -> str | QueryError:
 
 def _check_text(sparql: str, source: str) -> str:
     """Syntax-check on an empty store (raises QueryError with line/column); returns the form."""
-    form = sparqlsyntax.query_form(sparql)
-    if form == "update":
-        raise QueryError(f"{source}: SPARQL updates are not allowed - citykg queries are read-only.")
-    federation.refuse(sparql, source)
+    federation.screen(sparql, source)
     try:
         result = ox.Store().query(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise QueryError(
-            f"{source}: SPARQL syntax error at {sparqlsyntax.describe_syntax_error(str(exc))}"
-        ) from None
-    if isinstance(result, ox.QueryBoolean):
-        return "ask"
-    return "select" if isinstance(result, ox.QuerySolutions) else "graph"
+        raise QueryError(f"{source}: {sparqlsyntax.syntax_message(str(exc))}") from None
+    return sparqlterms.answer_form(result)
 
 
 PAGE_PARAMS = ("limit", "offset")
@@ -165,6 +162,7 @@ class EmbeddedStore(QueryStore):
     """A pyoxigraph store (persistent read-only, or in memory) queried in process."""
 
     always_summarised = True  # every load adds ckr:graph/summaries (citykg.store.summaries)
+    parses_text = True
 
     def __init__(self, store: ox.Store, label: str) -> None:
         self.store = store
@@ -176,9 +174,9 @@ class EmbeddedStore(QueryStore):
     ) -> QueryResult:
         try:
             answer = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-            return collect(answer, kind, max_rows, max_chars)
-        except SyntaxError as exc:  # only if binding produced invalid text
-            raise QueryError(f"{source}: cannot bind parameters here: {exc}") from None
+            return collect(answer, kind or sparqlterms.answer_form(answer), max_rows, max_chars)
+        except SyntaxError as exc:  # a text parsed here first (kind ""), or binding broke a checked one
+            raise QueryError(f"{source}: {sparqlsyntax.syntax_message(str(exc), bool(kind))}") from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"{source}: query failed on {self.label}: {exc}") from None
 

@@ -35,7 +35,7 @@ def refuse(sparql: str, source: str) -> None:
     """QueryError for a query that federates, might, or is nested deep enough to crash the engine."""
     from citykg.errors import QueryError
 
-    if sparqlsyntax.nesting_depth(sparql) > sparqlsyntax.MAX_NESTING:
+    if sparqlsyntax.too_deep(sparql):
         raise QueryError(
             f"{source}: the query is nested more than {sparqlsyntax.MAX_NESTING} levels deep "
             "(parentheses, brackets or braces) - simplify it."
@@ -44,6 +44,38 @@ def refuse(sparql: str, source: str) -> None:
         check_no_service(sparql)
     except FederationRefused as exc:
         raise QueryError(f"{source}: {exc}.") from None
+
+
+def screen(sparql: str, source: str) -> str:
+    """The query form after the checks made on the text alone, before any engine sees it.
+
+    Refuses updates, ``SERVICE`` (see :func:`check_no_service`) and nesting past
+    ``sparqlsyntax.MAX_NESTING``; the verdict for a text is remembered. No syntax check:
+    the engine parses the text anyway (``citykg.store.core``).
+    """
+    from citykg.errors import QueryError
+
+    verdict = _screened(sparql)
+    if isinstance(verdict, QueryError):
+        raise QueryError(verdict.message.replace(_SOURCE, source))
+    return verdict
+
+
+_SOURCE = "\x00SOURCE\x00"  # stands for the query's name in a remembered verdict
+
+
+@functools.lru_cache(maxsize=VERDICT_CACHE)
+def _screened(sparql: str) -> Any:
+    from citykg.errors import QueryError
+
+    form = sparqlsyntax.query_form(sparql)
+    if form == "update":
+        return QueryError(f"{_SOURCE}: SPARQL updates are not allowed - citykg queries are read-only.")
+    try:
+        refuse(sparql, _SOURCE)
+    except QueryError as exc:
+        return exc
+    return form
 
 
 def might_federate(query: str) -> bool:
@@ -77,7 +109,7 @@ def _verdict(query: str) -> str:
     refused = "SERVICE (federated query) is not allowed - citykg never reaches the network"
     if sparqlsyntax.uses_service(query):
         return refused
-    if sparqlsyntax.nesting_depth(query) > sparqlsyntax.MAX_NESTING:
+    if sparqlsyntax.too_deep(query):
         return f"the query is nested more than {sparqlsyntax.MAX_NESTING} levels deep"
     from rdflib.plugins.sparql.parser import parseQuery
 

@@ -141,6 +141,24 @@ def nesting_depth(query: str) -> int:
     return deepest
 
 
+def too_deep(query: str, bound: int = MAX_NESTING) -> bool:
+    """True when the query nests ``()``/``[]``/``{}`` deeper than ``bound`` (strings and comments skipped).
+
+    The nesting can be no deeper than the number of opening brackets in the text (after
+    ``\\uXXXX`` escapes, which may spell one), so a text with at most ``bound`` of them is
+    answered without tokenising it: most queries, at a few microseconds instead of ~60.
+
+    >>> too_deep("SELECT * { ?s ?p ?o }"), too_deep("ASK {" + "(" * 70 + "1" + ")" * 70 + "}")
+    (False, True)
+    >>> too_deep('ASK { ?s ?p "' + "(" * 70 + '" }'), too_deep("ASK { " + "\\u0028" * 70 + " }")
+    (False, True)
+    """
+    text = unescape_codepoints(query) if "\\" in query else query
+    if text.count("(") + text.count("[") + text.count("{") <= bound:
+        return False
+    return nesting_depth(query) > bound  # the original: unescaped once, as the engine does
+
+
 def _open_brace(toks: list[Token], start: int) -> int:
     """Index of the ``{`` opening the WHERE group of the query form at ``toks[start]``."""
     form = toks[start].text.upper()
@@ -296,6 +314,18 @@ def _slice_tokens(toks: list[Token]) -> tuple[tuple[Token, Token], tuple[Token, 
     if len(pairs["LIMIT"]) > 1 or len(pairs["OFFSET"]) > 1:
         raise ValueError("the query has more than one LIMIT/OFFSET clause: cannot tell which one pages")
     return pairs["LIMIT"][0], (pairs["OFFSET"][0] if pairs["OFFSET"] else None)
+
+
+def syntax_message(message: str, checked: bool = False) -> str:
+    """What to say about the engine's SyntaxError ``message``: the user's syntax error, or, for a
+    text whose syntax was already checked (``checked``), that binding parameters broke it.
+
+    >>> syntax_message("error at 1:8: expected WHERE")
+    'SPARQL syntax error at line 1, column 8: expected WHERE'
+    """
+    if checked:
+        return f"cannot bind parameters here: {message}"
+    return f"SPARQL syntax error at {describe_syntax_error(message)}"
 
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)

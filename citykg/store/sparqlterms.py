@@ -113,6 +113,13 @@ def _size(term: Term | None) -> int:
     return len(term.value) + 8
 
 
+def answer_form(answer: Any) -> str:
+    """``ask``, ``select`` or ``graph``: the form of a pyoxigraph answer (``collect``'s ``kind``)."""
+    if isinstance(answer, ox.QueryBoolean):
+        return "ask"
+    return "select" if isinstance(answer, ox.QuerySolutions) else "graph"
+
+
 def collect(
     answer: Any, kind: str, max_rows: int | None = None, max_chars: int | None = None
 ) -> QueryResult:
