@@ -3,7 +3,8 @@
  * goes into the DOM as text nodes only; nothing in it becomes markup.
  * Page data (viz/readerpage.py, packed: assets/packed.js): k the article key, C classes [[class, name]],
  * S strings, P pages, I id folders, n nodes [class index, short id ([folder, rest], or 0: the
- * observation its first mention names), info (S), figure 0/1, page index (0), anchor code (1)],
+ * observation its first mention names), info (S), figure 0/1 (2: not a figure, and its hover text is
+ * its class name, the words of its first mention, then info), page index (0), anchor code (1)],
  * m mentions, four numbers each (readerpage.delta): a after the previous b, b - a, node index (-1:
  * the next new node), change of (offset in the normalised text - a). */
 (function () {
@@ -24,18 +25,25 @@
     for (var i = 0; i + 3 < f.length; i += 4) {
       var a = end + f[i], b = a + f[i + 1], n = f[i + 2];
       shift += f[i + 3];
-      if (n < 0) { n = seen++; first[n] = [a + shift, b - a]; }
+      if (n < 0) { n = seen++; first[n] = [a + shift, b - a, a]; }
       out.push([a, b, n, a + shift]);
       end = b;
     }
-    d.n.forEach(function (node, k) {
-      if (node[1] === 0 && first[k]) { node[1] = "~obs/" + d.k + "/" + first[k][0] + "-" + (first[k][0] + first[k][1]); }
-    });
-    return out;
+    return [out, first];
   }
 
   function draw(d, doc) {
-    var t = doc.t, sents = doc.s, ms = mentions(d);
+    var t = doc.t, sents = doc.s, decoded = mentions(d), ms = decoded[0], first = decoded[1];
+    d.n.forEach(function (node, k) { /* what the data left for the page to derive */
+      var f = first[k];
+      if (!f) { return; }
+      if (node[1] === 0) { node[1] = "~obs/" + d.k + "/" + f[0] + "-" + (f[0] + f[1]); }
+      if (node[3] === 2) { /* readerpage.NAMED_BY_MENTION */
+        d.S.push(d.C[node[0]][1] + " " + t.slice(f[2], f[2] + f[1]) + d.S[node[2]]);
+        node[2] = d.S.length - 1;
+        node[3] = 0;
+      }
+    });
     function href(node) {
       var h = d.P[node.length > 4 ? node[4] : 0], code = node.length > 5 ? node[5] : 1;
       var id = Array.isArray(node[1]) ? d.I[node[1][0]] + node[1][1] : node[1]; /* [folder in I, rest] */
