@@ -43,6 +43,7 @@ from citykg.viz.reader import mentions_of
 from citykg.viz.sitestate import SiteState
 from citykg.viz.source import ViewSource
 from citykg.viz.tables import read_docs
+from citykg.viz.views import AGG_TIP_ROWS
 
 DOC_GRAPHS = CKR_IRI + "doc/"  # document graphs: ckr:doc/<hash>
 ANALOGY_GRAPH = CKR_IRI + "graph/analogies"
@@ -160,8 +161,9 @@ class KeptTexts(DocTexts):
         return None if i is None else (doc_key(doc), i)
 
 
-def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str]) -> Dirty:
-    """Which pages the change reaches, from the records that differ between ``old`` and ``new``."""
+def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str], max_nodes: int | None = None) -> Dirty:
+    """Which pages the change reaches, from the records that differ between ``old`` and ``new``
+    (``max_nodes``: the site's limit above which a graph page is aggregated)."""
     changed = {x for x in touched if old.initiatives.get(x) != new.initiatives.get(x)}
     changed |= {x for x in touched if old.observations.get(x) != new.observations.get(x)}
     docs = {d for d in old.docs.keys() | new.docs.keys() if old.docs.get(d) != new.docs.get(d)}
@@ -179,7 +181,13 @@ def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str]) -> 
             _reach(m, m.initiatives.get(x) or m.observations.get(x), dirty)
     dirty.overview = any(_on_overview(old, x) != _on_overview(new, x) for x in changed)
     ends = {e for a in new.analogies for e in (a.source, a.target)}
-    dirty.analogues = old.analogies != new.analogies or any(x in ends for x in changed)
+    grouped = bool(max_nodes) and len(ends) > max_nodes  # type: ignore[operator]
+    # ends of an analogy whose aggregated edge still shows the evidence sentences (few basis rows)
+    quoted = {e for a in new.analogies if 1 + len(a.basis) < AGG_TIP_ROWS for e in (a.source, a.target)}
+    dirty.analogues = old.analogies != new.analogies or any(
+        x in ends and (not grouped or x in quoted or _on_analogues(old, x) != _on_analogues(new, x))
+        for x in changed
+    )
     dirty.map = bool(changed or docs)
     return dirty
 
@@ -189,6 +197,16 @@ def _on_overview(model: Model, iri: str) -> tuple | None:
     i = model.initiatives.get(iri)
     concepts = tuple(c for c in i.concepts if c in model.concepts) if i and i.city else ()
     return (i.label, i.city, concepts) if concepts else None
+
+
+def _on_analogues(model: Model, iri: str) -> object:
+    """What an aggregated analogues page shows of an initiative: a member of its first concept's
+    group (class, name, city, domains); one without a concept is a node of its own, tooltip and all.
+    Its edges keep their first ``AGG_TIP_ROWS`` rows: score and basis (the caller checks that)."""
+    i = model.initiatives.get(iri)
+    if i is None or not i.concepts:
+        return i
+    return (i.cls, i.label, i.city, tuple(i.concepts), tuple(i.domains))
 
 
 def _holders(model: Model, doc: str) -> set[str]:

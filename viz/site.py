@@ -130,7 +130,7 @@ def _incremental(out: Path, source: ViewSource, params: tuple, trig) -> _Increme
     if change is None:
         return None
     model, touched = patch_model(state.model, source, change.iris)
-    return _Incremental(state, model, dirty_pages(state.model, model, touched, change.graphs))
+    return _Incremental(state, model, dirty_pages(state.model, model, touched, change.graphs, params[0]))
 
 
 class _Site:
@@ -215,7 +215,7 @@ def _write_site(site: _Site, source: ViewSource, max_nodes: int | None) -> Path:
         site.texts = KeptTexts(model, source, _source_text(model), site.inc.state.quotes, site.inc.dirty.docs)
     site.graph(lambda: views.overview(model), view_path(out, "overview"), max_nodes, "overview",
                "城市与改革概念 Cities × concepts")  # fmt: skip
-    site.graph(lambda: views.analogues_view(model), view_path(out, "analogues"), max_nodes, "overview",
+    site.graph(lambda: views.analogues_view(model, max_nodes), view_path(out, "analogues"), max_nodes, "overview",
                "跨城市类比 Analogues", page="analogues")  # fmt: skip
     map_path = view_path(out, "map")
     if not site.reuse(map_path, "map"):

@@ -16,6 +16,8 @@ from citykg.viz.data import Analogy, Concept, Evidence, Initiative, Model, Obser
 from citykg.viz.graphview import GraphView, VEdge, VNode, dedupe_edges, style
 
 MAX_EVIDENCE = 3
+#: rows of an edge's tooltip an aggregated view keeps (the slice in ``graphview.aggregate``)
+AGG_TIP_ROWS = 3
 
 
 def evidence_rows(model: Model, evidence: list[Evidence], limit: int = MAX_EVIDENCE) -> list[tuple[str, ...]]:
@@ -307,10 +309,14 @@ def _analogy_sentences(model: Model, a: Analogy) -> list[tuple[str, str]]:
     return out
 
 
-def analogues_view(model: Model) -> GraphView:
-    """Initiatives linked by analogy; edge width by score, tooltip with the reasons."""
+def analogues_view(model: Model, max_nodes: int | None = None) -> GraphView:
+    """Initiatives linked by analogy; edge width by score, tooltip with the reasons.
+
+    With ``max_nodes`` exceeded the page is aggregated (``graphview.aggregate``), which keeps
+    the first ``AGG_TIP_ROWS`` rows of each edge's tooltip: the evidence sentences, which
+    follow the score and the basis, are then looked up only for an edge that keeps them.
+    """
     nodes: dict[str, VNode] = {}
-    edges: list[VEdge] = []
     for a in model.analogies:
         for iri in (a.source, a.target):
             if iri not in nodes:
@@ -323,8 +329,12 @@ def analogues_view(model: Model) -> GraphView:
                 if i.concepts:
                     node.agg = (f"agg:{i.concepts[0]}", model.label(i.concepts[0]), "ReformConcept")
                 nodes[iri] = node
+    cut = bool(max_nodes) and len(nodes) > max_nodes  # type: ignore[operator]
+    edges: list[VEdge] = []
+    for a in model.analogies:
         tip = [("相似度 score", f"{a.score:.2f}")] + [("依据 basis", b) for b in a.basis]
-        tip += _analogy_sentences(model, a)  # both sentences, with their articles (issue 14)
+        if not cut or len(tip) < AGG_TIP_ROWS:
+            tip += _analogy_sentences(model, a)  # both sentences, with their articles (issue 14)
         edges.append(
             VEdge(a.source, a.target, f"{a.score:.2f}", 1.0 + 6.0 * max(0.0, min(a.score, 1.0)), tip)
         )

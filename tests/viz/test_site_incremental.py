@@ -123,3 +123,18 @@ def test_no_state_or_a_foreign_state_means_a_full_step(built: Path, tmp_path: Pa
     assert site_files(out) == site_files(built)
     assert load_state(out / "views", (MAX_NODES, MAX_PAGES)) is not None
     assert load_state(out / "views", (MAX_NODES, 1)) is None  # other arguments: other pages
+
+
+def test_an_aggregated_analogues_view_skips_only_what_aggregation_drops(built: Path) -> None:
+    from citykg.viz.graphview import aggregate
+
+    model = load_model(ViewSource(built))
+    whole = views.analogues_view(model)
+    assert len(whole.nodes) > 2 and whole.edges
+    for limit in (len(whole.nodes) - 1, 2):
+
+        def shown(view: GraphView) -> tuple:
+            nodes = [(n.id, n.label, n.cls, n.weight, n.cities, n.domains, n.rows()) for n in view.nodes]
+            return nodes, [(e.source, e.target, e.label, e.width, e.tip) for e in view.edges], view.notes
+
+        assert shown(aggregate(views.analogues_view(model, limit), limit)) == shown(aggregate(whole, limit))
