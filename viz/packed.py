@@ -20,7 +20,9 @@ import zlib
 PACKED_JS = "packed.js"  # under OUT/assets/: citykgUnpack and citykgDoc
 #: the type of a <script> element holding packed data (not JavaScript, so the browser never runs it)
 PACKED_TYPE = "application/x-citykg-packed"
-LEVEL = 9  # zlib's strongest level: the site is written once and opened many times
+#: zlib's default level: on the 2,000-article site's data (94.6 MB of JSON) level 9 packs 0.3% smaller
+#: (40.30 vs 40.43 MB) for 1.8x the CPU (4.6 vs 2.6 s)
+LEVEL = 6
 RAW_DEFLATE = -15  # negative window bits = raw deflate (no zlib header), what "deflate-raw" reads
 MEMORY = 9  # zlib's largest memLevel (faster, same output size or smaller)
 
