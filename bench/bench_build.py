@@ -181,6 +181,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("-n", type=int, default=2000, help="articles (default 2000)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for the build")
     ap.add_argument("--sample", type=int, default=200, help="articles timed for extraction alone")
+    ap.add_argument("--per-file", metavar="DIR", help="only time the per-file stages on --sample files of DIR")
     ap.add_argument("--full", action="store_true", help="also time the build with its post-build steps")
     ap.add_argument("--no-analogues", action="store_true", help="leave the analogues step out of the build")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -216,6 +217,39 @@ def time_extraction(files: list[Path]) -> dict[str, float | int]:
         jieba_lcut_chars_per_s=round(sample_chars / jieba_s),
         extract_vs_jieba_ratio=round(jieba_s / extract_s, 2),
     )
+
+
+def time_per_file(files: list[Path]) -> dict[str, float | int]:
+    """What a worker does per file, on one core, stage by stage (process CPU seconds): ingest
+    (decode, clean, split), extract (places, entities, metrics), RDF (``rdfize``) and serialise
+    (the sorted TriG block, the analogue record, the minted concepts as N-Quads: ``worker._split``).
+    ``per_file_chars_per_cpu_s`` is the issue's "whole build per file" figure."""
+    from citykg.graph.rdf.emit import rdfize
+    from citykg.graph.worker import DocResult, _split
+
+    kb = load_kb()
+    extract(read_document(files[0]), kb)  # warm up: jieba dictionary, lexicons, gazetteer
+    cpu = dict.fromkeys(("ingest", "extract", "rdf", "serialise"), 0.0)
+    chars = 0
+    for f in files:
+        c = cpu_seconds()
+        doc = read_document(f)
+        c2 = cpu_seconds()
+        ex = extract(doc, kb)
+        c3 = cpu_seconds()
+        dq = rdfize(ex, kb)
+        c4 = cpu_seconds()
+        _split(DocResult(path=f, file_name=f.name), dq.quads, dq.scheme_quads)
+        c5 = cpu_seconds()
+        for k, a, b in (("ingest", c, c2), ("extract", c2, c3), ("rdf", c3, c4), ("serialise", c4, c5)):
+            cpu[k] += b - a
+        chars += len(doc.text)
+    total = sum(cpu.values())
+    out: dict[str, float | int] = {"per_file_files": len(files), "per_file_chars": chars}
+    out.update({f"per_file_{k}_cpu_s": round(v, 2) for k, v in cpu.items()})
+    out["per_file_chars_per_cpu_s"] = round(chars / total)
+    out.update({f"per_file_{k}_chars_per_cpu_s": round(chars / v) for k, v in cpu.items() if v})
+    return out
 
 
 def time_build(src: Path, out: Path, chars: int, args: argparse.Namespace) -> dict[str, float | int]:
@@ -262,6 +296,10 @@ def time_build(src: Path, out: Path, chars: int, args: argparse.Namespace) -> di
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     results: dict[str, float | int | bool] = {"articles": args.n, "jobs": args.jobs}
+    if args.per_file:
+        results = {"per_file_from": args.per_file, **time_per_file(sorted(Path(args.per_file).glob("*.txt"))[: args.sample])}
+        _print(results, args.json)
+        return 0
     with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
         src = Path(tmp) / "corpus"
         results["chars"] = make_corpus(src, args.n)

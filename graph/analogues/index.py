@@ -38,6 +38,10 @@ _DCT = "http://purl.org/dc/terms/"
 _ENTITY_TYPES = {CK_IRI + c: c for c in ENTITY_CLASSES}
 _SOURCE_DOCUMENT = CK_IRI + "SourceDocument"
 _OBSERVATION = CK_IRI + "Observation"
+#: the predicates ``doc_record`` reads (the others are skipped before their subject is looked at)
+_CK_READ = ("fileName", "aboutCity", "refersTo", "indicator", "inCity", "realizes", "domain", "evidence",
+            "inDocument", "quote")  # fmt: skip
+_READ = frozenset([_RDF_TYPE, _LABEL, _DCT + "title", _DCT + "date", *(CK_IRI + p for p in _CK_READ)])
 
 
 @dataclass
@@ -82,8 +86,11 @@ class DocRecord:
 def doc_record(quads: Iterable[ox.Quad]) -> DocRecord:
     """The record of one document graph's quads (what the SPARQL of ``data.load_input`` reads)."""
     by_s: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
-    for q in quads:
-        by_s[q.subject.value][q.predicate.value].append(q.object)
+    read = _READ
+    for q in quads:  # most quads (values, provenance, adoption events) are not read: skip them first
+        p = q.predicate.value
+        if p in read:
+            by_s[q.subject.value][p].append(q.object)
     types = {s: {o.value for o in ps.get(_RDF_TYPE, ())} for s, ps in by_s.items()}
     rec = DocRecord()
     for s, ts in types.items():
