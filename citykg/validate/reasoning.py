@@ -10,10 +10,13 @@ note that the Pellet bundled with owlready2 0.51 needs a newer Java than 17.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,10 @@ from rdflib.namespace import OWL, RDF, RDFS
 from citykg.namespaces import PREFIXES
 
 JAVA_MEMORY_MB = 1000  # HermiT heap; owlready2's default (2000) is a lot on a shared 2-core box
+#: JVM options for HermiT's short runs (added to JAVA_TOOL_OPTIONS for its process only): the quick
+#: C1 compiler alone and one GC thread; a type sample's check costs 2.5 -> 1.45 CPU-s of Java
+#: (measured on a 690k-triple build's sample, 2,358 triples, same run)
+JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 @dataclass
@@ -142,6 +149,21 @@ def _owlready_world(graph: Graph, tmpdir: Path):
     return world, onto
 
 
+@contextmanager
+def _java_options() -> Iterator[None]:
+    """``JAVA_OPTIONS`` in JAVA_TOOL_OPTIONS while HermiT runs (owlready2 starts Java with the
+    environment and no other way to pass options); the user's own options stay, first."""
+    before = os.environ.get("JAVA_TOOL_OPTIONS")
+    os.environ["JAVA_TOOL_OPTIONS"] = f"{before} {JAVA_OPTIONS}" if before else JAVA_OPTIONS
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("JAVA_TOOL_OPTIONS", None)
+        else:
+            os.environ["JAVA_TOOL_OPTIONS"] = before
+
+
 def check_consistency(graph: Graph, reasoner: str = "hermit") -> ReasonerResult:
     """Run HermiT (via owlready2) on ``graph``; fall back to Pellet if HermiT cannot run.
 
@@ -164,7 +186,7 @@ def check_consistency(graph: Graph, reasoner: str = "hermit") -> ReasonerResult:
     owl_reasoning.JAVA_MEMORY = JAVA_MEMORY_MB
     errors: list[str] = []
     order = ["hermit", "pellet"] if reasoner == "hermit" else ["pellet", "hermit"]
-    with tempfile.TemporaryDirectory(prefix="citykg-reason-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="citykg-reason-") as tmp, _java_options():
         world, _onto = _owlready_world(graph, Path(tmp))
         for name in order:
             try:

@@ -58,6 +58,7 @@ class _Pass:
 
     def __init__(self, store: ox.Store, plans: list[ShapePlan]) -> None:
         self.store, self.plans = store, plans
+        self.by_subject = [p for p in plans if p.subject_keys]
         self.types = node_types(store)
         self.hierarchy = Hierarchy(store, self.types)
         self.met: dict[Node, bool] = {}  # subjects whose first run was seen -> was it a focus node's
@@ -70,7 +71,10 @@ class _Pass:
         if s in self.met:
             self.again.add(s)
             return
-        plans = targets(self.plans, self.types.get(s, _NONE), values, self.hierarchy)
+        plans = self.hierarchy.class_targets(self.types.get(s, _NONE), self.plans)
+        for plan in self.by_subject:  # sh:targetSubjectsOf: does this run have the predicate?
+            if plan not in plans and any(k in values for k in plan.subject_keys):
+                plans = (*plans, plan)
         self.met[s] = bool(plans)
         if plans:
             self.focus_runs += 1

@@ -34,6 +34,8 @@ from rdflib.namespace import RDF, RDFS, SH
 __all__ = ["Hierarchy", "PropertyRule", "ShapePlan", "conforms", "plan_shapes", "screen", "targets"]
 
 VALUE_CACHE = 1 << 16  # literal checks remembered (units, qualifiers, offsets repeat across documents)
+#: the constraints on each value by itself (the others count values, compare two paths or climb classes)
+_VALUE_KINDS = frozenset({"datatype", "minLength", "pattern", "in", "minInclusive", "maxInclusive"})
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 _NO_TYPES: frozenset[str] = frozenset()
@@ -54,9 +56,24 @@ class PropertyRule:
     path: str
     constraints: list[tuple[str, object]] = field(default_factory=list)  # ("minCount", 1), ...
     key: ox.NamedNode = field(init=False)  # the path as a store term: values are looked up by it
+    #: per value, does it meet every value constraint (datatype, pattern, in, ranges, length)?
+    verdicts: dict[ox.Term, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    constraints_on_values: bool = field(default=False, init=False)  # any of _VALUE_KINDS
 
     def __post_init__(self) -> None:
         self.key = ox.NamedNode(self.path)
+        self.constraints_on_values = any(kind in _VALUE_KINDS for kind, _ in self.constraints)
+
+    def value_ok(self, v: ox.Term) -> bool:
+        """Does ``v`` meet all of this rule's value constraints? (remembered per value: a value is
+        looked up once per rule instead of once per constraint)."""
+        ok = self.verdicts.get(v)
+        if ok is None:
+            ok = all(_value_ok(kind, arg, v) for kind, arg in self.constraints if kind in _VALUE_KINDS)
+            if len(self.verdicts) < VALUE_CACHE:
+                self.verdicts[v] = ok
+        return ok
 
 
 @dataclass
@@ -82,7 +99,7 @@ def _property_rule(shapes: Graph, ps: object) -> PropertyRule | None:
         or len(set(shapes.objects(ps, SH.path))) != 1
     ):  # type: ignore[arg-type]
         return None
-    rule = PropertyRule(str(path))
+    constraints: list[tuple[str, object]] = []
     for p, o in shapes.predicate_objects(ps):  # type: ignore[arg-type]
         if p in _NEUTRAL or p == SH.path:
             continue
@@ -96,8 +113,8 @@ def _property_rule(shapes: Graph, ps: object) -> PropertyRule | None:
             o = str(o)
         elif p in (SH.lessThan, SH.lessThanOrEquals):
             o = ox.NamedNode(str(o))  # the other path, looked up among the node's values
-        rule.constraints.append((str(p)[len(str(SH)) :], o))  # "minCount": plain strings compare fast
-    return rule
+        constraints.append((str(p)[len(str(SH)) :], o))  # "minCount": plain strings compare fast
+    return PropertyRule(str(path), constraints)
 
 
 def plan_shapes(shapes: Graph) -> list[ShapePlan] | None:
@@ -246,10 +263,10 @@ def _rule_ok(rule: PropertyRule, values: Values, hierarchy: Hierarchy) -> bool:
         elif kind in ("lessThan", "lessThanOrEquals"):
             if vals and not _ordered(vals, values.get(arg, ()), kind == "lessThan"):  # type: ignore[call-overload]
                 return False
-        else:
-            for v in vals:
-                if not _value_ok(kind, arg, v):
-                    return False
+    if rule.constraints_on_values:
+        for v in vals:
+            if not rule.value_ok(v):
+                return False
     return True
 
 
