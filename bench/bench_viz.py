@@ -176,17 +176,20 @@ def site_child(out: str, package_dir: str | None) -> None:
                       "pages_reused": sum(1 for p in pages if inodes.get(p.name) == p.stat().st_ino),
                       "mb_written": round(sum(p.stat().st_size for p in pages) / 1e6, 1),
                       "site_mb": round(sum(p.stat().st_size for p in site if p.is_file()) / 1e6, 1),
+                      "site_mb_without_dot_files": round(sum(p.stat().st_size for p in site
+                                                             if p.is_file() and not p.name.startswith(".")) / 1e6, 1),
                       "mb_by_kind": site_bytes(Path(out)),
                       "largest_page_mb": round(max((p.stat().st_size for p in pages), default=0) / 1e6, 1)}))  # fmt: skip
 
 
 def site_bytes(out: Path) -> dict[str, float]:
     """MB of the site by kind of file: each page kind (city, reform, article, ...), the articles'
-    shared text scripts (views/text), the shared assets and the index."""
+    shared text scripts (views/text), the shared assets and the index; the build's own files
+    beside the pages (dot files: the page manifest, the site step's state) by name."""
     kinds: dict[str, int] = {}
     for p in (out / "views").rglob("*"):
         if p.is_file():
-            kind = "text" if p.parent.name == "text" else p.stem.split("-")[0]
+            kind = "text" if p.parent.name == "text" else p.name if p.name.startswith(".") else p.stem.split("-")[0]
             kinds[kind] = kinds.get(kind, 0) + p.stat().st_size
     kinds["assets"] = sum(p.stat().st_size for p in (out / "assets").glob("*") if p.is_file())
     kinds["index"] = (out / "index.html").stat().st_size if (out / "index.html").is_file() else 0
