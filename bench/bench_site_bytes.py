@@ -11,7 +11,14 @@ reported as compact JSON (what it would cost written out) and packed alone
 (``viz.packed``: base64 of raw deflate, what it costs in a site page when it is
 the only field; fields packed together cost a little less). Data written as plain
 JSON (a site of an older viz, or a single view) is read the same way, so two
-sites can be compared field by field. Only reads the site; nothing is timed.
+sites can be compared field by field. Only reads the site.
+
+    python bench/bench_site_bytes.py OUT --open OTHER   # ms until drawn, OUT's pages vs OTHER's
+
+``--open`` opens the largest city, reform, reader and comparison page of OUT, and
+the page of the same name in each OTHER site, in headless Chromium (network
+blocked), alternating, and prints the median ms until each is drawn and the
+ratios to OUT's (packed pages inflate their data before drawing).
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -79,11 +88,54 @@ def measure(out: Path) -> dict:
     }  # fmt: skip
 
 
+#: what each page kind sets once it is drawn (the packed pages draw after inflating their data)
+READY = {"city": "window.citykgReady !== undefined", "reform": "window.citykgReady !== undefined",
+         "article": "window.citykgReaderReady === true", "compare": "window.citykgCompareReady === true"}  # fmt: skip
+OPEN_ROUNDS = 3  # page opens per page and site (the median is reported)
+POLL_MS = 10
+
+
+def open_ms(browser, path: Path, ready: str) -> float:
+    """ms from goto until the page is drawn, in a fresh page with the network blocked."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    t = time.perf_counter()
+    page.goto(path.as_uri())
+    while not page.evaluate(ready):  # wait_for_function needs eval, which the pages' CSP forbids
+        page.wait_for_timeout(POLL_MS)
+    ms = (time.perf_counter() - t) * 1000
+    page.close()
+    return ms
+
+
+def open_times(sites: list[Path]) -> dict:
+    """The largest page of each kind in the first site, opened in every site (same file name),
+    alternating sites, ``OPEN_ROUNDS`` times: median ms until drawn, and ratios to the first site."""
+    from playwright.sync_api import sync_playwright
+
+    views = sites[0] / "views"
+    largest = {k: max(views.glob(f"{k}-*.html"), key=lambda p: p.stat().st_size).name for k in READY}
+    result: dict = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        for kind, name in largest.items():
+            times = [[open_ms(browser, site / "views" / name, READY[kind]) for site in sites] for _ in range(OPEN_ROUNDS)]
+            medians = [round(statistics.median(t[i] for t in times)) for i in range(len(sites))]
+            result[name] = {"ms": medians, "over_first": [round(m / max(medians[0], 1), 2) for m in medians]}
+        browser.close()
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("out", type=Path, help="the build folder (OUT) whose site to measure")
     ap.add_argument("--json", type=Path, help="also write the numbers here")
+    ap.add_argument("--open", type=Path, nargs="*", metavar="OTHER",
+                    help="also time opening the largest page of each kind here and in OTHER sites")  # fmt: skip
     args = ap.parse_args()
+    if args.open is not None:
+        print(json.dumps(open_times([args.out, *args.open]), ensure_ascii=False))
+        return
     result = measure(args.out)
     for kind, k in result.items():
         fields = ", ".join(f"{f} {a}/{b}" for f, (a, b) in list(k["fields"].items())[:8])
