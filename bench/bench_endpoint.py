@@ -123,6 +123,8 @@ def main() -> None:
     ap.add_argument("--client-procs", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2, help="interleaved unloaded/loaded rounds")
+    ap.add_argument("--per-text", type=int, default=0, metavar="N",
+                    help="only time a worker's job for N new query texts in-process, screened vs checked")  # fmt: skip
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-endpoint-"))
     try:
@@ -130,9 +132,34 @@ def main() -> None:
         if data is None:
             data = tmp / "out"
             subprocess.run([str(BIN / "citykg"), "build", "-o", str(data), "-q"], check=True)
-        report(data, tmp, args)
+        if args.per_text:
+            per_text(data, args.per_text)
+        else:
+            report(data, tmp, args)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def per_text(data: Path, n: int) -> None:
+    """A worker's whole job (checks, query, JSON) for ``n`` new cheap-query texts, in-process: the
+    text screened and parsed once by the engine (now) vs syntax-checked on an empty store first
+    (what every store without its own parse does), interleaved in blocks on one store."""
+    from citykg.server.worker import Limits, answer
+    from citykg.store.core import open_store
+
+    store, limits, block = open_store(data), Limits(), 100
+    spent = {"screened": 0.0, "checked": 0.0}
+    for start in range(0, n, block):
+        for way in spent:
+            store.parses_text = way == "screened"  # type: ignore[attr-defined]
+            t0 = time.perf_counter()
+            for i in range(start, min(n, start + block)):
+                status, _, _ = answer(store, {"query": f"{CHEAP} # {way} {i}", "accept": "*/*"}, limits)
+                assert status == 200
+            spent[way] += time.perf_counter() - t0
+    us = {way: t / n * 1e6 for way, t in spent.items()}
+    print(f"per new text, in-process ({n} texts, load {_load_average():.1f}): screened {us['screened']:.0f} us, "
+          f"checked {us['checked']:.0f} us ({us['screened'] / us['checked']:.0%})")  # fmt: skip
 
 
 class Hammer:

@@ -122,3 +122,28 @@ PIECES = ["(", ")", "[", "]", "{", "}", '"', "'", "#", "\n", "\\u0028", "\\u0022
 def test_the_nesting_shortcut_agrees_with_the_tokeniser(pieces: list[str], bound: int) -> None:
     text = "".join(pieces)
     assert sparqlsyntax.too_deep(text, bound) == (sparqlsyntax.nesting_depth(text) > bound)
+
+
+def form_by_tokens(query: str) -> str:
+    """query_form without its shortcut: the first significant word decides."""
+    for t in sparqlsyntax.tokens(query):
+        if t.kind != "word":
+            continue
+        word = t.text.upper()
+        if word in ("BASE", "PREFIX") or t.text.endswith(":"):
+            continue
+        if word in sparqlsyntax.FORMS:
+            return sparqlsyntax.FORMS[word]
+        return "update" if word in sparqlsyntax.UPDATE_WORDS else "unknown"
+    return "unknown"
+
+
+FORM_PIECES = ["SELECT", "select", "Ask", "CONSTRUCT", "describe", "INSERT", "PREFIX", "ex:", ":", "x",
+               " ", "\n", "\u3000", "?v", "*", "{", "}", "(", "#c\n", "<a:b>", "-", ".", "_", '"s"']  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(FORM_PIECES), max_size=12))
+def test_the_form_shortcut_agrees_with_the_tokeniser(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert sparqlsyntax.query_form(text) == form_by_tokens(text)

@@ -33,6 +33,9 @@ FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "gr
 #: Deepest ``()``/``[]``/``{}`` nesting accepted (saved queries reach 11; the engine's
 #: recursive parser overflows its stack somewhere past a few thousand levels).
 MAX_NESTING = 64
+#: A form keyword that is the text's first token (only whitespace before it, and a character
+#: after it that cannot continue a word or prefixed name): the usual query, read without lexing.
+_LEADING_FORM = re.compile(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?=[\s?$*({#<]|\Z)", re.I | re.A)
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
@@ -63,7 +66,12 @@ def query_form(query: str) -> str:
     'select'
     >>> query_form("prefix : <a:b> insert data { :a :b :c }")
     'update'
+    >>> query_form("  select ?x { ?x ?p ?o }"), query_form("SELECT:x"), query_form("ASK{}")
+    ('select', 'unknown', 'ask')
     """
+    lead = _LEADING_FORM.match(query)
+    if lead:  # the text starts with the form keyword: no need to run the tokeniser
+        return FORMS[lead.group(1).upper()]
     for t in tokens(query):
         if t.kind != "word":
             continue
