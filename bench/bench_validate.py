@@ -6,6 +6,7 @@ machine they are what other load does not inflate):
     python bench/bench_validate.py out/citykg.trig --copies 1 5 10
     python bench/bench_validate.py --build /tmp/big/out --old-build /tmp/small/out
     python bench/bench_validate.py --build /tmp/big/out --qc-before tests/fixtures/validate/qc-before
+    python bench/bench_validate.py --passes /tmp/big/out
 
 ``--copies`` replicates a real build k times (every ckr: IRI suffixed with a copy number,
 so the copies are distinct nodes) and times SHACL with the screen against pySHACL on
@@ -15,6 +16,10 @@ everything (batched above --batch triples), HermiT over all data and over the ty
 processes, wall per phase) and, with ``--qc-before``, each rewritten QC query as it was against
 queries/qc on the build's OUT/store; on ``--old-build`` (a smaller build, as the old path is
 slow), the old SHACL path (pySHACL over all data) against the screen, as a ratio.
+
+``--passes`` times the SHACL screen and the reasoner's type sample as two passes (a lookup per
+focus node, then a scan of all quads: the path before :mod:`citykg.validate.scan`) against the
+one pass validate makes now, on the same loaded store, and checks the verdicts agree.
 """
 
 from __future__ import annotations
@@ -30,10 +35,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from citykg.namespaces import CKR_IRI
+from citykg.namespaces import CKR_IRI, GRAPH_ONTOLOGY
 from citykg.paths import locate_build, queries_dir
 from citykg.validate.checks import (
     Report,
+    _shapes,
     ensure_ontology,
     load_store,
     run_shacl_store,
@@ -42,7 +48,10 @@ from citykg.validate.checks import (
 )
 from citykg.validate.reasoning import check_consistency
 from citykg.validate.run import run_validation, summary
+from citykg.validate.scan import node_types, scan
+from citykg.validate.screen import Hierarchy, ShapePlan, conforms, plan_shapes
 
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 #: an old QC query gets this much wall time per CPU second it may use (the machine is shared)
 QUERY_WALL_PER_CPU = 4
 
@@ -154,6 +163,55 @@ def old_vs_new(trig: Path) -> None:
     )
 
 
+def two_passes(store: ox.Store, plans: list[ShapePlan]) -> tuple[int, list[object], set[object]]:
+    """The path before the one-pass scan, for the ratio: a store lookup per focus node (quads read
+    through attributes) for the screen, then a scan of every quad for the type sample."""
+    hierarchy = Hierarchy(store, node_types(store))
+    targeted: dict[object, list[ShapePlan]] = {}
+    for plan in plans:
+        focus: set[object] = set()
+        for cls in plan.classes:
+            subs = [c for c in set(hierarchy.direct) | {cls} if cls in hierarchy.supers(c)]
+            for sub in subs:
+                focus.update(q.subject for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(sub)))
+        for key in plan.subject_keys:
+            focus.update(q.subject for q in store.quads_for_pattern(None, key, None))
+        for f in focus:
+            targeted.setdefault(f, []).append(plan)
+    unsure = []
+    for f, shapes in targeted.items():
+        values: dict[ox.NamedNode, set[object]] = {}
+        for q in store.quads_for_pattern(f, None, None):  # type: ignore[arg-type]
+            values.setdefault(q.predicate, set()).add(q.object)
+        if not conforms(shapes, values, hierarchy):  # type: ignore[arg-type]
+            unsure.append(f)
+    types = node_types(store)
+    onto, none, keys = ox.NamedNode(str(GRAPH_ONTOLOGY)), frozenset(), set()
+    for q in store.quads_for_pattern(None, None, None):
+        if q.graph_name != onto:
+            o = q.object
+            okey = (o.datatype, o.language) if isinstance(o, ox.Literal) else types.get(o, none)
+            keys.add((types.get(q.subject, none), q.predicate, okey))
+    return len(targeted), sorted(unsure, key=str), keys
+
+
+def passes(trig: Path) -> None:
+    """The screen and the type sample: two passes (the old path) against one (scan), same store."""
+    store = load_store(trig)
+    ensure_ontology(store)
+    plans = plan_shapes(_shapes()) or []
+    rows: list[tuple[str, float, float]] = []
+    focus, unsure, keys = timed(rows, "two passes", two_passes, store, plans)
+    done = timed(rows, "one pass", scan, store, plans)
+    (_, oc, ow), (_, nc, nw) = rows
+    same = (focus, unsure) == (done.focus, done.unsure)
+    print(
+        f"{trig}: {len(store):,} quads, {done.focus:,} focus nodes, {len(keys):,} sample keys; two passes cpu "
+        f"{oc:.1f} s wall {ow:.1f} s; one pass cpu {nc:.1f} s wall {nw:.1f} s; two/one cpu {oc / max(nc, 1e-9):.2f}x; "
+        f"same screen verdicts: {same}"
+    )
+
+
 def copies_table(trig: Path, copies: list[int], batch: int) -> None:
     base = load_store(trig)
     print("copies  triples  screen_s  pyshacl_s  batches  hermit_all_s  sample_triples  hermit_sample_s")
@@ -180,6 +238,9 @@ def main() -> None:
     ap.add_argument("--build", type=Path, help="an OUT folder: time the whole validate path on it")
     ap.add_argument("--old-build", type=Path, help="a smaller OUT folder: old SHACL path against the screen")
     ap.add_argument(
+        "--passes", type=Path, help="an OUT folder: the screen + type sample in two passes vs one"
+    )
+    ap.add_argument(
         "--qc-before",
         type=Path,
         help="with --build: a folder of QC queries as they were (tests/fixtures/validate/qc-before), timed "
@@ -192,6 +253,8 @@ def main() -> None:
         help="stop a QC query after this many CPU s' worth of wall time",
     )
     args = ap.parse_args()
+    if args.passes:
+        passes(locate_build(args.passes).trig)
     if args.old_build:
         old_vs_new(locate_build(args.old_build).trig)
     if args.build:
