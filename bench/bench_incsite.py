@@ -1,6 +1,7 @@
 """Benchmark the incremental site step of ``citykg build --incremental`` against the full site step.
 
     python bench/bench_incsite.py --data OUT --texts TEXTS   # OUT: a build of TEXTS (a copy: it is rebuilt)
+    python bench/bench_incsite.py --data OUT --texts TEXTS --site-first --edits "adds an initiative"
 
 Same process, same run (CPU seconds of this process for the site step; the whole
 build's CPU seconds include its worker processes):
@@ -10,6 +11,9 @@ build's CPU seconds include its worker processes):
 2. one article gets a sentence of our own that names no initiative; build again;
 3. another article gets a sentence of our own that names an initiative and a reform; build again.
 
+``--site-first`` times step 1 as ``write_site(OUT)`` on an up-to-date OUT instead of a
+build; ``--edits`` chooses the edits and their order.
+
 Each row: the site step's CPU and wall seconds, the whole build's, pages reused and
 rendered, and which pages the incremental plan marked (cities, concepts, articles,
 summaries). Prints one JSON line per build and the ratios incremental / full.
@@ -18,9 +22,12 @@ summaries). Prints one JSON line per build and the ratios incremental / full.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -29,6 +36,10 @@ EDITS = {
     "no initiative": "\n会议强调，要进一步统一思想、提高认识、压实责任。\n",
     "adds an initiative": "\n本市启动“城市大脑”项目建设，推行“一件事一次办”改革。\n",
 }
+
+
+PROFILE = os.environ.get("CITYKG_PROFILE_SITE") == "1"  # profile the incremental site steps
+PROFILE_ROWS = 30
 
 
 def cpu(who: int = resource.RUSAGE_SELF) -> float:
@@ -57,7 +68,10 @@ def timed_build(texts: Path, out: Path) -> dict:
 
     def site_step(folder: Path) -> object:
         t, c = time.perf_counter(), cpu()
-        result = site.write_site(folder)
+        profile = cProfile.Profile() if PROFILE else None
+        result = profile.runcall(site.write_site, folder) if profile else site.write_site(folder)
+        if profile:  # where the step's time goes (to stderr; the clock includes the profiler's overhead)
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(PROFILE_ROWS)
         seen.update(site_seconds=round(time.perf_counter() - t, 1), site_cpu=round(cpu() - c, 1))
         return result
 
@@ -71,22 +85,41 @@ def timed_build(texts: Path, out: Path) -> dict:
     return seen
 
 
+def timed_site(out: Path) -> dict:
+    """The site step alone on an up-to-date OUT (no state kept yet: the full step)."""
+    from citykg.store.core import open_store
+    from citykg.viz.site import write_site
+
+    open_store(out)
+    t, c = time.perf_counter(), cpu()
+    write_site(out)
+    return {"site_seconds": round(time.perf_counter() - t, 1), "site_cpu": round(cpu() - c, 1),
+            "load": os.getloadavg()[0]}  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--data", type=Path, required=True, help="a build of --texts (rebuilt in place)")
     ap.add_argument("--texts", type=Path, required=True, help="its articles (one or two are edited)")
+    ap.add_argument("--site-first", action="store_true",
+                    help="time the full step as write_site(OUT) instead of a first build (OUT is up to date)")
+    ap.add_argument("--edits", default=",".join(EDITS), help="which edits, in order (comma-separated)")
     args = ap.parse_args()
     files = sorted(args.texts.glob("*.txt"))
-    rows = {"full site step": timed_build(args.texts, args.data)}
+    rows = {"full site step": timed_site(args.data) if args.site_first else timed_build(args.texts, args.data)}
     print(json.dumps({"full site step": rows["full site step"]}, ensure_ascii=False), flush=True)
-    for n, (what, sentence) in enumerate(EDITS.items()):
-        path = files[len(files) * (n + 1) // (len(EDITS) + 1)]
+    global PROFILE
+    profile, PROFILE = PROFILE, False  # the full step is not profiled
+    for n, what in enumerate(args.edits.split(",")):
+        PROFILE = profile
+        sentence = EDITS[what]
+        path = files[len(files) * (n + 1) // (len(EDITS) + 1) + len(files) // 10]  # not an earlier edit's file
         path.write_text(path.read_text(encoding="utf-8") + sentence, encoding="utf-8")
         rows[what] = timed_build(args.texts, args.data)
         rows[what]["file"] = path.name
         print(json.dumps({what: rows[what]}, ensure_ascii=False), flush=True)
     full = rows["full site step"]["site_cpu"]
-    print(json.dumps({f"{what} / full site step (CPU)": round(r["site_cpu"] / max(full, 0.1), 3)
+    print(json.dumps({f"{what} / full site step (CPU)": round(r.get("site_cpu", 0) / max(full, 0.1), 3)
                       for what, r in rows.items() if what in EDITS}))  # fmt: skip
 
 

@@ -27,7 +27,7 @@ back to the full step, which is always correct.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -168,17 +168,21 @@ def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str], max
     changed |= {x for x in touched if old.observations.get(x) != new.observations.get(x)}
     docs = {d for d in old.docs.keys() | new.docs.keys() if old.docs.get(d) != new.docs.get(d)}
     dirty = Dirty(docs=docs | {g for g in graphs if g.startswith(DOC_GRAPHS)})
+    # a reader shows what its mentions are (class, name, city, value...), not their other evidence
+    reshaped = {x for x in changed if _shape(old, x) != _shape(new, x)}
     for m in (old, new):
         for d in docs:  # a document's title or date is in every tooltip quoting it
             changed |= {x for x in _holders(m, d)}
-        for x in list(changed):  # a metric shows its subject's label
-            changed |= {o.iri for o in m.observations_by_subject.get(x, ())}
+        for x in list(changed):  # a metric shows its subject's label, and links its subject's city
+            metrics = {o.iri for o in m.observations_by_subject.get(x, ())}
+            changed |= metrics
+            reshaped |= metrics if x in reshaped else set()
     for m in (old, new):
         for d in docs:
             if d in m.docs:
                 dirty.cities.update(m.docs[d].about)
         for x in changed:
-            _reach(m, m.initiatives.get(x) or m.observations.get(x), dirty)
+            _reach(m, m.initiatives.get(x) or m.observations.get(x), dirty, x in reshaped)
     dirty.overview = any(_on_overview(old, x) != _on_overview(new, x) for x in changed)
     ends = {e for a in new.analogies for e in (a.source, a.target)}
     grouped = bool(max_nodes) and len(ends) > max_nodes  # type: ignore[operator]
@@ -190,6 +194,16 @@ def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str], max
     )
     dirty.map = bool(changed or docs)
     return dirty
+
+
+def _shape(model: Model, iri: str) -> tuple | None:
+    """A record without its evidence (what the readers of its other articles show of it).
+
+    Evidence in an article is in that article's graph: it changes only with that graph."""
+    item = model.initiatives.get(iri) or model.observations.get(iri)
+    if item is None:
+        return None
+    return tuple(getattr(item, f.name) for f in fields(item) if f.name != "evidence")
 
 
 def _on_overview(model: Model, iri: str) -> tuple | None:
@@ -221,11 +235,12 @@ def _holders(model: Model, doc: str) -> set[str]:
     return by_doc.get(doc, set())
 
 
-def _reach(model: Model, item: Initiative | Observation | None, dirty: Dirty) -> None:
-    """Add the pages ``item`` is on (in ``model``) to ``dirty``."""
+def _reach(model: Model, item: Initiative | Observation | None, dirty: Dirty, readers: bool) -> None:
+    """Add the pages ``item`` is on (in ``model``) to ``dirty`` (``readers``: the readers of its articles)."""
     if item is None:
         return
-    dirty.docs.update(ev.doc for ev in item.evidence)
+    if readers:
+        dirty.docs.update(ev.doc for ev in item.evidence)
     if isinstance(item, Initiative):
         if item.city:
             dirty.cities.add(item.city)
