@@ -26,6 +26,7 @@ import cProfile
 import json
 import os
 import pstats
+import re
 import resource
 import sys
 import time
@@ -85,6 +86,54 @@ def timed_build(texts: Path, out: Path) -> dict:
     return seen
 
 
+def edited_trig(data: bytes, what: str) -> bytes:
+    """OUT's TriG with one article's graph (the middle one) edited at the statement level:
+    every quote of it gets our own prefix (no initiative), or one initiative of our own is added
+    (a platform in the article's city realizing one of its concepts, with its evidence)."""
+    from citykg.store.trigparts import graph_blocks
+
+    docs = [b for b in graph_blocks(data) or [] if "/doc/" in b.graph]
+    b = docs[len(docs) // 2]
+    body = data[b.body : b.close + 1]
+    if what == "no initiative":
+        body = re.sub(rb'(ck:quote ")', "\\1（修订）".encode(), body)
+    else:
+        key = b.graph.rsplit("/", 1)[1].encode()
+        city = re.search(rb"ck:aboutCity (ckr:area\\/\d+)", body)
+        concept = re.search(rb"ck:realizes (ckr:concept\\/reform\\/[\w-]+)", body)
+        assert city and concept, "the middle article names no city or reform"
+        body += (f"\tckr:initiative\\/{city.group(1).decode()[10:]}\\/k6bench a ck:Platform ;\n"
+                 f'\t\trdfs:label "城市大脑测试平台"@zh ;\n\t\tck:inCity {city.group(1).decode()} ;\n'
+                 f"\t\tck:realizes {concept.group(1).decode()} ;\n\t\tck:evidence ckr:evidence\\/{key.decode()}\\/k6-1 .\n"
+                 f'\tckr:evidence\\/{key.decode()}\\/k6-1 ck:quote "本市启动城市大脑测试平台建设。" ;\n'
+                 f"\t\tck:inDocument ckr:doc\\/{key.decode()} ;\n\t\tck:charStart 0 ;\n\t\tck:charEnd 4 ;\n"
+                 f'\t\tck:mention "城市大脑" .\n').encode()  # fmt: skip
+    return data[: b.body] + body + data[b.close + 1 :]
+
+
+def synthetic_step(out: Path, what: str) -> dict:
+    """The site step of a build whose TriG differs from OUT's by ``edited_trig`` (staged in
+    OUT/.citykg-build.<pid> as a build does, store patched from OUT's; nothing is published)."""
+    from citykg.graph.outdir import discard, stage_dir
+    from citykg.store.core import refresh_store
+    from citykg.viz.site import write_site
+
+    stage = stage_dir(out)
+    try:
+        (stage / "citykg.trig").write_bytes(edited_trig((out / "citykg.trig").read_bytes(), what))
+        refresh_store(stage, base=out)
+        t, c = time.perf_counter(), cpu()
+        profile = cProfile.Profile() if PROFILE else None
+        profile.runcall(write_site, stage) if profile else write_site(stage)
+        row = {"site_seconds": round(time.perf_counter() - t, 1), "site_cpu": round(cpu() - c, 1),
+               "load": os.getloadavg()[0], "synthetic": True}  # fmt: skip
+        if profile:
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(PROFILE_ROWS)
+        return row
+    finally:
+        discard(stage)
+
+
 def timed_site(out: Path) -> dict:
     """The site step alone on an up-to-date OUT (no state kept yet: the full step)."""
     from citykg.store.core import open_store
@@ -104,6 +153,8 @@ def main() -> None:
     ap.add_argument("--site-first", action="store_true",
                     help="time the full step as write_site(OUT) instead of a first build (OUT is up to date)")
     ap.add_argument("--edits", default=",".join(EDITS), help="which edits, in order (comma-separated)")
+    ap.add_argument("--synthetic", action="store_true",
+                    help="after the full step, edit OUT's TriG (not an article) and time only the site step")
     args = ap.parse_args()
     files = sorted(args.texts.glob("*.txt"))
     rows = {"full site step": timed_site(args.data) if args.site_first else timed_build(args.texts, args.data)}
@@ -112,6 +163,10 @@ def main() -> None:
     profile, PROFILE = PROFILE, False  # the full step is not profiled
     for n, what in enumerate(args.edits.split(",")):
         PROFILE = profile
+        if args.synthetic:
+            rows[what] = synthetic_step(args.data, what)
+            print(json.dumps({what: rows[what]}, ensure_ascii=False), flush=True)
+            continue
         sentence = EDITS[what]
         path = files[len(files) * (n + 1) // (len(EDITS) + 1) + len(files) // 10]  # not an earlier edit's file
         path.write_text(path.read_text(encoding="utf-8") + sentence, encoding="utf-8")
