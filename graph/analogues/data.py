@@ -90,6 +90,7 @@ class ConceptInfo:
     names: set[str] = field(default_factory=set)  # folded zh prefLabel + altLabels
     cues: set[str] = field(default_factory=set)  # names + folded zh hiddenLabels
     domains: set[str] = field(default_factory=set)  # ck:domain of the concept
+    curated: bool = True  # False: minted from one initiative's name (ck:curated false), no knowledge
 
 
 @dataclass
@@ -263,6 +264,8 @@ def _load_concepts(store: ox.Store) -> dict[str, ConceptInfo]:
         c.cues.add(match_key(r["l"].value))
         if not r["p"].value.endswith("hiddenLabel"):
             c.names.add(match_key(r["l"].value))
+    for r in _rows(store, "SELECT DISTINCT ?c WHERE { ?c skos:inScheme ?s ; ck:curated false }"):
+        concepts[r["c"].value].curated = False
     for r in _rows(store, "SELECT DISTINCT ?c ?d WHERE { ?c skos:inScheme ?s ; ck:domain ?d . FILTER(isIRI(?d)) }"):
         if r["c"].value in concepts:
             concepts[r["c"].value].domains.add(r["d"].value)

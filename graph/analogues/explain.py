@@ -105,9 +105,12 @@ def explain(f: Features, a: Item, b: Item, data: AnalogueInput) -> tuple[list[st
     if f.mechanisms or f.mechanism_links:
         found = [(c, ca, cb) for c, ca, cb in f.mechanisms] + [(x, "", "") for x, _, _ in f.mechanism_links]
         cues = [ca if ca == cb or not cb else (cb if not ca else f"{ca}/{cb}") for _, ca, cb in found]
-        cue_text = ", ".join(c for c in cues if c)
-        en["same_mechanism"] = "both do " + "; ".join(concept_label(concepts, c) for c, _, _ in found[:2])
-        zh["same_mechanism"] = "两者做法相同：" + "、".join(concept_zh(concepts, c) for c, _, _ in found[:2])
+        # a practice in two schemes (the 12345 reform and the 12345 platform) is named once
+        shown = list(dict.fromkeys(concept_label(concepts, c) for c, _, _ in found))[:2]
+        shown_zh = list(dict.fromkeys(concept_zh(concepts, c) for c, _, _ in found))[:2]
+        en["same_mechanism"] = "both do " + "; ".join(shown)
+        zh["same_mechanism"] = "两者做法相同：" + "、".join(shown_zh)
+        cue_text = ", ".join(dict.fromkeys(c for c in cues if c))
         if cue_text:
             en["same_mechanism"] += f", as their sentences say ({cue_text})"
             zh["same_mechanism"] += f"（原文：{cue_text}）"

@@ -15,9 +15,11 @@ no concept is described by what the words right around its name say it does:
   一网统管 as a part of it, not as another 一网统管 (that misled on the seeds).
 
 These are the item's ``does`` concepts, scored against the other side's concepts
-and ``does`` (``WEIGHTS["same_mechanism"]``). Items with a concept of their own
-are described by it: a sentence that lists five reforms around 一网通办 does not
-make 一网通办 do all five.
+and ``does`` (``WEIGHTS["same_mechanism"]``). Items with a curated concept of
+their own are described by it: a sentence that lists five reforms around 一网通办
+does not make 一网通办 do all five. A concept minted from the item's own name
+(``ck:curated false``: 两证免交, 惠民快享) says nothing the name does not, so such
+items are read like items without one.
 
 ``strength`` ranks pairs of equal kind by how strong each side's own evidence
 is: whether it states its concept directly, whether it reports the thing done or
@@ -97,7 +99,10 @@ class Reader:
 
     def does(self, item: Item) -> dict[str, str]:
         """Concept -> the cue word that says the item does it (empty for items with a concept)."""
-        if item.concepts or item.cls not in DESCRIBED or self.mechanism.pattern is None:
+        known = self.data.concepts
+        if any(known[c].curated for c in item.concepts if c in known) or item.cls not in DESCRIBED:
+            return {}  # a curated concept says what it is; a minted one only repeats its name
+        if self.mechanism.pattern is None:
             return {}
         if not any(self.mechanism.pattern.search(match_key(q)) for q in item.quotes):
             return {}  # no cue anywhere in its sentences: no segments to cut
