@@ -18,7 +18,7 @@ These are the item's ``does`` concepts, scored against the other side's concepts
 and ``does`` (``WEIGHTS["same_mechanism"]``). Items with a curated concept of
 their own are described by it: a sentence that lists five reforms around 一网通办
 does not make 一网通办 do all five. A concept minted from the item's own name
-(``ck:curated false``: 两证免交, 惠民快享) says nothing the name does not, so such
+(``ck:curated false``: 材料免带, 惠民快享) says nothing the name does not, so such
 items are read like items without one.
 
 ``strength`` ranks pairs of equal kind by how strong each side's own evidence
