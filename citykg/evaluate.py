@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,8 @@ def load_gold(path: Path) -> dict[str, dict[str, Any]]:
     if isinstance(raw, dict) and "documents" in raw:
         for d in raw["documents"]:
             ents = [dict(e, alt_types=[t for t in [e.get("alt_type")] if t]) for e in d.get("entities", [])]
-            docs[d["file"]] = {"city": d.get("city"), "entities": ents, "metrics": d.get("metrics", [])}
+            docs[d["file"]] = {"city": d.get("city"), "entities": ents, "metrics": d.get("metrics", []),
+                               "seed_reforms": d.get("seed_reforms", [])}  # fmt: skip
         if raw.get("analogues"):
             docs[ANALOGUES] = {"analogues": raw["analogues"]}
     elif isinstance(raw, list):
@@ -191,6 +193,22 @@ def score_analogues(wanted_all: list[dict[str, Any]], files: set[str], pred: Pre
     tally.predicted = len(relevant)
     tally.right = sum(any(is_gold(x, y, a) for a in wanted_all) for x, y in relevant)
     return tally
+
+
+def score_seed_links(gold: dict[str, dict[str, Any]], seed_files: set[str], pred: Predictions) -> list[dict]:
+    """For every reform a gold document says it shares with the seed articles (``seed_reforms``):
+    is an initiative of that document linked by an analogy to a seed initiative of that name?
+    (score.py's ``--seed-files`` measure: one row per (file, reform), ``found`` true or false.)"""
+    rows = []
+    for file, doc in gold.items():
+        for reform in doc.get("seed_reforms", []):
+            found = any(
+                any(f == file for f, _ in pred.where.get(a, ()))
+                and any(f in seed_files and names_match(lbl, reform) for f, lbl in pred.where.get(b, ()))
+                for x, y in (tuple(p) for p in pred.pairs) for a, b in ((x, y), (y, x))
+            )
+            rows.append({"file": file, "reform": reform, "found": found})
+    return rows
 
 
 # ---------------------------------------------------------------- scoring
@@ -287,8 +305,11 @@ class Evaluation:
                 "misses": self.misses, "false_positives": self.false_positives}  # fmt: skip
 
 
-def evaluate(build: Path | str, gold_path: Path | str) -> Evaluation:
-    """Score the build at ``build`` against the gold file: score.py's summary, plus the details."""
+def evaluate(build: Path | str, gold_path: Path | str, seed_files: Iterable[str] = ()) -> Evaluation:
+    """Score the build at ``build`` against the gold file: score.py's summary, plus the details.
+
+    With ``seed_files`` (file names of articles built together with the gold's), also how many of
+    the reforms each gold article shares with them are linked to them by an analogy."""
     gold, pred = load_gold(Path(gold_path)), predictions(build)
     analogues = gold.pop(ANALOGUES, {}).get("analogues", [])
     kinds = ("entities", "entities_typed", "metrics", "metrics_with_unit")
@@ -329,4 +350,8 @@ def evaluate(build: Path | str, gold_path: Path | str) -> Evaluation:
     if analogues:
         a = score_analogues(analogues, set(gold), pred).as_dict()
         summary["analogue_recall"], summary["analogue_precision"] = a["recall"], a["precision"]
+    if seed_files:
+        links = score_seed_links(gold, set(seed_files), pred)
+        summary["seed_link_recall"] = sum(r["found"] for r in links) / len(links) if links else None
+        misses["seed_links"] = [{"file": r["file"], "reform": r["reform"]} for r in links if not r["found"]]
     return Evaluation(summary, {c: classes[c].as_dict() for c in sorted(classes)}, documents, misses, fps)

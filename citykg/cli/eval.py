@@ -26,8 +26,12 @@ def _num(v: float | None) -> str:
               help="Gold annotation (JSON, the format of the evaluation kit's gold.json).")  # fmt: skip
 @click.option("--misses", is_flag=True, help="Also list the gold items missed and the false positives.")
 @click.option("--by-document", is_flag=True, help="One row per document instead of per class.")
+@click.option("--seed-files", default="", metavar="A.txt,B.txt",
+              help="Comma-separated file names of articles built with the gold's: also score how many reforms "
+                   "each gold article shares with them (its seed_reforms) are linked to them by an analogy.")  # fmt: skip
 @output_options
-def eval_cmd(build: Path | None, data: str | None, gold: Path, misses: bool, by_document: bool, fmt: str) -> None:
+def eval_cmd(build: Path | None, data: str | None, gold: Path, misses: bool, by_document: bool, seed_files: str,
+             fmt: str) -> None:  # fmt: skip
     """Score the build BUILD (an OUT folder or its .trig; default --data or out/) against --gold.
 
     Entities (any class, and typed), metrics (values, and with units) and the
@@ -40,11 +44,13 @@ def eval_cmd(build: Path | None, data: str | None, gold: Path, misses: bool, by_
     Example:
         citykg eval out --gold my-gold.json
         citykg eval out --gold my-gold.json --misses --by-document
+        citykg eval out --gold other-cities.json --seed-files 000_a.txt,001_b.txt
     """
     from citykg.evaluate import evaluate
     from citykg.paths import DEFAULT_OUT
 
-    result = evaluate(build or (Path(data) if data else DEFAULT_OUT), gold)
+    seeds = [f.strip() for f in seed_files.split(",") if f.strip()]
+    result = evaluate(build or (Path(data) if data else DEFAULT_OUT), gold, seeds)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str))
         return
@@ -78,6 +84,8 @@ def _doc_row(file: str, d: dict[str, Any]) -> dict[str, Any]:
 def _item(m: dict[str, Any]) -> str:
     if "class" in m:
         return f"{m['class']}: {m.get('name') or m.get('label')}"
+    if "reform" in m:
+        return f"{m['reform']} (no analogy to the seed articles' {m['reform']})"
     if "gold" in m:
         return f"city {m['gold']} (built: {'/'.join(m['predicted']) or 'none'})"
     return f"{m['value']} {m.get('unit') or ''}".strip() + (f" ({m['text']})" if m.get("text") else "")

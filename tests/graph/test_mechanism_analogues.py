@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from citykg.cli import cli
+from citykg.evaluate import evaluate
 from citykg.graph.build import build
 
 DATA = Path(__file__).parent / "data" / "mechanisms"
@@ -31,14 +34,19 @@ SELECT ?file ?label ?other ?otherFile ?concept ?score ?basis WHERE {
 
 
 @pytest.fixture(scope="module")
-def analogies(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path) -> dict[tuple[str, str], list[dict]]:
+def built_out(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path) -> Path:
     src = tmp_path_factory.mktemp("mechanism-corpus")
     for f in [*seed_dir.glob("*.txt"), *DATA.glob("*.txt")]:
         shutil.copy(f, src / f.name)
     out = tmp_path_factory.mktemp("mechanism-out")
     build([src], out, jobs=1, post_steps=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def analogies(built_out: Path) -> dict[tuple[str, str], list[dict]]:
     store = ox.Store()
-    store.load(path=str(out / "citykg.trig"), format=ox.RdfFormat.TRIG)
+    store.load(path=str(built_out / "citykg.trig"), format=ox.RdfFormat.TRIG)
     rows: dict[tuple[str, str], list[dict]] = defaultdict(list)
     result = store.query(ANALOGIES, use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
@@ -69,3 +77,23 @@ def test_mechanism_analogies_are_explained_in_both_languages(analogies: dict) ->
     bases = {b for rows in analogies.values() for r in rows if r["file"] == "jiaxing.txt" for b in [r.get("basis", "")]}
     text = " ".join(bases)
     assert "both do" in text and "两者做法相同" in text, bases
+
+
+def test_eval_scores_the_links_to_the_seed_articles(built_out: Path, seed_dir: Path, tmp_path: Path) -> None:
+    """``citykg eval --seed-files`` measures what the held-back set is scored on: for each reform an
+    article shares with the seeds (its gold ``seed_reforms``), is it linked to them by an analogy."""
+    gold = {"documents": [{"file": c["file"], "entities": [], "metrics": [], "seed_reforms": [c["seed_reform"]]}
+                          for c in EXPECTED]}
+    gold["documents"][0]["seed_reforms"].append("全市一家医院")  # a seed reform that article does not run
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    seeds = sorted(f.name for f in seed_dir.glob("*.txt"))
+    result = evaluate(built_out, path, seeds)
+    assert result.misses["seed_links"] == [{"file": EXPECTED[0]["file"], "reform": "全市一家医院"}]
+    assert result.summary["seed_link_recall"] == len(EXPECTED) / (len(EXPECTED) + 1)
+    shown = CliRunner().invoke(cli, ["eval", str(built_out), "--gold", str(path), "--seed-files", ",".join(seeds),
+                                     "--misses", "--tsv"])
+    assert shown.exit_code == 0, shown.output
+    assert f"seed_link_recall\t{len(EXPECTED) / (len(EXPECTED) + 1):.3f}" in shown.output
+    assert "missed seed_links\t" + EXPECTED[0]["file"] in shown.output
+    assert "seed_link_recall" not in evaluate(built_out, path).summary
