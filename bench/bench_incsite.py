@@ -94,7 +94,7 @@ def edited_trig(data: bytes, what: str) -> bytes:
 
     docs = [b for b in graph_blocks(data) or [] if "/doc/" in b.graph]
     b = docs[len(docs) // 2]
-    body = data[b.body : b.close + 1]
+    body = data[b.body : b.close]  # the statements, up to the closing "}"
     if what == "no initiative":
         body = re.sub(rb'(ck:quote ")', "\\1（修订）".encode(), body)
     else:
@@ -108,7 +108,7 @@ def edited_trig(data: bytes, what: str) -> bytes:
                  f'\tckr:evidence\\/{key.decode()}\\/k6-1 ck:quote "本市启动城市大脑测试平台建设。" ;\n'
                  f"\t\tck:inDocument ckr:doc\\/{key.decode()} ;\n\t\tck:charStart 0 ;\n\t\tck:charEnd 4 ;\n"
                  f'\t\tck:mention "城市大脑" .\n').encode()  # fmt: skip
-    return data[: b.body] + body + data[b.close + 1 :]
+    return data[: b.body] + body + data[b.close :]
 
 
 def synthetic_step(out: Path, what: str) -> dict:
