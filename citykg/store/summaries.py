@@ -36,35 +36,34 @@ GRAPH_SUMMARIES = ox.NamedNode(GRAPH_SUMMARIES_IRI)
 # older version are rebuilt on their next open (see citykg.store.core.is_fresh).
 VERSION = 1
 
-# Each CONSTRUCT reads the union of all graphs. Whole predicates are joined in sub-SELECTs
-# (one hash join) rather than looked up node by node: under a second at a million triples.
-SUMMARIES: dict[str, str] = {
+# Each summary ?s ck:<name> ?o is defined by one graph pattern binding ?s and ?o (over the union
+# of all graphs). Whole predicates are joined in sub-SELECTs (one hash join) rather than looked
+# up node by node: under a second at a million triples.
+PAIRS: dict[str, str] = {
     "realizedIn": """
-        CONSTRUCT { ?concept ck:realizedIn ?city } WHERE {
-          { SELECT ?initiative ?concept WHERE { ?initiative ck:realizes ?concept } }
-          { SELECT ?initiative ?city WHERE { ?initiative ck:inCity ?city } }
-        }""",
+        { SELECT ?initiative ?s WHERE { ?initiative ck:realizes ?s } }
+        { SELECT ?initiative ?o WHERE { ?initiative ck:inCity ?o } }""",
     "activeIn": """
-        CONSTRUCT { ?domain ck:activeIn ?city } WHERE {
-          { SELECT ?initiative ?domain WHERE { ?initiative ck:domain ?domain } }
-          { SELECT ?initiative ?city WHERE { ?initiative ck:inCity ?city } }
-        }""",
+        { SELECT ?initiative ?s WHERE { ?initiative ck:domain ?s } }
+        { SELECT ?initiative ?o WHERE { ?initiative ck:inCity ?o } }""",
     "reportedIn": """
-        CONSTRUCT { ?indicator ck:reportedIn ?city } WHERE {
-          {
-            SELECT DISTINCT ?indicator ?city WHERE {
-              {
-                SELECT DISTINCT ?indicator ?about WHERE {
-                  { SELECT ?obs ?indicator WHERE { ?obs ck:indicator ?indicator } }
-                  { SELECT ?obs ?about WHERE { ?obs ck:refersTo ?about } }
-                }
+        {
+          SELECT DISTINCT ?s ?o WHERE {
+            {
+              SELECT DISTINCT ?s ?about WHERE {
+                { SELECT ?obs ?s WHERE { ?obs ck:indicator ?s } }
+                { SELECT ?obs ?about WHERE { ?obs ck:refersTo ?about } }
               }
-              OPTIONAL { { SELECT ?about ?owner WHERE { ?about ck:inCity ?owner } } }
-              BIND(COALESCE(?owner, ?about) AS ?city)
             }
+            OPTIONAL { { SELECT ?about ?owner WHERE { ?about ck:inCity ?owner } } }
+            BIND(COALESCE(?owner, ?about) AS ?o)
           }
-          { SELECT ?city WHERE { ?city a ck:City } }
-        }""",
+        }
+        { SELECT ?o WHERE { ?o a ck:City } }""",
+}
+#: the CONSTRUCT of every summary: the definition (and the fallback of ``GROUPED``)
+SUMMARIES: dict[str, str] = {
+    **{name: f"CONSTRUCT {{ ?s ck:{name} ?o }} WHERE {{{body}\n}}" for name, body in PAIRS.items()},
     "nodeCount": """
         CONSTRUCT { ?document ck:nodeCount ?n } WHERE {
           SELECT ?document (COUNT(DISTINCT ?node) AS ?n) WHERE {
@@ -93,31 +92,7 @@ _GROUPED = """
            (SUM(IF(isIRI(?o), 1, 0)) AS ?iris)
     WHERE { SELECT DISTINCT ?s ?o WHERE { %s } }
     GROUP BY ?s"""
-GROUPED: dict[str, str] = {
-    "realizedIn": _GROUPED
-    % """
-        { SELECT ?initiative ?s WHERE { ?initiative ck:realizes ?s } }
-        { SELECT ?initiative ?o WHERE { ?initiative ck:inCity ?o } }""",
-    "activeIn": _GROUPED
-    % """
-        { SELECT ?initiative ?s WHERE { ?initiative ck:domain ?s } }
-        { SELECT ?initiative ?o WHERE { ?initiative ck:inCity ?o } }""",
-    "reportedIn": _GROUPED
-    % """
-        {
-          SELECT DISTINCT ?s ?o WHERE {
-            {
-              SELECT DISTINCT ?s ?about WHERE {
-                { SELECT ?obs ?s WHERE { ?obs ck:indicator ?s } }
-                { SELECT ?obs ?about WHERE { ?obs ck:refersTo ?about } }
-              }
-            }
-            OPTIONAL { { SELECT ?about ?owner WHERE { ?about ck:inCity ?owner } } }
-            BIND(COALESCE(?owner, ?about) AS ?o)
-          }
-        }
-        { SELECT ?o WHERE { ?o a ck:City } }""",
-}
+GROUPED: dict[str, str] = {name: _GROUPED % body for name, body in PAIRS.items()}
 
 
 def needs_summaries(query: str) -> bool:
