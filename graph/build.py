@@ -38,6 +38,7 @@ from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, SUFFIXES, IngestErr
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdf.divisions import division_quads
 from citykg.graph.rdf.emit import N
+from citykg.graph.rdf.summaryparts import SUMMARIES_NAME, SummaryMerge, store_part
 from citykg.graph.rdf.trig import Spool, write_trig
 from citykg.graph.records import ENTITY_CLASSES
 from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, cache_meta, one_line, run
@@ -218,6 +219,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     their records (``index``)."""
     store = ox.Store()
     index = AnalogueIndex()
+    merged = SummaryMerge()  # the store's summaries graph, known before the store step loads the TriG
     docs = Spool(out / TRIG_NAME, "documents")
     spools.append(docs)
     seen: dict[str, str] = {}
@@ -238,6 +240,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
             continue
         seen[r.content_hash] = r.file_name
         docs.write(r.trig, r.quads)
+        merged.add(r.summary)
         if r.schemes:
             store.load(input=r.schemes, format=ox.RdfFormat.N_QUADS)
         if r.record is not None:
@@ -261,6 +264,8 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_SCHEMES))
     store.bulk_extend(division_quads(load_kb(), areas))
     store.bulk_extend(county_city_quads(load_kb(), cities))
+    merged.add(store_part(store))
+    merged.write(out / SUMMARIES_NAME)
     counts, observations = index.stats(), index.observations
     t = report.step("store", t)
     if analogues:

@@ -32,6 +32,7 @@ from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, IngestError, Source
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.pipeline import extract
 from citykg.graph.rdf.emit import rdfize
+from citykg.graph.rdf.summaryparts import SummaryPart, part_of
 from citykg.graph.rdf.trig import block
 
 #: default seconds one file may spend in ingest + extract + RDF before it is skipped
@@ -77,6 +78,7 @@ class DocResult:
     trig: bytes = b""  # the document graph as one sorted TriG block
     schemes: bytes = b""  # N-Quads: the concepts it minted (schemes graph)
     record: DocRecord | None = None  # what the analogue finder and the summary counts read
+    summary: SummaryPart | None = None  # what the store's summaries graph reads (rdf.summaryparts)
     quads: int = 0  # quads in the document graph
     observations: int = 0
     areas: list[str] = field(default_factory=list)
@@ -174,6 +176,7 @@ def process(source: Source, opts: WorkOptions, seen: set[str] | None = None) -> 
         result.error, result.stage = f"{stage[0]} failed: {one_line(exc)}", stage[0]
     if result.error:
         result.trig, result.schemes, result.quads, result.record = b"", b"", 0, None
+        result.summary = None
     return result
 
 
@@ -216,6 +219,7 @@ def _from_cache(cache: Path, result: DocResult) -> bool:
     try:
         areas, warnings, city = list(meta["areas"]), list(meta["warnings"]), meta["city"]
         record, quads, schemes = DocRecord.from_json(meta["record"]), int(meta["quads"]), str(meta["schemes"])
+        result.summary = SummaryPart.from_json(meta["summary"])
     except (ValueError, TypeError, AttributeError, KeyError):
         return False  # a corrupt entry: extract again (and the build rewrites it)
     result.areas, result.warnings, result.city, result.cached = areas, warnings, city, True
@@ -228,6 +232,7 @@ def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> N
     """The document graph as a TriG block, its record and the minted concepts as N-Quads."""
     result.trig, result.quads = block(graph), len(graph)
     result.record = doc_record(graph)
+    result.summary = part_of(graph)
     result.observations = result.record.observations
     result.schemes = ox.serialize(schemes, format=ox.RdfFormat.N_QUADS)
 
@@ -236,7 +241,8 @@ def cache_meta(result: DocResult) -> dict[str, object]:
     """What the cache keeps of a freshly extracted document besides its TriG block (``_from_cache``)."""
     assert result.record is not None
     return {"areas": result.areas, "warnings": result.warnings, "city": result.city, "quads": result.quads,
-            "schemes": result.schemes.decode("utf-8"), "record": result.record.to_json()}  # fmt: skip
+            "schemes": result.schemes.decode("utf-8"), "record": result.record.to_json(),
+            "summary": result.summary.to_json() if result.summary is not None else None}  # fmt: skip
 
 
 def run(sources: list[Source], jobs: int, opts: WorkOptions) -> Iterator[DocResult]:

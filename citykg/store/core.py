@@ -243,7 +243,7 @@ def is_fresh(trig: Path, store_dir: Path) -> bool:
 
 def refresh_store(
     out_dir: Path | str, trig: Path | None = None, force: bool = False, base: Path | None = None,
-    lenient: bool = False,
+    lenient: bool = False, summaries_trig: Path | None = None,
 ) -> Path:
     """(Re)build ``OUT/store`` from ``OUT/citykg.trig`` unless it is fresh; returns its folder.
 
@@ -255,7 +255,8 @@ def refresh_store(
     is bulk-loaded. Either way the derived graph ``ckr:graph/summaries``
     (``citykg.store.summaries``) is (re)computed, and the stores hold the same quads.
     ``lenient``: the caller vouches for the file (the build, for the TriG it has just written),
-    so the bulk load skips the IRI checks (``loading.load``).
+    so the bulk load skips the IRI checks; ``summaries_trig``: the summaries graph the build
+    computed, used instead of the queries (``loading.fill``).
     """
     trig = trig or _locate(out_dir)
     store_dir = store_dir_for(trig)
@@ -267,9 +268,8 @@ def refresh_store(
         tmp = trig.parent / f".{store_dir.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            if force or base is None or not _patch(Path(base) / trig.name, trig, tmp):
-                loading.load(trig, tmp, FORMATS[trig.suffix], lenient)
-            loading.summarise(tmp)
+            patched = not force and base is not None and _patch(Path(base) / trig.name, trig, tmp)
+            loading.fill(tmp, trig, FORMATS[trig.suffix], patched, lenient, summaries_trig)
         except SyntaxError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(f'{trig}: not valid RDF ({exc}) - rebuild it with "citykg build".') from None
