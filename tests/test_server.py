@@ -39,7 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "    ck:inCity ckr:area\\/370200 .\n}\n"
     )
     (out / "citykg.trig").write_text(trig, encoding="utf-8")
-    proc, url = start(out, "--timeout", "3", "--max-rows", "100", "--workers", "2")
+    proc, url = start(out, "--timeout", "3", "--max-rows", "100", "--workers", "2", "--overtime", "0")
     yield url
     stop(proc)
 

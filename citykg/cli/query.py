@@ -142,6 +142,14 @@ def queries(name: str | None, qc: bool, fmt: str) -> None:
     type=int,
     help="Answers remembered per build, in MB: a repeated request needs no worker (0: none).",
 )
+@click.option(
+    "--overtime",
+    default=120.0,
+    show_default=True,
+    type=float,
+    help="Seconds a query past --timeout may keep running (low priority, at most 2 at once) so that "
+    "its answer is remembered for the next request; the client still gets a 503 (0: stop it at once).",
+)
 def serve(
     data: str | None,
     host: str,
@@ -155,6 +163,7 @@ def serve(
     cors: str,
     read_timeout: float,
     cache_mb: int,
+    overtime: float,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query editor at /.
 
@@ -185,6 +194,7 @@ def serve(
             cors=cors,
             read_timeout=read_timeout,
             cache_bytes=max(0, cache_mb) * 1_000_000,
+            overtime=max(0.0, overtime),
         )
     )
 

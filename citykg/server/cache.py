@@ -5,12 +5,14 @@ query and its parameters, the format asked for) is a pure function of the build
 the request was dispatched to. Each worker generation (``citykg.server.pool``)
 keeps its own ``ReplyCache``: a repeated request is answered by the accepting
 process without a worker, and a rebuild starts a new, empty cache with its new
-generation, so no answer from the old build survives the switch. Only successful
-answers of deterministic queries are kept (``deterministic``: no ``NOW()``,
+generation, so no answer from the old build survives the switch. Only final
+answers (not server errors) of deterministic queries are kept (``deterministic``: no ``NOW()``,
 ``RAND()``, ``UUID()``...), within a byte budget, least recently used first out.
 Identical requests that arrive while the first is still running wait for its
 answer instead of each taking a worker (``ReplyCache.answer``): fifty clients
-asking a new question at once cost one query, not fifty.
+asking a new question at once cost one query, not fifty. A query that passes the
+time limit may keep running in the background (the pool's *overtime*,
+``Late``): the requests waiting on it still get its answer, and so does the next.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ CACHE_BYTES = 64_000_000
 LARGEST_SHARE = 16
 #: Distinct query texts whose determinism verdict is remembered.
 VERDICTS = 4096
+#: Replies from this status up are not kept (a server error may not recur).
+SERVER_ERROR = 500
 #: SPARQL 1.1 functions whose value changes from one execution to the next (section 17.4):
 #: an answer that calls one is never reused.
 VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
@@ -73,15 +77,29 @@ class ReplyCache:
         self.lock = threading.Lock()
         self.running: dict[Hashable, _Flight] = {}  # requests being answered now, by key
 
-    def answer(self, key: Hashable, compute: Callable[[], Reply], wait: float) -> Reply:
+    def answer(
+        self,
+        key: Hashable,
+        compute: Callable[[Late | None], Reply],
+        wait: float,
+        pending: Reply | None = None,
+    ) -> Reply:
         """The remembered reply to ``key``, else the one being computed for an identical
-        request (waiting up to ``wait`` seconds for it), else ``compute()`` - kept if it is a 200.
+        request (waiting up to ``wait`` seconds for it), else ``compute(late)``.
+
+        A finished computation's reply is kept unless it is a server error (5xx: the next
+        request may fare better); a 4xx of a fixed build and query is as final as a 200.
+        ``compute`` may hand its computation over to the background (``late.take()``, then
+        ``late.land(reply)`` once done): its own request returns at once, while identical
+        requests keep waiting on that one run. A request whose wait ends first gets ``pending``.
 
         >>> c, calls = ReplyCache(), []
-        >>> c.answer("k", lambda: calls.append(1) or (200, "t", b"a"), 1), c.answer("k", lambda: 1 / 0, 1)
+        >>> c.answer("k", lambda late: calls.append(1) or (200, "t", b"a"), 1), c.answer("k", lambda late: 1 / 0, 1)
         ((200, 't', b'a'), (200, 't', b'a'))
-        >>> c.answer("e", lambda: (503, "t", b"busy"), 1)[0], c.get("e"), len(calls)
+        >>> c.answer("e", lambda late: (503, "t", b"busy"), 1)[0], c.get("e"), len(calls)
         (503, None, 1)
+        >>> c.answer("bad", lambda late: (400, "t", b"syntax"), 1), c.get("bad")
+        ((400, 't', b'syntax'), (400, 't', b'syntax'))
         """
         hit = self.get(key)
         if hit is not None:
@@ -92,18 +110,29 @@ class ReplyCache:
             if leader:
                 flight = self.running[key] = _Flight()
         if not leader:
-            if flight.done.wait(wait) and flight.reply is not None:
+            if not flight.done.wait(wait):
+                return pending if pending is not None else compute(None)
+            if flight.reply is not None:
                 return flight.reply
-            return compute()  # the first request failed in a way that left no answer: ask again
+            return compute(None)  # the first request failed in a way that left no answer: ask again
+        late = Late(self, key, flight)
+        reply: Reply | None = None
         try:
-            flight.reply = compute()
-            if flight.reply[0] == 200:
-                self.put(key, flight.reply)
-            return flight.reply
+            reply = compute(late)
+            return reply
         finally:
-            with self.lock:
+            if not late.taken:
+                late.land(reply)
+
+    def land(self, key: Hashable, flight: _Flight, reply: Reply | None) -> None:
+        """End ``flight``: keep its reply (unless a 5xx), wake the identical requests waiting on it."""
+        flight.reply = reply
+        if reply is not None and reply[0] < SERVER_ERROR:
+            self.put(key, reply)
+        with self.lock:
+            if self.running.get(key) is flight:
                 del self.running[key]
-            flight.done.set()
+        flight.done.set()
 
     def get(self, key: Hashable) -> Reply | None:
         with self.lock:
@@ -127,6 +156,21 @@ class ReplyCache:
             while self.size > self.max_bytes and self.entries:
                 _, (_, freed) = self.entries.popitem(last=False)
                 self.size -= freed
+
+
+class Late:
+    """A computation that may outlive the request that started it (``ReplyCache.answer``)."""
+
+    def __init__(self, cache: ReplyCache, key: Hashable, flight: _Flight) -> None:
+        self.cache, self.key, self.flight = cache, key, flight
+        self.taken = False
+
+    def take(self) -> None:
+        """The caller will call ``land`` later (from another thread); its request returns now."""
+        self.taken = True
+
+    def land(self, reply: Reply | None) -> None:
+        self.cache.land(self.key, self.flight, reply)
 
 
 class _Flight:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import socket
 import sys
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from typing import Any
 from citykg.iris import PREFIXES
 from citykg.server import assets
 from citykg.server.cache import CACHE_BYTES
+from citykg.server.generation import MAX_OVERTIME, OVERTIME
 from citykg.server.page import editor_text
 from citykg.server.pool import PoolConfig, WorkerPool
 from citykg.server.wire import LeanHandler, response_head
@@ -68,6 +71,8 @@ class ServerConfig:
     max_connections: int = MAX_CONNECTIONS
     cheap_seconds: float = CHEAP_SECONDS
     cache_bytes: int = CACHE_BYTES  # answers remembered per build generation (citykg.server.cache)
+    overtime: float = OVERTIME  # seconds a query past --timeout may run on into the cache (0: none)
+    max_overtime: int = MAX_OVERTIME  # such queries at once
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -118,6 +123,10 @@ class Handler(LeanHandler):
 
     def _send(self, reply: Reply, extra: dict[str, str] | None = None) -> None:
         status, ctype, body = reply
+        if status == HTTPStatus.SERVICE_UNAVAILABLE:
+            # busy workers, or a query past the time limit (maybe finishing in overtime): by the
+            # time limit from now a worker is free, or the answer is remembered
+            extra = {"Retry-After": str(max(1, math.ceil(self.cfg.timeout))), **(extra or {})}
         self.log_request(status, len(body))
         headers = [
             ("Content-Type", ctype),
@@ -307,6 +316,8 @@ def make_server(cfg: ServerConfig, quiet: bool = False) -> tuple[Server, WorkerP
             cheap_seconds=cfg.cheap_seconds,
             limits=Limits(max_rows=cfg.max_rows, max_bytes=cfg.max_bytes),
             cache_bytes=cfg.cache_bytes,
+            overtime=cfg.overtime,
+            max_overtime=cfg.max_overtime,
         )
     )
     handler = type("BoundHandler", (Handler,), {"pool": pool, "quiet": quiet, "cfg": cfg})

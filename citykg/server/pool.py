@@ -1,216 +1,57 @@
-"""The query workers of ``citykg serve``: two lanes, one build at a time, deadlines.
+"""The query workers of ``citykg serve``: two lanes, one build at a time, deadlines, overtime.
 
 *One build per answer.* Workers are started as a *generation* for one snapshot
-of the build (the TriG's identity, ``worker.snapshot_identity``); every worker
-reports the identity it opened and a generation is only used when all agree.
-Each request stats the TriG; when a rebuild has landed, a new generation is
-started in the background while the old one keeps answering, then the pool
-switches under a lock: every request dispatched after the switch is answered by
-the new build, none by the old one, and the old workers are stopped once idle.
+of the build (``citykg.server.generation``). Each request stats the TriG; when a
+rebuild has landed, a new generation is started in the background while the old
+one keeps answering, then the pool switches under a lock: every request
+dispatched after the switch is answered by the new build, none by the old one,
+and the old workers are stopped once idle.
 
 *Fair share for cheap queries.* Queries start in the *fast* lane. One that has
 used ``cheap_seconds`` of CPU, or run that long while other requests wait for the
-fast lane (CPU time alone accrues slowly on a loaded machine) is *demoted*: its worker is reniced (the OS gives the
-CPU to the rest first) and moved to the *slow* lane, a fresh fast worker replaces
-it, and the query text is remembered so that next time it goes straight to the
-slow lane, whose low-priority workers read the on-disk store (they open in
-milliseconds, so killing one at the time limit costs nothing). Two clients
-sending expensive queries therefore share the slow lane and the spare CPU;
-cheap queries keep the fast lane. Slow workers fork from a preloaded fork server;
-fast workers fork from the generation's template, which holds the one in-memory
-copy of the build (``citykg.server.template``), so replacing one costs milliseconds.
-Answers are remembered per generation (``citykg.server.cache``).
-A query past its time limit has its worker killed and replaced (503).
+fast lane (CPU time alone accrues slowly on a loaded machine) is *demoted*: its
+worker is reniced (the OS gives the CPU to the rest first) and moved to the
+*slow* lane, a fresh fast worker replaces it, and the query text is remembered so
+that next time it goes straight to the slow lane. Two clients sending expensive
+queries therefore share the slow lane and the spare CPU; cheap queries keep the
+fast lane. Workers fork from the generation's in-memory template, so replacing
+one costs milliseconds.
+
+*Overtime.* A query past the client's time limit gets a 503 with Retry-After.
+When its answer can be remembered (a deterministic query, ``citykg.server.cache``)
+and fewer than ``max_overtime`` queries are already in overtime, its worker is
+not killed: it leaves its lane (a new worker takes its place), keeps running at
+low priority for up to ``overtime`` more seconds and lands its answer in the
+build's cache, so the next identical request is a hit - identical requests that
+arrive meanwhile wait on that one run (single-flight) instead of starting their
+own. Past the ceiling, on a rebuild or when the server stops, it is killed.
+Otherwise (no cache, volatile query, no free slot) the worker is killed at the
+limit and replaced, as before.
 """
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing as mp
-import os
 import queue
 import sys
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from citykg.errors import CitykgError, StoreError
-from citykg.server.cache import CACHE_BYTES, ReplyCache, deterministic
-from citykg.server.template import Template
-from citykg.server.worker import (
-    Identity,
-    Limits,
-    Reply,
-    await_ready,
-    snapshot_identity,
-    text_reply,
-    worker_main,
-)
+from citykg.server.cache import Late, deterministic
+from citykg.server.generation import Generation, PoolConfig, Worker
+from citykg.server.worker import Identity, Reply, snapshot_identity, text_reply
 
-#: Niceness of slow-lane workers (0 normal .. 19 lowest): expensive queries yield the CPU.
-SLOW_NICE = 15
+__all__ = ["PoolConfig", "WorkerPool"]
+
 #: How many expensive query texts are remembered (they go to the slow lane directly).
 EXPENSIVE_MEMORY = 1024
 #: At most this many demoted workers may still be running at once (more stay in the fast lane).
 MAX_DEMOTED = 4
 #: How often (seconds) a running fast-lane query is checked for demotion.
 DEMOTE_CHECK = 0.1
-#: Clock ticks per second of /proc CPU times.
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-#: Seconds a worker may take to open a build (loading a large TriG into memory).
-STARTUP_TIMEOUT = 600.0
-
-
-@dataclass
-class PoolConfig:
-    data: str
-    trig: Path
-    memory: bool = True
-    workers: int = 2  # fast lane
-    slow_workers: int = 2  # slow lane
-    timeout: float = 10.0
-    cheap_seconds: float = 1.0
-    limits: Limits = field(default_factory=Limits)
-    cache_bytes: int = CACHE_BYTES  # answers remembered per generation (0: none)
-
-
-class Worker:
-    """One worker process and its pipe; ``lane`` is "fast" or "slow"."""
-
-    def __init__(self, ctx: Any, cfg: PoolConfig, lane: str, template: Template | None = None) -> None:
-        self.lane = lane
-        self.demoted = False
-        self.cpu_idle = 0.0  # CPU seconds the worker had used when its last answer came back
-        self.proc: Any
-        if template is not None:  # forked from the generation's loaded store (citykg.server.template)
-            self.conn, self.proc = template.fork()
-            return
-        self.conn, child = ctx.Pipe()
-        # The slow lane reads the on-disk store: it opens in milliseconds, so the worker
-        # killed at a time limit is replaced at once (expensive queries mostly end that way).
-        memory = cfg.memory and lane == "fast"
-        args = (child, cfg.data, str(cfg.trig), memory, cfg.limits, 0)
-        self.proc = ctx.Process(target=worker_main, args=args, daemon=True)
-        self.proc.start()
-        child.close()
-        if lane == "slow":
-            self.demote()
-
-    def wait_ready(self, timeout: float) -> Identity | None:
-        """Block until the worker has opened the store; returns the build identity it opened."""
-        identity = await_ready(self.conn, timeout, "a query worker", self.stop)
-        self.cpu_idle = self.cpu_seconds()
-        return identity
-
-    def demote(self) -> None:
-        self.lane = "slow"
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.proc.pid, SLOW_NICE)
-
-    def cpu_seconds(self) -> float:
-        """CPU time the worker process has used (user + system), from /proc; 0 when unknown."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-        except (OSError, IndexError, ValueError):
-            return 0.0
-
-    def stop(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-
-
-class Generation:
-    """The workers answering from one build."""
-
-    def __init__(self, ctx: Any, cfg: PoolConfig) -> None:
-        self.ctx, self.cfg = ctx, cfg
-        self.lock = threading.Lock()
-        self.idle = {"fast": queue.Queue(), "slow": queue.Queue()}
-        self.members: list[Worker] = []
-        self.retired = False
-        self.cache = ReplyCache(cfg.cache_bytes)  # this build's answers (citykg.server.cache)
-        self.template: Template | None = None
-        starting = [Worker(ctx, cfg, "slow") for _ in range(max(1, cfg.slow_workers))]
-        try:
-            if cfg.memory:  # one in-memory copy of the build; fast workers fork from it
-                self.template = Template(ctx, cfg.data, cfg.trig, cfg.limits, STARTUP_TIMEOUT)
-            starting += [Worker(ctx, cfg, "fast", self.template) for _ in range(max(1, cfg.workers))]
-            seen = {w.wait_ready(STARTUP_TIMEOUT) for w in starting}
-            if len(seen) != 1 or None in seen:
-                raise StoreError("the build changed while the workers opened it")
-        except StoreError:
-            self.close(starting)
-            raise
-        self.identity: Identity = seen.pop()
-        self.members = starting
-        for w in starting:
-            self.idle[w.lane].put(w)
-
-    def lane_size(self, lane: str) -> int:
-        with self.lock:
-            return sum(1 for w in self.members if w.lane == lane)
-
-    def release(self, w: Worker) -> None:
-        """An idle worker goes back to its lane (or stops: retired generation, lane over capacity)."""
-        cap = self.cfg.slow_workers if w.lane == "slow" else self.cfg.workers
-        if self.retired or self.lane_size(w.lane) > max(1, cap):
-            self.drop(w)
-            return
-        self.idle[w.lane].put(w)
-
-    def drop(self, w: Worker) -> None:
-        w.stop()
-        with self.lock:
-            if w in self.members:
-                self.members.remove(w)
-
-    def replace(self, lane: str) -> None:
-        """Start a worker for ``lane`` in the background (after a kill or a demotion)."""
-
-        def start() -> None:
-            if self.retired:
-                return
-            try:
-                w = Worker(self.ctx, self.cfg, lane, self.template if lane == "fast" else None)
-                ident = w.wait_ready(STARTUP_TIMEOUT)
-            except StoreError as exc:
-                sys.stderr.write(f"{exc}\n")
-                return
-            if ident != self.identity or self.retired:
-                w.stop()  # the build moved on: the next generation will serve it
-                return
-            with self.lock:
-                self.members.append(w)
-            self.idle[lane].put(w)
-
-        threading.Thread(target=start, daemon=True).start()
-
-    def retire(self) -> None:
-        """Stop idle workers now; busy ones stop when they come back."""
-        self.retired = True
-        if self.template is not None:
-            self.template.close()
-        for q in self.idle.values():
-            while True:
-                try:
-                    self.drop(q.get_nowait())
-                except queue.Empty:
-                    break
-
-    def close(self, starting: list[Worker] | None = None) -> None:
-        """Stop every worker (those of a failed start: ``starting``) and the template."""
-        self.retired = True
-        with self.lock:
-            workers = list(self.members) + (starting or [])
-        for w in workers:
-            w.stop()
-        if self.template is not None:
-            self.template.close()
 
 
 class WorkerPool:
@@ -231,7 +72,7 @@ class WorkerPool:
         self.demoted = 0
         self.lock = threading.Lock()
         self.waiting = {"fast": 0, "slow": 0}  # requests waiting for an idle worker, per lane
-        self.counts = {"reloads": 0, "demotions": 0}
+        self.counts = {"reloads": 0, "demotions": 0, "overtime": 0, "landed": 0}
 
     # --- one build per answer ---------------------------------------------------------------
 
@@ -272,15 +113,18 @@ class WorkerPool:
 
     def run(self, job: dict[str, Any], gen: Generation | None = None, cache_key: Any = None) -> Reply:
         """Answer ``job`` on ``gen`` (default: the current generation). With a ``cache_key``, a
-        deterministic query's answer is shared with identical requests (citykg.server.cache)."""
+        deterministic query's answer is shared with identical requests (citykg.server.cache),
+        and may be finished in overtime into the cache."""
         gen = gen or self.current()
         if cache_key is None or not self._deterministic(job):
-            return self._dispatch(gen, job)
-        # The longest a request can take: waiting for a worker, then the query's time limit.
-        return gen.cache.answer(cache_key, lambda: self._dispatch(gen, job), 2 * self.cfg.timeout)
+            return self._dispatch(gen, job, None)
+        # The longest a request waits for another's run: for a worker, then the query's time limit.
+        return gen.cache.answer(
+            cache_key, lambda late: self._dispatch(gen, job, late), 2 * self.cfg.timeout, self._pending()
+        )
 
-    def _dispatch(self, gen: Generation, job: dict[str, Any]) -> Reply:
-        """Run ``job`` on a worker of ``gen``: fast or slow lane, demotion, time limit."""
+    def _dispatch(self, gen: Generation, job: dict[str, Any], late: Late | None) -> Reply:
+        """Run ``job`` on a worker of ``gen``: fast or slow lane, demotion, time limit, overtime."""
         key = self._key({k: v for k, v in job.items() if k not in ("accept", "format")})
         lane = "slow" if key in self.expensive else "fast"
         w = self._take(gen, lane)
@@ -288,6 +132,8 @@ class WorkerPool:
             return text_reply(
                 503, f"All {lane} query workers stayed busy for {self.cfg.timeout:g} s - try again later."
             )
+        # the labels this build's workers have resolved already (citykg.server.generation.Labels)
+        job = {**job, "labels": gen.labels.known(list((job.get("params") or {}).values()))}
         deadline = time.monotonic() + self.cfg.timeout
         try:
             cpu_at_start, started = w.cpu_idle, time.monotonic()
@@ -301,7 +147,7 @@ class WorkerPool:
                     self._demote(gen, w, key)
                     break
             if w.conn.poll(max(0.0, deadline - time.monotonic())):
-                reply, w.cpu_idle = w.conn.recv()
+                reply = self._receive(gen, w)
                 self._back(gen, w)
                 return reply
         except (EOFError, OSError):
@@ -309,13 +155,63 @@ class WorkerPool:
             return text_reply(
                 500, "The query worker died (the engine crashed on this query); it was restarted."
             )
-        self._remember(key)  # killed at the time limit: expensive next time too
+        self._remember(key)  # past the time limit: expensive next time too
+        if late is not None and self._overtime(gen, w, late):
+            return text_reply(
+                503,
+                f"The query exceeded the {self.cfg.timeout:g} s time limit. It keeps running for up to "
+                f"{self.cfg.overtime:g} s more and its answer will be remembered: ask again later.",
+            )
         self._lost(gen, w)
         return text_reply(
             503,
             f"The query exceeded the {self.cfg.timeout:g} s time limit and was stopped - narrow it "
             "or add LIMIT (or start the server with a higher --timeout).",
         )
+
+    def _pending(self) -> Reply:
+        """The reply to a request whose identical twin is still running when its own wait ends."""
+        return text_reply(
+            503,
+            "The same query is still running for an earlier request (past the time limit); its answer "
+            "will be remembered: ask again later.",
+        )
+
+    def _receive(self, gen: Generation, w: Worker) -> Reply:
+        """A worker's answer; what it resolved goes to the generation's labels."""
+        reply, w.cpu_idle, learned = w.conn.recv()
+        if learned:
+            gen.labels.learn(learned)
+        return reply
+
+    def _overtime(self, gen: Generation, w: Worker, late: Late) -> bool:
+        """Let ``w`` finish its query in the background into the cache, if a slot is free."""
+        if self.cfg.overtime <= 0 or not gen.start_overtime(w):
+            return False
+        late.take()
+        self._settle(w)
+        threading.Thread(target=self._finish, args=(gen, w, late), daemon=True).start()
+        return True
+
+    def _finish(self, gen: Generation, w: Worker, late: Late) -> None:
+        """Wait for an overtime query up to the ceiling; land its answer (or why there is none)."""
+        answered = False
+        total = self.cfg.timeout + self.cfg.overtime
+        reply = text_reply(
+            503,
+            f"The query ran for {total:g} s (the time limit and the overtime) and was stopped - narrow it "
+            "or add LIMIT (or start the server with a higher --timeout).",
+        )
+        try:
+            if w.conn.poll(self.cfg.overtime):
+                reply, answered = self._receive(gen, w), True
+        except (EOFError, OSError):  # killed: a new build retired this one, the server stops, a crash
+            reply = text_reply(503, "The query was stopped before it finished (a new build, or a crash).")
+        gen.end_overtime(w, answered)
+        with self.lock:
+            self.counts["overtime"] += 1
+            self.counts["landed"] += answered
+        late.land(reply)
 
     def _deterministic(self, job: dict[str, Any]) -> bool:
         if not self.cfg.cache_bytes:

@@ -118,8 +118,30 @@ def serve_jobs(conn: Connection, store: Any, limits: Limits) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        reply = answer(store, job, limits)
-        conn.send((reply, time.process_time()))  # the pool's demotion clock
+        memo = getattr(store, "resolved", None)
+        if memo is None or not job.get("params"):  # labels are only resolved for parameters
+            reply, learned = answer(store, job, limits), []
+        else:
+            reply, learned = answer_with_labels(store, memo, job, limits)
+        conn.send((reply, time.process_time(), learned))  # CPU time: the pool's demotion clock
+
+
+def answer_with_labels(
+    store: Any, memo: dict[tuple[str, str], Any], job: dict[str, Any], limits: Limits
+) -> tuple[Reply, list[tuple[str, str, str]]]:
+    """``answer`` with the labels the pool knows put in the store's memo first (``job["labels"]``:
+    (kind, label, IRI) rows resolved by other workers of this build), and the labels this job
+    resolved anew sent back, so no label is resolved twice on one build."""
+    import pyoxigraph as ox
+
+    for kind, value, iri in job.get("labels") or ():
+        memo.setdefault((kind, value), ox.NamedNode(iri))
+    before = set(memo)
+    reply = answer(store, job, limits)
+    learned = [
+        (kind, value, node.value) for (kind, value), node in memo.items() if (kind, value) not in before
+    ]
+    return reply, learned
 
 
 def answer(store: Any, job: dict[str, Any], limits: Limits) -> Reply:
