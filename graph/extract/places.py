@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
-from citykg.graph.ingest.text import trie_regex
+from citykg.graph.ingest.text import WordScanner, trie_regex
 from citykg.graph.kb import KB_CACHE_SIZE, Area, KnowledgeBase
 from citykg.graph.records import AreaMention, Document, Mention
 
@@ -84,13 +84,12 @@ class Gazetteer:
                     self.short[s].append(a)
         for areas in self.short.values():
             areas.sort(key=lambda a: (-_RANK.get(a.level, 0), a.adcode))
-        self.pattern = trie_regex(sorted({*self.full, *self.short}))
+        self.scanner = WordScanner(sorted({*self.full, *self.short}))
 
     def hits(self, text: str) -> list[Hit]:
         """Name occurrences that do not cut through a word (其中卫生 is not 中卫, 黄河南路 not 河南)."""
         out = []
-        for m in self.pattern.finditer(text):
-            name, start, end = m.group(), m.start(), m.end()
+        for start, end, name in self.scanner.finditer(text):
             full = name in self.full
             weak = not full or (len(name) <= _SHORT_COUNTY_NAME and all(a.level == "County" for a in self.full[name]))
             if weak and not word_aligned(text, start, end):

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+
+import ahocorasick
 
 from citykg.graph import lang
 from citykg.graph.records import Sentence
@@ -146,27 +149,60 @@ def trie_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile(build(trie))
 
 
+class WordScanner:
+    """The leftmost-longest, non-overlapping occurrences of a fixed word list in a text: what
+    ``trie_regex(words).finditer`` finds, in one pass of an Aho-Corasick automaton (pyahocorasick).
+
+    Why not the regex: Python's engine tries a trie's top-level branches one after the
+    other at every offset, so with the ~3,000 division names it cost a quarter of the
+    extraction; the automaton's pass does not depend on the number of words.
+
+    >>> [m for m in WordScanner(["通化", "通化市", "通化县", "辉南"]).finditer("通化市和通化县、辉南、通化")]
+    [(0, 3, '通化市'), (4, 7, '通化县'), (8, 10, '辉南'), (11, 13, '通化')]
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        for w in words:
+            if w:
+                self.automaton.add_word(w, len(w))
+        self.empty = len(self.automaton) == 0
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def all_matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, length) of every occurrence of every word, overlapping ones too, by end offset."""
+        if self.empty:
+            return
+        for end, n in self.automaton.iter(text):
+            yield end - n + 1, n
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, word): at each offset the longest word, then on from its end."""
+        longest: dict[int, int] = {}
+        for start, n in self.all_matches(text):
+            if n > longest.get(start, 0):
+                longest[start] = n
+        pos = 0
+        for start in sorted(longest):
+            if start >= pos:
+                pos = start + longest[start]
+                yield start, pos, text[start:pos]
+
+
 def occurrences(words: set[str] | list[str], text: str) -> dict[str, list[int]]:
     """Every start offset of every word in ``text`` (overlapping ones too), in one pass.
 
-    One scan with a trie regex in a lookahead finds the longest word starting at
-    each offset; the shorter words starting there are its prefixes. So finding
-    the repeats of many names costs one pass over the text, not one per name.
+    One Aho-Corasick pass over the text reports every word ending at each offset,
+    so finding the repeats of many names costs one pass, not one per name.
 
     >>> occurrences({"数据局", "数据局长", "局长"}, "市数据局长说,数据局")
     {'局长': [3], '数据局': [1, 7], '数据局长': [1]}
     """
-    wanted = {w for w in words if w}
-    found: dict[str, list[int]] = {w: [] for w in sorted(wanted)}
-    if not wanted:
-        return found
-    longest = max(map(len, wanted))
-    pattern = re.compile(f"(?=({trie_regex(sorted(wanted)).pattern}))")
-    for m in pattern.finditer(text):
-        word, pos = m.group(1), m.start()
-        for k in range(1, min(len(word), longest) + 1):
-            if word[:k] in wanted:
-                found[word[:k]].append(pos)
+    wanted = sorted({w for w in words if w})
+    found: dict[str, list[int]] = {w: [] for w in wanted}
+    for start, n in WordScanner(wanted).all_matches(text):
+        found[text[start : start + n]].append(start)
     return {w: ps for w, ps in found.items() if ps}
 
 
