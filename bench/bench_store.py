@@ -9,9 +9,15 @@ Each variant runs in its own process (CPU seconds and peak RSS from ``wait4``), 
 same run, on a scratch folder holding a symlink to the TriG; a table row is printed after
 each (the ratio column is CPU against the first row):
 
-- ours: ``refresh_store(..., force=True, lenient=True)``, the build's store step from
-  scratch (one lenient bulk load, summaries on a read-only open, marker); with
-  ``--strict`` also without ``lenient``;
+- ours: ``refresh_store(..., force=True, lenient=True, summaries_trig=S)``, the build's
+  store step from scratch: one lenient bulk load of the TriG followed, in the same call, by
+  the summaries graph S the build merged from its documents' parts
+  (``citykg.graph.rdf.summaryparts``; here merged from the TriG's graphs beforehand, which
+  gives the same triples, and the CPU of the parts and the merge alone is printed as the
+  "build side" row: in a build it is spent by the workers and the main process);
+- ours, summaries queried: the same without S (what the step does for a TriG without
+  computed summaries: SPARQL on a read-only open, then a short write); with ``--strict``
+  also ours without ``lenient``;
 - incremental: the step in a staging folder whose TriG differs from the loaded one,
   ``refresh_store(stage, base=...)``, which patches a checkpoint of that store. Without
   ``--new`` the new TriG is the old one with one document graph's literals edited and
@@ -29,6 +35,7 @@ own size is reported as what it adds). No assertion on time: the tests assert re
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -42,16 +49,31 @@ CHILD = r"""
 import sys, json
 from pathlib import Path
 kind, trig, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-if kind in ("ours", "strict"):
+computed = Path(sys.argv[4]) if kind == "ours" else None
+if kind in ("ours", "queried", "strict"):
     from citykg.store.core import refresh_store
-    refresh_store(folder, trig, force=True, lenient=kind == "ours")
+    refresh_store(folder, trig, force=True, lenient=kind != "strict", summaries_trig=computed)
+elif kind == "merge":
+    import time
+    from citykg.graph.rdf import summaryparts
+    clock = {"parts": 0.0, "merge": 0.0}
+    def timed(fn, key):
+        def run(*a):
+            t = time.process_time(); out = fn(*a); clock[key] += time.process_time() - t
+            return out
+        return run
+    summaryparts.part_of = timed(summaryparts.part_of, "parts")
+    summaryparts.SummaryMerge.add = timed(summaryparts.SummaryMerge.add, "merge")
+    merged = summaryparts.merge_file(trig)
+    t = time.process_time(); n = merged.write(folder); clock["write"] = time.process_time() - t
+    print(json.dumps({**clock, "triples": n}))
 elif kind == "incremental":
     from citykg.store import loading
     from citykg.store.core import refresh_store
     used = []
     real_load = loading.load
     loading.load = lambda *a: (used.append("scratch"), real_load(*a))[1]
-    refresh_store(folder, trig, base=Path(sys.argv[4]), lenient=True)
+    refresh_store(folder, trig, base=Path(sys.argv[4]), lenient=True, summaries_trig=Path(sys.argv[5]))
     print(json.dumps({"path": used[0] if used else "patched"}))
 elif kind.startswith("pyoxigraph"):
     import pyoxigraph as ox
@@ -146,9 +168,17 @@ def measure(args: argparse.Namespace, trig: Path, work: Path) -> None:
     base = work / "ours"
     base.mkdir(parents=True)
     (base / "citykg.trig").symlink_to(trig)
-    cpu, rss, wall, _ = run([*py, "ours", str(base / "citykg.trig"), str(base)])
+    computed = work / "summaries.trig"
+    _, _, _, out = run([*py, "merge", str(trig), str(computed)])
+    side = json.loads(out)
+    if side["triples"] is None:
+        raise SystemExit(f"{trig}: the parts of its graphs do not merge exactly")
+    cpu, rss, wall, _ = run([*py, "ours", str(base / "citykg.trig"), str(base), str(computed)])
     anchor, base_disk = cpu, du_mib(base / "store")
     print(row("ours: refresh_store from scratch", cpu, rss, wall, base_disk, anchor), flush=True)
+    spent = side["parts"] + side["merge"] + side["write"]
+    print(f"| build side, not in the step: {side['triples']:,} summaries from the parts (parts {side['parts']:.1f}"
+          f" + merge {side['merge']:.1f} + write {side['write']:.1f}) | {spent:.1f} | | | | {spent / anchor:.2f} |")
     stage = base / ".citykg-build.bench"
     stage.mkdir()
     new = stage / "citykg.trig"
@@ -156,12 +186,22 @@ def measure(args: argparse.Namespace, trig: Path, work: Path) -> None:
         new.symlink_to(args.new.resolve())
     else:
         edited(trig, new, args.analogies)
-    cpu, rss, wall, out = run([*py, "incremental", str(new), str(stage), str(base)])
+    # without --new only literals and scores change: no summary input, so the summaries stay the same
+    if args.new:
+        computed = work / "summaries-new.trig"
+        run([*py, "merge", str(new), str(computed)])
+    cpu, rss, wall, out = run([*py, "incremental", str(new), str(stage), str(base), str(computed)])
     added = du_mib(base) - base_disk - du_mib(new)
     how = "patched" if '"patched"' in out else "from scratch (difference too large)"
     print(row(f"ours: incremental, {how} (disk: what it adds)", cpu, rss, wall, added, anchor), flush=True)
     for lenient in (False, True):
         oxigraph_load(py, trig, work / "oxigraph", lenient, anchor)
+    queried = work / "queried"
+    queried.mkdir()
+    (queried / "citykg.trig").symlink_to(trig)
+    cpu, rss, wall, _ = run([*py, "queried", str(queried / "citykg.trig"), str(queried)])
+    print(row("ours, summaries queried after the load (before)", cpu, rss, wall, du_mib(queried / "store"), anchor))
+    shutil.rmtree(queried)
     if args.strict:
         strict = work / "strict"
         strict.mkdir()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from citykg.graph.rdf import summaryparts
 from citykg.namespaces import PREFIXES
 from citykg.store import summaries
 from citykg.store.core import MARKER, is_fresh, memory_store, open_store
@@ -126,5 +127,152 @@ def test_a_non_iri_object_falls_back_to_the_construct() -> None:
     assert summaries._grouped_quads(store, "realizedIn") is None
     got = summaries.summary_quads(store)
     assert set(got) == reference_quads(store)
-    assert ox.Quad(ox.NamedNode("urn:c"), ox.NamedNode(CK_REALIZED_IN), ox.Literal("一座城 市"), summaries.GRAPH_SUMMARIES) in got
+    assert (
+        ox.Quad(
+            ox.NamedNode("urn:c"),
+            ox.NamedNode(CK_REALIZED_IN),
+            ox.Literal("一座城 市"),
+            summaries.GRAPH_SUMMARIES,
+        )
+        in got
+    )
 
+
+# --- the summaries the build merges from per-document parts (citykg.graph.rdf.summaryparts) ---
+
+#: graphs that exercise every join across graphs: an initiative typed in one graph and placed
+#: in another, an observation split in two, literal objects, a document with no evidence, a
+#: document's evidence in another graph's namespace, an "about" that is not a city
+HAND_MADE = """
+@prefix ck: <https://w3id.org/citykg/ontology#> .
+@prefix ex: <urn:ex:> .
+<urn:g:div> { ex:c1 a ck:City . ex:c2 a ck:City . ex:c3 a ck:City . ex:county a ck:County . }
+<urn:g:a> {
+  ex:i1 ck:realizes ex:k1 , ex:k2 , "a literal concept" ; ck:domain ex:d1 .
+  ex:o1 ck:indicator ex:ind1 ; ck:refersTo ex:i1 .
+  ex:o2 ck:indicator ex:ind2 , "raw indicator" ; ck:refersTo ex:c2 .
+  ex:o3 ck:indicator ex:ind3 ; ck:refersTo ex:county .
+  ex:o4 ck:indicator ex:ind4 ; ck:refersTo ex:c3 .
+  ex:docA a ck:SourceDocument .
+  ex:n1 ck:evidence <urn:ev/a/1> . <urn:ev/a/1> ck:inDocument ex:docA .
+  ex:n2 ck:evidence <urn:ev/a/2> , "not a node" . <urn:ev/a/2> ck:inDocument ex:docA .
+}
+<urn:g:b> {
+  ex:i1 ck:inCity ex:c1 , "一座城 市" .
+  ex:i2 ck:realizes ex:k1 ; ck:domain ex:d2 ; ck:inCity ex:c2 .
+  ex:o1 ck:refersTo ex:i2 .
+  ex:c3 ck:inCity ex:c1 .
+  ex:docB a ck:SourceDocument .
+  ex:n1 ck:evidence <urn:ev/b/1> . <urn:ev/b/1> ck:inDocument ex:docA .
+  ex:n3 ck:evidence <urn:ev/b/2> . <urn:ev/b/2> ck:inDocument ex:docA .
+}
+"""
+
+
+def merged_quads(path: Path) -> set[ox.Quad] | None:
+    """The summaries graph the parts of ``path``'s graphs merge into (None: not exactly)."""
+    out = path.with_name("merged.trig")
+    if summaryparts.merge_file(path).write(out) is None:
+        assert not out.exists()
+        return None
+    return set(ox.parse(path=str(out), format=ox.RdfFormat.TRIG))
+
+
+def loaded(path: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def test_merged_parts_give_the_constructs_triples_across_graphs(tmp_path: Path) -> None:
+    trig = tmp_path / "hand.trig"
+    trig.write_text(HAND_MADE, encoding="utf-8")
+    want = reference_quads(loaded(trig))
+    assert merged_quads(trig) == want
+    ck = "https://w3id.org/citykg/ontology#"
+    got = {(q.subject.value, q.predicate.value[len(ck) :], q.object.value) for q in want}
+    assert ("urn:ex:k2", "realizedIn", "urn:ex:c1") in got  # realizes in one graph, inCity in the other
+    assert ("urn:ex:k2", "realizedIn", "一座城 市") in got
+    assert ("urn:ex:ind1", "reportedIn", "urn:ex:c2") in got  # the observation's halves in two graphs
+    assert ("urn:ex:docA", "nodeCount", "3") in got and ("urn:ex:docB", "nodeCount", "0") in got
+    assert not any(p == "reportedIn" and o == "urn:ex:county" for _, p, o in got)
+    # a city placed in another city counts for that one only (COALESCE(?owner, ?about))
+    assert ("urn:ex:ind4", "reportedIn", "urn:ex:c1") in got and (
+        "urn:ex:ind4",
+        "reportedIn",
+        "urn:ex:c3",
+    ) not in got
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "<urn:g:c> { <urn:ex:n9> ck:evidence <urn:ev/a/9> . }",  # an evidence namespace in two graphs
+        "<urn:g:c> { _:x ck:realizes <urn:ex:k3> . }",  # a blank node a join could meet
+    ],
+)
+def test_parts_that_cannot_merge_exactly_are_left_to_the_queries(tmp_path: Path, extra: str) -> None:
+    trig = tmp_path / "hand.trig"
+    trig.write_text(HAND_MADE + extra, encoding="utf-8")
+    assert merged_quads(trig) is None
+
+
+def test_the_analogies_graph_holds_nothing_the_summaries_read(built_trig: Path) -> None:
+    """Why the build needs no part of it (``summaryparts``' exactness argument)."""
+    analogies = [
+        q
+        for q in ox.parse(path=str(built_trig), format=ox.RdfFormat.TRIG)
+        if q.graph_name.value.endswith("/analogies")
+    ]
+    assert len(analogies) > 100
+    assert summaryparts.part_of(analogies) == summaryparts.SummaryPart()
+
+
+def test_a_part_survives_the_cache(built_trig: Path) -> None:
+    docs = [
+        q for q in ox.parse(path=str(built_trig), format=ox.RdfFormat.TRIG) if "/doc/" in q.graph_name.value
+    ]
+    part = summaryparts.part_of(docs)
+    assert part.nodes and part.namespaces and part.maps["realizes"]
+    assert summaryparts.SummaryPart.from_json(json.loads(json.dumps(part.to_json()))) == part
+    with pytest.raises(ValueError):
+        summaryparts.SummaryPart.from_json(None)  # an entry from before the parts: a cache miss
+
+
+def store_summaries(out: Path) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """(the summaries graph of ``out``'s store, what the CONSTRUCTs give on its data)."""
+    store = ox.Store.read_only(str(out / "store"))
+    return set(store.quads_for_pattern(None, None, None, summaries.GRAPH_SUMMARIES)), reference_quads(store)
+
+
+def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
+    tmp_path: Path, seed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store step of a build, from scratch and patched after an edit, queries no summary:
+    it loads the merged ones, and they are the CONSTRUCTs' triples."""
+    from citykg.graph.build import build
+    from citykg.store import loading
+
+    def no_query(store: ox.Store) -> list[ox.Quad]:
+        raise AssertionError("the build's store step queried the summaries")
+
+    scratch: list[Path] = []
+    real_load = loading.load
+    monkeypatch.setattr(loading, "load", lambda trig, *a: scratch.append(trig) or real_load(trig, *a))
+    monkeypatch.setattr(summaries, "summary_quads", no_query)
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(seed_dir, corpus)
+    build([corpus], out, jobs=1)
+    have, want = store_summaries(out)
+    assert have == want and len(have) > 50 and len(scratch) == 1
+    assert not (out / summaryparts.SUMMARIES_NAME).exists()  # a staging file, never published
+    article = sorted(corpus.glob("*.txt"))[0]
+    with article.open("a", encoding="utf-8") as fh:  # our own sentence: a new initiative and a figure
+        fh.write("\n青岛市上线“智慧停车”平台，全市新增智能泊位1200个。\n")
+    build([corpus], out, jobs=1, incremental=True)
+    edited, want = store_summaries(out)
+    assert edited == want and edited != have
+    assert len(scratch) == 1  # the edit was patched into a copy of the previous store
+    full = tmp_path / "full"
+    build([corpus], full, jobs=1)
+    assert store_summaries(full)[0] == edited
