@@ -131,3 +131,20 @@ def test_a_zombie_forked_worker_is_not_alive() -> None:
     finally:
         os.waitpid(pid, 0)
     assert Forked(os.getpid()).is_alive()
+
+
+def test_a_paged_listing_over_the_row_cap_says_how_to_page() -> None:
+    from citykg.server.worker import Limits, answer
+    from citykg.store.core import memory_store
+
+    store = memory_store(endpointkit.FIXTURE)
+    job = {"saved": "cities-running-reform", "params": {"reform": "一网通办"}, "accept": "text/csv"}
+    assert answer(store, job, Limits())[0] == 200
+    status, _, body = answer(store, job, Limits(max_rows=1))
+    assert status == 400
+    assert body.decode() == (
+        "The query returns more than 1 rows - ask for a smaller page (limit: cities per page; offset to "
+        "page on) (or start the server with a higher --max-rows).\n"
+    )
+    page = {**job, "params": {"reform": "一网通办", "limit": "1"}}
+    assert answer(store, page, Limits(max_rows=100))[0] == 200

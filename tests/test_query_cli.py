@@ -139,7 +139,11 @@ def test_queries_lists_the_library() -> None:
     by_name = {r["name"]: r for r in rows}
     assert len(rows) >= 20
     assert by_name["list-cities"]["params"] == []
-    assert by_name["cities-running-reform"]["params"] == ["reform (reform label or IRI)"]
+    assert by_name["cities-running-reform"]["params"] == [
+        "reform (reform label or IRI)",
+        "limit (cities per page, integer, default 20)",
+        "offset (cities to skip, integer, default 0)",
+    ]
     assert by_name["cities-running-reform"]["title"] == "推行某项改革的城市 / Cities running a reform"
     checks = json.loads(invoke("queries", "--qc", "--json").output)
     assert all(r["name"].endswith("-violation") for r in checks)

@@ -54,9 +54,21 @@ def stores(seed_trig: Path, diffusion_trig: Path) -> list[tuple[str, EmbeddedSto
     ]
 
 
-def answer(store: EmbeddedStore, text: str, saved: querylib.SavedQuery, given: dict[str, str]) -> list[tuple]:
-    rows = store.select(text, querylib.bind_params(saved, given, store))
+def answer(
+    store: EmbeddedStore, text: str, saved: querylib.SavedQuery, given: dict[str, str], paged: bool = True
+) -> list[tuple]:
+    """Sorted rows of ``text`` with ``given`` bound as ``saved`` declares them (``paged=False``: an old
+    text that had no page, so ``limit``/``offset`` are left out)."""
+    params = querylib.bind_params(saved, given, store)
+    if not paged:
+        params = {k: v for k, v in params.items() if k not in PAGE}
+    rows = store.select(text, params)
     return sorted(tuple(str(v) for v in row.values()) for row in rows)
+
+
+PAGE = ("limit", "offset")
+#: A page size that holds every row of these builds: a query that gained paging answers it whole.
+EVERYTHING = "100000"
 
 
 # Label lists per IRI parameter kind, so a query with a city or reform parameter runs for several.
@@ -89,14 +101,39 @@ def test_rewrite_answers_the_same_rows(name: str, built_trig: Path, diffusion_tr
     saved = querylib.find(name)
     old = (BEFORE / f"{name}.rq").read_text(encoding="utf-8")
     assert old != saved.text, f"{name}: the kept text is the one it replaced"
+    # a listing that gained paging: the old rows are the new query's rows with a page holding everything
+    gained_paging = saved.param("limit") is not None and "limit" not in old.split("\n# columns:")[0]
     answered = 0
     for label, store in stores(built_trig, diffusion_trig):
         for given in parameter_sets(saved, store):
             try:
-                before = answer(store, old, saved, given)
+                before = answer(store, old, saved, given, paged=not gained_paging)
             except QueryError:  # the example names a city or reform this build lacks
                 continue
-            after = answer(store, saved.text, saved, given)
+            after = answer(
+                store, saved.text, saved, {**given, "limit": EVERYTHING} if gained_paging else given
+            )
             assert after == before, f"{name} on {label} with {given}"
             answered += bool(after)
     assert answered, f"{name}: no build answers any row, so the comparison proves nothing"
+
+
+#: The reforms run in most cities of a build (by their Chinese labels): what a paging test pages.
+WIDEST_REFORMS = """SELECT ?l (COUNT(DISTINCT ?c) AS ?n) WHERE {
+  ?i ck:realizes ?r ; ck:inCity ?c . ?r skos:prefLabel ?l FILTER(LANG(?l) = "zh")
+} GROUP BY ?l ORDER BY DESC(?n) ?l LIMIT 3"""
+
+
+def test_pages_put_together_are_the_whole_listing(diffusion_trig: Path) -> None:
+    """A paged listing: consecutive pages of two cities, concatenated, are every row, in order."""
+    saved, store = querylib.find("cities-running-reform"), memory_store(diffusion_trig)
+    widest = store.select(WIDEST_REFORMS)
+    assert int(str(widest[0]["n"])) > 2, "the diffusion corpus has a reform in several cities"
+    for row in widest:
+        given = {"reform": str(row["l"])}
+        whole = store.select(saved.text, querylib.bind_params(saved, {**given, "limit": EVERYTHING}, store))
+        pages: list[dict] = []
+        for offset in range(0, int(str(row["n"])) + 2, 2):
+            page = {**given, "limit": "2", "offset": str(offset)}
+            pages += store.select(saved.text, querylib.bind_params(saved, page, store))
+        assert pages == whole and whole, given

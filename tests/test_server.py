@@ -148,7 +148,7 @@ def test_saved_query_endpoint_resolves_labels(server: str) -> None:
         urllib.request.urlopen(server + "saved/cities-running-reform?city=x", timeout=30)
     assert err.value.code == 400
     assert err.value.read().decode() == (
-        'Query "cities-running-reform" does not declare parameter "city" (it takes: reform).\n'
+        'Query "cities-running-reform" does not declare parameter "city" (it takes: reform, limit, offset).\n'
     )
 
 

@@ -148,9 +148,13 @@ def answer(store: Any, job: dict[str, Any], limits: Limits) -> Reply:
     """Run one job (a saved query with params, or a query text) and serialise it within the limits."""
     from citykg.store import querylib
 
+    hint = "add LIMIT"
     try:
         if job.get("saved"):
             saved = querylib.find(job["saved"])
+            if saved.param("limit") is not None:  # a paged listing: say how to page
+                per_page = saved.param("limit").doc.split(",")[0]
+                hint = f"ask for a smaller page (limit: {per_page}; offset to page on)"
             params = querylib.bind_params(saved, job.get("params") or {}, store)
             text, source = saved.text, saved.name
         else:
@@ -169,7 +173,7 @@ def answer(store: Any, job: dict[str, Any], limits: Limits) -> Reply:
             unit = "triples" if result.kind == "graph" else "rows"
             return text_reply(
                 400,
-                f"The query returns more than {limits.max_rows} {unit} - add LIMIT (or start the "
+                f"The query returns more than {limits.max_rows} {unit} - {hint} (or start the "
                 "server with a higher --max-rows).",
             )
         body = serialize(result, fmt)
