@@ -110,7 +110,12 @@ def test_without_a_free_overtime_slot_the_query_is_stopped(pool: WorkerPool) -> 
 
 
 def _saved(reform: str) -> dict[str, Any]:
-    return {"saved": "cities-running-reform", "params": {"reform": reform}, "accept": "text/csv", "format": []}
+    return {
+        "saved": "cities-running-reform",
+        "params": {"reform": reform},
+        "accept": "text/csv",
+        "format": [],
+    }
 
 
 def test_labels_resolved_once_per_build_and_forgotten_on_a_rebuild(pool: WorkerPool, tmp_path: Path) -> None:
