@@ -239,7 +239,7 @@ def time_per_file(files: list[Path]) -> dict[str, float | int]:
         c3 = cpu_seconds()
         dq = rdfize(ex, kb)
         c4 = cpu_seconds()
-        _split(DocResult(path=f, file_name=f.name), dq.quads, dq.scheme_quads)
+        _split(DocResult(path=f, file_name=f.name), dq)
         c5 = cpu_seconds()
         for k, a, b in (("ingest", c, c2), ("extract", c2, c3), ("rdf", c3, c4), ("serialise", c4, c5)):
             cpu[k] += b - a

@@ -24,17 +24,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from citykg.graph import cache as cachemod
-from citykg.graph.analogues.index import DocRecord, doc_record
+from citykg.graph.analogues.index import DocRecord
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, IngestError, SourceMeta, read_document
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.pipeline import extract
-from citykg.graph.rdf.emit import rdfize
-from citykg.graph.rdf.summaryparts import SummaryPart, part_of
-from citykg.graph.rdf.trig import block
+from citykg.graph.rdf.docrecord import doc_record, summary_part
+from citykg.graph.rdf.emit import DocQuads, rdfize
+from citykg.graph.rdf.nt import nquads
+from citykg.graph.rdf.summaryparts import SummaryPart
+from citykg.graph.rdf.textrig import trig_block
+from citykg.namespaces import GRAPH_SCHEMES
 
+#: the schemes graph the minted concepts go to (N-Quads)
+SCHEMES_GRAPH = str(GRAPH_SCHEMES)
 #: default seconds one file may spend in ingest + extract + RDF before it is skipped
 DEFAULT_TIME_BUDGET = 120.0
 #: longest error text kept in a one-line report (exception messages can quote whole inputs)
@@ -203,7 +206,7 @@ def _stages(source: Source, opts: WorkOptions, seen: set[str] | None, result: Do
     dq = rdfize(ex, kb)
     result.areas, result.city = sorted(dq.areas), ex.city
     result.warnings = ex.warnings
-    _split(result, dq.quads, dq.scheme_quads)
+    _split(result, dq)
 
 
 def _from_cache(cache: Path, result: DocResult) -> bool:
@@ -228,13 +231,14 @@ def _from_cache(cache: Path, result: DocResult) -> bool:
     return True
 
 
-def _split(result: DocResult, graph: list[ox.Quad], schemes: list[ox.Quad]) -> None:
-    """The document graph as a TriG block, its record and the minted concepts as N-Quads."""
-    result.trig, result.quads = block(graph), len(graph)
-    result.record = doc_record(graph)
-    result.summary = part_of(graph)
+def _split(result: DocResult, dq: DocQuads) -> None:
+    """The document graph as a TriG block, its record, its summary part and the minted concepts
+    as N-Quads, all written and read from the emitter's rows (no pyoxigraph quad is made)."""
+    result.trig, result.quads = trig_block(dq.graph_iri, dq.rows), len(dq.rows)
+    result.record = doc_record(dq.rows)
+    result.summary = summary_part(dq.rows)
     result.observations = result.record.observations
-    result.schemes = ox.serialize(schemes, format=ox.RdfFormat.N_QUADS)
+    result.schemes = nquads(dq.scheme_rows, SCHEMES_GRAPH)
 
 
 def cache_meta(result: DocResult) -> dict[str, object]:

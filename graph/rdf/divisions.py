@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from citykg.graph.kb import KnowledgeBase
-from citykg.graph.rdf.emit import LABEL, TYPE, N, P, zh
+from citykg.graph.rdf.oxterms import LABEL, TYPE, N, P, zh
 from citykg.namespaces import CK, GRAPH_DIVISIONS, area_iri
 
 

@@ -1,4 +1,4 @@
-"""RDF emission: an ``Extraction`` -> the quads of its document graph (and of the schemes graph).
+"""RDF emission: an ``Extraction`` -> the statements of its document graph (and of the schemes graph).
 
 The model is the one of design/ontology-core.md: initiatives keyed by (city,
 class, label) so repeated mentions and other articles of the same city meet on
@@ -7,20 +7,27 @@ ck:Observation per number; the ck:SourceDocument described inside its own
 graph. Everything is an IRI or a literal (no blank nodes), so a rebuild is
 isomorphic. Concepts and indicators a record mints (uncurated) go to the
 schemes graph.
+
+The statements are rows of strings (``nt.Row``: subject and predicate IRIs, the
+object as N-Triples text), not pyoxigraph quads: the worker sorts and writes them
+as TriG text (``textrig``) and reads the analogue record from them (``docrecord``)
+without making a pyoxigraph object per quad. ``DocQuads.quads`` still gives
+pyoxigraph quads to a caller that wants them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from citykg.graph.extract.metrics.units import default_units
 from citykg.graph.kb import KnowledgeBase
+from citykg.graph.rdf import nt
+from citykg.graph.rdf.nt import XSD_BOOLEAN, XSD_DECIMAL, XSD_INTEGER, Row, iri, literal, typed, zh
+from citykg.graph.rdf.oxterms import N, S, date_type, decimal_lexical
 from citykg.graph.rdf.quotes import quote
 from citykg.graph.records import ChangeRole, EntityClass, EntityRecord, Extraction, Mention, ObservationRecord
 from citykg.namespaces import (
@@ -37,178 +44,118 @@ from citykg.namespaces import (
     uncurated_concept_iri,
 )
 
+# N and decimal_lexical are re-exported: the build and the analogue explanations import them from here
+__all__ = ["DocQuads", "N", "date_literal", "decimal_lexical", "rdfize"]
+
 _QUOTES = "“”\"'‘’《》「」『』〈〉()（）[]【】"
 #: the class whose entity a shared label links to, most preferred first (all six classes)
 _PREFERRED_TARGET = (EntityClass.Platform, EntityClass.Project, EntityClass.Reform, EntityClass.Organization,
                      EntityClass.PolicyDocument, EntityClass.Award)  # fmt: skip
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+_SCHEMES = str(GRAPH_SCHEMES)
+_FALSE, _TRUE = typed("false", XSD_BOOLEAN), typed("true", XSD_BOOLEAN)
+_O = {name: iri(S.__dict__[name]) for name in ("Evidence", "Indicator", "Observation", "Ranking", "ReformConcept",
+                                               "SourceDocument", "skos_Concept")}  # fmt: skip
+#: areas, classes and schemes as IRI strings, looked up once per build
+_AREA_CACHE = 4096
 
 
-def N(term: object) -> ox.NamedNode:
-    """A pyoxigraph IRI from an rdflib term, a string or a pyoxigraph IRI."""
-    if isinstance(term, ox.NamedNode):
-        return term
-    return _named(str(term))
+@lru_cache(maxsize=_AREA_CACHE)
+def _area(code: str) -> str:
+    return str(area_iri(code))
 
 
-@lru_cache(maxsize=4096)
-def _named(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
-TYPE, LABEL = N(RDF.type), N(RDFS.label)
-ZH = "zh"
-
-
-def zh(text: str) -> ox.Literal:
-    return ox.Literal(text, language=ZH)
-
-
-def typed(value: str, dt: object) -> ox.Literal:
-    return ox.Literal(value, datatype=N(dt))
-
-
-def decimal_lexical(value: Decimal) -> str:
-    """xsd:decimal lexical form without exponent or trailing zeros.
-
-    >>> decimal_lexical(Decimal("1.746E+9")), decimal_lexical(Decimal("99.70")), decimal_lexical(Decimal("0"))
-    ('1746000000', '99.7', '0')
-    """
-    text = format(value.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
+@lru_cache(maxsize=_AREA_CACHE)
+def _class(cls: str) -> str:
+    return iri(str(CK[cls]))  # CK refuses a name outside the ontology ("term 'Bare' not in namespace")
 
 
 def date_literal(text: str) -> ox.Literal | None:
     """xsd:date / gYearMonth / gYear by lexical shape; None for anything else."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return typed(text, XSD.date)
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return typed(text, XSD.gYearMonth)
-    if re.fullmatch(r"\d{4}", text):
-        return typed(text, XSD.gYear)
-    return None
+    dt = date_type(text)
+    return ox.Literal(text, datatype=N(dt)) if dt is not None else None
+
+
+def _date(text: str) -> str | None:
+    dt = date_type(text)
+    return typed(text, dt) if dt is not None else None
 
 
 @dataclass
 class DocQuads:
-    """What one document contributes: its graph, minted concepts, and the areas it uses."""
+    """What one document contributes: its graph's rows, the concepts it mints, and the areas it uses."""
 
-    graph: ox.NamedNode
-    quads: list[ox.Quad] = field(default_factory=list)
-    scheme_quads: list[ox.Quad] = field(default_factory=list)
+    graph_iri: str
+    rows: list[Row] = field(default_factory=list)
+    scheme_rows: list[Row] = field(default_factory=list)
     areas: set[str] = field(default_factory=set)  # adcodes
+
+    @property
+    def graph(self) -> ox.NamedNode:
+        return ox.NamedNode(self.graph_iri)
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """The document graph as pyoxigraph quads, in emission order."""
+        return nt.rows_to_quads(self.rows, self.graph_iri)
+
+    @property
+    def scheme_quads(self) -> list[ox.Quad]:
+        """The minted concepts as pyoxigraph quads of the schemes graph."""
+        return nt.rows_to_quads(self.scheme_rows, _SCHEMES)
 
     def all_quads(self) -> list[ox.Quad]:
         return [*self.quads, *self.scheme_quads]
 
 
-class P:
-    """Predicates and classes as pyoxigraph IRIs, made once (rdflib attribute access is slow)."""
-
-    Evidence = N(CK.Evidence)
-    Indicator = N(CK.Indicator)
-    Observation = N(CK.Observation)
-    Ranking = N(CK.Ranking)
-    ReformConcept = N(CK.ReformConcept)
-    SourceDocument = N(CK.SourceDocument)
-    aboutCity = N(CK.aboutCity)
-    adcode = N(CK.adcode)
-    asOf = N(CK.asOf)
-    asOfText = N(CK.asOfText)
-    changeRole = N(CK.changeRole)
-    comparableUnit = N(CK.comparableUnit)
-    comparableValue = N(CK.comparableValue)
-    measureWord = N(CK.measureWord)
-    charEnd = N(CK.charEnd)
-    charLength = N(CK.charLength)
-    charStart = N(CK.charStart)
-    contentHash = N(CK.contentHash)
-    curated = N(CK.curated)
-    domain = N(CK.domain)
-    evidence = N(CK.evidence)
-    expectedUnit = N(CK.expectedUnit)
-    fileName = N(CK.fileName)
-    inArea = N(CK.inArea)
-    inCity = N(CK.inCity)
-    inDocument = N(CK.inDocument)
-    indicator = N(CK.indicator)
-    isTarget = N(CK.isTarget)
-    mention = N(CK.mention)
-    mentionsArea = N(CK.mentionsArea)
-    partOf = N(CK.partOf)
-    previousValue = N(CK.previousValue)
-    qualifier = N(CK.qualifier)
-    quote = N(CK.quote)
-    rawText = N(CK.rawText)
-    realizes = N(CK.realizes)
-    refersTo = N(CK.refersTo)
-    runBy = N(CK.runBy)
-    unit = N(CK.unit)
-    value = N(CK.value)
-    valueMax = N(CK.valueMax)
-    dcterms_date = N(DCTERMS.date)
-    dcterms_publisher = N(DCTERMS.publisher)
-    dcterms_source = N(DCTERMS.source)
-    dcterms_title = N(DCTERMS.title)
-    rdf_type = N(RDF.type)
-    skos_Concept = N(SKOS.Concept)
-    skos_altLabel = N(SKOS.altLabel)
-    skos_inScheme = N(SKOS.inScheme)
-    skos_prefLabel = N(SKOS.prefLabel)
-
-
 class _Emitter:
     def __init__(self, ex: Extraction, kb: KnowledgeBase) -> None:
         self.ex, self.kb, self.doc = ex, kb, ex.document
-        self.out = DocQuads(graph=N(document_iri(self.doc.content_hash)))
-        self.doc_node = self.out.graph
-        self.city_node = N(area_iri(ex.city)) if ex.city else None
-        self.seen: set[tuple] = set()
-
-    def add(self, s: ox.NamedNode, p: object, o: ox.NamedNode | ox.Literal) -> None:
-        self.out.quads.append(ox.Quad(s, p if isinstance(p, ox.NamedNode) else N(p), o, self.out.graph))
-
-    def add_scheme(self, s: ox.NamedNode, p: object, o: ox.NamedNode | ox.Literal) -> None:
-        self.out.scheme_quads.append(ox.Quad(s, N(p), o, N(GRAPH_SCHEMES)))
+        self.out = DocQuads(graph_iri=str(document_iri(self.doc.content_hash)))
+        self.doc_node = self.out.graph_iri
+        self.city_node = _area(ex.city) if ex.city else None
+        self.seen: set[object] = set()
+        self.add = self.out.rows.append  # a row: (subject, predicate, object term)
+        self.scheme = self.out.scheme_rows.append
 
     # ------------------------------------------------------------ document
 
     def document(self) -> None:
-        d, doc = self.doc_node, self.doc
-        self.add(d, P.rdf_type, P.SourceDocument)
-        self.add(d, P.fileName, ox.Literal(doc.file_name))
-        self.add(d, P.contentHash, ox.Literal(doc.content_hash))
-        self.add(d, P.charLength, typed(str(len(doc.text)), XSD.integer))
+        d, doc, add = self.doc_node, self.doc, self.add
+        add((d, S.rdf_type, _O["SourceDocument"]))
+        add((d, S.fileName, literal(doc.file_name)))
+        add((d, S.contentHash, literal(doc.content_hash)))
+        add((d, S.charLength, typed(str(len(doc.text)), XSD_INTEGER)))
         if doc.title:
-            self.add(d, P.dcterms_title, zh(doc.title))
-        if doc.date and (lit := date_literal(doc.date)) is not None:
-            self.add(d, P.dcterms_date, lit)
+            add((d, S.dcterms_title, zh(doc.title)))
+        if doc.date and (lit := _date(doc.date)) is not None:
+            add((d, S.dcterms_date, lit))
         if doc.outlet:
-            self.add(d, P.dcterms_publisher, zh(doc.outlet))
-        if doc.url and re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", doc.url):
-            self.add(d, P.dcterms_source, ox.NamedNode(doc.url))
+            add((d, S.dcterms_publisher, zh(doc.outlet)))
+        if doc.url and _URL.fullmatch(doc.url):
+            add((d, S.dcterms_source, iri(ox.NamedNode(doc.url).value)))  # pyoxigraph checks the IRI
         if self.city_node is not None:
-            self.add(d, P.aboutCity, self.city_node)
+            add((d, S.aboutCity, iri(self.city_node)))
             self.out.areas.add(self.ex.city or "")
         for code in sorted({a.adcode for a in self.ex.areas}):
-            self.add(d, P.mentionsArea, N(area_iri(code)))
+            add((d, S.mentionsArea, iri(_area(code))))
             self.out.areas.add(code)
 
     # ------------------------------------------------------------ evidence
 
-    def evidence(self, node: ox.NamedNode, m: Mention) -> None:
-        ev = N(evidence_iri(self.doc.content_hash, m.start, m.end))
-        self.add(node, P.evidence, ev)
-        if ev.value in self.seen:
+    def evidence(self, node: str, m: Mention) -> None:
+        ev = str(evidence_iri(self.doc.content_hash, m.start, m.end))
+        add = self.add
+        add((node, S.evidence, iri(ev)))
+        if ev in self.seen:
             return
-        self.seen.add(ev.value)
-        self.add(ev, P.rdf_type, P.Evidence)
-        self.add(ev, P.inDocument, self.doc_node)
-        self.add(ev, P.quote, zh(self._quote(m)))
-        self.add(ev, P.mention, zh(self.doc.text[m.start : m.end]))
-        self.add(ev, P.charStart, typed(str(m.start), XSD.integer))
-        self.add(ev, P.charEnd, typed(str(m.end), XSD.integer))
+        self.seen.add(ev)
+        add((ev, S.rdf_type, _O["Evidence"]))
+        add((ev, S.inDocument, iri(self.doc_node)))
+        add((ev, S.quote, zh(self._quote(m))))
+        add((ev, S.mention, zh(self.doc.text[m.start : m.end])))
+        add((ev, S.charStart, typed(str(m.start), XSD_INTEGER)))
+        add((ev, S.charEnd, typed(str(m.end), XSD_INTEGER)))
 
     def _quote(self, m: Mention) -> str:
         """The sentence shown as evidence, without injected spam words (graph/rdf/quotes.py)."""
@@ -225,11 +172,11 @@ class _Emitter:
 
     # ------------------------------------------------------------ entities
 
-    def entity_node(self, e: EntityRecord) -> ox.NamedNode:
+    def entity_node(self, e: EntityRecord) -> str:
         body = self._body(e)
         if body is not None:
-            return N(body_iri(body, e.area))
-        return N(initiative_iri(e.city or self.ex.city, e.cls, e.label))
+            return str(body_iri(body, e.area))
+        return str(initiative_iri(e.city or self.ex.city, e.cls, e.label))
 
     def _body(self, e: EntityRecord) -> str | None:
         """The bodies-scheme concept of an organization named by it (工信部, 省大数据局), else None:
@@ -239,131 +186,130 @@ class _Emitter:
         c = self.kb.concepts.get(e.concept)
         return e.concept if c is not None and c.scheme == "bodies" else None
 
-    def entity(self, e: EntityRecord, by_label: dict[tuple[str, str], ox.NamedNode]) -> None:
-        node = self.entity_node(e)
-        self.add(node, P.rdf_type, N(CK[e.cls]))
-        self.add(node, LABEL, zh(e.label))
+    def entity(self, e: EntityRecord, by_label: dict[tuple[str, str], str]) -> None:
+        node, add = self.entity_node(e), self.add
+        add((node, S.rdf_type, _class(e.cls)))
+        add((node, S.rdfs_label, zh(e.label)))
         city = (e.city or self.ex.city) if self._body(e) is None else None  # a body is above the city
         if city:
-            self.add(node, P.inCity, N(area_iri(city)))
+            add((node, S.inCity, iri(_area(city))))
             self.out.areas.add(city)
         if e.area:
-            self.add(node, P.inArea, N(area_iri(e.area)))
+            add((node, S.inArea, iri(_area(e.area))))
             self.out.areas.add(e.area)
         concept = e.concept
         if e.new_concept:
             segment = "reform" if e.cls == EntityClass.Reform else "other"
             concept = concept or str(uncurated_concept_iri(segment, e.concept_label or e.label))
             scheme = concept_scheme(concept) or segment + "s"
-            self.mint_concept(
-                N(concept), scheme, e.concept_label or e.label, e.domain, reform=e.cls == EntityClass.Reform
-            )
+            self.mint_concept(concept, scheme, e.concept_label or e.label, e.domain, reform=e.cls == EntityClass.Reform)
         if concept:
-            self.add(node, P.realizes, N(concept))
+            add((node, S.realizes, iri(concept)))
         if e.domain:
-            self.add(node, P.domain, N(e.domain))
+            add((node, S.domain, iri(e.domain)))
         for org in e.run_by:
             target = by_label.get((EntityClass.Organization, org))
             if target is not None and target != node:
-                self.add(node, P.runBy, target)
+                add((node, S.runBy, iri(target)))
         for m in e.mentions:
             self.evidence(node, m)
 
-    def mint_concept(self, c: ox.NamedNode, scheme: str, label: str, domain: str | None, reform: bool = False,
+    def mint_concept(self, c: str, scheme: str, label: str, domain: str | None, reform: bool = False,
                      indicator: bool = False, unit: str | None = None) -> None:  # fmt: skip
-        key = ("concept", c.value)
+        c = str(c)  # a curated concept may come as an rdflib IRI
+        key = ("concept", c)
         if key in self.seen:
             return
         self.seen.add(key)
-        self.add_scheme(c, P.rdf_type, P.skos_Concept)
+        add = self.scheme
+        add((c, S.rdf_type, _O["skos_Concept"]))
         if reform:
-            self.add_scheme(c, P.rdf_type, P.ReformConcept)
+            add((c, S.rdf_type, _O["ReformConcept"]))
         if indicator:
-            self.add_scheme(c, P.rdf_type, P.Indicator)
-        self.add_scheme(c, P.skos_inScheme, N(CKR[f"scheme/{scheme}"]))
-        self.add_scheme(c, P.skos_prefLabel, zh(label))
-        self.add_scheme(c, P.curated, typed("false", XSD.boolean))
+            add((c, S.rdf_type, _O["Indicator"]))
+        add((c, S.skos_inScheme, iri(f"{CKR}scheme/{scheme}")))
+        add((c, S.skos_prefLabel, zh(label)))
+        add((c, S.curated, _FALSE))
         if domain:
-            self.add_scheme(c, P.domain, N(domain))
+            add((c, S.domain, iri(domain)))
         if unit:
-            self.add_scheme(c, P.expectedUnit, ox.Literal(unit))
+            add((c, S.expectedUnit, literal(unit)))
 
     # ------------------------------------------------------------ observations
 
-    def observations(self, targets: dict[str, ox.NamedNode]) -> None:
+    def observations(self, targets: dict[str, str]) -> None:
         used: set[str] = set()
-        last_before: dict[tuple[int, str], ox.NamedNode] = {}
+        last_before: dict[tuple[int, str], str] = {}
         for o in self.ex.observations:
             m = o.mention
-            iri = observation_iri(self.doc.content_hash, m.start, m.end, o.change_role)
-            node, n = N(iri), 2
-            while node.value in used:
-                node, n = N(f"{iri}-{n}"), n + 1
-            used.add(node.value)
+            base = str(observation_iri(self.doc.content_hash, m.start, m.end, o.change_role))
+            node, n = base, 2
+            while node in used:
+                node, n = f"{base}-{n}", n + 1
+            used.add(node)
             self.observation(node, o, targets)
             key = (m.sentence, o.indicator_label)
             if o.change_role == ChangeRole.before:
                 last_before[key] = node
             elif o.change_role == ChangeRole.after and key in last_before:
-                self.add(node, P.previousValue, last_before.pop(key))
+                self.add((node, S.previousValue, iri(last_before.pop(key))))
 
-    def comparable(self, node: ox.NamedNode, o: ObservationRecord) -> None:
+    def comparable(self, node: str, o: ObservationRecord) -> None:
         """The unit a figure compares in, from units.ttl (every measure word is one count)."""
         terms = default_units().comparable_terms(o.unit, o.value, ranking=o.kind == "rank")
         if terms is not None:
             if terms.measure_word:
-                self.add(node, P.measureWord, ox.Literal(terms.measure_word))
-            self.add(node, P.comparableUnit, N(terms.unit_iri))
-            self.add(node, P.comparableValue, typed(decimal_lexical(terms.value), XSD.decimal))
+                self.add((node, S.measureWord, literal(terms.measure_word)))
+            self.add((node, S.comparableUnit, iri(str(terms.unit_iri))))
+            self.add((node, S.comparableValue, typed(decimal_lexical(terms.value), XSD_DECIMAL)))
 
-    def observation(self, node: ox.NamedNode, o: ObservationRecord, targets: dict[str, ox.NamedNode]) -> None:
-        self.add(node, P.rdf_type, P.Observation)
+    def observation(self, node: str, o: ObservationRecord, targets: dict[str, str]) -> None:
+        add = self.add
+        add((node, S.rdf_type, _O["Observation"]))
         if o.kind == "rank":
-            self.add(node, P.rdf_type, P.Ranking)
+            add((node, S.rdf_type, _O["Ranking"]))
         indicator = o.indicator
         if o.indicator_label and (o.new_indicator or not indicator):
             indicator = indicator or str(uncurated_concept_iri("indicator", o.indicator_label))
-            self.mint_concept(
-                N(indicator), "indicators", o.indicator_label, None, indicator=True, unit=o.unit
-            )
+            self.mint_concept(indicator, "indicators", o.indicator_label, None, indicator=True, unit=o.unit)
         if indicator:  # a figure no noun phrase names keeps its sentence, not a minted indicator
-            self.add(node, P.indicator, N(indicator))
-        self.add(node, P.value, typed(decimal_lexical(o.value), XSD.decimal))
+            add((node, S.indicator, iri(indicator)))
+        add((node, S.value, typed(decimal_lexical(o.value), XSD_DECIMAL)))
         if o.value_max is not None:
-            self.add(node, P.valueMax, typed(decimal_lexical(o.value_max), XSD.decimal))
-        self.add(node, P.unit, ox.Literal(o.unit))
+            add((node, S.valueMax, typed(decimal_lexical(o.value_max), XSD_DECIMAL)))
+        add((node, S.unit, literal(o.unit)))
         self.comparable(node, o)
-        self.add(node, P.qualifier, ox.Literal(o.qualifier))
+        add((node, S.qualifier, literal(o.qualifier)))
         target = targets.get(o.refers_to) if o.refers_to else None
         if target is None:
             target = self.city_node
         if target is not None:
-            self.add(node, P.refersTo, target)
-        as_of = date_literal(o.as_of) if o.as_of else None
+            add((node, S.refersTo, iri(target)))
+        as_of = _date(o.as_of) if o.as_of else None
         if as_of is None and self.doc.date and not o.target:
-            as_of = date_literal(self.doc.date)
+            as_of = _date(self.doc.date)
         if as_of is not None:
-            self.add(node, P.asOf, as_of)
+            add((node, S.asOf, as_of))
         if o.as_of_text:
-            self.add(node, P.asOfText, zh(o.as_of_text))
+            add((node, S.asOfText, zh(o.as_of_text)))
         if o.change_role:
-            self.add(node, P.changeRole, ox.Literal(o.change_role))
+            add((node, S.changeRole, literal(o.change_role)))
         if o.target:
-            self.add(node, P.isTarget, typed("true", XSD.boolean))
-        self.add(node, P.rawText, zh(o.mention.text))
+            add((node, S.isTarget, _TRUE))
+        add((node, S.rawText, zh(o.mention.text)))
         self.evidence(node, o.mention)
 
 
 def rdfize(ex: Extraction, kb: KnowledgeBase) -> DocQuads:
-    """The quads of one document's extraction (document graph + minted concepts)."""
+    """The rows of one document's extraction (document graph + minted concepts)."""
     em = _Emitter(ex, kb)
     em.document()
-    by_label: dict[tuple[str, str], ox.NamedNode] = {}
+    by_label: dict[tuple[str, str], str] = {}
     for e in ex.entities:
         by_label.setdefault((e.cls, e.label), em.entity_node(e))
     for e in ex.entities:
         em.entity(e, by_label)
-    targets: dict[str, ox.NamedNode] = {}
+    targets: dict[str, str] = {}
     for cls in reversed(_PREFERRED_TARGET):  # the preferred class wins a shared label
         for e in ex.entities:
             if e.cls == cls:
@@ -372,5 +318,5 @@ def rdfize(ex: Extraction, kb: KnowledgeBase) -> DocQuads:
     em.observations(targets)
     from citykg.graph.adoption.events import adoption_quads  # issue 18: ck:Adoption events of this document
 
-    em.out.quads.extend(adoption_quads(ex, kb, em.out.graph))
+    em.out.rows.extend(map(nt.quad_row, adoption_quads(ex, kb, em.out.graph)))
     return em.out

@@ -1,0 +1,123 @@
+"""The analogue record and the summary part of a document graph, read from its rows.
+
+``analogues.index.doc_record`` and ``rdf.summaryparts.part_of`` read pyoxigraph quads
+(the build's other graphs, a finished store). The worker has the document graph as
+rows of strings (``nt``), so it reads both from those instead, with no pyoxigraph
+object per quad; the results are equal (tests/graph/test_textrig.py compares them
+with the two readers on the pyoxigraph quads of real documents).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from citykg.graph.analogues.index import (
+    _ENTITY_TYPES,
+    _OBSERVATION,
+    _READ,
+    _SOURCE_DOCUMENT,
+    DocRecord,
+    ItemRecord,
+)
+from citykg.graph.rdf.nt import Row, value
+from citykg.graph.rdf.summaryparts import (
+    _MAP_OF,
+    CITY,
+    DOCUMENT,
+    EVIDENCE,
+    IN_DOCUMENT,
+    MAPS,
+    SummaryPart,
+    _namespace,
+)
+from citykg.namespaces import CK_IRI
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_DCT = "http://purl.org/dc/terms/"
+_CITY_TERM, _DOCUMENT_TERM = f"<{CITY}>", f"<{DOCUMENT}>"
+
+Objects = dict[str, list[str]]  # predicate -> object terms of one subject
+
+
+def _values(ps: Objects, pred: str) -> list[str]:
+    return sorted({value(o) for o in ps.get(pred, ())})
+
+
+def _iris(ps: Objects, pred: str) -> list[str]:
+    return sorted({o[1:-1] for o in ps.get(pred, ()) if o[0] == "<"})
+
+
+def doc_record(rows: Iterable[Row]) -> DocRecord:
+    """``analogues.index.doc_record`` of the rows' quads."""
+    by_s: dict[str, Objects] = defaultdict(lambda: defaultdict(list))
+    read = _READ
+    for s, p, o in rows:  # most rows (values, provenance, adoption events) are not read: skip them first
+        if p in read:
+            by_s[s][p].append(o)
+    types = {s: {value(o) for o in ps.get(_RDF_TYPE, ())} for s, ps in by_s.items()}
+    rec = DocRecord()
+    for s, ts in types.items():
+        if _SOURCE_DOCUMENT in ts:
+            ps = by_s[s]
+            rec.documents[s] = [_values(ps, CK_IRI + "fileName"), _values(ps, _DCT + "title"), _values(ps, _DCT + "date")]
+            rec.doc_cities[s] = _values(ps, CK_IRI + "aboutCity")
+        rec.observations += _OBSERVATION in ts
+    indicators: dict[str, set[str]] = defaultdict(set)
+    for ps in by_s.values():
+        for x in ps.get(CK_IRI + "refersTo", ()):
+            indicators[value(x)].update(value(i) for i in ps.get(CK_IRI + "indicator", ()))
+    for s in sorted(set(types) | {x for x, i in indicators.items() if i}):
+        classes = sorted(_ENTITY_TYPES[t] for t in types.get(s, ()) if t in _ENTITY_TYPES)
+        if not classes and not indicators.get(s):
+            continue
+        ps = by_s.get(s, {})
+        it = ItemRecord(s, classes, _values(ps, _LABEL), _values(ps, CK_IRI + "inCity"),
+                        _iris(ps, CK_IRI + "realizes"), _iris(ps, CK_IRI + "domain"),
+                        indicators=sorted(indicators.get(s, ())))  # fmt: skip
+        evs = ps.get(CK_IRI + "evidence", ())
+        it.evidenced = bool(evs)
+        cities: set[str] = set()
+        for ev in sorted({value(e) for e in evs}):
+            docs = _values(by_s.get(ev, {}), CK_IRI + "inDocument")
+            if not docs:
+                continue
+            files = sorted({f for d in docs for f in _values(by_s.get(d, {}), CK_IRI + "fileName")})
+            it.evidence.append((files, _values(by_s.get(ev, {}), CK_IRI + "quote")))
+            cities.update(c for d in docs for c in _values(by_s.get(d, {}), CK_IRI + "aboutCity"))
+        it.doc_cities = sorted(cities)
+        rec.items.append(it)
+    return rec
+
+
+def summary_part(rows: Iterable[Row]) -> SummaryPart:
+    """``rdf.summaryparts.part_of`` of the rows' quads (subjects are IRIs: no blank node)."""
+    maps: dict[str, dict[str, set[str]]] = {m: {} for m in MAPS}
+    cities, documents, exact = set(), set(), True
+    ev_docs: dict[str, set[str]] = {}
+    ev_nodes: dict[str, set[str]] = {}
+    for s, p, o in rows:
+        name = _MAP_OF.get(p)
+        if name is not None:
+            exact = exact and not o.startswith("_:")
+            maps[name].setdefault(f"<{s}>", set()).add(o)
+        elif p == EVIDENCE:
+            exact = exact and not o.startswith("_:")
+            if o[0] == "<":
+                ev_nodes.setdefault(o[1:-1], set()).add(f"<{s}>")
+        elif p == IN_DOCUMENT:
+            exact = exact and not o.startswith("_:")
+            ev_docs.setdefault(s, set()).add(o)
+        elif p == _RDF_TYPE and o in (_CITY_TERM, _DOCUMENT_TERM):
+            (cities if o == _CITY_TERM else documents).add(f"<{s}>")
+    nodes: dict[str, set[str]] = {}
+    for ev, docs in ev_docs.items():
+        for doc in docs:
+            nodes.setdefault(doc, set()).update(ev_nodes.get(ev, ()))
+    return SummaryPart(
+        maps={m: {s: sorted(os) for s, os in sorted(d.items())} for m, d in maps.items() if d},
+        cities=sorted(cities), documents=sorted(documents),
+        nodes={d: sorted(ns) for d, ns in sorted(nodes.items())},
+        namespaces=sorted({_namespace(ev) for ev in (*ev_docs, *ev_nodes)}), exact=exact,
+    )  # fmt: skip
