@@ -9,7 +9,6 @@ with the two readers on the pyoxigraph quads of real documents).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from citykg.graph.analogues.index import (
@@ -37,6 +36,10 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _DCT = "http://purl.org/dc/terms/"
 _CITY_TERM, _DOCUMENT_TERM = f"<{CITY}>", f"<{DOCUMENT}>"
+_SOURCE_DOCUMENT_TERM, _OBSERVATION_TERM = f"<{_SOURCE_DOCUMENT}>", f"<{_OBSERVATION}>"
+_ENTITY_TERMS = frozenset(f"<{t}>" for t in _ENTITY_TYPES)
+_REFERS_TO, _INDICATOR = CK_IRI + "refersTo", CK_IRI + "indicator"
+_EVIDENCE, _IN_DOCUMENT = CK_IRI + "evidence", CK_IRI + "inDocument"
 
 Objects = dict[str, list[str]]  # predicate -> object terms of one subject
 
@@ -49,38 +52,54 @@ def _iris(ps: Objects, pred: str) -> list[str]:
     return sorted({o[1:-1] for o in ps.get(pred, ()) if o[0] == "<"})
 
 
+def _group(rows: Iterable[Row], read: frozenset[str]) -> dict[str, Objects]:
+    """subject -> predicate -> object terms, of the rows whose predicate is in ``read``."""
+    by_s: dict[str, Objects] = {}
+    for s, p, o in rows:
+        if p in read:
+            ps = by_s.get(s)
+            if ps is None:
+                by_s[s] = {p: [o]}
+            elif p in ps:
+                ps[p].append(o)
+            else:
+                ps[p] = [o]
+    return by_s
+
+
 def doc_record(rows: Iterable[Row]) -> DocRecord:
     """``analogues.index.doc_record`` of the rows' quads."""
-    by_s: dict[str, Objects] = defaultdict(lambda: defaultdict(list))
-    read = _READ
-    for s, p, o in rows:  # most rows (values, provenance, adoption events) are not read: skip them first
-        if p in read:
-            by_s[s][p].append(o)
-    types = {s: {value(o) for o in ps.get(_RDF_TYPE, ())} for s, ps in by_s.items()}
+    by_s = _group(rows, _READ)
     rec = DocRecord()
-    for s, ts in types.items():
-        if _SOURCE_DOCUMENT in ts:
-            ps = by_s[s]
+    named: list[str] = []  # subjects typed with an entity class
+    for s, ps in by_s.items():
+        ts = ps.get(_RDF_TYPE)
+        if ts is None:
+            continue
+        if _SOURCE_DOCUMENT_TERM in ts:
             rec.documents[s] = [_values(ps, CK_IRI + "fileName"), _values(ps, _DCT + "title"), _values(ps, _DCT + "date")]
             rec.doc_cities[s] = _values(ps, CK_IRI + "aboutCity")
-        rec.observations += _OBSERVATION in ts
-    indicators: dict[str, set[str]] = defaultdict(set)
+        rec.observations += _OBSERVATION_TERM in ts
+        if not _ENTITY_TERMS.isdisjoint(ts):
+            named.append(s)
+    indicators: dict[str, set[str]] = {}
     for ps in by_s.values():
-        for x in ps.get(CK_IRI + "refersTo", ()):
-            indicators[value(x)].update(value(i) for i in ps.get(CK_IRI + "indicator", ()))
-    for s in sorted(set(types) | {x for x, i in indicators.items() if i}):
-        classes = sorted(_ENTITY_TYPES[t] for t in types.get(s, ()) if t in _ENTITY_TYPES)
-        if not classes and not indicators.get(s):
-            continue
+        if _REFERS_TO in ps:
+            found = {value(i) for i in ps.get(_INDICATOR, ())}
+            for x in ps[_REFERS_TO]:
+                indicators.setdefault(value(x), set()).update(found)
+    for s in sorted({*named, *(x for x, i in indicators.items() if i)}):
         ps = by_s.get(s, {})
+        types = {value(t) for t in ps.get(_RDF_TYPE, ())}
+        classes = sorted(_ENTITY_TYPES[t] for t in types if t in _ENTITY_TYPES)
         it = ItemRecord(s, classes, _values(ps, _LABEL), _values(ps, CK_IRI + "inCity"),
                         _iris(ps, CK_IRI + "realizes"), _iris(ps, CK_IRI + "domain"),
                         indicators=sorted(indicators.get(s, ())))  # fmt: skip
-        evs = ps.get(CK_IRI + "evidence", ())
+        evs = ps.get(_EVIDENCE, ())
         it.evidenced = bool(evs)
         cities: set[str] = set()
         for ev in sorted({value(e) for e in evs}):
-            docs = _values(by_s.get(ev, {}), CK_IRI + "inDocument")
+            docs = _values(by_s.get(ev, {}), _IN_DOCUMENT)
             if not docs:
                 continue
             files = sorted({f for d in docs for f in _values(by_s.get(d, {}), CK_IRI + "fileName")})

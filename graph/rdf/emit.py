@@ -186,8 +186,8 @@ class _Emitter:
         c = self.kb.concepts.get(e.concept)
         return e.concept if c is not None and c.scheme == "bodies" else None
 
-    def entity(self, e: EntityRecord, by_label: dict[tuple[str, str], str]) -> None:
-        node, add = self.entity_node(e), self.add
+    def entity(self, e: EntityRecord, by_label: dict[tuple[str, str], str], node: str) -> None:
+        add = self.add
         add((node, S.rdf_type, _class(e.cls)))
         add((node, S.rdfs_label, zh(e.label)))
         city = (e.city or self.ex.city) if self._body(e) is None else None  # a body is above the city
@@ -304,17 +304,18 @@ def rdfize(ex: Extraction, kb: KnowledgeBase) -> DocQuads:
     """The rows of one document's extraction (document graph + minted concepts)."""
     em = _Emitter(ex, kb)
     em.document()
+    nodes = [em.entity_node(e) for e in ex.entities]  # each IRI hashed once
     by_label: dict[tuple[str, str], str] = {}
-    for e in ex.entities:
-        by_label.setdefault((e.cls, e.label), em.entity_node(e))
-    for e in ex.entities:
-        em.entity(e, by_label)
+    for e, node in zip(ex.entities, nodes, strict=True):
+        by_label.setdefault((e.cls, e.label), node)
+    for e, node in zip(ex.entities, nodes, strict=True):
+        em.entity(e, by_label, node)
     targets: dict[str, str] = {}
     for cls in reversed(_PREFERRED_TARGET):  # the preferred class wins a shared label
-        for e in ex.entities:
+        for e, node in zip(ex.entities, nodes, strict=True):
             if e.cls == cls:
-                targets[e.label] = em.entity_node(e)
-                targets.setdefault(e.label.strip(_QUOTES), em.entity_node(e))
+                targets[e.label] = node
+                targets.setdefault(e.label.strip(_QUOTES), node)
     em.observations(targets)
     from citykg.graph.adoption.events import adoption_quads  # issue 18: ck:Adoption events of this document
 

@@ -34,6 +34,8 @@ _CHARS = _BASE + "_\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _ESCAPABLE = "~!$&'()*+,;=/?#@%"
 _LOCAL_OK = re.compile(f"[{_CHARS}:.{re.escape(_ESCAPABLE)}]+")
 _FIRST_PLAIN = re.compile(f"[{_BASE}_:0-9]")
+#: a local name of ASCII letters, digits, _ / - that neither starts with - nor ends with . (most of them)
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_/-]*")
 _TO_ESCAPE = re.compile(f"[{re.escape(_ESCAPABLE)}]")
 _INLINE = {
     XSD + "boolean": re.compile(r"true|false"),
@@ -60,6 +62,8 @@ def escape_local(name: str) -> str | None:
     >>> escape_local("evidence/ab/12-15"), escape_local("-x."), escape_local("a b")
     ('evidence\\\\/ab\\\\/12-15', '\\\\-x\\\\.', None)
     """
+    if _PLAIN_LOCAL.fullmatch(name):  # what citykg mints (area/370100, evidence/ab12/3-9): only / to escape
+        return name.replace("/", "\\/")
     if not _LOCAL_OK.fullmatch(name):
         return None
     out = _TO_ESCAPE.sub(r"\\\g<0>", name)

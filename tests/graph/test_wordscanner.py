@@ -1,4 +1,4 @@
-"""The Aho-Corasick word scanner finds what the trie regex it replaced finds (division names,
+"""The word scanner finds what the trie regex it replaced finds (division names,
 repeated labels): the leftmost-longest occurrences, and every occurrence for ``occurrences``."""
 
 from __future__ import annotations
