@@ -17,6 +17,13 @@ with SPARQL:
   city or one of its initiatives;
 - ``?document ck:nodeCount ?n``: how many extracted nodes have evidence in the article.
 
+The build's own store step does not query: its workers keep what the summaries read
+from each document (``citykg.graph.rdf.summaryparts``), the build merges those parts
+into this graph before the store step, which bulk-loads it in the same call as the
+TriG (a graph written into a bulk-loaded store afterwards makes RocksDB compact it
+with the big files: +3% disk at 2,000 articles). The merge gives exactly the
+CONSTRUCTs' triples (tests/test_summaries.py); when it cannot be sure, the queries run.
+
 The TriG stays the plain extracted data: the summaries are never written to it,
 and are recomputed from it on every load, so they cannot go stale. ``citykg push``
 uploads the store's graphs, so a server gets the summaries too. Nothing here
