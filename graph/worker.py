@@ -29,7 +29,7 @@ from citykg.graph.analogues.index import DocRecord
 from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, IngestError, SourceMeta, read_document
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.pipeline import extract
-from citykg.graph.rdf.docrecord import doc_record, summary_part
+from citykg.graph.rdf.docrecord import read_rows
 from citykg.graph.rdf.emit import DocQuads, rdfize
 from citykg.graph.rdf.nt import nquads
 from citykg.graph.rdf.summaryparts import SummaryPart
@@ -235,8 +235,7 @@ def _split(result: DocResult, dq: DocQuads) -> None:
     """The document graph as a TriG block, its record, its summary part and the minted concepts
     as N-Quads, all written and read from the emitter's rows (no pyoxigraph quad is made)."""
     result.trig, result.quads = trig_block(dq.graph_iri, dq.rows), len(dq.rows)
-    result.record = doc_record(dq.rows)
-    result.summary = summary_part(dq.rows)
+    result.record, result.summary = read_rows(dq.rows)
     result.observations = result.record.observations
     result.schemes = nquads(dq.scheme_rows, SCHEMES_GRAPH)
 

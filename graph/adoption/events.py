@@ -13,11 +13,12 @@ import os
 from collections.abc import Iterator
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, XSD
 
 from citykg.graph.adoption.cues import load
 from citykg.graph.adoption.detect import Step, read_step
 from citykg.graph.kb import KnowledgeBase
+from citykg.graph.rdf import nt
 from citykg.graph.records import EntityClass, EntityRecord, Extraction
 from citykg.namespaces import (
     CK,
@@ -66,61 +67,63 @@ def reform_concept(e: EntityRecord) -> str | None:
 
 
 class _P:
-    type, Adoption = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CK.Adoption))
-    adopter, concept = ox.NamedNode(str(CK.adopter)), ox.NamedNode(str(CK.adoptedConcept))
-    initiative, stage = ox.NamedNode(str(CK.throughInitiative)), ox.NamedNode(str(CK.stage))
-    driven, date = ox.NamedNode(str(CK.drivenBy)), ox.NamedNode(str(CK.eventDate))
-    upper, evidence = ox.NamedNode(str(CK.dateIsUpperBound)), ox.NamedNode(str(CK.evidence))
-    notation = ox.NamedNode(str(SKOS.notation))
+    """The predicates and class of an event, as IRI strings (events are rows of ``rdf.nt``)."""
+
+    type, Adoption = str(RDF.type), nt.iri(str(CK.Adoption))
+    adopter, concept = str(CK.adopter), str(CK.adoptedConcept)
+    initiative, stage = str(CK.throughInitiative), str(CK.stage)
+    driven, date = str(CK.drivenBy), str(CK.eventDate)
+    upper, evidence = str(CK.dateIsUpperBound), str(CK.evidence)
 
 
-_DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
+_DATE_TYPES = {10: str(XSD.date), 7: str(XSD.gYearMonth), 4: str(XSD.gYear)}
 
 
-def adoption_quads(ex: Extraction, kb: KnowledgeBase, graph: ox.NamedNode) -> Iterator[ox.Quad]:
-    """The adoption events of one extraction, in the document's ``graph`` (none if skipped)."""
+def adoption_quads(ex: Extraction, kb: KnowledgeBase, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The adoption events of one extraction as pyoxigraph quads in ``graph`` (none if skipped)."""
+    return nt.rows_to_quads(list(adoption_rows(ex, kb)), graph.value)
+
+
+def adoption_rows(ex: Extraction, kb: KnowledgeBase) -> Iterator[nt.Row]:
+    """The adoption events of one extraction, as rows of its document graph (none if skipped).
+
+    Rows of strings (``rdf.nt``), as ``rdf.emit`` emits the rest of the graph: no pyoxigraph
+    object is made per statement."""
     if os.environ.get(SKIP_ENV):
         return
     stages, drivers = load()
     doc = ex.document
-    done: dict[str, ox.NamedNode] = {}
-    linked: set[ox.Quad] = set()
+    done: set[str] = set()
+    linked: set[nt.Row] = set()
     for e in ex.entities:
         concept = reform_concept(e)
         city = city_of(kb, e.city or ex.city)
         if concept is None or city is None:
             continue
-        node_init = ox.NamedNode(str(initiative_iri(e.city or ex.city, e.cls, e.label)))
+        node_init = nt.iri(str(initiative_iri(e.city or ex.city, e.cls, e.label)))
         for m in e.mentions:
             if not 0 <= m.sentence < len(doc.sentences):
                 continue
             sent = doc.sentences[m.sentence]
-            ev = ox.NamedNode(str(evidence_iri(doc.content_hash, m.start, m.end)))
-            iri = adoption_iri(doc.content_hash, f"{concept} {city}", m.sentence)
-            node = done.get(iri)
-            if node is None:
-                node = done[iri] = ox.NamedNode(iri)
+            ev = nt.iri(str(evidence_iri(doc.content_hash, m.start, m.end)))
+            node = adoption_iri(doc.content_hash, f"{concept} {city}", m.sentence)
+            if node not in done:
+                done.add(node)
                 text = doc.text[sent.start : max(sent.end, m.end)]
                 step = read_step(text, m.start - sent.start, m.end - sent.start, doc.date, stages, drivers)
-                yield from _event(node, graph, city, concept, step)
-            for link in (
-                ox.Quad(node, _P.initiative, node_init, graph),
-                ox.Quad(node, _P.evidence, ev, graph),
-            ):
-                if link not in linked:  # two records of one initiative, or one mention twice: one quad
+                yield from _event(node, city, concept, step)
+            for link in ((node, _P.initiative, node_init), (node, _P.evidence, ev)):
+                if link not in linked:  # two records of one initiative, or one mention twice: one statement
                     linked.add(link)
                     yield link
 
 
-def _event(node: ox.NamedNode, g: ox.NamedNode, city: str, concept: str, step: Step) -> Iterator[ox.Quad]:
-    yield ox.Quad(node, _P.type, _P.Adoption, g)
-    yield ox.Quad(node, _P.adopter, ox.NamedNode(str(area_iri(city))), g)
-    yield ox.Quad(node, _P.concept, ox.NamedNode(concept), g)
-    yield ox.Quad(node, _P.stage, ox.NamedNode(step.stage.iri), g)
-    yield ox.Quad(node, _P.driven, ox.NamedNode(step.driver.iri), g)
+def _event(node: str, city: str, concept: str, step: Step) -> Iterator[nt.Row]:
+    yield node, _P.type, _P.Adoption
+    yield node, _P.adopter, nt.iri(str(area_iri(city)))
+    yield node, _P.concept, nt.iri(str(concept))
+    yield node, _P.stage, nt.iri(step.stage.iri)
+    yield node, _P.driven, nt.iri(step.driver.iri)
     if step.date and len(step.date) in _DATE_TYPES:
-        yield ox.Quad(
-            node, _P.date, ox.Literal(step.date, datatype=ox.NamedNode(str(_DATE_TYPES[len(step.date)]))), g
-        )
-        upper = "false" if step.stated else "true"
-        yield ox.Quad(node, _P.upper, ox.Literal(upper, datatype=ox.NamedNode(str(XSD.boolean))), g)
+        yield node, _P.date, nt.typed(step.date, _DATE_TYPES[len(step.date)])
+        yield node, _P.upper, nt.typed("false" if step.stated else "true", nt.XSD_BOOLEAN)

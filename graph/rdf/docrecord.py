@@ -27,6 +27,7 @@ from citykg.graph.rdf.summaryparts import (
     EVIDENCE,
     IN_DOCUMENT,
     MAPS,
+    PREDICATES,
     SummaryPart,
     _namespace,
 )
@@ -40,6 +41,8 @@ _SOURCE_DOCUMENT_TERM, _OBSERVATION_TERM = f"<{_SOURCE_DOCUMENT}>", f"<{_OBSERVA
 _ENTITY_TERMS = frozenset(f"<{t}>" for t in _ENTITY_TYPES)
 _REFERS_TO, _INDICATOR = CK_IRI + "refersTo", CK_IRI + "indicator"
 _EVIDENCE, _IN_DOCUMENT = CK_IRI + "evidence", CK_IRI + "inDocument"
+#: the predicates either reader reads (rows of other predicates are skipped unread)
+_GROUPED = _READ | frozenset(PREDICATES)
 
 Objects = dict[str, list[str]]  # predicate -> object terms of one subject
 
@@ -69,7 +72,10 @@ def _group(rows: Iterable[Row], read: frozenset[str]) -> dict[str, Objects]:
 
 def doc_record(rows: Iterable[Row]) -> DocRecord:
     """``analogues.index.doc_record`` of the rows' quads."""
-    by_s = _group(rows, _READ)
+    return _record(_group(rows, _READ))
+
+
+def _record(by_s: dict[str, Objects]) -> DocRecord:
     rec = DocRecord()
     named: list[str] = []  # subjects typed with an entity class
     for s, ps in by_s.items():
@@ -112,24 +118,40 @@ def doc_record(rows: Iterable[Row]) -> DocRecord:
 
 def summary_part(rows: Iterable[Row]) -> SummaryPart:
     """``rdf.summaryparts.part_of`` of the rows' quads (subjects are IRIs: no blank node)."""
+    return _summary(_group(rows, _GROUPED))
+
+
+def read_rows(rows: Iterable[Row]) -> tuple[DocRecord, SummaryPart]:
+    """``doc_record`` and ``summary_part`` of the rows, from one pass over them."""
+    by_s = _group(rows, _GROUPED)
+    return _record(by_s), _summary(by_s)
+
+
+def _summary(by_s: dict[str, Objects]) -> SummaryPart:
     maps: dict[str, dict[str, set[str]]] = {m: {} for m in MAPS}
     cities, documents, exact = set(), set(), True
     ev_docs: dict[str, set[str]] = {}
     ev_nodes: dict[str, set[str]] = {}
-    for s, p, o in rows:
-        name = _MAP_OF.get(p)
-        if name is not None:
-            exact = exact and not o.startswith("_:")
-            maps[name].setdefault(f"<{s}>", set()).add(o)
-        elif p == EVIDENCE:
+    for s, ps in by_s.items():
+        term = f"<{s}>"
+        for pred, name in _MAP_OF.items():
+            objects = ps.get(pred)
+            if objects is not None:
+                exact = exact and not any(o.startswith("_:") for o in objects)
+                maps[name].setdefault(term, set()).update(objects)
+        for o in ps.get(EVIDENCE, ()):
             exact = exact and not o.startswith("_:")
             if o[0] == "<":
-                ev_nodes.setdefault(o[1:-1], set()).add(f"<{s}>")
-        elif p == IN_DOCUMENT:
-            exact = exact and not o.startswith("_:")
-            ev_docs.setdefault(s, set()).add(o)
-        elif p == _RDF_TYPE and o in (_CITY_TERM, _DOCUMENT_TERM):
-            (cities if o == _CITY_TERM else documents).add(f"<{s}>")
+                ev_nodes.setdefault(o[1:-1], set()).add(term)
+        docs = ps.get(IN_DOCUMENT)
+        if docs is not None:
+            exact = exact and not any(o.startswith("_:") for o in docs)
+            ev_docs.setdefault(s, set()).update(docs)
+        types = ps.get(_RDF_TYPE, ())
+        if _CITY_TERM in types:
+            cities.add(term)
+        if _DOCUMENT_TERM in types:
+            documents.add(term)
     nodes: dict[str, set[str]] = {}
     for ev, docs in ev_docs.items():
         for doc in docs:

@@ -317,7 +317,7 @@ def rdfize(ex: Extraction, kb: KnowledgeBase) -> DocQuads:
                 targets[e.label] = node
                 targets.setdefault(e.label.strip(_QUOTES), node)
     em.observations(targets)
-    from citykg.graph.adoption.events import adoption_quads  # issue 18: ck:Adoption events of this document
+    from citykg.graph.adoption.events import adoption_rows  # issue 18: ck:Adoption events of this document
 
-    em.out.rows.extend(map(nt.quad_row, adoption_quads(ex, kb, em.out.graph)))
+    em.out.rows.extend(adoption_rows(ex, kb))
     return em.out

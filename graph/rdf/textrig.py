@@ -120,24 +120,20 @@ def trig_block(graph: str, rows: list[Row]) -> bytes:
     if not rows:
         return b"\n"
     out = [_HEADER, iri_term(graph), " {\n\t"]
-    add = out.append
+    add, term, typed_term = out.append, iri_term, _typed_term
     last_s = last_p = None
     for s, p, o in sorted(rows):
-        if s == last_s:
-            if p == last_p:
-                add(" , ")
-            else:
-                add(" ;\n\t\t")
-                add("a" if p == RDF_TYPE else iri_term(p))
-                add(" ")
-        else:
+        if s != last_s:
             if last_s is not None:
                 add(" .\n\t")
-            add(iri_term(s))
-            add(" ")
-            add("a" if p == RDF_TYPE else iri_term(p))
-            add(" ")
-        add(object_term(o))
+            add(term(s))
+            add(" a " if p == RDF_TYPE else f" {term(p)} ")
+        elif p != last_p:
+            add(" ;\n\t\ta " if p == RDF_TYPE else f" ;\n\t\t{term(p)} ")
+        else:
+            add(" , ")
+        # the object: an IRI, a typed literal (…^^<datatype>) or a plain or tagged literal as it is
+        add(term(o[1:-1]) if o[0] == "<" else typed_term(o) if o[-1] == ">" else o)
         last_s, last_p = s, p
     add(" .\n}\n\n")
     return "".join(out).encode("utf-8")

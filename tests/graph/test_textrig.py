@@ -20,7 +20,7 @@ from citykg.graph.ingest.documents import load_manifest, read_document
 from citykg.graph.kb import load_kb
 from citykg.graph.pipeline import extract
 from citykg.graph.rdf import nt
-from citykg.graph.rdf.docrecord import doc_record, summary_part
+from citykg.graph.rdf.docrecord import doc_record, read_rows, summary_part
 from citykg.graph.rdf.emit import rdfize
 from citykg.graph.rdf.summaryparts import part_of
 from citykg.graph.rdf.textrig import trig_block
@@ -106,6 +106,7 @@ def test_real_documents_are_written_and_read_as_from_quads(documents: list) -> N
         assert trig_block(dq.graph_iri, dq.rows) == block(quads)
         assert doc_record(dq.rows) == doc_record_of_quads(quads)
         assert summary_part(dq.rows) == part_of(quads)
+        assert read_rows(dq.rows) == (doc_record(dq.rows), summary_part(dq.rows))
         assert nt.nquads(dq.scheme_rows, "urn:g") == ox.serialize(
             nt.rows_to_quads(dq.scheme_rows, "urn:g"), format=ox.RdfFormat.N_QUADS
         )
