@@ -27,7 +27,6 @@ from citykg.graph.rdf.summaryparts import (
     EVIDENCE,
     IN_DOCUMENT,
     MAPS,
-    PREDICATES,
     SummaryPart,
     _namespace,
 )
@@ -40,9 +39,7 @@ _CITY_TERM, _DOCUMENT_TERM = f"<{CITY}>", f"<{DOCUMENT}>"
 _SOURCE_DOCUMENT_TERM, _OBSERVATION_TERM = f"<{_SOURCE_DOCUMENT}>", f"<{_OBSERVATION}>"
 _ENTITY_TERMS = frozenset(f"<{t}>" for t in _ENTITY_TYPES)
 _REFERS_TO, _INDICATOR = CK_IRI + "refersTo", CK_IRI + "indicator"
-_EVIDENCE, _IN_DOCUMENT = CK_IRI + "evidence", CK_IRI + "inDocument"
-#: the predicates either reader reads (rows of other predicates are skipped unread)
-_GROUPED = _READ | frozenset(PREDICATES)
+_EVIDENCE, _IN_DOCUMENT, _QUOTE = CK_IRI + "evidence", CK_IRI + "inDocument", CK_IRI + "quote"
 
 Objects = dict[str, list[str]]  # predicate -> object terms of one subject
 
@@ -94,6 +91,7 @@ def _record(by_s: dict[str, Objects]) -> DocRecord:
             found = {value(i) for i in ps.get(_INDICATOR, ())}
             for x in ps[_REFERS_TO]:
                 indicators.setdefault(value(x), set()).update(found)
+    per_doc: dict[str, tuple[list[str], list[str]]] = {}
     for s in sorted({*named, *(x for x, i in indicators.items() if i)}):
         ps = by_s.get(s, {})
         types = {value(t) for t in ps.get(_RDF_TYPE, ())}
@@ -105,53 +103,50 @@ def _record(by_s: dict[str, Objects]) -> DocRecord:
         it.evidenced = bool(evs)
         cities: set[str] = set()
         for ev in sorted({value(e) for e in evs}):
-            docs = _values(by_s.get(ev, {}), _IN_DOCUMENT)
+            eps = by_s.get(ev, {})
+            docs = _values(eps, _IN_DOCUMENT)
             if not docs:
                 continue
-            files = sorted({f for d in docs for f in _values(by_s.get(d, {}), CK_IRI + "fileName")})
-            it.evidence.append((files, _values(by_s.get(ev, {}), CK_IRI + "quote")))
-            cities.update(c for d in docs for c in _values(by_s.get(d, {}), CK_IRI + "aboutCity"))
+            facts = [_doc_facts(by_s, d, per_doc) for d in docs]
+            files = facts[0][0] if len(facts) == 1 else sorted({f for fs, _ in facts for f in fs})
+            it.evidence.append((files, _values(eps, _QUOTE)))
+            for _, cs in facts:
+                cities.update(cs)
         it.doc_cities = sorted(cities)
         rec.items.append(it)
     return rec
 
 
+def _doc_facts(by_s: dict[str, Objects], doc: str, known: dict[str, tuple[list[str], list[str]]]
+               ) -> tuple[list[str], list[str]]:  # fmt: skip
+    """A document's file names and cities (each looked up once per record)."""
+    facts = known.get(doc)
+    if facts is None:
+        ps = by_s.get(doc, {})
+        facts = known[doc] = (_values(ps, CK_IRI + "fileName"), _values(ps, CK_IRI + "aboutCity"))
+    return facts
+
+
 def summary_part(rows: Iterable[Row]) -> SummaryPart:
     """``rdf.summaryparts.part_of`` of the rows' quads (subjects are IRIs: no blank node)."""
-    return _summary(_group(rows, _GROUPED))
-
-
-def read_rows(rows: Iterable[Row]) -> tuple[DocRecord, SummaryPart]:
-    """``doc_record`` and ``summary_part`` of the rows, from one pass over them."""
-    by_s = _group(rows, _GROUPED)
-    return _record(by_s), _summary(by_s)
-
-
-def _summary(by_s: dict[str, Objects]) -> SummaryPart:
     maps: dict[str, dict[str, set[str]]] = {m: {} for m in MAPS}
     cities, documents, exact = set(), set(), True
     ev_docs: dict[str, set[str]] = {}
     ev_nodes: dict[str, set[str]] = {}
-    for s, ps in by_s.items():
-        term = f"<{s}>"
-        for pred, name in _MAP_OF.items():
-            objects = ps.get(pred)
-            if objects is not None:
-                exact = exact and not any(o.startswith("_:") for o in objects)
-                maps[name].setdefault(term, set()).update(objects)
-        for o in ps.get(EVIDENCE, ()):
+    for s, p, o in rows:
+        name = _MAP_OF.get(p)
+        if name is not None:
+            exact = exact and not o.startswith("_:")
+            maps[name].setdefault(f"<{s}>", set()).add(o)
+        elif p == EVIDENCE:
             exact = exact and not o.startswith("_:")
             if o[0] == "<":
-                ev_nodes.setdefault(o[1:-1], set()).add(term)
-        docs = ps.get(IN_DOCUMENT)
-        if docs is not None:
-            exact = exact and not any(o.startswith("_:") for o in docs)
-            ev_docs.setdefault(s, set()).update(docs)
-        types = ps.get(_RDF_TYPE, ())
-        if _CITY_TERM in types:
-            cities.add(term)
-        if _DOCUMENT_TERM in types:
-            documents.add(term)
+                ev_nodes.setdefault(o[1:-1], set()).add(f"<{s}>")
+        elif p == IN_DOCUMENT:
+            exact = exact and not o.startswith("_:")
+            ev_docs.setdefault(s, set()).add(o)
+        elif p == _RDF_TYPE and o in (_CITY_TERM, _DOCUMENT_TERM):
+            (cities if o == _CITY_TERM else documents).add(f"<{s}>")
     nodes: dict[str, set[str]] = {}
     for ev, docs in ev_docs.items():
         for doc in docs:
@@ -162,3 +157,9 @@ def _summary(by_s: dict[str, Objects]) -> SummaryPart:
         nodes={d: sorted(ns) for d, ns in sorted(nodes.items())},
         namespaces=sorted({_namespace(ev) for ev in (*ev_docs, *ev_nodes)}), exact=exact,
     )  # fmt: skip
+
+
+def read_rows(rows: list[Row]) -> tuple[DocRecord, SummaryPart]:
+    """``doc_record`` and ``summary_part`` of the rows (what the worker keeps of a document graph)."""
+    return doc_record(rows), summary_part(rows)
+
