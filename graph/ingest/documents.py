@@ -15,13 +15,14 @@ import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
 
 from citykg.graph.ingest.dates import infer_date, normalise_date
-from citykg.graph.ingest.text import fold, normalise, split_sentences
+from citykg.graph.ingest.text import clean_lines, fold, split_sentences
 from citykg.graph.records import Document
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -309,8 +310,8 @@ def document_from_text(text: str, file_name: str, *, markdown: bool = False, **m
     """A ``Document`` from decoded article text (metadata keywords: title, date, outlet, url, city)."""
     given = SourceMeta.from_mapping(meta)
     raw_folded = fold(text)
-    body = normalise(text, markdown=markdown)
-    if len(_HAN.findall(body)) < MIN_HAN:
+    body = "\n".join(clean_lines(raw_folded, markdown=markdown))  # ``normalise``, the text folded once
+    if len(list(islice(_HAN.finditer(body), MIN_HAN))) < MIN_HAN:  # counting stops at MIN_HAN
         raise IngestError("no Chinese text (fewer than 10 Chinese characters after cleaning)")
     head = "\n".join(raw_folded.strip().splitlines()[:HEADER_LINES])
     first_line = body.split("\n", 1)[0]
