@@ -137,3 +137,30 @@ def test_labels_resolved_once_per_build_and_forgotten_on_a_rebuild(pool: WorkerP
     unknown = pool.run(_saved("别名"))
     assert unknown[0] == 400 and "别名".encode() in unknown[2]
     assert pool.run(_saved("静默认证")) == real
+
+
+def test_a_query_that_passed_the_limit_is_refused_at_once_while_overtime_is_full(pool: WorkerPool) -> None:
+    pool.cfg.max_overtime = 1
+    first = {"query": CITIES, "accept": "text/csv", "format": []}
+    other = {"query": CITIES + " # another text", "accept": "text/csv", "format": []}
+    taken: list[str] = []
+    real = pool._take
+    pool._take = lambda gen, lane: taken.append(lane) or real(gen, lane)  # type: ignore[method-assign]
+    frozen: list[int] = []
+    try:
+        for job, key in ((first, ("first",)), (other, ("other",))):
+            _wait_for(lambda: pool.gen.lane_size("fast") == 1)  # the worker gone to overtime was replaced
+            pids = [w.proc.pid for w in pool.gen.members]
+            frozen += pids
+            _signal_all(pids, signal.SIGSTOP)
+            reply = pool.run(job, cache_key=key)
+            assert reply[0] == 503
+        assert len(pool.gen.overtime) == 1  # the first finishes in overtime, the other was stopped
+        assert len(taken) == 2
+        refused = pool.run(other, cache_key=("other",))
+        assert refused[0] == 503 and b"ran past the 3 s time limit before" in refused[2]
+        assert len(taken) == 2  # no worker was taken for it
+    finally:
+        _signal_all(frozen, signal.SIGCONT)
+    _wait_for(lambda: not pool.gen.overtime)
+    assert pool.run(other, cache_key=("other",))[0] == 200  # a free slot: it runs again

@@ -67,6 +67,8 @@ class Worker:
         self.demoted = False
         self.cpu_idle = 0.0  # CPU seconds the worker had used when its last answer came back
         self.proc: Any
+        self.stopping = threading.Lock()
+        self.stopped = False
         if template is not None:  # forked from the generation's loaded store (citykg.server.template)
             self.conn, self.proc = template.fork()
         else:  # the on-disk store (--no-memory): it opens in milliseconds too
@@ -98,6 +100,12 @@ class Worker:
             return 0.0
 
     def stop(self) -> None:
+        """Kill the process and close its pipe, once (threads may race to stop one worker: a
+        rebuild's retire, the overtime wait, the server's close)."""
+        with self.stopping:
+            if self.stopped:
+                return
+            self.stopped = True
         self.proc.kill()
         self.proc.join(5)
         self.conn.close()

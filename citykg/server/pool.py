@@ -24,9 +24,11 @@ not killed: it leaves its lane (a new worker takes its place), keeps running at
 low priority for up to ``overtime`` more seconds and lands its answer in the
 build's cache, so the next identical request is a hit - identical requests that
 arrive meanwhile wait on that one run (single-flight) instead of starting their
-own. Past the ceiling, on a rebuild or when the server stops, it is killed.
-Otherwise (no cache, volatile query, no free slot) the worker is killed at the
-limit and replaced, as before.
+own (up to the time limit). Past the ceiling, on a rebuild or when the server
+stops, it is killed. Otherwise (no cache, volatile query, no free slot) the
+worker is killed at the limit and replaced; and while every overtime slot is
+taken, a cacheable query that passed the limit before is refused at once (503)
+rather than run only to be killed - the CPU goes to the queries that will finish.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ class WorkerPool:
         self.gen = Generation(self.ctx, cfg)
         self.switch = threading.Lock()
         self.loading: Identity | None = None
-        self.expensive: OrderedDict[str, None] = OrderedDict()
+        # expensive query texts -> True once one ran past the time limit (else it was demoted)
+        self.expensive: OrderedDict[str, bool] = OrderedDict()
         self.demoted = 0
         self.lock = threading.Lock()
         self.waiting = {"fast": 0, "slow": 0}  # requests waiting for an idle worker, per lane
@@ -118,15 +121,22 @@ class WorkerPool:
         gen = gen or self.current()
         if cache_key is None or not self._deterministic(job):
             return self._dispatch(gen, job, None)
-        # The longest a request waits for another's run: for a worker, then the query's time limit.
+        # A request waits for an identical one's run no longer than the time limit (then a 503).
         return gen.cache.answer(
-            cache_key, lambda late: self._dispatch(gen, job, late), 2 * self.cfg.timeout, self._pending()
+            cache_key, lambda late: self._dispatch(gen, job, late), self.cfg.timeout, self._pending()
         )
 
     def _dispatch(self, gen: Generation, job: dict[str, Any], late: Late | None) -> Reply:
         """Run ``job`` on a worker of ``gen``: fast or slow lane, demotion, time limit, overtime."""
         key = self._key({k: v for k, v in job.items() if k not in ("accept", "format")})
         lane = "slow" if key in self.expensive else "fast"
+        if late is not None and self.expensive.get(key) and self._overtime_full(gen):
+            # it ran past the limit before and could not finish now: refused before it costs CPU
+            return text_reply(
+                503,
+                f"The query ran past the {self.cfg.timeout:g} s time limit before and "
+                f"{self.cfg.max_overtime} others are finishing in overtime now - ask again later.",
+            )
         w = self._take(gen, lane)
         if w is None:
             return text_reply(
@@ -155,7 +165,7 @@ class WorkerPool:
             return text_reply(
                 500, "The query worker died (the engine crashed on this query); it was restarted."
             )
-        self._remember(key)  # past the time limit: expensive next time too
+        self._remember(key, overlong=True)  # past the time limit: expensive next time too
         if late is not None and self._overtime(gen, w, late):
             return text_reply(
                 503,
@@ -249,9 +259,14 @@ class WorkerPool:
             return True
         return time.monotonic() - started >= self.cfg.cheap_seconds and self.waiting["fast"] > 0
 
-    def _remember(self, key: str) -> None:
+    def _overtime_full(self, gen: Generation) -> bool:
+        """No overtime slot is free (with overtime on): a query known to pass the limit would be stopped."""
+        with gen.lock:
+            return self.cfg.overtime > 0 and len(gen.overtime) >= self.cfg.max_overtime
+
+    def _remember(self, key: str, overlong: bool = False) -> None:
         with self.lock:
-            self.expensive[key] = None
+            self.expensive[key] = self.expensive.get(key, False) or overlong
             while len(self.expensive) > EXPENSIVE_MEMORY:
                 self.expensive.popitem(last=False)
 

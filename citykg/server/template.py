@@ -130,6 +130,8 @@ class Template:
                     pid = self.control.recv()
                     return Connection(fd), Forked(pid)
                 except (EOFError, OSError):
+                    if self.closed:  # close() killed it while we waited: no new template
+                        raise StoreError("the build's workers were retired") from None
                     if attempt == 2:
                         raise StoreError("the query template died twice") from None
                     self.stop()  # it died (killed, crashed): load the build again
@@ -137,9 +139,15 @@ class Template:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        """Stop the template for good (a retired or closed generation)."""
+        """Stop the template for good (a retired or closed generation).
+
+        The process is killed first, so a ``fork`` waiting on it returns at once; its pipe is
+        closed under the lock, never while a ``fork`` uses it (two closes of one descriptor
+        from two threads can close a descriptor another pipe has reused meanwhile)."""
         self.closed = True
-        self.stop()
+        self.proc.kill()
+        with self.lock:
+            self.stop()
 
     def stop(self) -> None:
         self.proc.kill()
