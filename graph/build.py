@@ -19,7 +19,6 @@ grows with the records (initiatives, their sentences), not with the graph.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -41,7 +40,8 @@ from citykg.graph.rdf.emit import N
 from citykg.graph.rdf.summaryparts import SUMMARIES_NAME, SummaryMerge, store_part
 from citykg.graph.rdf.trig import Spool, write_trig
 from citykg.graph.records import ENTITY_CLASSES
-from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, cache_meta, one_line, run
+from citykg.graph.reuse import drop_copies, results
+from citykg.graph.worker import DEFAULT_TIME_BUDGET, DocResult, Source, WorkOptions, cache_meta, one_line
 from citykg.namespaces import (
     CK,
     GRAPH_DIVISIONS,
@@ -180,10 +180,11 @@ def _build_staged(sources: list[Source], out: Path, stage: Path, report: BuildRe
     cache = out / cachemod.CACHE_DIR
     fp = cachemod.fingerprint()
     reuse = cachemod.read_index(cache, fp) if incremental else {}
+    known = cachemod.read_sources(cache, fp) if incremental else {}
     opts = WorkOptions(max_bytes=opts.max_bytes, cache=cache, reuse=reuse, time_budget=opts.time_budget)
     spools: list[Spool] = []
     try:
-        t = _build_graph(sources, stage, report, spools, jobs=jobs, opts=opts, fingerprint=fp,
+        t = _build_graph(sources, stage, report, spools, jobs=jobs, opts=opts, fingerprint=fp, known=known,
                          analogues=analogues, progress=progress, t0=t0, incremental=incremental)  # fmt: skip
     finally:
         for spool in spools:
@@ -211,12 +212,14 @@ def run_steps(stage: Path, out: Path) -> None:
 
 def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: list[Spool], *, jobs: int,
                  opts: WorkOptions, fingerprint: str, analogues: bool,
-                 progress: Callable[[int], None] | None, t0: float, incremental: bool = False) -> float:  # fmt: skip
+                 progress: Callable[[int], None] | None, t0: float, incremental: bool = False,
+                 known: dict[str, str] | None = None) -> float:  # fmt: skip
     """Extract, spool, find analogues and write the TriG into ``out`` (``report.trig``).
 
     ``store`` holds the knowledge graphs only (what the TriG starts with); the
     documents contribute their TriG blocks (spooled), the concepts they minted and
-    their records (``index``)."""
+    their records (``index``). ``known``: the previous build's ``cache.source_key`` ->
+    content hash (an incremental build reads an unchanged file's entry without a worker)."""
     store = ox.Store()
     index = AnalogueIndex()
     merged = SummaryMerge()  # the store's summaries graph, known before the store step loads the TriG
@@ -225,11 +228,14 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     seen: dict[str, str] = {}
     areas: set[str] = set()
     cities: set[str] = set()  # adcodes of the articles' cities
-    unique = _drop_copies(sources, opts.max_bytes, report)
+    unique, raw = drop_copies(sources, opts.max_bytes, report)
+    keys = {s.path: cachemod.source_key(raw[s.path], s.path.name) for s in unique if s.path in raw}
+    hashes = {p: known[k] for p, k in keys.items() if known and k in known and opts.reuse.get(known[k]) == p.name}
+    by_source: dict[str, str] = {}
     if progress and len(unique) < len(sources):
         progress(len(sources) - len(unique))
     cache = opts.cache
-    for r in run(unique, jobs, opts):
+    for r in results(unique, jobs, opts, hashes):
         if progress:
             progress(1)
         if r.error or r.content_hash is None:
@@ -239,6 +245,8 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
             report.warnings.append(f"{r.path}: same text as {seen[r.content_hash]}; extracted once")
             continue
         seen[r.content_hash] = r.file_name
+        if r.path in keys:
+            by_source[keys[r.path]] = r.content_hash
         docs.write(r.trig, r.quads)
         merged.add(r.summary)
         if r.schemes:
@@ -257,7 +265,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     if not seen:
         return t
     if cache is not None:
-        cachemod.write_index(cache, fingerprint, seen)
+        cachemod.write_index(cache, fingerprint, seen, by_source)
     for f in ontology_files():
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_ONTOLOGY))
     for f in sorted((ontology_dir() / "schemes").glob("*.ttl")):
@@ -287,25 +295,6 @@ def county_city_quads(kb: KnowledgeBase, cities: set[str]) -> list[ox.Quad]:
     g, city = N(GRAPH_DIVISIONS), N(CK.City)
     return [ox.Quad(N(area_iri(c)), N(RDF.type), city, g) for c in sorted(cities)
             if c in kb.areas and "City" not in (kb.areas[c].level, *kb.areas[c].levels)]  # fmt: skip
-
-
-def _drop_copies(sources: list[Source], max_bytes: int, report: BuildReport) -> list[Source]:
-    """Byte-identical files are extracted once (different bytes, same text: caught by content hash)."""
-    first: dict[str, Path] = {}
-    kept = []
-    for s in sources:
-        try:
-            size = s.path.stat().st_size
-            digest = hashlib.sha256(s.path.read_bytes()).hexdigest() if 0 < size <= max_bytes else None
-        except OSError:
-            digest = None
-        if digest is not None and digest in first:
-            report.warnings.append(f"{s.path}: same text as {first[digest].name}; extracted once")
-            continue
-        if digest is not None:
-            first[digest] = s.path
-        kept.append(s)
-    return kept
 
 
 def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildReport, cache: Path | None,

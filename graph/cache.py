@@ -71,13 +71,34 @@ def _relative(path: Path) -> str:
 
 def read_index(cache: Path, expected: str) -> dict[str, str]:
     """{content hash: file name} of a cache built with the same fingerprint, else {}."""
+    return _index_part(cache, expected, "documents")
+
+
+def read_sources(cache: Path, expected: str) -> dict[str, str]:
+    """{``source_key`` of a file: content hash of its text} of a cache built with the same
+    fingerprint, else {}: an incremental build knows an unchanged file's entry without
+    ingesting it (``build``)."""
+    return _index_part(cache, expected, "sources")
+
+
+def source_key(raw_digest: str, file_name: str) -> str:
+    """What a file's content hash is a function of, besides the ingest code (in the fingerprint):
+    its bytes and its name (the suffix says how it is read; the cache is reused by name).
+
+    >>> source_key("ab12", "a.txt")
+    'ab12 a.txt'
+    """
+    return f"{raw_digest} {file_name}"
+
+
+def _index_part(cache: Path, expected: str, part: str) -> dict[str, str]:
     try:
         raw = json.loads((cache / CACHE_INDEX).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(raw, dict) or raw.get("fingerprint") != expected:
         return {}
-    docs = raw.get("documents", {})
+    docs = raw.get(part, {})
     return (
         {k: v for k, v in docs.items() if isinstance(k, str) and isinstance(v, str)}
         if isinstance(docs, dict)
@@ -115,9 +136,11 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_index(cache: Path, fp: str, documents: dict[str, str]) -> None:
+def write_index(cache: Path, fp: str, documents: dict[str, str], sources: dict[str, str] | None = None) -> None:
+    """The cache's index: {content hash: file name} and {``source_key``: content hash}."""
     cache.mkdir(parents=True, exist_ok=True)
-    data = {"fingerprint": fp, "documents": dict(sorted(documents.items()))}
+    data = {"fingerprint": fp, "documents": dict(sorted(documents.items())),
+            "sources": dict(sorted((sources or {}).items()))}  # fmt: skip
     atomic_write(cache / CACHE_INDEX, json.dumps(data, ensure_ascii=False, indent=1).encode())
 
 

@@ -191,12 +191,23 @@ def bar_conflicts(bars: list[Bar], unit: str) -> dict[str, list[Bar]]:
     """Bars whose claim disagrees with another article's claim about the same subject and date
     (the rule of ``citykg conflicts``): bar key -> the bars it disagrees with."""
     claims = {b.key: _claim(b, unit) for b in bars}
+    # only bars of one subject and date are compared: group them (positions in ``bars``), then
+    # visit the pairs in the order of the all-pairs loop, so every list comes out in that order
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, b in enumerate(bars):
+        c = claims[b.key]
+        if c.subject and c.as_of:
+            groups[(c.subject, c.as_of)].append(i)
     out: dict[str, list[Bar]] = defaultdict(list)
     for i, a in enumerate(bars):
-        for b in bars[i + 1 :]:
-            ca, cb = claims[a.key], claims[b.key]
-            if (ca.subject, ca.as_of) != (cb.subject, cb.as_of) or not ca.subject or not ca.as_of:
+        ca = claims[a.key]
+        if not (ca.subject and ca.as_of):
+            continue
+        for j in groups[(ca.subject, ca.as_of)]:
+            if j <= i:
                 continue
+            b = bars[j]
+            cb = claims[b.key]
             if ca.file != cb.file and not agree(ca, cb):
                 out[a.key].append(b)
                 out[b.key].append(a)

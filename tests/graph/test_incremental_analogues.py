@@ -102,3 +102,41 @@ def test_a_block_is_cut_where_its_source_changes_so_an_insertion_moves_one_cut()
     assert len(before) > 3
     assert before[1:] == after[1:]  # only the block of the insertion differs
     assert all(len({*b}) == len(b) for b in before)  # one analogy per source here: cuts between sources
+
+
+def test_unchanged_files_are_read_from_the_cache_without_ingest(
+    tmp_path: Path, seed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build reads the entry of a file whose bytes and name it has built before
+    straight from the cache (``graph.reuse``); only the others are read and normalised. A damaged
+    entry of an unchanged file is extracted again; the TriG equals a full build's either way."""
+    from citykg.graph import worker as worker_mod
+
+    src = tmp_path / "src"
+    shutil.copytree(seed_dir, src)
+    out = tmp_path / "out"
+    _full(src, out)
+    read: list[str] = []
+    real = worker_mod.read_document
+    monkeypatch.setattr(worker_mod, "read_document", lambda p, *a, **k: read.append(Path(p).name) or real(p, *a, **k))
+    files = sorted(src.glob("*.txt"))
+    with files[0].open("a", encoding="utf-8") as fh:
+        fh.write(ADDED)
+    names = json.loads((out / "cache" / "index.json").read_text(encoding="utf-8"))["documents"]
+    damaged = next(h for h, name in names.items() if name == files[1].name)
+    entry = out / "cache" / f"{damaged}.trig"
+    entry.write_bytes(entry.read_bytes()[:-20] + b"damaged\n")
+    files[2].rename(files[2].with_name("renamed-" + files[2].name))  # same bytes, another name
+    manifest = src / "manifest.json"
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    for e in entries:
+        e["file"] = "renamed-" + e["file"] if e["file"] == files[2].name else e["file"]
+    manifest.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    again = build([src], out, jobs=1, post_steps=False, incremental=True)
+    assert sorted(read) == sorted([files[0].name, files[1].name, "renamed-" + files[2].name])
+    assert again.problems == [] and again.extracted == 3 and again.reused == again.documents - 3
+    assert again.trig.read_bytes() == _full(src, tmp_path / "full")
+    read.clear()
+    still = build([src], out, jobs=1, post_steps=False, incremental=True)
+    assert read == [] and still.extracted == 0  # every entry (the rewritten ones too) known by its bytes
+    assert still.trig.read_bytes() == again.trig.read_bytes()
