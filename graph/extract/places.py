@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
+from citykg.graph.extract.entities.rules import _lcut
 from citykg.graph.ingest.text import WordScanner, trie_regex
 from citykg.graph.kb import KB_CACHE_SIZE, Area, KnowledgeBase
 from citykg.graph.records import AreaMention, Document, Mention
@@ -153,7 +154,8 @@ def word_aligned(text: str, start: int, end: int, margin: int = _ALIGN_MARGIN) -
     """
     lo = max(0, start - margin)
     bounds, pos = set(), lo
-    for tok in _jieba().lcut(text[lo : min(len(text), end + margin)], HMM=False):
+    _jieba()  # its start-up log silenced; the segmentation is the entity rules' (cached: a name's windows repeat)
+    for tok in _lcut(text[lo : min(len(text), end + margin)]):
         bounds.add(pos)
         pos += len(tok)
         if pos >= end:  # the name must be whole words (中山路 is a road, not 中山)
