@@ -13,9 +13,14 @@ machine's load average. No assertion on time.
    city list (every city and label, sorted), each asked again and again - which
    ``citykg serve`` answers from its per-build cache - and with a new text every
    time (a numbered comment), which runs on a query worker every time;
-2. the mix of every saved query with its example parameters (``--mix-seconds``);
+2. the mix of every saved query with its example parameters (``--mix-seconds``); the
+   first round is cold (nothing remembered yet), later rounds warm;
 3. the cheap query again while two more clients send an expensive query in a loop
    (each stopped at the server's time limit): the goal is >= 90% of (1).
+
+``--baseline DIR`` also runs ``citykg serve`` from another checkout (``git archive`` of
+an earlier commit) on the same data, each of its rows measured right after ours: a
+before/after in one run. ``--only-mix`` measures the saved-query mix rows only.
 
 Both servers stop a query at the same time limit (5 s). The load comes from client
 processes (``--client-procs``) driving raw keep-alive sockets from one selector each,
@@ -64,11 +69,21 @@ def _path(prefix: str, query: str, params: dict[str, str] | None = None) -> str:
     return prefix + "?" + urllib.parse.urlencode({"query": query, **(params or {})})
 
 
-def start_citykg(data: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def start_citykg(data: Path, workers: int, code: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """``citykg serve`` on ``data``; ``code``: run another checkout's citykg (a baseline, same run)."""
     cmd = [str(BIN / "citykg"), "serve", "--data", str(data), "--port", "0", "--timeout", str(SERVER_TIMEOUT),
            "--workers", str(workers)]  # fmt: skip
+    # run in the checkout: the worker processes' interpreters (-c) put the current folder first on sys.path
+    env = {**os.environ, "PYTHONPATH": str(code)} if code else None
+    cmd[3] = str(data.resolve())
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+        env=env,
+        cwd=code,
     )
     ready, _, _ = select.select([proc.stdout], [], [], 600)
     line = proc.stdout.readline() if ready else ""
@@ -123,6 +138,9 @@ def main() -> None:
     ap.add_argument("--client-procs", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2, help="interleaved unloaded/loaded rounds")
+    ap.add_argument("--baseline", type=Path, metavar="DIR",
+                    help="also serve with the citykg of another checkout (e.g. git archive of a commit): before/after in one run")  # fmt: skip
+    ap.add_argument("--only-mix", action="store_true", help="measure the saved-query mix rows only")
     ap.add_argument("--per-text", type=int, default=0, metavar="N",
                     help="only time a worker's job for N new query texts in-process, screened vs checked")  # fmt: skip
     args = ap.parse_args()
@@ -201,15 +219,15 @@ def _load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def report(data: Path, tmp: Path, args: argparse.Namespace) -> None:
-    """Both servers run at once; every round measures each row once, in the same order."""
-    store_copy = tmp / "store-copy"
-    shutil.copytree(data / "store", store_copy)
-    proc, url = start_citykg(data, args.workers)
-    oproc, ourl = start_oxigraph(store_copy)
+def _plans(
+    url: str, ourl: str, data: Path, args: argparse.Namespace
+) -> dict[str, tuple[str, list[str], float]]:
+    """label -> (server URL, request paths, seconds) of every row, in measuring order."""
     mix = saved_mix()
-    plans: dict[str, tuple[str, list[str], float]] = {}  # label -> (url, request paths, seconds)
+    plans: dict[str, tuple[str, list[str], float]] = {}
     for what, text in (("cheap query", CHEAP), ("city list", LIST)):
+        if args.only_mix:
+            break
         # "{N}" makes every request a new query text (a numbered comment): nothing is remembered
         plans[f"citykg serve, {what}"] = (url, [_path("/sparql", text)], args.seconds)
         plans[f"oxigraph serve-read-only, {what}"] = (
@@ -235,8 +253,34 @@ def report(data: Path, tmp: Path, args: argparse.Namespace) -> None:
     plans["oxigraph serve-read-only, saved-query mix"] = (
         ourl, [_path("/query", SPARQL_PREFIXES + _bound(n, p, data)) for n, p in mix], args.mix_seconds
     )  # fmt: skip
+    return plans
+
+
+def report(data: Path, tmp: Path, args: argparse.Namespace) -> None:
+    """The servers run at once; every round measures each row once, in the same order."""
+    store_copy = tmp / "store-copy"
+    shutil.copytree(data / "store", store_copy)
+    servers = {"citykg serve": start_citykg(data, args.workers)}
+    if args.baseline:
+        servers["baseline serve"] = start_citykg(data, args.workers, args.baseline)
+    servers["oxigraph"] = start_oxigraph(store_copy)
+    url = servers["citykg serve"][1]
+    plans = _plans(url, servers["oxigraph"][1], data, args)
+    if args.baseline:  # the baseline answers every row ours does, right after ours
+        for label in [k for k in plans if k.startswith("citykg serve")]:
+            target, paths, seconds = plans[label]
+            plans[label.replace("citykg serve", "baseline serve")] = (
+                servers["baseline serve"][1],
+                paths,
+                seconds,
+            )
+        plans = dict(
+            sorted(plans.items(), key=lambda kv: list(plans).index(kv[0].replace("baseline", "citykg")))
+        )
     loaded_label = "citykg serve, cheap query, 2 expensive clients"
-    results: dict[str, list[dict[str, float]]] = {k: [] for k in [*plans, loaded_label]}
+    results: dict[str, list[dict[str, float]]] = {k: [] for k in plans}
+    if not args.only_mix:
+        results[loaded_label] = []
 
     def measure(label: str, target: str, paths: list[str], seconds: float) -> None:
         before = _load_average()
@@ -248,17 +292,18 @@ def report(data: Path, tmp: Path, args: argparse.Namespace) -> None:
         for n in range(args.rounds):  # interleaved, so drift on a shared machine hits every row alike
             for label, (target, paths, seconds) in plans.items():
                 measure(label, target, paths, seconds)
+            if args.only_mix:
+                continue
             hammer.start()
             # the first round includes the expensive queries' first run (demotion, a new fast worker)
             time.sleep(1.0 if n else SERVER_TIMEOUT + 1.0)
             measure(loaded_label, url, plans["citykg serve, cheap query"][1], args.seconds)
             hammer.stop()
     finally:
-        for name, server in (("citykg serve", proc), ("oxigraph", oproc)):
+        for name, (server, _) in servers.items():
             if server.poll() is not None:
                 print(f"warning: {name} exited during the run (code {server.returncode})", file=sys.stderr)
-        stop(proc)
-        stop(oproc)
+            stop(server)
     _print(results, args)
 
 
@@ -274,23 +319,26 @@ def _print(results: dict[str, list[dict[str, float]]], args: argparse.Namespace)
             f"{label:48} {m['rate']:9.1f} {m['p50']:8.1f} {m['p99']:8.1f} {m['errors']:7.0f} {m['load']:5.1f}"
         )
     ratio = lambda a, b: r[a]["rate"] / max(r[b]["rate"], 1e-9)  # noqa: E731
-    print(
-        "cheap rate with 2 expensive clients / unloaded: "
-        f"{ratio('citykg serve, cheap query, 2 expensive clients', 'citykg serve, cheap query'):.0%} (goal >= 90%)"
-    )
-    for what in ("cheap query", "city list"):
-        ours, theirs = f"citykg serve, {what}", f"oxigraph serve-read-only, {what}"
+    if not args.only_mix:
         print(
-            f"citykg / oxigraph, {what}: {ratio(ours, theirs):.0%} (goal >= 50%); each text new: "
-            f"{ratio(ours + ', each text new', f'oxigraph, {what}, each text new'):.0%}"
+            "cheap rate with 2 expensive clients / unloaded: "
+            f"{ratio('citykg serve, cheap query, 2 expensive clients', 'citykg serve, cheap query'):.0%} (goal >= 90%)"
         )
-    mixes = ("citykg serve, saved-query mix", "oxigraph serve-read-only, saved-query mix")
-    per_round = " / ".join(
-        f"{a['rate']:.1f} vs {b['rate']:.1f}" for a, b in zip(*(results[m] for m in mixes), strict=True)
-    )
-    print(
-        f"citykg / oxigraph, saved mix: {ratio(*mixes):.0%} (req/s per round, ours vs oxigraph: {per_round})"
-    )
+        for what in ("cheap query", "city list"):
+            ours, theirs = f"citykg serve, {what}", f"oxigraph serve-read-only, {what}"
+            print(
+                f"citykg / oxigraph, {what}: {ratio(ours, theirs):.0%} (goal >= 50%); each text new: "
+                f"{ratio(ours + ', each text new', f'oxigraph, {what}, each text new'):.0%}"
+            )
+    theirs = "oxigraph serve-read-only, saved-query mix"
+    for who in ("citykg serve", "baseline serve") if args.baseline else ("citykg serve",):
+        mixes = (f"{who}, saved-query mix", theirs)
+        per_round = " / ".join(
+            f"{a['rate']:.1f} vs {b['rate']:.1f}" for a, b in zip(*(results[m] for m in mixes), strict=True)
+        )
+        print(
+            f"{who} / oxigraph, saved mix: {ratio(*mixes):.0%} (req/s per round, {who} vs oxigraph: {per_round})"
+        )
 
 
 _STORES: dict[str, object] = {}
