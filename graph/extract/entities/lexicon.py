@@ -18,10 +18,14 @@ from citykg.graph.kb import Concept, KnowledgeBase
 QUOTES = "“”‘’「」『』\"'《》"
 _FOLD = str.maketrans({**{q: None for q in QUOTES}, "＋": "+", "×": "x"})
 _SPACE = re.compile(r"\s+")
+#: labels whose key is remembered per process (a document compares each label several times)
+LABEL_KEY_CACHE = 1 << 16
 
 
+@lru_cache(maxsize=LABEL_KEY_CACHE)
 def label_key(label: str) -> str:
-    """The key a label is compared by: quotes and spaces removed, ＋ folded, Latin lower-cased.
+    """The key a label is compared by: quotes and spaces removed, ＋ folded, Latin lower-cased
+    (remembered: a pure function of the label).
 
     Labels come from text already normalised by ``ingest.text.fold`` (NFKC, Simplified);
     the key keeps punctuation other than quotes (a name's own ·, -), unlike the analogue

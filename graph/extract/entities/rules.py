@@ -67,6 +67,8 @@ def _head_groups() -> list[tuple[re.Pattern[str], str]]:
 
 
 _HEAD_RES = _head_groups()
+#: names whose class (and label keys) are remembered per process (a document asks about each several times)
+NAME_CACHE = 1 << 16
 _HEAD_AT_END = re.compile(lang.alternation(f"{_ZH}head_nouns.txt") + "$")
 
 
@@ -80,8 +82,9 @@ def head_of(name: str) -> str:
     return m.group(0) if m else ""
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def class_of_name(name: str) -> str | None:
-    """The class a name's head noun implies, or None.
+    """The class a name's head noun implies, or None (remembered: a pure function of the name).
 
     >>> class_of_name("智游文旅大数据平台"), class_of_name("市大数据局"), class_of_name("全程网办")
     ('Platform', 'Organization', 'Reform')
