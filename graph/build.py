@@ -277,7 +277,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     counts, observations = index.stats(), index.observations
     t = report.step("store", t)
     if analogues:
-        spools.append(_analogues(store, index, out, report, cache, fingerprint, reuse=incremental))
+        spools.append(_analogues(store, index, out, report, cache, fingerprint, reuse=incremental, documents=seen))
         t = report.step("analogues", t)
     index.clear()
     report.trig = write_trig(store, out / TRIG_NAME, spools)
@@ -298,31 +298,34 @@ def county_city_quads(kb: KnowledgeBase, cities: set[str]) -> list[ox.Quad]:
 
 
 def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildReport, cache: Path | None,
-               fingerprint: str, *, reuse: bool) -> Spool:  # fmt: skip
+               fingerprint: str, *, reuse: bool, documents: dict[str, str] | None = None) -> Spool:  # fmt: skip
     """The analogies graph, spooled as TriG blocks as the finder yields them (empty if the step fails).
 
     The finder reads the documents' merged records (``index``) and the concepts and
     places of the knowledge graphs in ``store``. The result is kept in ``cache``; with
     ``reuse`` (an incremental build) the kept one is taken when the finder's input and
     code are the same (``cache.analogies_key``): the finder is deterministic, so that is
-    exactly what it would compute again."""
+    exactly what it would compute again. The input is a function of the documents built
+    (``documents``: content hash -> file name, each record cached under the fingerprint) and
+    the ontology files, so it is keyed by those (``cache.documents_digest``), not digested."""
     spool = Spool(out / TRIG_NAME, "analogies")
     try:
         from citykg.graph.analogues import blocks
         from citykg.graph.analogues.finder import input_analogies
-        from citykg.graph.analogues.index import analogue_input, input_digest
+        from citykg.graph.analogues.index import analogue_input
     except ModuleNotFoundError as exc:
         if exc.name != "citykg.graph.analogues.finder":
             raise
         return spool
     try:
-        data = analogue_input(index, store)
-        index.clear()  # the finder's items are copies: the merged records are not needed any more
-        key = cachemod.analogies_key(fingerprint, input_digest(data)) if cache is not None else ""
+        given = cachemod.documents_digest(documents or {}, ontology_files())
+        key = cachemod.analogies_key(fingerprint, given) if cache is not None else ""
         kept = cachemod.load_analogies(cache, key) if cache is not None and reuse else None
         if kept is not None:
             spool.adopt(*kept)
             return spool
+        data = analogue_input(index, store)
+        index.clear()  # the finder's items are copies: the merged records are not needed any more
         salt = cachemod.analogies_key(fingerprint, blocks.BLOCKS_DIR)  # code and versions shaping the bytes
         spool.quads, n, kept = blocks.write(input_analogies(data), spool.fh, cache, salt, reuse)
         spool.fh.flush()

@@ -163,6 +163,22 @@ def analogies_key(fp: str, input_digest: str) -> str:
     return h.hexdigest()[:KEY_CHARS]
 
 
+def documents_digest(documents: dict[str, str], files: list[Path]) -> str:
+    """What the analogue finder's input is a function of under one fingerprint: the documents
+    built (content hash -> file name; their records are cached by content hash) and the
+    ontology ``files`` the build loads besides the schemes (their bytes).
+
+    >>> documents_digest({"a": "x.txt"}, []) == documents_digest({"a": "x.txt"}, [])
+    True
+    >>> documents_digest({"a": "x.txt"}, []) == documents_digest({"a": "y.txt"}, [])
+    False
+    """
+    h = hashlib.sha256(json.dumps(sorted(documents.items()), ensure_ascii=False).encode())
+    for f in files:
+        h.update(f"\0{_relative(f)}\0".encode() + f.read_bytes())
+    return h.hexdigest()
+
+
 def load_analogies(cache: Path, key: str) -> tuple[Path, int] | None:
     """The cached analogies TriG and its quad count when it was written under ``key`` and is intact."""
     path = cache / f"{ANALOGIES}.trig"

@@ -26,6 +26,10 @@ STATE = ".site-state"  # under OUT/views/
 STATE_VERSION = 1
 _RECORDS = {"areas": Area, "concepts": Concept, "initiatives": Initiative, "observations": Observation,
             "docs": Doc}  # fmt: skip
+#: id(record) -> (the record, its row) of the records the last ``load_state`` made: an incremental
+#: step keeps almost all of them, and ``model_data`` writes their rows as read instead of
+#: converting 180,000 records again (the record itself is kept to check identity: ids are reused)
+_LOADED: dict[int, tuple[object, list]] = {}
 
 
 @dataclass
@@ -49,7 +53,12 @@ def _dump_records(records: dict[str, Any], cls: type) -> list:
     names = _names(cls)
     ev = names.index("evidence") if "evidence" in names else -1
     rows = []
+    loaded = _LOADED.get
     for r in records.values():
+        kept = loaded(id(r))
+        if kept is not None and kept[0] is r:
+            rows.append(kept[1])
+            continue
         row = [getattr(r, n) for n in names]
         if ev >= 0:
             row[ev] = [(e.quote, e.doc, e.start) for e in row[ev]]
@@ -62,23 +71,32 @@ def _load_records(rows: list, cls: type) -> dict[str, Any]:
     ev = names.index("evidence") if "evidence" in names else -1
     out: dict[str, Any] = {}
     for row in rows:
+        values = row
         if ev >= 0:
-            row[ev] = [Evidence(*e) for e in row[ev]]
-        out[row[0]] = cls(*row)
+            values = list(row)
+            values[ev] = [Evidence(*e) for e in row[ev]]
+        r = out[row[0]] = cls(*values)
+        _LOADED[id(r)] = (r, row)
     return out
 
 
 def model_data(model: Model) -> dict:
     """The model as marshal-able lists (records in their order)."""
     data = {name: _dump_records(getattr(model, name), cls) for name, cls in _RECORDS.items()}
-    data["analogies"] = [[a.iri, a.source, a.target, a.score, a.basis] for a in model.analogies]
+    loaded = _LOADED.get
+    data["analogies"] = [
+        kept[1] if (kept := loaded(id(a))) is not None and kept[0] is a else [a.iri, a.source, a.target, a.score, a.basis]
+        for a in model.analogies
+    ]
     return data
 
 
 def model_from(data: dict) -> Model:
     """The model ``model_data`` wrote."""
     tables = {name: _load_records(data[name], cls) for name, cls in _RECORDS.items()}
-    return Model(**tables, analogies=[Analogy(*row) for row in data["analogies"]])
+    analogies = [Analogy(*row) for row in data["analogies"]]
+    _LOADED.update((id(a), (a, row)) for a, row in zip(analogies, data["analogies"], strict=True))
+    return Model(**tables, analogies=analogies)
 
 
 def save_state(views: Path, state: SiteState) -> None:
@@ -86,6 +104,7 @@ def save_state(views: Path, state: SiteState) -> None:
     data = {"version": STATE_VERSION, "code": code_digest(), "params": list(state.params), "graphs": state.graphs,
             "model": model_data(state.model), "quotes": state.quotes, "notes": state.notes, "chars": state.chars,
             "pages": sorted(state.pages)}  # fmt: skip
+    _LOADED.clear()  # written: the rows of the loaded records are not needed any more
     tmp = views / f".{STATE}.{os.getpid()}.tmp"
     tmp.write_bytes(marshal.dumps(data))
     os.replace(tmp, views / STATE)
@@ -95,6 +114,7 @@ def load_state(views: Path, params: tuple) -> SiteState | None:
     """The previous step's state when this code wrote it with these arguments, else None."""
     was = gc.isenabled()
     gc.disable()  # hundreds of thousands of records: the collector would walk them while they are made
+    _LOADED.clear()
     try:
         data = marshal.loads((views / STATE).read_bytes())
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("code") != code_digest():

@@ -130,7 +130,7 @@ def test_an_initiative_named_in_two_articles_is_one_item_with_both_sentences() -
 def test_an_incremental_build_takes_the_records_from_the_cache(tmp_path: Path, seed_dir: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     first = build([seed_dir], out, jobs=1, post_steps=False)
-    monkeypatch.setattr(worker_mod, "doc_record", lambda quads: pytest.fail("record read again from quads"))
+    monkeypatch.setattr(worker_mod, "read_rows", lambda rows: pytest.fail("record read again from the rows"))
     again = build([seed_dir], out, jobs=1, post_steps=False, incremental=True)
     assert again.reused == 5 and again.stats == first.stats
     assert again.trig.read_bytes() == first.trig.read_bytes()
