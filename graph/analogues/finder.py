@@ -112,6 +112,9 @@ class Finder:
         self._memo: dict[tuple[int, int], float] = {}
         self._memo_features: dict[tuple[int, int], Features] = {}
         self._excess: dict[tuple[int, int], float] = {}
+        # ``explain`` reads the features and the two labels only: analogies of one pair of profiles
+        # and labels (一网通办 ~ 一网通办 in many pairs of cities) share their reasons
+        self._reasons: dict[tuple[int, int, str, str], tuple[list[str], list[str], list[str]]] = {}
 
     # ------------------------------------------------------------ features
 
@@ -267,10 +270,19 @@ class Finder:
         """The scored, explained analogy of items i and j (source = the smaller IRI)."""
         if self.items[j].iri < self.items[i].iri:
             i, j = j, i
-        f = self._features(i, j)
-        basis, basis_zh, kinds = explain(f, self.items[i], self.items[j], self.data)
-        z = self.quick_logit(i, j) - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength
-        value = to_score(z) if score is None else score
+        a, b = self.items[i], self.items[j]
+        if self._shared[i] and self._shared[j]:  # the features are those of the pair of profiles
+            key = (self.profile[i], self.profile[j], a.label, b.label)
+            reasons = self._reasons.get(key)
+            if reasons is None:
+                reasons = self._reasons[key] = explain(self._features(i, j), a, b, self.data)
+        else:
+            reasons = explain(self._features(i, j), a, b, self.data)
+        basis, basis_zh, kinds = reasons
+        if score is None:
+            z = self.quick_logit(i, j) - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength
+            score = to_score(z)
+        value = score
         return Analogy(self.items[i], self.items[j], round(value, SCORE_DECIMALS), basis, kinds, basis_zh)
 
     def scored(self, floor: float) -> Scored:

@@ -92,6 +92,7 @@ class Reader:
             for f in mech
             if f in data.concepts
         }
+        self._status: dict[str, set[str]] = {}  # folded text -> the status facets found in it
         self.labels_in: dict[str, list[str]] = defaultdict(list)  # file -> folded names of its items
         for it in data.items:
             for f in it.files:
@@ -116,13 +117,16 @@ class Reader:
                         found.setdefault(c, cue)
         return dict(sorted(found.items()))
 
-    def strength(self, item: Item, exact: bool) -> float:
-        """How strong the item's own evidence is, in logit units (``STRENGTH_*`` weights)."""
-        text = match_key("".join(item.quotes))
+    def strength(self, item: Item, exact: bool, folded: str | None = None) -> float:
+        """How strong the item's own evidence is, in logit units (``STRENGTH_*`` weights);
+        ``folded``: ``match_key`` of its sentences joined, when the caller has it."""
+        text = match_key("".join(item.quotes)) if folded is None else folded
         direct = exact or any(
             n in text for c in item.concepts if c in self.data.concepts for n in self.data.concepts[c].names if n
         )
-        kinds = {self.data.facets[f].iri.rsplit("/", 1)[-1] for f in self.status.find(text)}
+        kinds = self._status.get(text)
+        if kinds is None:  # articles repeat sentences: each text is matched once
+            kinds = self._status[text] = {self.data.facets[f].iri.rsplit("/", 1)[-1] for f in self.status.find(text)}
         done = ("done" in kinds) - ("planned" in kinds)
         year = max((self.data.documents[f].year for f in item.files if f in self.data.documents), default=0.0)
         recent = min(max((year - RECENT_FROM) / RECENT_SPAN, 0.0), 1.0) if year else 0.0

@@ -88,14 +88,19 @@ def prepare(data: AnalogueInput) -> Preparation:
     reader = Reader(data)
     # names and contexts repeat from city to city: each distinct text is cut into n-grams
     # and vectorised once, and its items share the vector (IDF still counts every item)
-    ctx_texts = [_context_text(it, data) for it in items]
+    folded = _FoldedQuotes()
+    ctx_texts = [_context_text(it, data, folded(it)) for it in items]
     name_model = TfIdf.fit_counts((char_ngrams(k), n) for k, n in Counter(keys).items())
     ctx_model = TfIdf.fit_counts((char_ngrams(t, (2,)), n) for t, n in Counter(ctx_texts).items())
     shared_facets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
     found = []
+    by_text: dict[str, dict[str, str]] = {}  # articles repeat sentences: each text is matched once
     for it in items:
-        hits = matcher.find(it.label + "。" + "".join(it.quotes)).items()
-        facets = {iri: cue for iri, cue in hits if data.facets[iri].kind != "component"}
+        text = it.label + "。" + "".join(it.quotes)
+        facets = by_text.get(text)
+        if facets is None:
+            hits = matcher.find(text).items()
+            facets = by_text[text] = {iri: cue for iri, cue in hits if data.facets[iri].kind != "component"}
         found.append(shared_facets.setdefault(tuple(sorted(facets.items())), facets))
     facet_model = TfIdf.fit(Counter(list(f)) for f in found)  # common facets (居民) weigh less
     name_vecs: dict[str, Vector] = {}
@@ -128,7 +133,7 @@ def prepare(data: AnalogueInput) -> Preparation:
         prep[-1].does = reader.does(it)
         # a concept (read from the name or the sentences, too) brings its domain
         it.domains |= {d for c in (*it.concepts, *prep[-1].does) if c in concepts for d in concepts[c].domains}
-        prep[-1].strength = reader.strength(it, bool(prep[-1].exact))
+        prep[-1].strength = reader.strength(it, bool(prep[-1].exact), folded(it))
     for n in fragments(items, keys):
         prep[n].fragment = True
     profile, shared = _profiles(items, prep, ctx_texts)
@@ -213,10 +218,25 @@ def _specifics(item: Item, key: str, concepts: dict[str, ConceptInfo]) -> str:
     return rest if len(rest) >= MIN_SPECIFICS else ""
 
 
-def _context_text(item: Item, data: AnalogueInput) -> str:
-    """The item's evidence sentences without its own name and its city's place names."""
+class _FoldedQuotes:
+    """``match_key`` of an item's sentences joined, once per distinct list of sentences."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, item: Item) -> str:
+        key = tuple(item.quotes)
+        text = self.seen.get(key)
+        if text is None:
+            text = self.seen[key] = match_key("".join(item.quotes))
+        return text
+
+
+def _context_text(item: Item, data: AnalogueInput, folded: str | None = None) -> str:
+    """The item's evidence sentences without its own name and its city's place names
+    (``folded``: ``match_key`` of the sentences joined, when the caller has it)."""
     names = [item.label, *data.place_names.get(item.city, ())]
-    text = match_key("".join(item.quotes))
+    text = match_key("".join(item.quotes)) if folded is None else folded
     for n in sorted({match_key(x) for x in names if x}, key=len, reverse=True):
         text = text.replace(n, "")
     return text
