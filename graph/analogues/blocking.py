@@ -37,12 +37,8 @@ class BlockItem:
     context_terms: frozenset[str]
 
 
-def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
-    """Distinct pairs (i < j) of items of different cities sharing a block, in (i, j) order.
-
-    The pairs are collected as one int each and deduplicated at once (a set of
-    a million pairs as Python ints costs ~100 MB), then yielded.
-    """
+def _candidate_codes(items: Sequence[BlockItem]) -> np.ndarray:
+    """The candidate pairs (i < j) as sorted unique codes i * len(items) + j."""
     blocks: dict[str, list[int]] = {}
     for i, it in enumerate(items):
         for c in it.concepts:
@@ -94,8 +90,29 @@ def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
             for j in ranked[max(0, at - WINDOW // 2) : at + WINDOW // 2]:
                 emit(i, j)
     del blocks, order, done, keys_of
-    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.empty(0, np.int64)
-    codes = array("q")
+    return np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.empty(0, np.int64)
+
+
+def candidate_arrays(items: Sequence[BlockItem]) -> tuple[np.ndarray, np.ndarray]:
+    """``candidate_pairs`` as two arrays (i, j), in the same order.
+
+    >>> a = BlockItem("c1", "k", frozenset({"x"}), frozenset(), frozenset(), frozenset())
+    >>> b = BlockItem("c2", "k", frozenset({"x"}), frozenset(), frozenset(), frozenset())
+    >>> [x.tolist() for x in candidate_arrays([a, b])]
+    [[0], [1]]
+    """
+    unique = _candidate_codes(items)
+    return unique // len(items), unique % len(items)
+
+
+def candidate_pairs(items: Sequence[BlockItem]) -> Iterator[tuple[int, int]]:
+    """Distinct pairs (i < j) of items of different cities sharing a block, in (i, j) order.
+
+    The pairs are collected as one int each and deduplicated at once (a set of
+    a million pairs as Python ints costs ~100 MB), then yielded.
+    """
+    unique = _candidate_codes(items)
+    n = len(items)
     for start in range(0, len(unique), PAIR_CHUNK):  # a chunk at a time: no list of a million ints
         chunk = unique[start : start + PAIR_CHUNK]
         yield from zip((chunk // n).tolist(), (chunk % n).tolist(), strict=True)

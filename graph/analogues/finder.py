@@ -46,7 +46,8 @@ from itertools import chain
 
 import pyoxigraph as ox
 
-from citykg.graph.analogues.blocking import CONTEXT_TERMS, BlockItem, candidate_pairs
+from citykg.graph.analogues.arrays import compete_arrays, pair_logits
+from citykg.graph.analogues.blocking import CONTEXT_TERMS, BlockItem, candidate_arrays, candidate_pairs
 from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, load_input
 from citykg.graph.analogues.explain import Analogy, explain, quads_for
 from citykg.graph.analogues.prepare import Prepared, prepare
@@ -63,7 +64,7 @@ from citykg.graph.analogues.score import (
     from_score,
     to_score,
 )
-from citykg.graph.analogues.select import Scored, compete
+from citykg.graph.analogues.select import Scored
 from citykg.graph.analogues.text import aligned, contains_ratio, cosine
 
 #: one name key containing the other counts (feature ``contain``) from this length ratio on
@@ -242,6 +243,10 @@ class Finder:
 
     def candidates(self) -> Iterator[tuple[int, int]]:
         """Pairs worth scoring (see ``analogue_blocking``), each once, in (i, j) order."""
+        return candidate_pairs(self._blocks())
+
+    def _blocks(self) -> list[BlockItem]:
+        """What blocking knows of each item."""
         blocks = []
         # items share their vectors and concept sets: so do their term sets (80,000 items
         # with four frozensets each of their own cost ~150 MB on the 2,000-article build)
@@ -262,7 +267,7 @@ class Finder:
             blocks.append(
                 BlockItem(it.city, p.key, own, linked, names[id(p.name_vec)], contexts[id(p.ctx_vec)])
             )
-        return candidate_pairs(blocks)
+        return blocks
 
     # ------------------------------------------------------------ results
 
@@ -286,10 +291,15 @@ class Finder:
         return Analogy(self.items[i], self.items[j], round(value, SCORE_DECIMALS), basis, kinds, basis_zh)
 
     def scored(self, floor: float) -> Scored:
-        """The candidate pairs whose final logit reaches ``floor`` (``analogue_select.compete``)."""
+        """The candidate pairs whose final logit reaches ``floor`` (``analogue_select.compete``,
+        over arrays: ``analogues.arrays``; the logits are ``quick_logit``'s)."""
         city_ids: dict[str, int] = {}
         city = [city_ids.setdefault(it.city, len(city_ids)) for it in self.items]
-        return compete(self.candidates(), self.quick_logit, city, self._kind, floor)
+        i, j = candidate_arrays(self._blocks())
+        items, prep = self.items, self.prep
+        z = pair_logits(i, j, self.profile, self._shared, self._profile_logit, self._province, self._provincial,
+                        self._document, lambda a, b: shared_document(items[a], items[b], prep[a].key, prep[b].key))  # fmt: skip
+        return compete_arrays(i, j, z, city, self._kind, floor)
 
     def analogies(
         self,
