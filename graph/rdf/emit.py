@@ -45,7 +45,7 @@ from citykg.namespaces import (
 )
 
 # N and decimal_lexical are re-exported: the build and the analogue explanations import them from here
-__all__ = ["DocQuads", "N", "date_literal", "decimal_lexical", "rdfize"]
+__all__ = ["DocQuads", "N", "decimal_lexical", "rdfize"]
 
 _QUOTES = "“”\"'‘’《》「」『』〈〉()（）[]【】"
 #: the class whose entity a shared label links to, most preferred first (all six classes)
@@ -68,12 +68,6 @@ def _area(code: str) -> str:
 @lru_cache(maxsize=_AREA_CACHE)
 def _class(cls: str) -> str:
     return iri(str(CK[cls]))  # CK refuses a name outside the ontology ("term 'Bare' not in namespace")
-
-
-def date_literal(text: str) -> ox.Literal | None:
-    """xsd:date / gYearMonth / gYear by lexical shape; None for anything else."""
-    dt = date_type(text)
-    return ox.Literal(text, datatype=N(dt)) if dt is not None else None
 
 
 def _date(text: str) -> str | None:

@@ -83,9 +83,3 @@ def date_type(text: str) -> str | None:
         if shape.fullmatch(text):
             return dt
     return None
-
-
-def date_literal(text: str) -> ox.Literal | None:
-    """xsd:date / gYearMonth / gYear by lexical shape; None for anything else."""
-    dt = date_type(text)
-    return typed(text, dt) if dt is not None else None

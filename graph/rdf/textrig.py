@@ -105,15 +105,6 @@ def _typed_term(term: str) -> str:
     return f"{term[: cut + 1]}^^{iri_term(datatype)}"
 
 
-def object_term(term: str) -> str:
-    """An N-Triples object in Turtle (plain and language-tagged literals are the same text)."""
-    if term[0] == "<":
-        return iri_term(term[1:-1])
-    if term[-1] == ">":
-        return _typed_term(term)
-    return term
-
-
 def trig_block(graph: str, rows: list[Row]) -> bytes:
     """The rows as one TriG block of ``graph``, sorted, prefixes included: what ``trig.block``
     writes for the same quads (an empty graph is an empty line there too)."""
