@@ -334,7 +334,7 @@ class Finder:
         if top is None:
             chosen = sorted(zip(kept.i, kept.j, strict=True))
         else:
-            chosen = cap_pairs(kept.items(), [it.iri for it in self.items], top, most)
+            chosen = cap_pairs(kept, [it.iri for it in self.items], top, most)
         if only is not None:
             wanted = set(only)
             chosen = [(i, j) for i, j in chosen if self.items[i].iri in wanted or self.items[j].iri in wanted]

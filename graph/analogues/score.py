@@ -15,6 +15,8 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from citykg.graph import lang
 from citykg.graph.analogues.data import NAMED_ONLY
 
@@ -223,7 +225,8 @@ def cap_pairs(
     big ties spread over the cities instead of piling onto the first ones. A pair is
     kept when either side chose it, best first, while neither side has ``most``
     pairs yet: the graph grows linearly with the items, however many cities run
-    the same reform. ``logits``: a mapping (i, j) -> logit, or its items.
+    the same reform. ``logits``: a mapping (i, j) -> logit, its items, or parallel
+    arrays ``.i``, ``.j``, ``.z`` (``select.Scored``).
 
     >>> cap_pairs({(0, 1): 2.0, (0, 2): 1.0, (1, 2): 0.5}, ["a", "b", "c"], top=1)
     [(0, 1), (0, 2)]
@@ -233,23 +236,7 @@ def cap_pairs(
     2
     """
     most = MAX_PER_ITEM if most is None else most
-    entries = []  # (score rank << 32 | name hash, i, j): one flat tuple per pair (big builds)
-    ranks: dict[float, int] = {}  # logits repeat (pairs of one profile pair): rank each once
-    heads: dict[int, int] = {}  # crc32 of "name " per item: crc32(b, crc32(a + " ")) == crc32(f"{a} {b}")
-    tails: dict[int, bytes] = {}
-    for (i, j), z in logits.items() if isinstance(logits, Mapping) else logits:
-        a, b = (i, j) if names[i] <= names[j] else (j, i)
-        rank = ranks.get(z)
-        if rank is None:
-            rank = ranks[z] = _SCALE - round(round(to_score(z), SCORE_DECIMALS) * _SCALE)
-        head = heads.get(a)
-        if head is None:
-            head = heads[a] = zlib.crc32(f"{names[a]} ".encode())
-        tail = tails.get(b)
-        if tail is None:
-            tail = tails[b] = names[b].encode()
-        entries.append((rank << _HASH_BITS | zlib.crc32(tail, head), i, j))
-    entries.sort()
+    entries = _ranked(logits, names)
     count: dict[int, int] = {}
     last: dict[int, int] = {}  # rank of an item's ``top``-th best
     ties: dict[int, list[int]] = {}  # entries past the ``top``-th tied with it (None: too many)
@@ -279,3 +266,35 @@ def cap_pairs(
                 degree[i], degree[j] = di + 1, dj + 1
                 kept.append((i, j))
     return sorted(kept)
+
+
+def _ranked(logits: object, names: Sequence[str]) -> list[tuple[int, int, int]]:
+    """The pairs as (score rank << 32 | crc32 of "name name", i, j), sorted: the order ``cap_pairs``
+    visits them in (best rounded score first, ties spread by the names' hash, then i, j).
+
+    Computed over arrays: the rank once per distinct logit, the names' order once per item.
+    """
+    if hasattr(logits, "z"):
+        i = np.asarray(logits.i, dtype=np.int64)  # type: ignore[attr-defined]
+        j = np.asarray(logits.j, dtype=np.int64)  # type: ignore[attr-defined]
+        z = np.asarray(logits.z, dtype=np.float64)  # type: ignore[attr-defined]
+    else:
+        items = list(logits.items() if isinstance(logits, Mapping) else logits)  # type: ignore[attr-defined]
+        i = np.array([p[0][0] for p in items], dtype=np.int64)
+        j = np.array([p[0][1] for p in items], dtype=np.int64)
+        z = np.array([p[1] for p in items], dtype=np.float64)
+    if not len(z):
+        return []
+    values, inverse = np.unique(z, return_inverse=True)  # logits repeat (pairs of one profile pair)
+    ranks = [_SCALE - round(round(to_score(v), SCORE_DECIMALS) * _SCALE) for v in values.tolist()]
+    rank = np.array(ranks, dtype=np.int64)[inverse.reshape(-1)]
+    code = {n: c for c, n in enumerate(sorted(set(names)))}
+    order = np.array([code[n] for n in names], dtype=np.int64)
+    swap = order[i] > order[j]  # a = the pair's item with the smaller name (i on a tie)
+    a, b = np.where(swap, j, i).tolist(), np.where(swap, i, j).tolist()
+    heads = {x: zlib.crc32(f"{names[x]} ".encode()) for x in set(a)}  # crc32(b, crc32(a + " ")) == crc32(f"{a} {b}")
+    tails = {x: names[x].encode() for x in set(b)}
+    crc = np.array([zlib.crc32(tails[y], heads[x]) for x, y in zip(a, b, strict=True)], dtype=np.int64)
+    key = rank << _HASH_BITS | crc
+    by = np.lexsort((j, i, key))
+    return list(zip(key[by].tolist(), i[by].tolist(), j[by].tolist(), strict=True))
