@@ -45,7 +45,12 @@ Objects = dict[str, list[str]]  # predicate -> object terms of one subject
 
 
 def _values(ps: Objects, pred: str) -> list[str]:
-    return sorted({value(o) for o in ps.get(pred, ())})
+    objects = ps.get(pred)
+    if not objects:
+        return []
+    if len(objects) == 1:  # the common case: no set to make and sort
+        return [value(objects[0])]
+    return sorted({value(o) for o in objects})
 
 
 def _iris(ps: Objects, pred: str) -> list[str]:
