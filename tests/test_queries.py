@@ -113,6 +113,9 @@ def test_check_is_clean_on_good_data_and_finds_its_offender(built: Path, check: 
 _CITY_OF_OBS = """?new ck:refersTo ?about . OPTIONAL { ?about ck:inCity ?owner }
     BIND(COALESCE(?owner, ?about) AS ?c) ?c a ck:City ; rdfs:label ?city ."""
 FULL_LISTINGS = {
+    "cities-running-reform": """SELECT ?city ?initiative ?label ?quote ?file WHERE {
+        ?initiative ck:realizes/skos:broader* ?reform ; ck:inCity ?c ; rdfs:label ?label ; ck:evidence ?ev .
+        ?ev ck:quote ?quote ; ck:inDocument ?doc . ?doc ck:fileName ?file . ?c rdfs:label ?city }""",
     "awards": """SELECT ?city ?award ?quote ?file ?initiative WHERE {
         ?initiative a ck:Award ; rdfs:label ?award ; ck:inCity ?c ; ck:evidence ?ev .
         ?c rdfs:label ?city . ?ev ck:quote ?quote ; ck:inDocument ?doc . ?doc ck:fileName ?file }""",
