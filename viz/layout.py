@@ -194,7 +194,7 @@ def layout(
 def _spring(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> dict[str, tuple[float, float]]:
     g = nx.Graph()
     g.add_nodes_from(node_ids)
-    g.add_edges_from((s, t) for s in node_ids for t in adj.get(s, ()) if s < t)
+    g.add_edges_from((s, t) for s in node_ids for t in sorted(adj.get(s, ())) if s < t)
     if len(node_ids) == 1:
         return {node_ids[0]: (0.0, 0.0)}
     k = 1.5 / math.sqrt(len(node_ids))
@@ -210,12 +210,14 @@ def _two_level(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> d
     # hubs are linked when they are adjacent or share a neighbour (two-hop), so
     # the spring layout sees the structure hidden behind the leaves
     hub_adj: dict[str, set[str]] = defaultdict(set)
+    # every loop over a neighbour set is sorted: set order changes from process to process
+    # (string hashing), and both the 50-link cap and the float sums depend on the order
     for v in hubs:
-        for w in adj.get(v, ()):
+        for w in sorted(adj.get(v, ())):
             if w in hub_set:
                 hub_adj[v].add(w)
             else:
-                for x in adj.get(w, ()):
+                for x in sorted(adj.get(w, ())):
                     if x in hub_set and x != v and len(hub_adj[v]) < 50:
                         hub_adj[v].add(x)
     pos = _spring(hubs, hub_adj, scale)
@@ -228,7 +230,7 @@ def _two_level(node_ids: list[str], adj: dict[str, set[str]], scale: float) -> d
         for w in sorted(adj.get(v, ())):
             if w in pos:
                 continue
-            placed = [pos[u] for u in adj[w] if u in pos]
+            placed = [pos[u] for u in sorted(adj[w]) if u in pos]
             cx = sum(p[0] for p in placed) / len(placed)
             cy = sum(p[1] for p in placed) / len(placed)
             i = child_count[v]
