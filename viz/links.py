@@ -79,6 +79,9 @@ class Linker:
     out_dir: Path
     pages: set[str] = field(default_factory=set)
     here: Path | None = None  # the folder of the page being written (default OUT/views)
+    #: when a set: every page name asked about is added (found or not), so the site knows which
+    #: pages a page links or would link, and which to render again when pages come or go
+    asked: set[str] | None = field(default=None, repr=False, compare=False)
     _rel: dict[tuple[str, Path | None], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -88,6 +91,8 @@ class Linker:
         return cls(model, out_dir, names)
 
     def _href(self, name: str, anchor: str = "") -> str | None:
+        if self.asked is not None:
+            self.asked.add(name)
         if name not in self.pages:
             return None
         key = (name, self.here)

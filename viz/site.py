@@ -16,7 +16,8 @@ written atomically.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES, max_pages
             quotes = {d: site.quote_order(d) for d in model.docs}
             saved = Model(model.areas, model.concepts, model.initiatives, model.observations, model.docs,
                           model.analogies)  # fmt: skip  (without the indexes built on it)
-            state = SiteState(params, trig[2], saved, quotes, site.notes, site.chars, site.linker.pages)
+            state = SiteState(params, trig[2], saved, quotes, site.notes, site.chars, site.linker.pages, site.asks)
             save_state(out / VIEWS_DIR, state)
         return index
     finally:
@@ -160,8 +161,21 @@ class _Site:
         self.cache = PageCache(out)
         self.notes: dict[str, str] = {}  # page name -> its note on the index (kept for the next step)
         self.chars: dict[str, str] = {}  # graph page name -> Han characters of its names
-        if inc is not None and not _same_pages(inc.state.pages, pages, inc.dirty):
-            inc.dirty = Dirty(everything=True)  # links to pages that came or went are everywhere
+        self.asks: dict[str, list[str]] = {}  # page name -> the page names it asked the linker about
+        # pages that came or went (a city entering the largest, an article added...): a page that
+        # asked about one of them links it now, or no longer does; it is rendered again
+        moved = inc.state.pages ^ pages if inc is not None else set()
+        self.redo = {p for p, names in inc.state.asks.items() if moved.intersection(names)} if moved else set()
+
+    @contextmanager
+    def asking(self, name: str) -> Iterator[None]:
+        """Record which pages the page ``name`` asks the linker about while it is built."""
+        self.linker.asked = asked = set()
+        try:
+            yield
+        finally:
+            self.linker.asked = None
+        self.asks[name] = sorted(asked)
 
     def clean(self, kind: str, key: str = "") -> bool:
         """True when the page is unchanged since the previous step (an incremental step said so)."""
@@ -169,9 +183,12 @@ class _Site:
 
     def reuse(self, path: Path, kind: str, key: str = "") -> bool:
         """Take an unchanged page from the previous build (with its note and characters)."""
-        if not self.clean(kind, key) or path.name not in self.inc.state.notes or not self.cache.keep(path):
+        if not self.clean(kind, key) or path.name in self.redo or path.name not in self.inc.state.notes:
+            return False
+        if path.name not in self.inc.state.asks or not self.cache.keep(path):
             return False
         self.notes[path.name] = self.inc.state.notes[path.name]
+        self.asks[path.name] = self.inc.state.asks[path.name]
         chars = self.inc.state.chars.get(path.name)
         if chars is not None:
             self.chars[path.name] = chars
@@ -182,29 +199,29 @@ class _Site:
               key: str = "", page: str = "") -> None:  # fmt: skip
         """A graph page (``page``: its kind for the incremental plan when not ``kind``, the index section)."""
         if not self.reuse(path, page or kind, key):
-            view = aggregate(make(), max_nodes)
-            crumbs = section_crumbs(self.linker, kind, label)
-            # what the page reads: its data without the layout (a function of it), crumbs and asset href
-            site_chars, self.texts.chars = self.texts.chars, set()
-            data = compact(view, {}, self.linker, self.texts)
-            page_chars, self.texts.chars = self.texts.chars, site_chars | self.texts.chars
-            self.chars[path.name] = "".join(sorted(page_chars))
-            inputs = script_json([data, crumbs, self.vis_src])
-            render = lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts, data)  # noqa: E731
-            self.cache.write(path, inputs, render)
-            self.notes[path.name] = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
+            with self.asking(path.name):
+                self._render_graph(make, path, max_nodes, kind, label)
         self.links.append(Link(kind, label, path, self.notes[path.name], key))
+
+    def _render_graph(self, make: Callable[[], GraphView], path: Path, max_nodes: int | None, kind: str,
+                      label: str) -> None:  # fmt: skip
+        """Build a graph page's data, and render it unless the previous build's file has that data."""
+        view = aggregate(make(), max_nodes)
+        crumbs = section_crumbs(self.linker, kind, label)
+        # what the page reads: its data without the layout (a function of it), crumbs and asset href
+        site_chars, self.texts.chars = self.texts.chars, set()
+        data = compact(view, {}, self.linker, self.texts)
+        page_chars, self.texts.chars = self.texts.chars, site_chars | self.texts.chars
+        self.chars[path.name] = "".join(sorted(page_chars))
+        inputs = script_json([data, crumbs, self.vis_src])
+        render = lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts, data)  # noqa: E731
+        self.cache.write(path, inputs, render)
+        self.notes[path.name] = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
 
     def quote_order(self, doc: str) -> list[str]:
         """The article's quotes in the order its text script lists them (kept for the next step)."""
         kept = self.texts.kept.get(doc) if isinstance(self.texts, KeptTexts) else None
         return kept if kept is not None else list(self.texts.get(doc).index)
-
-
-def _same_pages(before: set[str], pages: set[str], dirty: Dirty) -> bool:
-    """True when the site has the previous build's pages, but for the readers of changed articles."""
-    changed = {view_path(Path(), "article", doc_key(d)).name for d in dirty.docs}
-    return (before ^ pages) <= changed
 
 
 def _write_site(site: _Site, source: ViewSource, max_nodes: int | None) -> Path:
@@ -219,7 +236,8 @@ def _write_site(site: _Site, source: ViewSource, max_nodes: int | None) -> Path:
                "跨城市类比 Analogues", page="analogues")  # fmt: skip
     map_path = view_path(out, "map")
     if not site.reuse(map_path, "map"):
-        site.cache.text(map_path, map_html(model, crumbs=section_crumbs(site.linker, "overview", "地图 Map")))
+        with site.asking(map_path.name):
+            site.cache.text(map_path, map_html(model, crumbs=section_crumbs(site.linker, "overview", "地图 Map")))
     site.links.append(
         Link(
             "overview",
@@ -238,8 +256,9 @@ def _write_site(site: _Site, source: ViewSource, max_nodes: int | None) -> Path:
     for ind in comparison_indicators(model):  # curated, or minted and reported by >= 2 cities
         path = view_path(out, "compare", ind.slug)
         if not site.reuse(path, "compare", ind.iri):
-            crumbs = crumbs_html(section_crumbs(site.linker, "compare", ind.label))
-            site.cache.text(path, compare_page(model, ind.iri, site.assets, crumbs))
+            with site.asking(path.name):
+                crumbs = crumbs_html(section_crumbs(site.linker, "compare", ind.label))
+                site.cache.text(path, compare_page(model, ind.iri, site.assets, crumbs))
         n = len(model.observations_by_indicator.get(ind.iri, ()))
         site.links.append(Link("compare", ind.label, path, f"{n} 个数值 values", ind.iri))
         site.notes[path.name] = site.links[-1].note
@@ -284,6 +303,7 @@ def _readers(site: _Site) -> None:
             dt = texts.get(d.iri)
             site.cache.text(script, text_script(dt.key, script_json(dt.data())))
             crumbs = crumbs_html(section_crumbs(site.linker, "article", label))
-            site.cache.text(path, reader_page(model, dt, site.linker, crumbs, site.assets))
+            with site.asking(path.name):
+                site.cache.text(path, reader_page(model, dt, site.linker, crumbs, site.assets))
             site.notes[path.name] = " · ".join(x for x in (d.date, f"{len(dt.art.mentions)} 处提及 mentions") if x)
         site.links.append(Link("article", label, path, site.notes[path.name], d.iri))

@@ -138,3 +138,64 @@ def test_an_aggregated_analogues_view_skips_only_what_aggregation_drops(built: P
             return nodes, [(e.source, e.target, e.label, e.width, e.tip) for e in view.edges], view.notes
 
         assert shown(aggregate(views.analogues_view(model, limit), limit)) == shown(aggregate(whole, limit))
+
+
+#: an article of our own naming several initiatives of one city (enough to move a small city up)
+MANY_INITIATIVES = (
+    "{city}全面推进数字化改革\n2024-06-18来源：本测试\n"
+    "{city}上线“{short}通”政务服务平台，推行“一网通办”改革和“跨省通办”改革。\n"
+    "{city}启动“城市大脑”项目和“数字孪生城市”工程，建设“智慧交通”平台、“智慧社区”平台。\n"
+    "{city}推行“一件事一次办”改革，上线“{short}好办”小程序，建成“城市运行管理服务平台”。\n"
+)
+
+
+def test_a_city_entering_the_largest_re_renders_only_the_pages_that_link_to_what_came_or_went(
+    seed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With pages for the 4 largest cities only, an article moves the smallest city in (and another
+    out): the site equals a full build's, and the pages that never asked about a page that came or
+    went are the previous build's files (same inode), not rendered again."""
+    import functools
+
+    from citykg.viz import site
+
+    monkeypatch.setattr(site, "write_site", functools.partial(site.write_site, max_pages=4))
+    plans: list = []
+    plan = site._incremental
+    monkeypatch.setattr(site, "_incremental", lambda *a: plans.append(plan(*a)) or plans[-1])
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_dir, corpus)
+    out = tmp_path / "out"
+    build(corpus, out)
+    before = {p.name for p in (out / "views").glob("city-*.html")}
+    model = load_model(ViewSource(out))
+    sizes = sorted((len(v), c) for c, v in model.initiatives_by_city.items())
+    assert len(sizes) > len(before) == 4  # one city has no page
+    smallest = model.label(sizes[0][1])
+    inodes = {p.name: p.stat().st_ino for p in (out / "views").glob("*.html")}
+    for n, edit in enumerate([_many(smallest), _remove(ADDED)]):
+        edit(corpus)
+        plans.clear()
+        build(corpus, out)
+        assert plans and plans[0] is not None and not plans[0].dirty.everything  # the incremental path
+        fresh = tmp_path / f"fresh{n}"
+        build(corpus, fresh)
+        assert site_files(out) == site_files(fresh)
+        cities = {p.name for p in (out / "views").glob("city-*.html")}
+        assert cities != before if n == 0 else cities == before  # the page set changed, and back
+        state = load_state(out / "views", (MAX_NODES, 4))
+        assert isinstance(state, SiteState) and state.model == load_model(ViewSource(fresh))
+        now = {p.name: p.stat().st_ino for p in (out / "views").glob("*.html")}
+        kept = {name for name, ino in now.items() if inodes.get(name) == ino}
+        assert kept and len(kept) < len(now)  # some pages rendered again, others reused
+        assert not {name for name in kept if set(state.asks[name]) & (set(now) ^ set(inodes))}
+        inodes = now
+        shutil.rmtree(fresh)
+
+
+def _many(city: str) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        text = MANY_INITIATIVES.format(city=city, short=city[:2])
+        (corpus / ADDED).write_text(text, encoding="utf-8")
+
+    return edit
