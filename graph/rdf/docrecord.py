@@ -28,7 +28,7 @@ from citykg.graph.rdf.summaryparts import (
     IN_DOCUMENT,
     MAPS,
     SummaryPart,
-    _namespace,
+    assemble,
 )
 from citykg.namespaces import CK_IRI
 
@@ -152,16 +152,7 @@ def summary_part(rows: Iterable[Row]) -> SummaryPart:
             ev_docs.setdefault(s, set()).add(o)
         elif p == _RDF_TYPE and o in (_CITY_TERM, _DOCUMENT_TERM):
             (cities if o == _CITY_TERM else documents).add(f"<{s}>")
-    nodes: dict[str, set[str]] = {}
-    for ev, docs in ev_docs.items():
-        for doc in docs:
-            nodes.setdefault(doc, set()).update(ev_nodes.get(ev, ()))
-    return SummaryPart(
-        maps={m: {s: sorted(os) for s, os in sorted(d.items())} for m, d in maps.items() if d},
-        cities=sorted(cities), documents=sorted(documents),
-        nodes={d: sorted(ns) for d, ns in sorted(nodes.items())},
-        namespaces=sorted({_namespace(ev) for ev in (*ev_docs, *ev_nodes)}), exact=exact,
-    )  # fmt: skip
+    return assemble(maps, cities, documents, ev_docs, ev_nodes, exact)
 
 
 def read_rows(rows: list[Row]) -> tuple[DocRecord, SummaryPart]:

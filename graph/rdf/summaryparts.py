@@ -118,6 +118,28 @@ def _namespace(iri: str) -> str:
     return iri.rsplit("/", 1)[0]
 
 
+def assemble(
+    maps: dict[str, dict[str, set[str]]],
+    cities: set[str],
+    documents: set[str],
+    ev_docs: dict[str, set[str]],
+    ev_nodes: dict[str, set[str]],
+    exact: bool,
+) -> SummaryPart:
+    """The part from what one pass over a graph collected (shared by ``part_of`` over quads and
+    ``docrecord.summary_part`` over rows): nodeCount's evidence join is done here, inside the graph."""
+    nodes: dict[str, set[str]] = {}
+    for ev, docs in ev_docs.items():
+        for doc in docs:
+            nodes.setdefault(doc, set()).update(ev_nodes.get(ev, ()))
+    return SummaryPart(
+        maps={m: {s: sorted(os) for s, os in sorted(d.items())} for m, d in maps.items() if d},
+        cities=sorted(cities), documents=sorted(documents),
+        nodes={d: sorted(ns) for d, ns in sorted(nodes.items())},
+        namespaces=sorted({_namespace(ev) for ev in (*ev_docs, *ev_nodes)}), exact=exact,
+    )  # fmt: skip
+
+
 def part_of(quads: Iterable[ox.Quad]) -> SummaryPart:
     """The summary part of a graph's ``quads`` (read once; the graph names are not looked at)."""
     maps: dict[str, dict[str, set[str]]] = {m: {} for m in MAPS}
@@ -146,16 +168,7 @@ def part_of(quads: Iterable[ox.Quad]) -> SummaryPart:
         elif p == RDF_TYPE and q.object.value in (CITY, DOCUMENT):
             exact = exact and not isinstance(q.subject, ox.BlankNode)
             (cities if q.object.value == CITY else documents).add(str(q.subject))
-    nodes: dict[str, set[str]] = {}
-    for ev, docs in ev_docs.items():
-        for doc in docs:
-            nodes.setdefault(doc, set()).update(ev_nodes.get(ev, ()))
-    return SummaryPart(
-        maps={m: {s: sorted(os) for s, os in sorted(d.items())} for m, d in maps.items() if d},
-        cities=sorted(cities), documents=sorted(documents),
-        nodes={d: sorted(ns) for d, ns in sorted(nodes.items())},
-        namespaces=sorted({_namespace(ev) for ev in (*ev_docs, *ev_nodes)}), exact=exact,
-    )  # fmt: skip
+    return assemble(maps, cities, documents, ev_docs, ev_nodes, exact)
 
 
 def store_part(store: ox.Store) -> SummaryPart:
