@@ -12,6 +12,7 @@ escaped, and the page writes article text into the DOM with ``textContent``.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -96,17 +97,29 @@ def page_data(view: GraphView, linker: Linker | None = None, texts: DocTexts | N
     return place(view, compact(view, {}, linker, texts))
 
 
-def place(view: GraphView, data: dict) -> dict:
-    """Lay ``view`` out and write the positions into its page data (``compact`` of the same view:
-    its nodes in the view's order, x and y at positions 4 and 5); returns ``data``."""
-    pos = layout(
-        [n.id for n in view.nodes],
-        [(e.source, e.target) for e in view.edges],
-        {n.id: label_box(n.label, n.size()) for n in view.nodes},
-    )
-    for item, n in zip(data["nodes"], view.nodes, strict=True):
-        x, y = pos.get(n.id, (0.0, 0.0))
-        item[4], item[5] = round(x), round(y)  # whole px: labels keep layout.PAD free around them
+def layout_inputs(view: GraphView) -> tuple[list[str], list[tuple[str, str]], dict]:
+    """What the layout of ``view`` is a function of: node ids in order, edges, label boxes."""
+    ids = [n.id for n in view.nodes]
+    return ids, [(e.source, e.target) for e in view.edges], {n.id: label_box(n.label, n.size()) for n in view.nodes}
+
+
+def layout_key(view: GraphView) -> str:
+    """A digest of ``layout_inputs`` (a site keeps each page's positions under it: the layout is
+    the costly part of a page, and a page re-rendered for a changed link often keeps its graph)."""
+    return hashlib.sha256(repr(layout_inputs(view)).encode("utf-8")).hexdigest()
+
+
+def positions(view: GraphView) -> list[list[int]]:
+    """[x, y] of each node of ``view`` in its order, in whole px (labels keep layout.PAD free around them)."""
+    pos = layout(*layout_inputs(view))
+    return [[round(c) for c in pos.get(n.id, (0.0, 0.0))] for n in view.nodes]
+
+
+def place(view: GraphView, data: dict, xy: list[list[int]] | None = None) -> dict:
+    """Lay ``view`` out (or take ``xy``, its ``positions``) and write the positions into its page data
+    (``compact`` of the same view: its nodes in the view's order, x and y at positions 4 and 5)."""
+    for item, (x, y) in zip(data["nodes"], positions(view) if xy is None else xy, strict=True):
+        item[4], item[5] = x, y
     return data
 
 
@@ -139,9 +152,10 @@ def render_html(
     crumbs: list[tuple[str, str | None]] | None = None,
     texts: DocTexts | None = None,
     data: dict | None = None,
+    xy: list[list[int]] | None = None,
 ) -> str:
     """The complete HTML page of a graph view (``data``: its ``compact`` data without positions,
-    when the caller has it already).
+    when the caller has it already; ``xy``: the view's ``positions``, when known).
 
     ``vis_src`` (the site's shared ``assets/vis-network.min.js``, relative to the page)
     loads vis-network, our script, styles and search tables from beside the pages, packs
@@ -151,7 +165,7 @@ def render_html(
     """
     js, _ = vis_assets()
     notes = "".join(f'<div class="note">{html.escape(n)}</div>' for n in view.notes)
-    data = place(view, data) if data is not None else page_data(view, linker, texts)
+    data = place(view, data, xy) if data is not None else page_data(view, linker, texts)
     if vis_src:  # the site: shared files, data packed, the quoted articles' texts loaded by the page
         e, base = html.escape, vis_src.rsplit("/", 1)[0] + "/" if "/" in vis_src else ""
         style_html = f'<link rel="stylesheet" href="{e(base + VIEW_CSS)}">'

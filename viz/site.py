@@ -46,6 +46,8 @@ from citykg.viz.readerpage import READER_CSS, READER_JS, reader_css, reader_page
 from citykg.viz.render import (
     asset,
     crumbs_html,
+    layout_key,
+    positions,
     render_html,
     script_json,
     write_if_changed,
@@ -105,7 +107,8 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES, max_pages
             quotes = {d: site.quote_order(d) for d in model.docs}
             saved = Model(model.areas, model.concepts, model.initiatives, model.observations, model.docs,
                           model.analogies)  # fmt: skip  (without the indexes built on it)
-            state = SiteState(params, trig[2], saved, quotes, site.notes, site.chars, site.linker.pages, site.asks)
+            state = SiteState(params, trig[2], saved, quotes, site.notes, site.chars, site.linker.pages, site.asks,
+                              site.layouts)  # fmt: skip
             save_state(out / VIEWS_DIR, state)
         return index
     finally:
@@ -166,6 +169,10 @@ class _Site:
         # asked about one of them links it now, or no longer does; it is rendered again
         moved = inc.state.pages ^ pages if inc is not None else set()
         self.redo = {p for p, names in inc.state.asks.items() if moved.intersection(names)} if moved else set()
+        # graph page name -> [layout_key, positions]: a page rendered again for a link keeps its graph,
+        # and its layout (what costs) is the kept one (the layout is a pure function of its inputs)
+        self.layouts: dict[str, list] = {}
+        self.old_xy = {key: xy for key, xy in inc.state.layouts.values()} if inc is not None else {}
 
     @contextmanager
     def asking(self, name: str) -> Iterator[None]:
@@ -189,6 +196,8 @@ class _Site:
             return False
         self.notes[path.name] = self.inc.state.notes[path.name]
         self.asks[path.name] = self.inc.state.asks[path.name]
+        if path.name in self.inc.state.layouts:
+            self.layouts[path.name] = self.inc.state.layouts[path.name]
         chars = self.inc.state.chars.get(path.name)
         if chars is not None:
             self.chars[path.name] = chars
@@ -214,8 +223,16 @@ class _Site:
         page_chars, self.texts.chars = self.texts.chars, site_chars | self.texts.chars
         self.chars[path.name] = "".join(sorted(page_chars))
         inputs = script_json([data, crumbs, self.vis_src])
-        render = lambda: render_html(view, self.linker, self.vis_src, crumbs, self.texts, data)  # noqa: E731
+
+        def render() -> str:
+            key = layout_key(view)
+            xy = self.old_xy.get(key)
+            self.layouts[path.name] = [key, positions(view) if xy is None else xy]
+            return render_html(view, self.linker, self.vis_src, crumbs, self.texts, data, self.layouts[path.name][1])
+
         self.cache.write(path, inputs, render)
+        if path.name not in self.layouts and self.inc is not None and path.name in self.inc.state.layouts:
+            self.layouts[path.name] = self.inc.state.layouts[path.name]  # the file was the previous one
         self.notes[path.name] = f"{len(view.nodes)} 节点 nodes · {len(view.edges)} 边 edges"
 
     def quote_order(self, doc: str) -> list[str]:

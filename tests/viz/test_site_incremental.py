@@ -163,6 +163,9 @@ def test_a_city_entering_the_largest_re_renders_only_the_pages_that_link_to_what
     plans: list = []
     plan = site._incremental
     monkeypatch.setattr(site, "_incremental", lambda *a: plans.append(plan(*a)) or plans[-1])
+    laid: list[str] = []  # the graph pages laid out (not given their kept positions)
+    lay = site.positions
+    monkeypatch.setattr(site, "positions", lambda view: laid.append(view.title) or lay(view))
     corpus = tmp_path / "corpus"
     shutil.copytree(seed_dir, corpus)
     out = tmp_path / "out"
@@ -176,7 +179,9 @@ def test_a_city_entering_the_largest_re_renders_only_the_pages_that_link_to_what
     for n, edit in enumerate([_many(smallest), _remove(ADDED)]):
         edit(corpus)
         plans.clear()
+        laid.clear()
         build(corpus, out)
+        laid_out = len(laid)
         assert plans and plans[0] is not None and not plans[0].dirty.everything  # the incremental path
         fresh = tmp_path / f"fresh{n}"
         build(corpus, fresh)
@@ -188,6 +193,8 @@ def test_a_city_entering_the_largest_re_renders_only_the_pages_that_link_to_what
         now = {p.name: p.stat().st_ino for p in (out / "views").glob("*.html")}
         kept = {name for name, ino in now.items() if inodes.get(name) == ino}
         assert kept and len(kept) < len(now)  # some pages rendered again, others reused
+        graphs = {name for name in set(now) - kept if not name.startswith(("article-", "compare-", "map"))}
+        assert laid_out < len(graphs)  # a page rendered again for its links keeps its layout
         assert not {name for name in kept if set(state.asks[name]) & (set(now) ^ set(inodes))}
         inodes = now
         shutil.rmtree(fresh)
