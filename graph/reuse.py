@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citykg.graph.worker import DocResult, Source, WorkOptions, _from_cache, process, run
+from citykg.graph.worker import DocResult, Source, WorkOptions, fill_from_cache, process, run
 
 if TYPE_CHECKING:
     from citykg.graph.build import BuildReport
@@ -38,7 +38,7 @@ def results(unique: list[Source], jobs: int, opts: WorkOptions, hashes: dict[Pat
             yield next(fresh)
             continue
         r = DocResult(path=s.path, file_name=s.path.name, content_hash=h)
-        yield r if opts.cache is not None and _from_cache(opts.cache, r) else process(s, opts)
+        yield r if opts.cache is not None and fill_from_cache(opts.cache, r) else process(s, opts)
 
 
 def drop_copies(sources: list[Source], max_bytes: int,

@@ -197,7 +197,7 @@ def _stages(source: Source, opts: WorkOptions, seen: set[str] | None, result: Do
         if doc.content_hash in seen:
             return
         seen.add(doc.content_hash)
-    if opts.cache is not None and opts.reuse.get(doc.content_hash) == doc.file_name and _from_cache(opts.cache, result):
+    if opts.cache is not None and opts.reuse.get(doc.content_hash) == doc.file_name and fill_from_cache(opts.cache, result):
         return
     kb = _kb()
     stage[0] = "extract"
@@ -209,7 +209,7 @@ def _stages(source: Source, opts: WorkOptions, seen: set[str] | None, result: Do
     _split(result, dq)
 
 
-def _from_cache(cache: Path, result: DocResult) -> bool:
+def fill_from_cache(cache: Path, result: DocResult) -> bool:
     """Fill ``result`` from the cache entry of its text; False (a miss) when absent or corrupt.
 
     The entry is the document's TriG block as the build writes it and its record: nothing
@@ -241,7 +241,7 @@ def _split(result: DocResult, dq: DocQuads) -> None:
 
 
 def cache_meta(result: DocResult) -> dict[str, object]:
-    """What the cache keeps of a freshly extracted document besides its TriG block (``_from_cache``)."""
+    """What the cache keeps of a freshly extracted document besides its TriG block (``fill_from_cache``)."""
     assert result.record is not None
     return {"areas": result.areas, "warnings": result.warnings, "city": result.city, "quads": result.quads,
             "schemes": result.schemes.decode("utf-8"), "record": result.record.to_json(),
