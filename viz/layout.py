@@ -13,8 +13,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import islice
 
 import networkx as nx
+import numpy as np
 
 SPRING_MAX = 200  # networkx's dense spring layout (no scipy needed) up to this size
 HUBS = 80  # hubs laid out by the spring layout in larger graphs: its cost grows with their square
@@ -26,6 +29,9 @@ PAD = 2.0  # px kept free around each label box
 SPIRAL_STEP = 12.0  # px between the rings of candidate spots around a label that collides
 SPIRAL_ASPECT = 3.0  # the rings are this much wider than tall, like the labels
 SPIRAL_TRIES = 20_000  # candidate spots tried per label (a ring of radius 450 px) before it stays where it is
+SPIRAL_HEAD = 2  # rings checked spot by spot (most labels find room there); further rings a group at a time
+SPIRAL_GROUP = 4  # rings checked at once with numpy (fewer passes vs. more boxes per pass: fastest at 2,000)
+REACH_SLACK = 1.000001  # float slack on the radii a placed box can be met at (it only lets more boxes be checked)
 ROOM = 2.0  # a layout gets at least this many times its labels' total area before they are placed
 MAX_SPREAD = 5000  # larger views keep their layout (the page aggregates above 2,000 nodes anyway)
 
@@ -117,6 +123,105 @@ def _spiral(step: float, aspect: float = 1.0) -> Iterator[tuple[float, float]]:
         ring += 1
 
 
+Rect = tuple[float, float, float, float]
+
+
+class _Placed:
+    """Label boxes already placed: a grid of cells (a few candidate spots checked in Python) and the
+    same boxes as arrays (rings of candidate spots checked at once with numpy).
+
+    Both answer the same question exactly (does a box meet one already placed, strict
+    inequalities), so which one answers never changes the result.
+    """
+
+    def __init__(self, cell: float, capacity: int) -> None:
+        self.cell = cell
+        self.grid: dict[tuple[int, int], list[Rect]] = defaultdict(list)
+        self.rects = np.empty((4, capacity))
+        self.count = 0
+
+    def _cells(self, r: Rect) -> Iterator[tuple[int, int]]:
+        cell = self.cell
+        for gx in range(int(r[0] // cell), int(r[2] // cell) + 1):
+            for gy in range(int(r[1] // cell), int(r[3] // cell) + 1):
+                yield gx, gy
+
+    def free(self, r: Rect) -> bool:
+        """True when ``r`` meets no placed box."""
+        grid = self.grid
+        for c in self._cells(r):
+            for q in grid.get(c, ()):
+                if r[0] < q[2] and q[0] < r[2] and r[1] < q[3] and q[1] < r[3]:
+                    return False
+        return True
+
+    def add(self, r: Rect) -> None:
+        self.rects[:, self.count] = r
+        self.count += 1
+        for c in self._cells(r):
+            self.grid[c].append(r)
+
+    def first_free(self, x0: float, y0: float, box: Box) -> tuple[float, float]:
+        """The first spot of the spiral after its first ``SPIRAL_HEAD`` rings whose box is free
+        (the last spot tried when none is): the rings are taken ``SPIRAL_GROUP`` at a time, and
+        each group is checked only against the boxes that can meet one of its spots."""
+        w, h, top = box
+        placed = self.rects[:, : self.count]
+        near, far = _ring_reach(placed, x0, y0, box)
+        for rin, rout, dx, dy in _rings(SPIRAL_STEP, SPIRAL_ASPECT, SPIRAL_TRIES):
+            xs, ys = x0 + dx, y0 + dy
+            sel = np.flatnonzero((near <= rout * REACH_SLACK) & (far >= rin / REACH_SLACK))
+            if not sel.size:
+                return float(xs[0]), float(ys[0])
+            q = placed[:, sel]
+            yt = ys + top  # the same operations, in the same order, as _rect: the same floats
+            r0, r2 = (xs - w / 2 - PAD)[:, None], (xs + w / 2 + PAD)[:, None]
+            r1, r3 = (yt - PAD)[:, None], (yt + h + PAD)[:, None]
+            free = np.flatnonzero(~((r0 < q[2]) & (q[0] < r2) & (r1 < q[3]) & (q[1] < r3)).any(axis=1))
+            if free.size:
+                return float(xs[free[0]]), float(ys[free[0]])
+        return float(xs[-1]), float(ys[-1])
+
+
+def _ring_reach(placed: np.ndarray, x0: float, y0: float, box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """For each placed box, the least and greatest spiral radius (in ``SPIRAL_STEP`` px, the ring's
+    height) at which a spot's box could meet it: the box grown by the spot's box (and 1 px), then
+    the nearest and farthest of its points from the spot in the spiral's elliptic metric."""
+    w, h, top = box
+    ex0, ex1 = placed[0] - w / 2 - PAD - 1 - x0, placed[2] + w / 2 + PAD + 1 - x0
+    ey0, ey1 = placed[1] - top - h - PAD - 1 - y0, placed[3] - top + PAD + 1 - y0
+    nx, ny = np.clip(0.0, ex0, ex1) / SPIRAL_ASPECT, np.clip(0.0, ey0, ey1)
+    fx = np.maximum(np.abs(ex0), np.abs(ex1)) / SPIRAL_ASPECT
+    fy = np.maximum(np.abs(ey0), np.abs(ey1))
+    return np.sqrt(nx * nx + ny * ny), np.sqrt(fx * fx + fy * fy)
+
+
+@lru_cache(maxsize=4)
+def _rings(step: float, aspect: float, tries: int) -> list[tuple[float, float, np.ndarray, np.ndarray]]:
+    """The spiral's spots after its first ``SPIRAL_HEAD`` rings, up to spot ``tries``, in groups of
+    ``SPIRAL_GROUP`` rings: (inner radius, outer radius, x offsets, y offsets) each.
+
+    >>> [(a, b, len(dx)) for a, b, dx, _ in _rings(10.0, 2.0, 100)]
+    [(30.0, 60.0, 80)]
+    """
+    spots = list(islice(_spiral(step, aspect), tries + 1))
+    n = 1 + sum(_ring_size(ring) for ring in range(1, SPIRAL_HEAD + 1))
+    ring, out = SPIRAL_HEAD + 1, []
+    while n < len(spots):
+        first, k = ring, 0
+        while ring - first < SPIRAL_GROUP and n + k < len(spots):
+            k, ring = k + _ring_size(ring), ring + 1
+        chunk = spots[n : n + k]
+        out.append((first * step, (ring - 1) * step, np.array([o[0] for o in chunk]), np.array([o[1] for o in chunk])))
+        n += len(chunk)
+    return out
+
+
+def _ring_size(ring: int) -> int:
+    """Spots on ring ``ring`` of ``_spiral``."""
+    return max(8, int(2 * math.pi * ring))
+
+
 def spread_labels(
     pos: dict[str, tuple[float, float]], boxes: dict[str, Box], order: list[str] | None = None
 ) -> None:
@@ -124,9 +229,11 @@ def spread_labels(
 
     Greedy placement: nodes in ``order`` (default: largest node first, then widest label) keep
     their position when their label box is free, else take the nearest free spot
-    on a spiral around it. Every box is checked against those already placed
-    through a grid, so the cost grows with the number of nodes, not its square,
-    and the result has no overlap by construction (deterministic for a given input).
+    on a spiral around it (the first of ``SPIRAL_TRIES`` spots, else the last). The first rings
+    are checked spot by spot through a grid of the boxes placed; a label that finds no room there
+    (in a crowded hub) checks the further rings a group at a time against only the boxes that can
+    meet them (``_Placed.first_free``). The result has no overlap by construction and is
+    deterministic for a given input.
 
     >>> pos = {"a": (0.0, 0.0), "b": (5.0, 0.0)}
     >>> spread_labels(pos, {"a": (40, 19, 13), "b": (40, 19, 13)}); overlapping(pos, {"a": (40, 19, 13), "b": (40, 19, 13)})
@@ -134,31 +241,19 @@ def spread_labels(
     """
     _make_room(pos, boxes)
     keys = order or sorted((k for k in pos if k in boxes), key=lambda k: (-boxes[k][2], -boxes[k][0], k))
-    cell = 2 * max((boxes[k][1] for k in keys), default=20.0) + 4 * PAD
-    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = defaultdict(list)
-
-    def cells(r: tuple[float, float, float, float]) -> Iterator[tuple[int, int]]:
-        for gx in range(int(r[0] // cell), int(r[2] // cell) + 1):
-            for gy in range(int(r[1] // cell), int(r[3] // cell) + 1):
-                yield gx, gy
-
-    def free(r: tuple[float, float, float, float]) -> bool:
-        return not any(
-            r[0] < q[2] and q[0] < r[2] and r[1] < q[3] and q[1] < r[3]
-            for c in cells(r)
-            for q in grid.get(c, ())
-        )
-
-    step = SPIRAL_STEP
+    placed = _Placed(2 * max((boxes[k][1] for k in keys), default=20.0) + 4 * PAD, len(keys))
+    head = list(islice(_spiral(SPIRAL_STEP, SPIRAL_ASPECT), 1 + sum(map(_ring_size, range(1, SPIRAL_HEAD + 1)))))
     for k in keys:
         x0, y0 = pos[k]
-        for n, (dx, dy) in enumerate(_spiral(step, SPIRAL_ASPECT)):
+        for dx, dy in head:
             r = _rect((x0 + dx, y0 + dy), boxes[k])
-            if free(r) or n >= SPIRAL_TRIES:
+            if placed.free(r):
                 pos[k] = (x0 + dx, y0 + dy)
-                for c in cells(r):
-                    grid[c].append(r)
                 break
+        else:
+            pos[k] = placed.first_free(x0, y0, boxes[k])
+            r = _rect(pos[k], boxes[k])
+        placed.add(r)
 
 
 def layout(
