@@ -52,11 +52,14 @@ from citykg.namespaces import (
     area_iri,
 )
 from citykg.paths import TRIG_NAME, corpus_dir, ontology_dir
+from citykg.store import trigindex
 
 __all__ = ["DEFAULT_TIME_BUDGET", "BuildReport", "DocResult", "Source", "build", "collect_sources", "stats"]
 
+#: the TriG's block index (``citykg.store.trigindex``): published with the TriG, just before it
+TRIG_INDEX = trigindex.index_path(Path(TRIG_NAME)).name
 #: what a successful build renames from its staging folder into OUT (the TriG last)
-PUBLISHED = ("store", "ontology", "assets", "views", "index.html", TRIG_NAME)  # assets: the site's shared vis-network
+PUBLISHED = ("store", "ontology", "assets", "views", "index.html", TRIG_INDEX, TRIG_NAME)  # assets: the site's vis-network
 #: worker processes when the caller does not say (at most the machine's cores)
 DEFAULT_JOBS = 2
 
@@ -197,10 +200,12 @@ def _build_staged(sources: list[Source], out: Path, stage: Path, report: BuildRe
             spool.close()
     if report.trig is None:
         return
+    trigindex.write(report.trig, previous=out / TRIG_NAME)  # blocks both TriGs share are not scanned again
+    t = report.step("index", t)
     if post_steps:
         run_steps(stage, out)
         report.step("post", t)
-    outdir.publish(stage, out, list(PUBLISHED) if post_steps else [TRIG_NAME])
+    outdir.publish(stage, out, list(PUBLISHED) if post_steps else [TRIG_INDEX, TRIG_NAME])
     report.trig = out / TRIG_NAME
     if not post_steps and any((out / name).exists() for name in PUBLISHED[:-1]):
         report.warnings.append(f"{out}: --graph-only left the store, docs and site of the previous build; "

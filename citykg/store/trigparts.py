@@ -22,7 +22,10 @@ boundary and make a part fail to parse: callers retry with one call on
 memory, never wrong data.
 
 ``graph_digests`` hashes each named graph's blocks, so two builds can be compared graph
-by graph without parsing (``citykg.store.trigdiff``, the site step).
+by graph without parsing (``citykg.store.trigdiff``, the site step). The build also writes
+where its TriG's blocks are and their digests beside it (``citykg.store.trigindex``): a
+``graph_blocks`` call on bytes an index was made or loaded for in this process returns the
+indexed blocks (digests included) once the bytes' SHA-256 matches, instead of scanning.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -87,6 +90,11 @@ _DIRECTIVES_ONLY = re.compile(rb"(?:[ \t]*(?:(?:@prefix|PREFIX|prefix)[^\n]*)?\n
 _PREFIX = re.compile(rb"(?:@prefix|PREFIX|prefix)\s+([^\s:]*):\s*<([^>]*)>")
 _NOT_STATEMENT = re.compile(rb"^(?!\t)", re.M)
 _PN_ESCAPE = re.compile(rb"\\(.)")
+_BLANK_LINES = re.compile(rb"(?:[ \t]*\n)*")
+#: indexes (``trigindex``) known in this process: file size -> [(SHA-256 of the file, its blocks)]
+_KNOWN: dict[int, list[tuple[str, list[Block]]]] = {}
+#: indexes kept in ``_KNOWN`` at most (a build knows its previous TriG's and its own)
+KNOWN_MAX = 4
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,8 @@ class Block:
     start: int  # where the block's directives start
     body: int  # the first statement line (after ``NAME {``)
     close: int  # the newline before the closing ``}``
-    end: int  # after the block's ``}`` line
+    end: int  # after the block's ``}`` line and the blank lines after it (where the next block starts)
+    digest: str = field(default="", compare=False)  # SHA-256 of data[start:end] when an index knows it
 
 
 def graph_name(token: bytes, directives: bytes) -> str | None:
@@ -129,6 +138,17 @@ def graph_blocks(data: bytes) -> list[Block] | None:
     >>> graph_blocks(b"@prefix e: <x:> .\\ne:s e:p 1 .\\n") is None
     True
     """
+    known = _KNOWN.get(len(data))
+    if known:
+        sha = hashlib.sha256(data).hexdigest()
+        for digest, blocks in known:
+            if digest == sha:
+                return list(blocks)
+    return scan_blocks(data)
+
+
+def scan_blocks(data: bytes) -> list[Block] | None:
+    """``graph_blocks`` by reading every line of ``data`` (no index consulted; no digests)."""
     blocks: list[Block] = []
     pos, size = 0, len(data)
     while pos < size:
@@ -148,8 +168,9 @@ def graph_blocks(data: bytes) -> list[Block] | None:
         graph = graph_name(m.group(1), data[pos : m.start()])
         if graph is None:
             return None
-        blocks.append(Block(graph, pos, body, max(close + 1, body), min(end + 1, size)))
-        pos = min(end + 1, size)
+        end = _BLANK_LINES.match(data, min(end + 1, size)).end()
+        blocks.append(Block(graph, pos, body, max(close + 1, body), end))
+        pos = end
     return blocks or None
 
 
@@ -168,10 +189,40 @@ def graph_digests(trig: Path) -> dict[str, str]:
 
 
 def digests(data: bytes, blocks: list[Block]) -> dict[str, str]:
-    """The SHA-256 of each graph's ``blocks`` (in order) of ``data``."""
-    hashes: dict[str, hashlib._Hash] = {}
+    """The digest of each graph's ``blocks`` (in order) of ``data``: the SHA-256 of its block, or
+    of its blocks' SHA-256s (hex, in order) when it has several. A block's known ``digest`` (an
+    index's) is taken as it is; the others are hashed.
+
+    >>> data = b"@prefix e: <x:> .\\ne:g {\\n\\te:s e:p 1 .\\n}\\n\\n"
+    >>> digests(data, graph_blocks(data)) == {"x:g": hashlib.sha256(data).hexdigest()}
+    True
+    """
+    per: dict[str, list[str]] = {}
     view = memoryview(data)
     for b in blocks:
-        hashes.setdefault(b.graph, hashlib.sha256()).update(view[b.start : b.end])
+        per.setdefault(b.graph, []).append(b.digest or hashlib.sha256(view[b.start : b.end]).hexdigest())
     view.release()
-    return {g: h.hexdigest() for g, h in hashes.items()}
+    return {
+        g: ds[0] if len(ds) == 1 else hashlib.sha256("".join(ds).encode()).hexdigest()
+        for g, ds in per.items()
+    }
+
+
+def block_digests(data: bytes, blocks: list[Block]) -> list[Block]:
+    """``blocks`` with their ``digest`` (hashed where it is not known)."""
+    view = memoryview(data)
+    out = [
+        b if b.digest else replace(b, digest=hashlib.sha256(view[b.start : b.end]).hexdigest())
+        for b in blocks
+    ]
+    view.release()
+    return out
+
+
+def remember(size: int, sha256: str, blocks: list[Block]) -> None:
+    """Let ``graph_blocks`` answer for a file of ``size`` bytes and this SHA-256 with ``blocks``
+    (an index's, digests included) without scanning it."""
+    known = _KNOWN.setdefault(size, [])
+    known[:] = [(sha256, list(blocks))] + [k for k in known if k[0] != sha256]
+    while sum(len(v) for v in _KNOWN.values()) > KNOWN_MAX:
+        _KNOWN.pop(next(iter(_KNOWN)))

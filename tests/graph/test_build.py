@@ -211,7 +211,7 @@ def test_failed_write_keeps_previous_graph(tmp_path, mini_corpus, monkeypatch):
     with pytest.raises(OSError):
         write_trig(store, report.trig)
     assert report.trig.read_bytes() == before
-    assert [p.name for p in report.trig.parent.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")] == []
+    assert [p.name for p in report.trig.parent.iterdir() if p.name.startswith(".") and not p.name.endswith((".lock", ".blocks"))] == []
 
 
 def test_incremental_with_a_broken_cache_extracts_everything(tmp_path, mini_corpus):

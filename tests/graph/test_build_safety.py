@@ -143,7 +143,7 @@ def test_temp_files_of_killed_builds_are_removed(tmp_path):
     live.write_bytes(b"x")
     build([src], out, jobs=1, post_steps=False, analogues=False)
     assert [p for p in stale if p.exists()] == [] and live.exists()
-    assert sorted(p.name for p in out.iterdir()) == sorted([".lock", ".store.lock", "cache", "citykg.trig", live.name])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".citykg.trig.blocks", ".lock", ".store.lock", "cache", "citykg.trig", live.name])
 
 
 def test_a_failing_step_fails_the_build_and_keeps_the_previous_outputs(tmp_path, seed_dir):
