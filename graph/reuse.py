@@ -10,6 +10,7 @@ workers (``worker.run``). The result is the same (the same entry, the same order
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,10 @@ def results(unique: list[Source], jobs: int, opts: WorkOptions, hashes: dict[Pat
 
     An incremental build with one changed file so neither ingests nor ships the other
     files' entries through a worker. An entry that turns out damaged is processed here as a
-    worker would (``worker.process``: extracted again)."""
+    worker would (``worker.process``: extracted again). The cyclic garbage collector is paused
+    while an entry is read and while the caller merges it (until it asks for the next one): an
+    entry is thousands of new containers and no cycle, and the collections they set off were a
+    fifth of reading 1,999 entries (3.7 -> 3.0 CPU s)."""
     if not hashes:
         yield from run(unique, jobs, opts)
         return
@@ -35,10 +39,16 @@ def results(unique: list[Source], jobs: int, opts: WorkOptions, hashes: dict[Pat
     for s in unique:
         h = hashes.get(s.path)
         if h is None:
-            yield next(fresh)
+            yield next(fresh)  # never with the collector paused: a worker pool forked now would inherit it
             continue
-        r = DocResult(path=s.path, file_name=s.path.name, content_hash=h)
-        yield r if opts.cache is not None and fill_from_cache(opts.cache, r) else process(s, opts)
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            r = DocResult(path=s.path, file_name=s.path.name, content_hash=h)
+            yield r if opts.cache is not None and fill_from_cache(opts.cache, r) else process(s, opts)
+        finally:
+            if paused:
+                gc.enable()
 
 
 def drop_copies(sources: list[Source], max_bytes: int,

@@ -260,6 +260,15 @@ def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
     real_load = loading.load
     monkeypatch.setattr(loading, "load", lambda trig, *a: scratch.append(trig) or real_load(trig, *a))
     monkeypatch.setattr(summaries, "summary_quads", no_query)
+    changed: list[int] = []
+    real_lines = loading.changed_lines
+
+    def lines(kept: Path, computed: Path) -> tuple[set[ox.Quad], set[ox.Quad]]:
+        gone, came = real_lines(kept, computed)
+        changed.append(len(gone) + len(came))
+        return gone, came
+
+    monkeypatch.setattr(loading, "changed_lines", lines)
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     shutil.copytree(seed_dir, corpus)
     build([corpus], out, jobs=1)
@@ -273,6 +282,9 @@ def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
     edited, want = store_summaries(out)
     assert edited == want and edited != have
     assert len(scratch) == 1  # the edit was patched into a copy of the previous store
+    assert len(changed) == 1 and changed[0] > 0  # only the summary lines that differ were parsed
+    kept = ox.parse(path=str(out / "store" / loading.KEPT_SUMMARIES), format=ox.RdfFormat.TRIG)
+    assert set(kept) == edited  # what the next patch starts from
     full = tmp_path / "full"
     build([corpus], full, jobs=1)
     assert store_summaries(full)[0] == edited

@@ -14,12 +14,17 @@ RocksDB work, with two findings measured at 2,000 articles (bench/bench_store.py
   the load (``citykg.graph.rdf.summaryparts``), it is streamed in the same call,
   after the TriG (``Chain``);
 - a copy of the previous store is a checkpoint (``Store.backup``): hard links to its
-  immutable files, milliseconds, no extra disk until the copy diverges.
+  immutable files, milliseconds, no extra disk until the copy diverges;
+- a store whose summaries graph is the build's computed one keeps that file beside its
+  own (``KEPT_SUMMARIES``, a hard link): the patched copy of it then changes only the
+  summary lines that differ from the new build's (91,170 quads parsed and compared at 2,000
+  articles before).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -29,6 +34,8 @@ from citykg.store import summaries, trigdiff
 
 #: bytes per read of the files a ``Chain`` joins (Oxigraph asks for ~2 KB at a time)
 READ_BUFFER = 1 << 20
+#: the computed summaries graph (TriG, one triple a line) a store holds exactly, kept in its folder
+KEPT_SUMMARIES = "citykg-summaries.trig"
 
 
 class Chain(io.RawIOBase):
@@ -90,6 +97,10 @@ def patch(previous: Path, diff: trigdiff.TrigDiff, folder: Path) -> None:
         reader.backup(str(folder))
     finally:
         del reader
+    try:  # the summaries the copy holds (``summarise``)
+        os.link(previous / KEPT_SUMMARIES, folder / KEPT_SUMMARIES)
+    except OSError:
+        pass  # none kept (or no hard links here): the summaries are compared quad by quad
     store = ox.Store(str(folder))
     try:
         trigdiff.apply_diff(store, diff)
@@ -108,6 +119,12 @@ def fill(
         load(trig, folder, fmt, lenient, together)
     if patched or together is None:
         summarise(folder, computed)
+    (folder / KEPT_SUMMARIES).unlink(missing_ok=True)
+    if computed is not None:  # the store's summaries graph is now exactly this file's
+        try:
+            os.link(computed, folder / KEPT_SUMMARIES)
+        except OSError:
+            shutil.copyfile(computed, folder / KEPT_SUMMARIES)
 
 
 def summarise(folder: Path, computed: Path | None = None) -> int:
@@ -117,6 +134,14 @@ def summarise(folder: Path, computed: Path | None = None) -> int:
     one short writable session removes and adds only what differs. ``computed``: the
     summaries graph as TriG, already computed (by the build): read instead of queried.
     """
+    kept = folder / KEPT_SUMMARIES
+    if computed is not None and kept.is_file():
+        try:
+            gone, came = changed_lines(kept, computed)
+        except (OSError, ValueError, SyntaxError):
+            pass  # not what ``fill`` keeps: compared quad by quad below
+        else:
+            return _apply(folder, gone, came, bulk=False)
     reader = ox.Store.read_only(str(folder))
     try:
         if computed is None:
@@ -126,19 +151,37 @@ def summarise(folder: Path, computed: Path | None = None) -> int:
         old = set(reader.quads_for_pattern(None, None, None, summaries.GRAPH_SUMMARIES))
     finally:
         del reader
-    if new == old:
+    return _apply(folder, old - new, new - old, bulk=not old)
+
+
+def changed_lines(kept: Path, computed: Path) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """The quads of the lines of ``kept`` not in ``computed`` and the reverse (two summaries
+    graphs as ``SummaryMerge.write`` writes them: a graph line, one triple a line, ``}``)."""
+    before, after = kept.read_bytes().splitlines(), computed.read_bytes().splitlines()
+    if before[:1] != after[:1] or not before or not after:
+        raise ValueError(f"{kept}, {computed}: not two summaries graphs")
+    gone, came = set(before[1:-1]) - set(after[1:-1]), set(after[1:-1]) - set(before[1:-1])
+    old = set(ox.parse(input=b"\n".join([before[0], *sorted(gone), b"}"]), format=ox.RdfFormat.TRIG))
+    new = set(ox.parse(input=b"\n".join([after[0], *sorted(came), b"}"]), format=ox.RdfFormat.TRIG))
+    return old - new, new - old
+
+
+def _apply(folder: Path, gone: set[ox.Quad], came: set[ox.Quad], bulk: bool) -> int:
+    """Remove ``gone`` from the store in ``folder`` and add ``came`` (``bulk``: into a store without
+    summaries yet); returns how many quads changed."""
+    if not gone and not came:
         return 0
     writer = ox.Store(str(folder))
     try:
-        for q in old - new:
+        for q in gone:
             writer.remove(q)
-        if old:
-            writer.extend(new - old)
+        if bulk:
+            writer.bulk_extend(came)
         else:
-            writer.bulk_extend(new)
+            writer.extend(came)
     finally:
         del writer
-    return len(old ^ new)
+    return len(gone) + len(came)
 
 
 __all__ = ["Chain", "fill", "load", "patch", "summarise"]
