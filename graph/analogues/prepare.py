@@ -16,9 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
+from citykg.graph.analogues import prepstore
 from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, Item
 from citykg.graph.analogues.mechanisms import Reader
+from citykg.graph.analogues.prepstore import ItemPrep
 from citykg.graph.analogues.rules import MIN_CUE, fragments, read_name_concepts
 from citykg.graph.analogues.score import CONTEXT_KEEP, GENERIC_HEADS, PROVINCIAL_WORDS
 from citykg.graph.analogues.text import (
@@ -31,6 +34,10 @@ from citykg.graph.analogues.text import (
     strip_places,
 )
 
+#: fields of an item's record (``prepstore.ItemPrep``; kept records are plain tuples)
+_KEY, _NAMED, _CONTEXT, _FACETS, _FOLDED, _DOMAINS = (
+    ItemPrep._fields.index(f) for f in ("key", "named", "context", "facets", "folded", "domains")
+)
 #: what a name adds to its concept counts as specifics from this many characters on (一件事 alone: none)
 MIN_SPECIFICS = 2
 
@@ -68,11 +75,104 @@ class Preparation:
     matcher: FacetMatcher = field(repr=False)
 
 
-def prepare(data: AnalogueInput) -> Preparation:
-    """Prepare every item of ``data`` (gives concept-less items the concepts their names name)."""
+def prepare(data: AnalogueInput, cache: Path | None = None, reuse: bool = False) -> Preparation:
+    """Prepare every item of ``data`` (gives concept-less items the concepts their names name).
+
+    ``cache``: a folder keeping what does not depend on the other items (``analogues.prepstore``);
+    with ``reuse`` the records kept there for items with the same digest are taken, not recomputed.
+    """
     items, concepts = data.items, data.concepts
     general = {iri: f for iri, f in data.facets.items() if f.kind not in Reader.KINDS}
     matcher = FacetMatcher.from_labels(general, {k: v for k, v in data.facet_labels.items() if k in general})
+    if cache is None:
+        records = _fresh(data, items, matcher)
+    else:
+        records = _kept_or_fresh(data, matcher, cache, reuse)
+    for it, r in zip(items, records, strict=True):
+        if r[_NAMED] and not it.concepts:
+            it.concepts = set(r[_NAMED])
+        if r[_DOMAINS]:  # a concept (read from the name or the sentences, too) brings its domain
+            it.domains |= set(r[_DOMAINS])
+    keys = [r[_KEY] for r in records]
+    ctx_texts = [r[_CONTEXT] for r in records]
+    # names and contexts repeat from city to city: each distinct text is cut into n-grams
+    # and vectorised once, and its items share the vector (IDF still counts every item)
+    name_model = TfIdf.fit_counts((char_ngrams(k), n) for k, n in Counter(keys).items())
+    ctx_model = TfIdf.fit_counts((char_ngrams(t, (2,)), n) for t, n in Counter(ctx_texts).items())
+    shared_facets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    found = []
+    for r in records:
+        facets = shared_facets.get(r[_FACETS])
+        if facets is None:
+            facets = dict(r[_FACETS])
+            facets = shared_facets[r[_FACETS]] = shared_facets.setdefault(tuple(sorted(r[_FACETS])), facets)
+        found.append(facets)
+    # common facets (居民) weigh less; each distinct set of facets stands for the items holding it
+    facet_model = TfIdf.fit_counts((Counter(list(f)), n) for f, n in _counted(found))
+    name_vecs: dict[str, Vector] = {}
+    ctx_vecs: dict[str, Vector] = {}
+    facet_vecs: dict[int, Vector] = {}
+    expanded: dict[tuple[str, ...], dict[str, tuple[str, str]]] = {}
+    prep: list[Prepared] = []
+    for it, r, facets in zip(items, records, found, strict=True):
+        key, _, text, _, component, provincial, folded, specifics, exact, does, _, strength = r
+        if key not in name_vecs:
+            name_vecs[key] = name_model.vector(char_ngrams(key))
+        if text not in ctx_vecs:
+            ctx_vecs[text] = ctx_model.vector(char_ngrams(text, (2,)), keep=CONTEXT_KEEP)
+        if id(facets) not in facet_vecs:
+            facet_vecs[id(facets)] = facet_model.vector(Counter(list(facets)))
+        own = tuple(sorted(it.concepts))
+        if own not in expanded:  # a function of the concepts (items share the dict; nobody writes it)
+            expanded[own] = _expand(it.concepts, concepts)
+        prep.append(Prepared(key=key, name_vec=name_vecs[key], ctx_vec=ctx_vecs[text], facets=facets,
+                             facet_vec=facet_vecs[id(facets)], expanded=expanded[own], component=component,
+                             provincial=provincial, names=frozenset({folded, key}), specifics=specifics,
+                             exact=frozenset(exact), does=dict(does), strength=strength))  # fmt: skip
+    for n in fragments(items, keys):
+        prep[n].fragment = True
+    profile, shared = _profiles(items, prep, ctx_texts, [r[_FOLDED] for r in records])
+    kinds: dict[object, int] = {}
+    kind = [
+        kinds.setdefault(frozenset(it.concepts) or p.key, len(kinds))
+        for it, p in zip(items, prep, strict=True)
+    ]
+    return Preparation(prep, profile, shared, kind, name_model, ctx_model, facet_model, matcher)
+
+
+def _counted(found: list[dict[str, str]]) -> list[tuple[dict[str, str], int]]:
+    """The distinct dicts of ``found`` (by identity) with how many items hold each, in first-seen order."""
+    count: dict[int, list[object]] = {}
+    for f in found:
+        entry = count.get(id(f))
+        if entry is None:
+            count[id(f)] = [f, 1]
+        else:
+            entry[1] += 1  # type: ignore[operator]
+    return [(f, n) for f, n in count.values()]  # type: ignore[misc]
+
+
+def _kept_or_fresh(data: AnalogueInput, matcher: FacetMatcher, cache: Path, reuse: bool) -> list[tuple[object, ...]]:
+    """The items' records: kept ones (``reuse``) for the digests ``cache`` holds, the rest computed;
+    the file is written again when the set of records changed."""
+    salt = prepstore.salt(data)
+    digests = prepstore.item_digests(data)
+    kept = prepstore.load(cache, salt) if reuse else {}
+    missing = [n for n, d in enumerate(digests) if d not in kept]
+    fresh = _fresh(data, [data.items[n] for n in missing], matcher)
+    records = {d: kept[d] for d in digests if d in kept}
+    records.update(zip((digests[n] for n in missing), map(tuple, fresh), strict=True))
+    if missing or len(records) != len(kept):
+        prepstore.save(cache, salt, records)
+    return [records[d] for d in digests]
+
+
+def _fresh(data: AnalogueInput, items: list[Item], matcher: FacetMatcher) -> list[ItemPrep]:
+    """What ``prepare`` works out about each of ``items`` without the other items (``ItemPrep``);
+    gives concept-less items the concepts their names name (``rules.read_name_concepts``)."""
+    if not items:
+        return []
+    concepts = data.concepts
     components = {
         match_key(lab)
         for iri, labs in data.facet_labels.items()
@@ -86,66 +186,29 @@ def prepare(data: AnalogueInput) -> Preparation:
     ]
     read_name_concepts(items, keys, concepts)
     reader = Reader(data)
-    # names and contexts repeat from city to city: each distinct text is cut into n-grams
-    # and vectorised once, and its items share the vector (IDF still counts every item)
     folded = _FoldedQuotes()
-    ctx_texts = [_context_text(it, data, folded(it)) for it in items]
-    name_model = TfIdf.fit_counts((char_ngrams(k), n) for k, n in Counter(keys).items())
-    ctx_model = TfIdf.fit_counts((char_ngrams(t, (2,)), n) for t, n in Counter(ctx_texts).items())
-    shared_facets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
-    found = []
-    by_text: dict[str, dict[str, str]] = {}  # articles repeat sentences: each text is matched once
-    for it in items:
+    by_text: dict[str, tuple[tuple[str, str], ...]] = {}  # articles repeat sentences: each text is matched once
+    out = []
+    for it, key in zip(items, keys, strict=True):
         text = it.label + "。" + "".join(it.quotes)
         facets = by_text.get(text)
         if facets is None:
             hits = matcher.find(text).items()
-            facets = by_text[text] = {iri: cue for iri, cue in hits if data.facets[iri].kind != "component"}
-        found.append(shared_facets.setdefault(tuple(sorted(facets.items())), facets))
-    facet_model = TfIdf.fit(Counter(list(f)) for f in found)  # common facets (居民) weigh less
-    name_vecs: dict[str, Vector] = {}
-    ctx_vecs: dict[str, Vector] = {}
-    facet_vecs: dict[int, Vector] = {}
-    prep: list[Prepared] = []
-    for it, key, text, facets in zip(items, keys, ctx_texts, found, strict=True):
-        if key not in name_vecs:
-            name_vecs[key] = name_model.vector(char_ngrams(key))
-        if text not in ctx_vecs:
-            ctx_vecs[text] = ctx_model.vector(char_ngrams(text, (2,)), keep=CONTEXT_KEEP)
-        if id(facets) not in facet_vecs:
-            facet_vecs[id(facets)] = facet_model.vector(Counter(list(facets)))
-        names = frozenset({match_key(it.label), key})
-        prep.append(
-            Prepared(
-                key=key,
-                name_vec=name_vecs[key],
-                ctx_vec=ctx_vecs[text],
-                facets=facets,
-                facet_vec=facet_vecs[id(facets)],
-                expanded=_expand(it.concepts, concepts),
-                component=key in components,
-                provincial=_provincial(it.label, data.province_names),
-                names=names,
-                specifics=_specifics(it, key, concepts),
-                exact=frozenset(c for c in it.concepts if c in concepts and names & concepts[c].names),
-            )
-        )
-        prep[-1].does = reader.does(it)
-        # a concept (read from the name or the sentences, too) brings its domain
-        it.domains |= {d for c in (*it.concepts, *prep[-1].does) if c in concepts for d in concepts[c].domains}
-        prep[-1].strength = reader.strength(it, bool(prep[-1].exact), folded(it))
-    for n in fragments(items, keys):
-        prep[n].fragment = True
-    profile, shared = _profiles(items, prep, ctx_texts)
-    kinds: dict[object, int] = {}
-    kind = [
-        kinds.setdefault(frozenset(it.concepts) or p.key, len(kinds))
-        for it, p in zip(items, prep, strict=True)
-    ]
-    return Preparation(prep, profile, shared, kind, name_model, ctx_model, facet_model, matcher)
+            facets = by_text[text] = tuple((iri, cue) for iri, cue in hits if data.facets[iri].kind != "component")
+        label = match_key(it.label)
+        exact = tuple(sorted(c for c in it.concepts if c in concepts and {label, key} & concepts[c].names))
+        does = reader.does(it)
+        domains = {d for c in (*it.concepts, *does) if c in concepts for d in concepts[c].domains}
+        out.append(ItemPrep(key=key, named=tuple(sorted(it.concepts)), context=_context_text(it, data, folded(it)),
+                            facets=facets, component=key in components, provincial=_provincial(it.label, data.province_names),
+                            folded=label, specifics=_specifics(it, key, concepts), exact=exact,
+                            does=tuple(does.items()), domains=tuple(sorted(domains)),
+                            strength=reader.strength(it, bool(exact), folded(it))))  # fmt: skip
+    return out
 
 
-def _profiles(items: list[Item], prep: list[Prepared], texts: list[str]) -> tuple[list[int], list[bool]]:
+def _profiles(items: list[Item], prep: list[Prepared], texts: list[str],
+              folded: list[str]) -> tuple[list[int], list[bool]]:  # fmt: skip
     """Number the items by everything ``Finder.quick_logit`` reads except their city and province.
 
     Initiatives repeat from city to city (一网通办 in hundreds of articles, often in
@@ -154,7 +217,7 @@ def _profiles(items: list[Item], prep: list[Prepared], texts: list[str]) -> tupl
     """
     ids: dict[tuple[object, ...], int] = {}
     profile: list[int] = []
-    for it, p, text in zip(items, prep, texts, strict=True):
+    for it, p, text, label in zip(items, prep, texts, folded, strict=True):
         sig = (
             it.cls,
             frozenset(it.concepts),
@@ -168,7 +231,7 @@ def _profiles(items: list[Item], prep: list[Prepared], texts: list[str]) -> tupl
             p.provincial,
             p.specifics,
             p.fragment,
-            match_key(it.label) == p.key,
+            label == p.key,  # ``match_key`` of the label
             tuple(sorted(p.does)),
         )
         profile.append(ids.setdefault(sig, len(ids)))
