@@ -37,6 +37,9 @@ EDITS = {
     "no initiative": "\n会议强调，要进一步统一思想、提高认识、压实责任。\n",
     "adds an initiative": "\n本市启动“城市大脑”项目建设，推行“一件事一次办”改革。\n",
 }
+#: --synthetic only: an initiative added in an article about ``--city`` (at 2,000 benchmark articles
+#: 421300 then enters the 120 largest cities and another leaves: the set of pages changes)
+MOVES_CITY = "moves a city"
 
 
 PROFILE = os.environ.get("CITYKG_PROFILE_SITE") == "1"  # profile the incremental site steps
@@ -86,13 +89,17 @@ def timed_build(texts: Path, out: Path) -> dict:
     return seen
 
 
-def edited_trig(data: bytes, what: str) -> bytes:
-    """OUT's TriG with one article's graph (the middle one) edited at the statement level:
-    every quote of it gets our own prefix (no initiative), or one initiative of our own is added
-    (a platform in the article's city realizing one of its concepts, with its evidence)."""
+def edited_trig(data: bytes, what: str, city: str = "") -> bytes:
+    """OUT's TriG with one article's graph (the middle one; with ``city``, the middle one about
+    that city) edited at the statement level: every quote of it gets our own prefix (no
+    initiative), or one initiative of our own is added (a platform in the article's city
+    realizing one of its concepts, with its evidence)."""
     from citykg.store.trigparts import graph_blocks
 
     docs = [b for b in graph_blocks(data) or [] if "/doc/" in b.graph]
+    if city:
+        docs = [b for b in docs if f"ck:aboutCity ckr:area\\/{city} ".encode() in data[b.body : b.close]]
+        assert docs, f"no article about {city}"
     b = docs[len(docs) // 2]
     body = data[b.body : b.close]  # the statements, up to the closing "}"
     if what == "no initiative":
@@ -111,7 +118,7 @@ def edited_trig(data: bytes, what: str) -> bytes:
     return data[: b.body] + body + data[b.close :]
 
 
-def synthetic_step(out: Path, what: str) -> dict:
+def synthetic_step(out: Path, what: str, city: str = "") -> dict:
     """The site step of a build whose TriG differs from OUT's by ``edited_trig`` (staged in
     OUT/.citykg-build.<pid> as a build does, store patched from OUT's; nothing is published)."""
     from citykg.graph.outdir import discard, stage_dir
@@ -120,7 +127,7 @@ def synthetic_step(out: Path, what: str) -> dict:
 
     stage = stage_dir(out)
     try:
-        (stage / "citykg.trig").write_bytes(edited_trig((out / "citykg.trig").read_bytes(), what))
+        (stage / "citykg.trig").write_bytes(edited_trig((out / "citykg.trig").read_bytes(), what, city))
         refresh_store(stage, base=out)
         t, c = time.perf_counter(), cpu()
         profile = cProfile.Profile() if PROFILE else None
@@ -155,6 +162,8 @@ def main() -> None:
     ap.add_argument("--edits", default=",".join(EDITS), help="which edits, in order (comma-separated)")
     ap.add_argument("--synthetic", action="store_true",
                     help="after the full step, edit OUT's TriG (not an article) and time only the site step")
+    ap.add_argument("--city", default="421300",
+                    help=f"--synthetic: the city whose article the edit {MOVES_CITY!r} adds an initiative to")
     args = ap.parse_args()
     files = sorted(args.texts.glob("*.txt"))
     rows = {"full site step": timed_site(args.data) if args.site_first else timed_build(args.texts, args.data)}
@@ -164,7 +173,7 @@ def main() -> None:
     for n, what in enumerate(args.edits.split(",")):
         PROFILE = profile
         if args.synthetic:
-            rows[what] = synthetic_step(args.data, what)
+            rows[what] = synthetic_step(args.data, what, args.city if what == MOVES_CITY else "")
             print(json.dumps({what: rows[what]}, ensure_ascii=False), flush=True)
             continue
         sentence = EDITS[what]
@@ -175,7 +184,7 @@ def main() -> None:
         print(json.dumps({what: rows[what]}, ensure_ascii=False), flush=True)
     full = rows["full site step"]["site_cpu"]
     print(json.dumps({f"{what} / full site step (CPU)": round(r.get("site_cpu", 0) / max(full, 0.1), 3)
-                      for what, r in rows.items() if what in EDITS}))  # fmt: skip
+                      for what, r in rows.items() if what in EDITS or what == MOVES_CITY}))  # fmt: skip
 
 
 if __name__ == "__main__":

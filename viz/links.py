@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,6 +33,7 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", text) or "x"
 
 
+@lru_cache(maxsize=1 << 16)  # a site asks for the same few thousand names a million times
 def page_name(kind: str, key: str = "") -> str:
     """The file name of a view: <kind>[-<key>].html.
 
@@ -59,6 +62,7 @@ def doc_key(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+@lru_cache(maxsize=1 << 17)  # every node's links carry it, on every page the node is on
 def sel_anchor(iri: str) -> str:
     """The URL fragment that opens a graph page with ``iri`` selected (a citykg resource by its
     short id, "~" + the path after the resource prefix, as the page data writes it).
@@ -83,6 +87,8 @@ class Linker:
     #: pages a page links or would link, and which to render again when pages come or go
     asked: set[str] | None = field(default=None, repr=False, compare=False)
     _rel: dict[tuple[str, Path | None], str] = field(default_factory=dict, repr=False, compare=False)
+    #: (question, IRI, folder) -> (answer, the page names asked meanwhile): a node is on several pages
+    _memo: dict[tuple, tuple] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_disk(cls, model: Model, out_dir: Path) -> Linker:
@@ -129,8 +135,31 @@ class Linker:
     def evidence(self, ev: Evidence) -> str | None:
         return self.article(ev.doc, ev.start)
 
+    def _remembered(self, question: str, iri: str, answer: Callable[[str], object]) -> object:
+        """``answer(iri)``, computed once per IRI (and folder); the page names it asked about are
+        recorded again on every call, as if it were computed (``asked``)."""
+        key = (question, iri, self.here)
+        hit = self._memo.get(key)
+        if hit is None:
+            outer, self.asked = self.asked, set()
+            try:
+                value = answer(iri)
+                hit = self._memo[key] = (value, tuple(self.asked))
+            finally:
+                self.asked = outer
+        if self.asked is not None:
+            self.asked.update(hit[1])
+        return hit[0]
+
     def page_of(self, iri: str) -> str | None:
         """The node's own page (double-click): its city, concept or article page."""
+        return self._remembered("page_of", iri, self._page_of)  # type: ignore[return-value]
+
+    def related(self, iri: str) -> list[tuple[str, str]]:
+        """(text, href) of the pages a node's details panel links, besides its evidence."""
+        return list(self._remembered("related", iri, self._related))  # type: ignore[call-overload]
+
+    def _page_of(self, iri: str) -> str | None:
         m = self.model
         if iri in m.areas:
             return self.city(m.city_of(iri))
@@ -144,8 +173,7 @@ class Linker:
             return self.city(m.subject_city(m.observations[iri].refers_to), sel_anchor(iri))
         return None
 
-    def related(self, iri: str) -> list[tuple[str, str]]:
-        """(text, href) of the pages a node's details panel links, besides its evidence."""
+    def _related(self, iri: str) -> tuple[tuple[str, str], ...]:
         m = self.model
         out: list[tuple[str, str | None]] = []
         if iri in m.initiatives:
@@ -170,4 +198,4 @@ class Linker:
                 out.append(("地图 map", self._href("map.html", "#concept=" + quote(iri, safe=""))))
         elif iri in m.docs:
             out.append((f"阅读 read: {m.label(iri)}", self.article(iri)))
-        return [(text, href) for text, href in out if href]
+        return tuple((text, href) for text, href in out if href)

@@ -19,6 +19,7 @@ text, hrefs), so nothing else in the page changes.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from citykg.namespaces import CKR_IRI
@@ -52,7 +53,7 @@ class _Table:
         >>> t = _Table(); [t.add_list([1, [2, 3]]), t.add_list([4]), t.add_list([1, [2, 3]])], t.items
         ([0, 1, 0], [[1, [2, 3]], [4]])
         """
-        key = tuple(tuple(x) if isinstance(x, list) else x for x in item)
+        key = tuple([tuple(x) if x.__class__ is list else x for x in item])
         i = self._index.get(key)
         if i is None:
             i = self._index[key] = len(self.items)
@@ -73,15 +74,21 @@ def _href(href: str, node_id: str, pages: _Table) -> list:
     """[page index, anchor]: anchor 1 = "#sel=<this node>", 2 = "#concept=<this node>",
     a string = that anchor, 0 = none."""
     page, _, anchor = href.partition("#")
-    mine = quote(node_id, safe="")
+    sel, concept = _anchors(node_id)
     code: int | str = 0
-    if "#" + anchor == sel_anchor(node_id):
+    if anchor == sel:
         code = 1
-    elif anchor == "concept=" + mine:
+    elif anchor == concept:
         code = 2
     elif anchor:
         code = anchor
     return [pages.add(page), code]
+
+
+@lru_cache(maxsize=1 << 17)  # a node's links are written on every page the node is on
+def _anchors(node_id: str) -> tuple[str, str]:
+    """The anchors a link to the node's own place carries (without "#"): "sel=..." and "concept=..."."""
+    return sel_anchor(node_id)[1:], "concept=" + quote(node_id, safe="")
 
 
 def _rows(

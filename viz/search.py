@@ -88,6 +88,7 @@ def charwise(plain: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)  # a node's names are read on every page the node is on
 def pinyin_override(name: str) -> str:
     """The syllables of ``name`` (space-separated) when its reading differs from the page's
     character-by-character one (polyphones read by phrase: 重庆 is chongqing, not zhongqing),
