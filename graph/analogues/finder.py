@@ -45,9 +45,10 @@ from collections.abc import Collection, Iterator
 from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import pyoxigraph as ox
 
-from citykg.graph.analogues.arrays import compete_arrays, pair_logits
+from citykg.graph.analogues.arrays import compete_arrays, pair_logits, ranking_logits
 from citykg.graph.analogues.blocking import CONTEXT_TERMS, BlockItem, candidate_arrays, candidate_pairs
 from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, load_input
 from citykg.graph.analogues.explain import Analogy, explain, quads_for
@@ -330,20 +331,22 @@ class Finder:
         """``analogies`` one at a time, in pair order (the build streams them into the store)."""
         floor = from_score(min_score)
         kept = self.scored(floor)
-        for n in range(len(kept)):  # rank by strength of evidence, never below the threshold
-            i, j = kept.i[n], kept.j[n]
-            kept.z[n] = max(kept.z[n] - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength, floor)
+        i, j = np.asarray(kept.i, dtype=np.int64), np.asarray(kept.j, dtype=np.int64)
+        strength = [p.strength for p in self.prep]
+        z = ranking_logits(i, j, np.asarray(kept.z, dtype=np.float64), self.profile, self.excess, strength, floor)
         if top is None:
-            chosen = sorted(zip(kept.i, kept.j, strict=True))
+            chosen = sorted(zip(i.tolist(), j.tolist(), strict=True))
         else:
-            chosen = cap_pairs(kept, [it.iri for it in self.items], top, most)
+            chosen = cap_pairs(Scored(i, j, z), [it.iri for it in self.items], top, most)  # type: ignore[arg-type]
         if only is not None:
             wanted = set(only)
-            chosen = [(i, j) for i, j in chosen if self.items[i].iri in wanted or self.items[j].iri in wanted]
-        want = set(chosen)
-        final = {p: z for p, z in kept.items() if p in want}
-        scores = [to_score(final[p]) for p in chosen]
-        del kept, final, want
+            chosen = [(a, b) for a, b in chosen if self.items[a].iri in wanted or self.items[b].iri in wanted]
+        n = len(self.items)
+        code = i * n + j  # the candidate pairs are distinct
+        order = np.argsort(code, kind="stable")
+        at = np.array([a * n + b for a, b in chosen], dtype=np.int64)
+        scores = [to_score(v) for v in z[order[np.searchsorted(code[order], at)]].tolist()] if chosen else []
+        del kept, i, j, z, code, order
         self._memo.clear()  # what is left to do needs only the features of the chosen pairs
         self._excess.clear()
         for (i, j), score in zip(chosen, scores, strict=True):

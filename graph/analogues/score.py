@@ -236,39 +236,51 @@ def cap_pairs(
     2
     """
     most = MAX_PER_ITEM if most is None else most
-    entries = _ranked(logits, names)
-    count: dict[int, int] = {}
-    last: dict[int, int] = {}  # rank of an item's ``top``-th best
-    ties: dict[int, list[int]] = {}  # entries past the ``top``-th tied with it (None: too many)
-    chosen: set[int] = set()
-    for n, (key, i, j) in enumerate(entries):
-        for x in (i, j):
-            c = count.get(x, 0)
-            count[x] = c + 1
-            if c < top:
-                chosen.add(n)
-                if c == top - 1:
-                    last[x] = key >> _HASH_BITS
-            elif key >> _HASH_BITS == last[x] and ties.get(x, []) is not None:
-                extra = ties.setdefault(x, [])
-                extra.append(n)
-                if top + len(extra) > most:
-                    ties[x] = None  # type: ignore[assignment]
-    for extra in ties.values():
-        if extra is not None:
-            chosen.update(extra)
+    key, i, j = _ranked(logits, names)
+    chosen = _chosen(key >> _HASH_BITS, i, j, top, most)
     degree: dict[int, int] = {}
     kept = []
-    for n, (_, i, j) in enumerate(entries):
-        if n in chosen:
-            di, dj = degree.get(i, 0), degree.get(j, 0)
-            if di < most and dj < most:
-                degree[i], degree[j] = di + 1, dj + 1
-                kept.append((i, j))
+    for a, b in zip(i[chosen].tolist(), j[chosen].tolist(), strict=True):  # best first
+        da, db = degree.get(a, 0), degree.get(b, 0)
+        if da < most and db < most:
+            degree[a], degree[b] = da + 1, db + 1
+            kept.append((a, b))
     return sorted(kept)
 
 
-def _ranked(logits: object, names: Sequence[str]) -> list[tuple[int, int, int]]:
+def _chosen(rank: np.ndarray, i: np.ndarray, j: np.ndarray, top: int, most: int) -> np.ndarray:
+    """Which of the ranked pairs (``rank``: best first, nondecreasing) either side chooses: its
+    ``top`` best, and the pairs tied with its ``top``-th unless that tie makes it more than ``most``.
+
+    Per item, over the pairs it is in, in rank order: its ``c``-th pair (from 0) is chosen when
+    ``c < top``; the later ones of the rank of its ``top``-th are its tie, chosen all or none.
+
+    >>> _chosen(np.array([0, 0, 1]), np.array([0, 0, 1]), np.array([1, 2, 2]), 1, 2).tolist()
+    [True, True, False]
+    """
+    m = len(rank)
+    if top < 1:
+        return np.zeros(m, dtype=bool)
+    ends = np.concatenate([i, j])
+    at = np.concatenate([np.arange(m), np.arange(m)])
+    order = np.lexsort((at, ends))  # by item, then by rank order
+    ends, at = ends[order], at[order]
+    starts = np.flatnonzero(np.concatenate([[True], ends[1:] != ends[:-1]]))
+    sizes = np.diff(np.append(starts, len(ends)))
+    c = np.arange(len(ends)) - np.repeat(starts, sizes)  # the how-many-th pair of its item
+    chosen = np.zeros(m, dtype=bool)
+    chosen[at[c < top]] = True
+    has_last = sizes >= top  # the rank of the ``top``-th pair of each item that has one
+    last = np.full(len(starts), -1, dtype=np.int64)
+    last[has_last] = rank[at[starts[has_last] + top - 1]]
+    group = np.repeat(np.arange(len(starts)), sizes)
+    tie = (c >= top) & (rank[at] == last[group])
+    fits = np.bincount(group[tie], minlength=len(starts)) <= most - top
+    chosen[at[tie & fits[group]]] = True
+    return chosen
+
+
+def _ranked(logits: object, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs as (score rank << 32 | crc32 of "name name", i, j), sorted: the order ``cap_pairs``
     visits them in (best rounded score first, ties spread by the names' hash, then i, j).
 
@@ -284,7 +296,7 @@ def _ranked(logits: object, names: Sequence[str]) -> list[tuple[int, int, int]]:
         j = np.array([p[0][1] for p in items], dtype=np.int64)
         z = np.array([p[1] for p in items], dtype=np.float64)
     if not len(z):
-        return []
+        return z.astype(np.int64), i, j
     values, inverse = np.unique(z, return_inverse=True)  # logits repeat (pairs of one profile pair)
     ranks = [_SCALE - round(round(to_score(v), SCORE_DECIMALS) * _SCALE) for v in values.tolist()]
     rank = np.array(ranks, dtype=np.int64)[inverse.reshape(-1)]
@@ -297,4 +309,4 @@ def _ranked(logits: object, names: Sequence[str]) -> list[tuple[int, int, int]]:
     crc = np.array([zlib.crc32(tails[y], heads[x]) for x, y in zip(a, b, strict=True)], dtype=np.int64)
     key = rank << _HASH_BITS | crc
     by = np.lexsort((j, i, key))
-    return list(zip(key[by].tolist(), i[by].tolist(), j[by].tolist(), strict=True))
+    return key[by], i[by], j[by]
