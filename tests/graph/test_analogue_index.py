@@ -144,13 +144,13 @@ def test_an_incremental_build_with_the_same_analogue_input_reuses_the_analogies(
     out = tmp_path / "out"
     first = build([seed_dir], out, jobs=1, post_steps=False).trig.read_bytes()
     real = finder_mod.input_analogies
-    monkeypatch.setattr(finder_mod, "input_analogies", lambda data: pytest.fail("analogies computed again"))
+    monkeypatch.setattr(finder_mod, "input_analogies", lambda data, **kw: pytest.fail("analogies computed again"))
     again = build([seed_dir], out, jobs=1, post_steps=False, incremental=True)
     assert again.trig.read_bytes() == first and again.problems == []
     cached = out / "cache" / "analogies.trig"
     cached.write_bytes(cached.read_bytes().replace(b"ck:score", b"ck:scorf", 1))  # damaged: a miss
     calls: list[int] = []
-    monkeypatch.setattr(finder_mod, "input_analogies", lambda data: calls.append(1) or real(data))
+    monkeypatch.setattr(finder_mod, "input_analogies", lambda data, **kw: calls.append(1) or real(data, **kw))
     third = build([seed_dir], out, jobs=1, post_steps=False, incremental=True)
     assert calls == [1] and third.trig.read_bytes() == first
 
@@ -162,6 +162,6 @@ def test_a_build_that_is_not_incremental_computes_the_analogies(tmp_path: Path, 
     build([seed_dir], out, jobs=1, post_steps=False, analogues=True)
     calls: list[int] = []
     real = finder_mod.input_analogies
-    monkeypatch.setattr(finder_mod, "input_analogies", lambda data: calls.append(1) or real(data))
+    monkeypatch.setattr(finder_mod, "input_analogies", lambda data, **kw: calls.append(1) or real(data, **kw))
     build([seed_dir], out, jobs=1, post_steps=False)
     assert calls == [1]
