@@ -140,3 +140,40 @@ def test_unchanged_files_are_read_from_the_cache_without_ingest(
     still = build([src], out, jobs=1, post_steps=False, incremental=True)
     assert read == [] and still.extracted == 0  # every entry (the rewritten ones too) known by its bytes
     assert still.trig.read_bytes() == again.trig.read_bytes()
+
+
+def test_the_kept_item_preparation_is_used_and_a_damaged_one_rebuilt(
+    tmp_path: Path, seed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build prepares only the items whose inputs changed (``analogues.prepstore``)
+    and writes what a full build writes; a damaged kept file is ignored and written again."""
+    from citykg.graph.analogues import prepare as prepare_mod
+    from citykg.graph.analogues import prepstore
+
+    src = tmp_path / "src"
+    shutil.copytree(seed_dir, src)
+    out = tmp_path / "out"
+    _full(src, out)
+    kept = out / "cache" / prepstore.CACHE_NAME
+    assert kept.exists()
+    counts: list[int] = []
+    real = prepare_mod._fresh
+    monkeypatch.setattr(prepare_mod, "_fresh", lambda data, items, m: counts.append(len(items)) or real(data, items, m))
+    files = sorted(src.glob("*.txt"))
+    with files[0].open("a", encoding="utf-8") as fh:
+        fh.write(ADDED)
+    again = build([src], out, jobs=1, post_steps=False, incremental=True)
+    assert len(counts) == 1
+    items = counts[0]  # the items of the edited article (an item's sentences may come from several)
+    full = _full(src, tmp_path / "full0")
+    assert again.problems == [] and again.trig.read_bytes() == full
+    assert 0 < items < counts[1] // 2, counts  # counts[1]: the full build prepared every item
+    raw = kept.read_bytes()
+    kept.write_bytes(raw[:-5] + b"xxxxx")  # damaged: ignored, every item prepared, the file written again
+    with files[1].open("a", encoding="utf-8") as fh:
+        fh.write(ADDED)
+    counts.clear()
+    third = build([src], out, jobs=1, post_steps=False, incremental=True)
+    assert counts == [counts[0]] and counts[0] > items
+    assert third.problems == [] and third.trig.read_bytes() == _full(src, tmp_path / "full1")
+    assert kept.read_bytes()[-5:] != b"xxxxx"
