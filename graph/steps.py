@@ -31,7 +31,9 @@ class Step:
 _STEPS: dict[str, Step] = {}
 
 
-def register(name: str, label: str, order: int) -> Callable[[Callable[[Path], object]], Callable[[Path], object]]:
+def register(
+    name: str, label: str, order: int
+) -> Callable[[Callable[[Path], object]], Callable[[Path], object]]:
     """Decorator: register ``fn(out_dir)`` as the post-build step ``name`` (replacing one of that name)."""
 
     def add(fn: Callable[[Path], object]) -> Callable[[Path], object]:
@@ -67,15 +69,91 @@ def _store(out: Path) -> object:
     # lenient: the TriG is the one the build has just written (its IRIs are valid by construction);
     # the summaries graph, when the build could merge it from its documents' parts, is loaded with it
     computed = out / SUMMARIES_NAME
-    return refresh_store(out, base=out.parent if out.name.startswith(STAGE_PREFIX) else None, lenient=True,
-                         summaries_trig=computed if computed.is_file() else None)
+    return refresh_store(
+        out,
+        base=out.parent if out.name.startswith(STAGE_PREFIX) else None,
+        lenient=True,
+        summaries_trig=computed if computed.is_file() else None,
+    )
 
 
 @register("docs", "ontology docs", DOCS_ORDER)
 def _docs(out: Path) -> object:
+    """The ontology docs of ``out``; in a staging folder, the published build's when what they are
+    made from is the same (``_kept_docs``: pyLODE takes ~0.8 CPU s and is not byte-stable anyway)."""
+    from citykg.graph.outdir import STAGE_PREFIX
     from citykg.ontofiles import write_docs
 
-    return write_docs(out)
+    staged = out.name.startswith(STAGE_PREFIX)
+    key = _docs_key()
+    if staged and _kept_docs(out.parent, out, key):
+        return out / DOCS_DIR / DOCS_FILES[0]
+    path = write_docs(out)
+    if staged:
+        _keep_docs(out.parent, out, key)
+    return path
+
+
+#: the docs step's folder and files (``citykg.ontofiles.write_docs``), and its record in OUT/cache
+DOCS_DIR, DOCS_FILES, DOCS_RECORD = "ontology", ("index.html", "citykg.owl"), "docs.json"
+
+
+def _docs_key() -> str:
+    """What the docs are a function of: the ontology files, the code writing them (and the prefixes
+    it binds), pyLODE's and rdflib's versions."""
+    import hashlib
+    from importlib.metadata import version
+
+    from citykg import iris, namespaces, ontofiles
+
+    h = hashlib.sha256(f"{version('pylode')}\0{version('rdflib')}".encode())
+    for f in [
+        ontofiles.ontology_file(),
+        *ontofiles.ontology_graph_files(),
+        *(Path(m.__file__ or "") for m in (ontofiles, namespaces, iris)),
+    ]:
+        h.update(f"\0{f.name}\0".encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def _kept_docs(published: Path, out: Path, key: str) -> bool:
+    """Copy the published docs into ``out`` when they were made under ``key`` and are intact."""
+    import hashlib
+    import json
+
+    from citykg.graph.cache import CACHE_DIR
+
+    try:
+        record = json.loads((published / CACHE_DIR / DOCS_RECORD).read_text(encoding="utf-8"))
+        files = {name: (published / DOCS_DIR / name).read_bytes() for name in DOCS_FILES}
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("key") != key:
+        return False
+    if any(record.get(name) != hashlib.sha256(data).hexdigest() for name, data in files.items()):
+        return False
+    (out / DOCS_DIR).mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / DOCS_DIR / name).write_bytes(data)
+    return True
+
+
+def _keep_docs(published: Path, out: Path, key: str) -> None:
+    """Record the digests of the docs just written into ``out`` under ``key`` (OUT/cache)."""
+    import hashlib
+    import json
+
+    from citykg.graph.cache import CACHE_DIR, atomic_write
+
+    record = {
+        "key": key,
+        **{n: hashlib.sha256((out / DOCS_DIR / n).read_bytes()).hexdigest() for n in DOCS_FILES},
+    }
+    try:
+        (published / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        atomic_write(published / CACHE_DIR / DOCS_RECORD, json.dumps(record).encode())
+    except OSError:
+        pass  # the next build writes the docs again
 
 
 @register("site", "HTML site", SITE_ORDER)

@@ -71,53 +71,73 @@ def load(trig: Path) -> TrigIndex | None:
     return index
 
 
-def pieces(data: bytes) -> list[tuple[int, int]]:
-    """``data`` cut after each ``}`` line and the blank lines after it: (start, end) pairs.
+def piece_end(data: bytes, pos: int) -> int:
+    """Where the piece of ``data`` starting at ``pos`` ends: after its next ``}`` line and the blank
+    lines after it (the end of ``data`` when there is none).
 
-    In a file laid out as the build writes it these are its graph blocks (a statement line
-    starts with a tab, so ``\\n}\\n`` only closes a block); ``write`` checks each piece.
+    In a file laid out as the build writes it the pieces are its graph blocks (a statement line
+    starts with a tab, so ``\\n}\\n`` only closes a block); ``build_index`` checks each piece.
 
-    >>> pieces(b"a {\\n\\tx .\\n}\\n\\nb {\\n\\ty .\\n}\\n")
-    [(0, 12), (12, 23)]
+    >>> data = b"a {\\n\\tx .\\n}\\n\\nb {\\n\\ty .\\n}\\n"
+    >>> piece_end(data, 0), piece_end(data, 12)
+    (12, 23)
     """
-    out, pos, size = [], 0, len(data)
-    while pos < size:
-        close = data.find(_CLOSE, pos)
-        end = size if close < 0 else close + len(_CLOSE)
-        while end < size and data[end : end + 1] == b"\n":
-            end += 1
-        out.append((pos, end))
-        pos = end
-    return out
+    size = len(data)
+    close = data.find(_CLOSE, pos)
+    end = size if close < 0 else close + len(_CLOSE)
+    while end < size and data[end : end + 1] == b"\n":
+        end += 1
+    return end
 
 
 def build_index(data: bytes, previous: TrigIndex | None = None) -> list[Block] | None:
     """The blocks of ``data`` with digests, or None when it is not laid out as the build writes it.
 
     A piece whose digest is a block of ``previous`` (a valid index of another file) takes
-    that block's layout; the others are scanned."""
+    that block's layout; the others are scanned. Where the previous file had a block at the
+    same offset (shifted by what came or went before it), its length is tried first: the
+    bytes hash to its digest when they are that block, and no search for the piece's end
+    is needed (most of an incremental build's TriG)."""
     known = {b.digest: b for b in previous.blocks} if previous is not None else {}
+    at = {b.start: b for b in previous.blocks} if previous is not None else {}
     blocks: list[Block] = []
     view = memoryview(data)
+    pos, shift, size = 0, 0, len(data)
     try:
-        for start, end in pieces(data):
-            digest = hashlib.sha256(view[start:end]).hexdigest()
-            old = known.get(digest)
-            if old is not None and old.end - old.start == end - start:
-                shift = start - old.start
+        while pos < size:
+            old = at.get(pos - shift)
+            end = pos + old.end - old.start if old is not None else -1
+            digest = _sha(view, pos, end) if 0 < end <= size else ""
+            if old is None or digest != old.digest or (end < size and data[end : end + 1] == b"\n"):
+                end = piece_end(data, pos)
+                digest = _sha(view, pos, end)
+                old = known.get(digest)
+            if old is not None and old.end - old.start == end - pos:
+                shift = pos - old.start
                 blocks.append(
-                    replace(old, start=start, body=old.body + shift, close=old.close + shift, end=end)
+                    replace(old, start=pos, body=old.body + shift, close=old.close + shift, end=end)
                 )
-                continue
-            found = scan_blocks(bytes(view[start:end]))
-            if found is None or found[-1].end != end - start:
+            elif not _scanned(data, view, pos, end, digest, blocks):
                 return None
-            for b in found:
-                blocks.append(Block(b.graph, b.start + start, b.body + start, b.close + start, b.end + start,
-                                    digest if len(found) == 1 else hashlib.sha256(view[b.start + start : b.end + start]).hexdigest()))  # fmt: skip
+            pos = end
     finally:
         view.release()
     return blocks or None
+
+
+def _sha(view: memoryview, start: int, end: int) -> str:
+    return hashlib.sha256(view[start:end]).hexdigest()
+
+
+def _scanned(data: bytes, view: memoryview, start: int, end: int, digest: str, blocks: list[Block]) -> bool:
+    """Add the blocks a scan finds in the piece ``data[start:end]`` (False: it is not laid out so)."""
+    found = scan_blocks(bytes(view[start:end]))
+    if found is None or found[-1].end != end - start:
+        return False
+    for b in found:
+        sha = digest if len(found) == 1 else _sha(view, b.start + start, b.end + start)
+        blocks.append(Block(b.graph, b.start + start, b.body + start, b.close + start, b.end + start, sha))
+    return True
 
 
 def write(trig: Path, previous: Path | None = None) -> TrigIndex | None:
@@ -151,4 +171,4 @@ def write(trig: Path, previous: Path | None = None) -> TrigIndex | None:
     return index
 
 
-__all__ = ["TrigIndex", "build_index", "index_path", "load", "pieces", "write"]
+__all__ = ["TrigIndex", "build_index", "index_path", "load", "piece_end", "write"]
