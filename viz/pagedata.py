@@ -97,26 +97,24 @@ def _rows(
     t: dict,
     texts: DocTexts | None = None,
     own: dict[str, int] | None = None,
-) -> list[list]:
+) -> list[int]:
     """Rows as [key, text, (page, offset)]: strings by index into S; an evidence quote whose
     article ships its text (``texts``) as [article index into D, quote index] instead; a text
     the page derives from the node itself (``own``: its class, cities, domains) as a code < 0."""
-    out = []
+    strings, docs, pages, table = t["S"].add, t["D"].add, t["P"].add, t["R"].add
     derived = own or {}
-    for r in rows:
-        row: list = [t["S"].add(r[0])]
+    out = []
+    for r in rows:  # rows are tuples (hashable as they are; JSON writes them as arrays)
+        key = strings(r[0])  # the tables number strings by first use: keep this order
         doc, _, start = r[2].partition(" ") if len(r) > 2 else ("", "", "")
         ref = texts.ref(doc, r[1]) if texts is not None and doc else None
         if ref is not None:
-            row.append([t["D"].add(ref[0]), ref[1]])
+            text: object = (docs(ref[0]), ref[1])
         else:
-            row.append(derived[r[1]] if r[1] in derived else t["S"].add(r[1]))
-        if len(r) > 2 and linker is not None:
-            href = linker.article(doc)
-            if href:
-                row += [t["P"].add(href), int(start) if start else -1]
-        out.append(row)
-    return [t["R"].add_list(r) for r in out]
+            text = derived[r[1]] if r[1] in derived else strings(r[1])
+        href = linker.article(doc) if len(r) > 2 and linker is not None else None
+        out.append(table((key, text, pages(href), int(start) if start else -1) if href else (key, text)))
+    return out
 
 
 #: positions in a node's array (view.js reads the same order); trailing empty fields are left off
@@ -168,7 +166,7 @@ def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, ctx: dic
             item[11] = _href(page, n.id, t["P"])
         related = linker.related(n.id)
         if related:
-            item[12] = [t["L"].add_list([t["S"].add(text), *_href(href, n.id, t["P"])]) for text, href in related]
+            item[12] = [t["L"].add((t["S"].add(text), *_href(href, n.id, t["P"]))) for text, href in related]
     while len(item) > 6 and not item[-1]:
         item.pop()
     return [v if v or k < 6 else 0 for k, v in enumerate(item)]
