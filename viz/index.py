@@ -17,7 +17,7 @@ from pathlib import Path
 
 from citykg.viz.data import Model
 from citykg.viz.graphview import CJK_FONT
-from citykg.viz.search import search_key
+from citykg.viz.search import KeyCache
 
 INDEX = "index.html"
 SECTION_TITLES = {
@@ -61,9 +61,9 @@ def _names(model: Model, iri: str) -> list[str]:
     return []
 
 
-def _row(model: Model, link: Link, out: Path) -> str:
+def _row(model: Model, link: Link, out: Path, keys: KeyCache) -> str:
     e = html.escape
-    key = search_key([link.label, *_names(model, link.key)])
+    key = keys.key([link.label, *_names(model, link.key)])
     href = link.path.relative_to(out).as_posix()
     return (f'<li data-key="{e(key)}"><a href="{e(href)}">{e(link.label)}</a>'
             f' <span class="n">{e(link.note)}</span></li>')  # fmt: skip
@@ -85,14 +85,15 @@ def _group_of(model: Model, link: Link) -> str:
     return ""
 
 
-def _section(model: Model, kind: str, links: list[Link], out: Path, omitted: tuple[int, str]) -> str:
+def _section(model: Model, kind: str, links: list[Link], out: Path, omitted: tuple[int, str],
+             keys: KeyCache) -> str:  # fmt: skip
     e = html.escape
     groups: dict[str, list[Link]] = defaultdict(list)
     for link in links:
         groups[_group_of(model, link)].append(link)
     body = []
     for name in sorted(groups, key=lambda g: (g.startswith(("其他", "自文本", "日期不详")), g)):
-        rows = "".join(_row(model, link, out) for link in groups[name])
+        rows = "".join(_row(model, link, out, keys) for link in groups[name])
         if not name:
             body.append(f"<ul>{rows}</ul>")
         else:
@@ -121,15 +122,21 @@ def _data_section(out: Path) -> str:
 
 
 def index_html(
-    model: Model, links: list[Link], out: Path, omitted: dict[str, tuple[int, str]] | None = None
+    model: Model,
+    links: list[Link],
+    out: Path,
+    omitted: dict[str, tuple[int, str]] | None = None,
+    keys: KeyCache | None = None,
 ) -> str:
-    """The index page: one section per kind of page, grouped, with a search box."""
+    """The index page: one section per kind of page, grouped, with a search box (``keys``: the
+    rows' search keys known from the previous site step, and those of this one)."""
+    keys = keys if keys is not None else KeyCache()
     e = html.escape
     by_kind: dict[str, list[Link]] = defaultdict(list)
     for link in links:
         by_kind[link.kind].append(link)
     sections = [
-        _section(model, kind, by_kind[kind], out, (omitted or {}).get(kind, (0, "")))
+        _section(model, kind, by_kind[kind], out, (omitted or {}).get(kind, (0, "")), keys)
         for kind in SECTION_TITLES
         if by_kind.get(kind)
     ]

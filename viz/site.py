@@ -55,6 +55,7 @@ from citykg.viz.render import (
     write_text_atomic,
     write_vis_asset,
 )
+from citykg.viz.search import KeyCache
 from citykg.viz.sitestate import SiteState, load_state, save_state
 from citykg.viz.source import ViewSource
 
@@ -108,7 +109,7 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES, max_pages
             saved = Model(model.areas, model.concepts, model.initiatives, model.observations, model.docs,
                           model.analogies)  # fmt: skip  (without the indexes built on it)
             state = SiteState(params, trig[2], saved, quotes, site.notes, site.chars, site.linker.pages, site.asks,
-                              site.layouts)  # fmt: skip
+                              site.layouts, site.keys.new)  # fmt: skip
             save_state(out / VIEWS_DIR, state)
         return index
     finally:
@@ -173,6 +174,7 @@ class _Site:
         # and its layout (what costs) is the kept one (the layout is a pure function of its inputs)
         self.layouts: dict[str, list] = {}
         self.old_xy = {key: xy for key, xy in inc.state.layouts.values()} if inc is not None else {}
+        self.keys = KeyCache(inc.state.keys if inc is not None else {})  # the index rows' search keys
 
     @contextmanager
     def asking(self, name: str) -> Iterator[None]:
@@ -294,7 +296,7 @@ def _write_site(site: _Site, source: ViewSource, max_nodes: int | None) -> Path:
         if old.name not in texts:
             old.unlink()
     site.cache.save()
-    index = index_html(model, site.links, out, site.omitted)
+    index = index_html(model, site.links, out, site.omitted, site.keys)
     return write_text_atomic(out / INDEX, index)
 
 
