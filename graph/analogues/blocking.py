@@ -13,7 +13,6 @@ Larger name/context blocks are common words (智慧, 平台) and propose nothing
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -38,59 +37,100 @@ class BlockItem:
 
 
 def _candidate_codes(items: Sequence[BlockItem]) -> np.ndarray:
-    """The candidate pairs (i < j) as sorted unique codes i * len(items) + j."""
-    blocks: dict[str, list[int]] = {}
-    for i, it in enumerate(items):
-        for c in it.concepts:
-            blocks.setdefault("c " + c, []).append(i)
-        for g in it.name_terms:
-            blocks.setdefault("n " + g, []).append(i)
-        for g in it.context_terms:
-            blocks.setdefault("x " + g, []).append(i)
-    codes = array("q")  # a pair (a < b) as a * n + b; 8 bytes each, deduplicated at the end
+    """The candidate pairs (i < j) as sorted unique codes i * len(items) + j.
+
+    Over arrays: the items' block memberships as (block, item) rows (items share their term
+    sets, so each distinct set is looked up once), the blocks of one size paired at once
+    (identical blocks once), the large concept blocks by their sorted neighbourhood, the
+    linked concepts by a join; the same set of pairs as pairing block by block
+    (``_reference_codes`` in the tests)."""
     n = len(items)
+    if n < 2:
+        return np.empty(0, np.int64)
+    ids: dict[str, int] = {}
+    of_set: dict[tuple[str, int], list[int]] = {}
+    block, member = array("q"), array("q")
+    for i, it in enumerate(items):
+        for prefix, terms in (("c ", it.concepts), ("n ", it.name_terms), ("x ", it.context_terms)):
+            got = of_set.get((prefix, id(terms)))
+            if got is None:
+                got = of_set[(prefix, id(terms))] = [ids.setdefault(prefix + t, len(ids)) for t in terms]
+            block.extend(got)
+            member.extend([i] * len(got))
+    del of_set  # (ids of sets held by the items: none is freed meanwhile)
+    if not ids:
+        return np.empty(0, np.int64)
+    b, m = np.frombuffer(block, dtype=np.int64), np.frombuffer(member, dtype=np.int64)
+    order = np.lexsort((m, b))
+    b, m = b[order], m[order]
+    nb = len(ids)
+    size = np.bincount(b, minlength=nb)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    concept = np.zeros(nb, dtype=bool)
+    concept[np.array([k for name, k in ids.items() if name.startswith("c ")], dtype=np.int64)] = True
+    city = _codes([it.city for it in items])
+    key = _codes([it.key for it in items])  # ranks in string order
+    parts = [_small_block_pairs(m, start, size)]
+    ranked: dict[int, np.ndarray] = {}  # large concept block -> its members by (key, city, item)
+    for k in np.flatnonzero(concept & (size > MAX_BLOCK)).tolist():
+        mem = m[start[k] : start[k] + size[k]]
+        ranked[k] = mem[np.lexsort((mem, city[mem], key[mem]))]
+        parts += [np.stack([ranked[k][:-d], ranked[k][d:]]) for d in range(1, min(WINDOW, len(mem) - 1) + 1)]
+    parts += _linked_pairs(items, ids, m, start, size, ranked, key)
+    pairs = np.concatenate(parts, axis=1)
+    a, z = pairs[0], pairs[1]
+    keep = (a != z) & (city[a] != city[z])
+    lo, hi = np.minimum(a[keep], z[keep]), np.maximum(a[keep], z[keep])
+    return sorted_unique(lo * n + hi)
 
-    def emit(i: int, j: int) -> None:
-        if i != j and items[i].city != items[j].city:
-            codes.append(i * n + j if i < j else j * n + i)
 
-    order: dict[str, list[int]] = {}
-    done: set[tuple[int, ...]] = set()  # n-grams of one name often block the very same items
-    for name in sorted(blocks):
-        members = blocks[name]
-        if len(members) > MAX_BLOCK and not name.startswith("c "):
+def _codes(values: list[str]) -> np.ndarray:
+    """Each value's rank among the distinct values in string order."""
+    rank = {v: r for r, v in enumerate(sorted(set(values)))}
+    return np.array([rank[v] for v in values], dtype=np.int64)
+
+
+def _small_block_pairs(m: np.ndarray, start: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Every pair of members of each block of 2 - ``MAX_BLOCK`` members (identical blocks once)."""
+    out = [np.empty((2, 0), np.int64)]
+    for k in range(2, MAX_BLOCK + 1):
+        at = start[size == k]
+        if not len(at):
             continue
-        if tuple(members) in done:
-            if name.startswith("c "):
-                order[name] = sorted(members, key=lambda i: (items[i].key, items[i].city, i))
+        rows = np.unique(m[at[:, None] + np.arange(k)], axis=0)
+        x, y = np.triu_indices(k, 1)
+        out.append(np.stack([rows[:, x].ravel(), rows[:, y].ravel()]))
+    return np.concatenate(out, axis=1)
+
+
+def _linked_pairs(items: Sequence[BlockItem], ids: dict[str, int], m: np.ndarray, start: np.ndarray,
+                  size: np.ndarray, ranked: dict[int, np.ndarray], key: np.ndarray) -> list[np.ndarray]:  # fmt: skip
+    """Each item with the members of the blocks of the concepts linked to its own: all of a block of
+    at most ``MAX_BLOCK``, else the ``WINDOW`` around its name key in the block's sorted order."""
+    rows_i, rows_b = array("q"), array("q")
+    for i, it in enumerate(items):
+        for c in it.linked:
+            k = ids.get("c " + c)
+            if k is not None:
+                rows_i.append(i)
+                rows_b.append(k)
+    li, lb = np.frombuffer(rows_i, dtype=np.int64), np.frombuffer(rows_b, dtype=np.int64)
+    small = size[lb] <= MAX_BLOCK
+    si, sb = li[small], lb[small]
+    reps = size[sb]
+    first = np.repeat(start[sb], reps)
+    offset = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    out = [np.stack([np.repeat(si, reps), m[first + offset]])]
+    half = WINDOW // 2
+    for k, members in ranked.items():
+        who = li[~small & (lb == k)]
+        if not len(who):
             continue
-        done.add(tuple(members))
-        if len(members) <= MAX_BLOCK:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    emit(members[x], members[y])
-        elif name.startswith("c "):
-            ranked = sorted(members, key=lambda i: (items[i].key, items[i].city, i))
-            order[name] = ranked
-            for x in range(len(ranked)):
-                for y in range(x + 1, min(x + 1 + WINDOW, len(ranked))):
-                    emit(ranked[x], ranked[y])
-    keys_of: dict[str, list[str]] = {}
-    for i, it in enumerate(items):  # concepts linked in the schemes
-        for c in sorted(it.linked):
-            members = blocks.get("c " + c, [])
-            if len(members) <= MAX_BLOCK:
-                for j in members:
-                    emit(i, j)
-                continue
-            ranked = order[("c " + c)]
-            if ("c " + c) not in keys_of:
-                keys_of["c " + c] = [items[j].key for j in ranked]
-            at = bisect_left(keys_of["c " + c], it.key)
-            for j in ranked[max(0, at - WINDOW // 2) : at + WINDOW // 2]:
-                emit(i, j)
-    del blocks, order, done, keys_of
-    return sorted_unique(np.frombuffer(codes, dtype=np.int64))
+        at = np.searchsorted(key[members], key[who], side="left")
+        idx = at[:, None] + np.arange(-half, half)
+        ok = (idx >= 0) & (idx < len(members))
+        out.append(np.stack([np.repeat(who, ok.sum(axis=1)), members[idx[ok]]]))
+    return out
 
 
 def sorted_unique(codes: np.ndarray) -> np.ndarray:
