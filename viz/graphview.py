@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from citykg.viz.search import SEP, search_key
@@ -144,20 +144,26 @@ def dedupe_edges(edges: list[VEdge]) -> list[VEdge]:
     >>> [e.tip for e in dedupe_edges([VEdge("a", "b", tip=[("k", str(i))]) for i in range(20)])][0][-1]
     ('', '… 共 20 条边 (20 edges merged)')
     """
+    return _merge((e.source, e.target, e.label, e.width, e.tip) for e in edges)
+
+
+def _merge(edges: Iterable[tuple[str, str, str, float, list]]) -> list[VEdge]:
+    """``dedupe_edges`` of (source, target, label, width, tip) tuples: an aggregated view merges
+    hundreds of thousands of edges, and makes a ``VEdge`` only for each merged one."""
     merged: dict[tuple[str, str, str], VEdge] = {}
     count: dict[tuple[str, str, str], int] = defaultdict(int)
     full: set[tuple[str, str, str]] = set()
-    for e in edges:
-        if e.source == e.target:
+    for source, target, label, width, tip in edges:
+        if source == target:
             continue
-        key = (e.source, e.target, e.label)
+        key = (source, target, label)
         count[key] += 1
         m = merged.get(key)
         if m is None:
-            merged[key] = VEdge(e.source, e.target, e.label, e.width, list(e.tip))
+            merged[key] = VEdge(source, target, label, width, list(tip))
             continue
-        m.width += e.width
-        for r in e.tip:
+        m.width += width
+        for r in tip:
             if r not in m.tip:
                 if len(m.tip) >= MAX_TIP_ROWS:
                     full.add(key)
@@ -203,12 +209,10 @@ def aggregate(view: GraphView, max_nodes: int | None) -> GraphView:
             )
         )
         existing.add(key)
-    edges = dedupe_edges(
-        [
-            VEdge(mapping[e.source], mapping[e.target], e.label, e.width, e.tip[:3])
-            for e in view.edges
-            if e.source in mapping and e.target in mapping
-        ]
+    edges = _merge(
+        (mapping[e.source], mapping[e.target], e.label, e.width, e.tip[:3])
+        for e in view.edges
+        if e.source in mapping and e.target in mapping
     )
     note = (
         f"此视图有 {len(view.nodes)} 个节点，超过上限 {max_nodes}，已按概念/类别聚合为 {len(kept)} 个节点 "
