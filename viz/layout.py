@@ -39,6 +39,7 @@ MAX_SPREAD = 5000  # larger views keep their layout (the page aggregates above 2
 Box = tuple[float, float, float]
 
 
+@lru_cache(maxsize=1 << 16)  # every page's layout key measures all its labels again
 def label_box(label: str, size: float) -> Box:
     """The box vis-network draws a node's label in (width, height, top below the centre).
 
