@@ -33,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg.namespaces import CKR_IRI, SPARQL_PREFIXES
-from citykg.store.trigdiff import quads_of, statements
+from citykg.store.trigdiff import changed_statements, quads_of
 from citykg.store.trigparts import Block, digests, graph_blocks
 from citykg.viz.data import Initiative, Model, Observation
 from citykg.viz.doctext import DocText, DocTexts
@@ -85,9 +85,8 @@ def find_change(state: SiteState, old_trig: Path, new: tuple[bytes, list[Block],
     mine = [b for b in old_blocks if b.graph in changed]
     if {g: d for g, d in digests(old_data, mine).items()} != {g: state.graphs[g] for g in changed if g in state.graphs}:
         return None  # the previous TriG is not the one the state was read from
-    gone = statements(old_data, mine)
-    came = statements(new_data, (b for b in new_blocks if b.graph in changed))
-    gone, came = gone - came, came - gone
+    # blocks with the same bytes in both (most of the analogies graph's) hold the same statements
+    gone, came = changed_statements(old_data, mine, new_data, [b for b in new_blocks if b.graph in changed])
     if sum(len(t) for _, t in gone | came) > MAX_CHANGED_FRACTION * max(len(new_data), 1):
         return None
     removed, added = quads_of(gone), quads_of(came)
