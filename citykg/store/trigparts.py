@@ -222,7 +222,7 @@ def block_digests(data: bytes, blocks: list[Block]) -> list[Block]:
 def remember(size: int, sha256: str, blocks: list[Block]) -> None:
     """Let ``graph_blocks`` answer for a file of ``size`` bytes and this SHA-256 with ``blocks``
     (an index's, digests included) without scanning it."""
-    known = _KNOWN.setdefault(size, [])
-    known[:] = [(sha256, list(blocks))] + [k for k in known if k[0] != sha256]
+    known = _KNOWN.pop(size, [])  # re-inserted last: the oldest are forgotten first
+    _KNOWN[size] = [(sha256, list(blocks))] + [k for k in known if k[0] != sha256]
     while sum(len(v) for v in _KNOWN.values()) > KNOWN_MAX:
         _KNOWN.pop(next(iter(_KNOWN)))

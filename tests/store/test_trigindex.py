@@ -155,3 +155,14 @@ def test_the_store_patch_from_indexes_reads_only_changed_blocks_and_equals_the_s
     scratch = ox.Store()
     scratch.load(path=str(new), format=ox.RdfFormat.TRIG)
     assert set(store) == set(scratch)
+
+
+def test_the_indexes_known_in_a_process_are_few_and_the_newest_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(trigparts, "_KNOWN", {})
+    data = b"@prefix e: <x:> .\ne:g {\n\te:s e:p 1 .\n}\n"
+    blocks = trigparts.block_digests(data, trigparts.scan_blocks(data) or [])
+    for n in range(trigparts.KNOWN_MAX + 2):
+        trigparts.remember(len(data) + n, f"other{n}", blocks)
+    trigparts.remember(len(data), trigparts.hashlib.sha256(data).hexdigest(), blocks)
+    assert sum(len(v) for v in trigparts._KNOWN.values()) == trigparts.KNOWN_MAX
+    assert trigparts.graph_blocks(data) == blocks and trigparts.graph_blocks(data)[0].digest
