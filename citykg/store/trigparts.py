@@ -175,7 +175,8 @@ def scan_blocks(data: bytes) -> list[Block] | None:
 
 
 def graph_digests(trig: Path) -> dict[str, str]:
-    """The SHA-256 of each named graph's blocks in ``trig`` (a TriG file written by ``citykg build``).
+    """The digest of each named graph's blocks in ``trig`` (a TriG file written by ``citykg build``;
+    ``digests``: SHA-256 of the one block, or of the blocks' SHA-256s).
 
     Two builds' digests differ exactly for the graphs whose text differs (the build writes
     the same graph as the same bytes), so a later step can redo only what changed. Raises
