@@ -285,6 +285,12 @@ def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
     assert len(changed) == 1 and changed[0] > 0  # only the summary lines that differ were parsed
     kept = ox.parse(path=str(out / "store" / loading.KEPT_SUMMARIES), format=ox.RdfFormat.TRIG)
     assert set(kept) == edited  # what the next patch starts from
+    with article.open("a", encoding="utf-8") as fh:  # a second patch starts from a copy of the first one's store
+        fh.write("\n本市推出“秒批通”审批服务平台，企业注册实现即时办结。\n")
+    build([corpus], out, jobs=1, incremental=True)
+    again, want = store_summaries(out)
+    assert again == want and again != edited and len(scratch) == 1 and len(changed) == 2
     full = tmp_path / "full"
     build([corpus], full, jobs=1)
-    assert store_summaries(full)[0] == edited
+    assert store_summaries(full)[0] == again
+    assert set(ox.Store.read_only(str(out / "store"))) == set(ox.Store.read_only(str(full / "store")))

@@ -104,6 +104,7 @@ def patch(previous: Path, diff: trigdiff.TrigDiff, folder: Path) -> None:
     store = ox.Store(str(folder))
     try:
         trigdiff.apply_diff(store, diff)
+        store.flush()  # into the store's files: a checkpoint of it (the next patch) has no log replayed
     finally:
         del store
 
@@ -141,7 +142,8 @@ def summarise(folder: Path, computed: Path | None = None) -> int:
         except (OSError, ValueError, SyntaxError):
             pass  # not what ``fill`` keeps: compared quad by quad below
         else:
-            return _apply(folder, gone, came, bulk=False)
+            if _holds(folder, kept, gone, came):
+                return _apply(folder, gone, came, bulk=False)
     reader = ox.Store.read_only(str(folder))
     try:
         if computed is None:
@@ -166,6 +168,21 @@ def changed_lines(kept: Path, computed: Path) -> tuple[set[ox.Quad], set[ox.Quad
     return old - new, new - old
 
 
+def _holds(folder: Path, kept: Path, gone: set[ox.Quad], came: set[ox.Quad]) -> bool:
+    """Does the store in ``folder`` hold the ``kept`` summaries, as far as a cheap check tells: as
+    many summary quads as it has lines, every quad to remove and none of those to add?"""
+    reader = ox.Store.read_only(str(folder))
+    try:
+        count = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{summaries.GRAPH_SUMMARIES.value}> {{ ?s ?p ?o }} }}"
+        )
+        held = int(next(iter(reader.query(count)))["n"].value)
+        lines = sum(1 for line in kept.read_bytes().splitlines()[1:-1] if line.strip())
+        return held == lines and all(q in reader for q in gone) and not any(q in reader for q in came)
+    finally:
+        del reader
+
+
 def _apply(folder: Path, gone: set[ox.Quad], came: set[ox.Quad], bulk: bool) -> int:
     """Remove ``gone`` from the store in ``folder`` and add ``came`` (``bulk``: into a store without
     summaries yet); returns how many quads changed."""
@@ -179,6 +196,7 @@ def _apply(folder: Path, gone: set[ox.Quad], came: set[ox.Quad], bulk: bool) -> 
             writer.bulk_extend(came)
         else:
             writer.extend(came)
+        writer.flush()  # see ``patch``: a checkpoint taken later must hold these writes
     finally:
         del writer
     return len(gone) + len(came)
