@@ -26,11 +26,25 @@ from citykg.namespaces import CKR_IRI
 from citykg.viz.doctext import DocTexts
 from citykg.viz.graphview import CJK_FONT, GraphView, VNode, style
 from citykg.viz.links import Linker, sel_anchor
-from citykg.viz.search import pinyin_override, zh_tables
+from citykg.viz.search import OverrideCache, pinyin_override, zh_tables
+
+
+class _Index(dict):
+    """A table's numbers by key; a missing key is numbered next and appended to ``items``."""
+
+    __slots__ = ("items",)
+
+    def __missing__(self, key: object) -> int:
+        i = self[key] = len(self.items)
+        self.items.append(key)
+        return i
 
 
 class _Table:
     """Strings (or hrefs) by first use, each stored once.
+
+    ``add`` is the index's own ``__getitem__``: a string already numbered (most of the
+    million lookups of a 2,000-article site's pages) costs no Python call.
 
     >>> t = _Table(); [t.add("a"), t.add("b"), t.add("a")], t.items
     ([0, 1, 0], ['a', 'b'])
@@ -38,14 +52,9 @@ class _Table:
 
     def __init__(self) -> None:
         self.items: list = []
-        self._index: dict = {}
-
-    def add(self, text: str) -> int:
-        i = self._index.get(text)
-        if i is None:
-            i = self._index[text] = len(self.items)
-            self.items.append(text)
-        return i
+        self._index = _Index()
+        self._index.items = self.items
+        self.add = self._index.__getitem__
 
     def add_list(self, item: list) -> int:
         """A flat JSON list (a tooltip row, a link; items numbers, strings or pairs), stored once.
@@ -73,6 +82,17 @@ def short_id(iri: str) -> str:
 def _href(href: str, node_id: str, pages: _Table) -> list:
     """[page index, anchor]: anchor 1 = "#sel=<this node>", 2 = "#concept=<this node>",
     a string = that anchor, 0 = none."""
+    page, code = _href_parts(href, node_id)
+    return [pages.add(page), code]
+
+
+@lru_cache(maxsize=1 << 17)  # the same links are written on every page the node is on
+def _href_parts(href: str, node_id: str) -> tuple[str, int | str]:
+    """(page, anchor code) of ``_href``.
+
+    >>> _href_parts("city-1.html#x", "n"), _href_parts("a.html", "n")
+    (('city-1.html', 'x'), ('a.html', 0))
+    """
     page, _, anchor = href.partition("#")
     sel, concept = _anchors(node_id)
     code: int | str = 0
@@ -82,7 +102,7 @@ def _href(href: str, node_id: str, pages: _Table) -> list:
         code = 2
     elif anchor:
         code = anchor
-    return [pages.add(page), code]
+    return page, code
 
 
 @lru_cache(maxsize=1 << 17)  # a node's links are written on every page the node is on
@@ -104,15 +124,20 @@ def _rows(
     strings, docs, pages, table = t["S"].add, t["D"].add, t["P"].add, t["R"].add
     derived = own or {}
     out = []
+    article = linker.article if linker is not None else None
     for r in rows:  # rows are tuples (hashable as they are; JSON writes them as arrays)
         key = strings(r[0])  # the tables number strings by first use: keep this order
-        doc, _, start = r[2].partition(" ") if len(r) > 2 else ("", "", "")
+        if len(r) < 3:
+            text = r[1]
+            out.append(table((key, derived[text] if text in derived else strings(text))))
+            continue
+        doc, _, start = r[2].partition(" ")
         ref = texts.ref(doc, r[1]) if texts is not None and doc else None
         if ref is not None:
             text: object = (docs(ref[0]), ref[1])
         else:
             text = derived[r[1]] if r[1] in derived else strings(r[1])
-        href = linker.article(doc) if len(r) > 2 and linker is not None else None
+        href = article(doc) if article is not None else None
         out.append(table((key, text, pages(href), int(start) if start else -1) if href else (key, text)))
     return out
 
@@ -155,7 +180,7 @@ def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, ctx: dic
     """One node as an array (``NODE_FIELDS``): class by index into styles, cities and domains by
     index into the facets, other names by index into S, page links by index into P."""
     names = [m for m in dict.fromkeys(n.names) if m and m != n.label]
-    overrides = [[i, o] for i, o in enumerate(pinyin_override(m) for m in [n.label, *names]) if o]
+    overrides = [[i, o] for i, o in enumerate(ctx["pinyin"](m) for m in [n.label, *names]) if o]
     ctx["chars"].update(n.label, *names)
     item: list = [_id(short_id(n.id), t["I"]), n.label, ctx["cls"][n.cls], _num(n.size()), round(x),
                   round(y), _rows(n.rows(), linker, t, ctx["texts"], _own(n)), [ctx["cities"][c] for c in n.cities],
@@ -177,11 +202,13 @@ def compact(
     pos: dict[str, tuple[float, float]],
     linker: Linker | None = None,
     texts: DocTexts | None = None,
+    pinyin: OverrideCache | None = None,
 ) -> dict:
     """The page's JSON (see the module docstring); ``view.js`` expands it.
 
     With ``texts`` (the site) evidence quotes refer to the articles' shared text scripts,
     listed in ``D``; without, every string is in the page (a self-contained view).
+    ``pinyin``: names' pinyin overrides known from the site's previous step.
     """
     tables = {"S": _Table(), "P": _Table(), "D": _Table(), "I": _Table(), "R": _Table(), "L": _Table()}
     cities = sorted({c for n in view.nodes for c in n.cities})
@@ -193,6 +220,7 @@ def compact(
         "cls": {c: i for i, c in enumerate(classes)},
         "texts": texts,
         "chars": set(),
+        "pinyin": pinyin.get if pinyin is not None else pinyin_override,
     }
     nodes = [_node(n, *pos.get(n.id, (0.0, 0.0)), linker, tables, ctx) for n in view.nodes]
     index = {n.id: i for i, n in enumerate(view.nodes)}

@@ -55,7 +55,7 @@ from citykg.viz.render import (
     write_text_atomic,
     write_vis_asset,
 )
-from citykg.viz.search import KeyCache
+from citykg.viz.search import KeyCache, OverrideCache
 from citykg.viz.sitestate import SiteState, load_state, save_state
 from citykg.viz.source import ViewSource
 
@@ -116,7 +116,7 @@ def write_site(out_dir: Path | str, max_nodes: int | None = MAX_NODES, max_pages
             saved = Model(model.areas, model.concepts, model.initiatives, model.observations, model.docs,
                           model.analogies)  # fmt: skip  (without the indexes built on it)
             state = SiteState(params, trig[2], saved, quotes, site.notes, site.chars, site.linker.pages, site.asks,
-                              site.layouts, site.keys.new)  # fmt: skip
+                              site.layouts, site.keys.new, site.pinyin.known)  # fmt: skip
             save_state(out / VIEWS_DIR, state)
         return index
     finally:
@@ -184,6 +184,8 @@ class _Site:
         self.layouts: dict[str, list] = {}
         self.old_xy = {key: xy for key, xy in inc.state.layouts.values()} if inc is not None else {}
         self.keys = KeyCache(inc.state.keys if inc is not None else {})  # the index rows' search keys
+        # graph pages' names -> pinyin overrides (the kept ones, and those this step asks for)
+        self.pinyin = OverrideCache(inc.state.pinyin if inc is not None else {})
 
     @contextmanager
     def asking(self, name: str) -> Iterator[None]:
@@ -230,7 +232,7 @@ class _Site:
         crumbs = section_crumbs(self.linker, kind, label)
         # what the page reads: its data without the layout (a function of it), crumbs and asset href
         site_chars, self.texts.chars = self.texts.chars, set()
-        data = compact(view, {}, self.linker, self.texts)
+        data = compact(view, {}, self.linker, self.texts, self.pinyin)
         page_chars, self.texts.chars = self.texts.chars, site_chars | self.texts.chars
         self.chars[path.name] = "".join(sorted(page_chars))
         inputs = script_json([data, crumbs, self.vis_src])

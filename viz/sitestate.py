@@ -23,7 +23,7 @@ from citykg.viz.pagecache import code_digest
 
 STATE = ".site-state"  # under OUT/views/
 #: bump when the state's layout changes: an older state is ignored (a full step)
-STATE_VERSION = 4
+STATE_VERSION = 5
 _RECORDS = {"areas": Area, "concepts": Concept, "initiatives": Initiative, "observations": Observation,
             "docs": Doc}  # fmt: skip
 #: id(record) -> (the record, its row) of the records the last ``load_state`` made: an incremental
@@ -49,6 +49,8 @@ class SiteState:
     layouts: dict[str, list] = field(default_factory=dict)
     #: an index row's names ("\0"-joined) -> its search key (``search.KeyCache``)
     keys: dict[str, str] = field(default_factory=dict)
+    #: a graph page's name (a node label or other name) -> its pinyin override (``search.OverrideCache``)
+    pinyin: dict[str, str] = field(default_factory=dict)
 
 
 def _names(cls: type) -> list[str]:
@@ -110,7 +112,7 @@ def save_state(views: Path, state: SiteState) -> None:
     data = {"version": STATE_VERSION, "code": code_digest(), "params": list(state.params), "graphs": state.graphs,
             "model": model_data(state.model), "quotes": state.quotes, "notes": state.notes, "chars": state.chars,
             "pages": sorted(state.pages), "asks": state.asks, "layouts": state.layouts,
-            "keys": state.keys}  # fmt: skip
+            "keys": state.keys, "pinyin": state.pinyin}  # fmt: skip
     _LOADED.clear()  # written: the rows of the loaded records are not needed any more
     tmp = views / f".{STATE}.{os.getpid()}.tmp"
     tmp.write_bytes(marshal.dumps(data))
@@ -129,7 +131,8 @@ def load_state(views: Path, params: tuple) -> SiteState | None:
         if data.get("params") != list(params):
             return None
         return SiteState(tuple(params), data["graphs"], model_from(data["model"]), data["quotes"], data["notes"],
-                         data["chars"], set(data["pages"]), data["asks"], data["layouts"], data["keys"])  # fmt: skip
+                         data["chars"], set(data["pages"]), data["asks"], data["layouts"], data["keys"],
+                         data["pinyin"])  # fmt: skip
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
     finally:
