@@ -50,7 +50,7 @@ import pyoxigraph as ox
 
 from citykg.graph.analogues.arrays import compete_arrays, pair_logits, ranking_logits
 from citykg.graph.analogues.blocking import CONTEXT_TERMS, BlockItem, candidate_arrays, candidate_pairs
-from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, load_input
+from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, load_input, no_cyclic_gc
 from citykg.graph.analogues.explain import Analogy, explain, quads_for
 from citykg.graph.analogues.prepare import Prepared, prepare
 from citykg.graph.analogues.rules import shared_document
@@ -386,7 +386,8 @@ def input_analogies(
     documents' records, ``analogues.index``) in pair order; the whole computation runs at the
     first one (the build writes them with ``analogues.blocks``). ``cache``/``reuse``: the build's
     cache folder, and whether the items' kept preparation may be read from it (``prepare``)."""
-    pairs = Finder(data, cache, reuse).iter_analogies(min_score, top, most)
-    first = next(pairs, None)  # runs the whole computation: the store is read by now
-    if first is not None:
-        yield from chain([first], pairs)
+    with no_cyclic_gc():  # ~10^6 new containers, no cycles among them: collections only walk them again
+        pairs = Finder(data, cache, reuse).iter_analogies(min_score, top, most)
+        first = next(pairs, None)  # runs the whole computation: the store is read by now
+        if first is not None:
+            yield from chain([first], pairs)

@@ -28,7 +28,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from citykg.graph.analogues.data import ANALOGUE_CLASSES, AnalogueInput, DocInfo, Item, with_knowledge
+from citykg.graph.analogues.data import (
+    ANALOGUE_CLASSES,
+    AnalogueInput,
+    DocInfo,
+    Item,
+    no_cyclic_gc,
+    with_knowledge,
+)
 from citykg.graph.records import ENTITY_CLASSES
 from citykg.namespaces import CK_IRI
 
@@ -245,7 +252,8 @@ class AnalogueIndex:
 def analogue_input(index: AnalogueIndex, knowledge: ox.Store) -> AnalogueInput:
     """The finder's input: items and documents from ``index``; concepts, facets and places from
     ``knowledge`` (the build's schemes and divisions graphs, a few thousand quads, no document)."""
-    return with_knowledge(knowledge, index.items, index.doc_infos())
+    with no_cyclic_gc():  # 80,000 items of new sets and lists at 2,000 articles, no cycles
+        return with_knowledge(knowledge, index.items, index.doc_infos())
 
 
 def input_digest(data: AnalogueInput) -> str:

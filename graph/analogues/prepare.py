@@ -154,15 +154,16 @@ def _counted(found: list[dict[str, str]]) -> list[tuple[dict[str, str], int]]:
 
 def _kept_or_fresh(data: AnalogueInput, matcher: FacetMatcher, cache: Path, reuse: bool) -> list[tuple[object, ...]]:
     """The items' records: kept ones (``reuse``) for the digests ``cache`` holds, the rest computed;
-    the file is written again when the set of records changed."""
+    the file is written again when enough records changed (``prepstore.worth_saving``)."""
     salt = prepstore.salt(data)
     digests = prepstore.item_digests(data)
     kept = prepstore.load(cache, salt) if reuse else {}
     missing = [n for n, d in enumerate(digests) if d not in kept]
     fresh = _fresh(data, [data.items[n] for n in missing], matcher)
     records = {d: kept[d] for d in digests if d in kept}
+    stale = len(kept) - len(records)  # kept records no item has now
     records.update(zip((digests[n] for n in missing), map(tuple, fresh), strict=True))
-    if missing or len(records) != len(kept):
+    if prepstore.worth_saving(len(missing), stale, len(digests)):
         prepstore.save(cache, salt, records)
     return [records[d] for d in digests]
 

@@ -38,6 +38,9 @@ CACHE_NAME = "analogue-prep.bin"
 MAGIC = b"citykg analogue-prep 1\n"
 #: bytes of an item's digest (collisions among 10^5 items: ~10^-29)
 DIGEST_BYTES = 16
+#: the file is written again when the records computed anew or no longer used exceed this share of
+#: the items (rewriting 34 MB at 2,000 articles costs ~0.3 s; preparing 1% of the items again ~0.05 s)
+REWRITE_SHARE = 0.01
 
 
 class ItemPrep(NamedTuple):
@@ -129,6 +132,20 @@ def load(folder: Path, want_salt: str) -> dict[bytes, tuple[object, ...]]:
     except (ValueError, EOFError, TypeError):
         return {}
     return table if isinstance(table, dict) else {}
+
+
+def worth_saving(missing: int, stale: int, items: int) -> bool:
+    """Write the file again? When some records were computed anew (or some kept ones are no longer
+    used) and they are more than ``REWRITE_SHARE`` of the items, or nothing was kept at all. Fewer
+    are computed again by the next build too: cheaper than rewriting the whole file on every edit.
+
+    >>> worth_saving(0, 0, 1000), worth_saving(5, 3, 1000), worth_saving(11, 0, 1000), worth_saving(1, 0, 1)
+    (False, False, True, True)
+    >>> worth_saving(0, 20, 1000), worth_saving(3, 0, 3)
+    (True, True)
+    """
+    changed = missing + stale
+    return changed > 0 and (changed > REWRITE_SHARE * items or missing == items)
 
 
 def save(folder: Path, want_salt: str, records: dict[bytes, tuple[object, ...]]) -> None:
