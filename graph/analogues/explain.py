@@ -58,7 +58,7 @@ HEADS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # 167,000 at 2,000 articles: no per-object dict
 class Analogy:
     source: Item
     target: Item

@@ -41,7 +41,7 @@ _KEY, _NAMED, _CONTEXT, _FACETS, _FOLDED, _DOMAINS = (
 #: what a name adds to its concept counts as specifics from this many characters on (一件事 alone: none)
 MIN_SPECIFICS = 2
 
-@dataclass
+@dataclass(slots=True)  # 80,000 at 2,000 articles: no per-object dict
 class Prepared:
     """One item, ready to be compared."""
 
