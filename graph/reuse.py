@@ -10,12 +10,12 @@ workers (``worker.run``). The result is the same (the same entry, the same order
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from citykg.gcpause import no_cyclic_gc
 from citykg.graph.worker import DocResult, Source, WorkOptions, fill_from_cache, process, run
 
 if TYPE_CHECKING:
@@ -41,14 +41,10 @@ def results(unique: list[Source], jobs: int, opts: WorkOptions, hashes: dict[Pat
         if h is None:
             yield next(fresh)  # never with the collector paused: a worker pool forked now would inherit it
             continue
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with no_cyclic_gc():
             r = DocResult(path=s.path, file_name=s.path.name, content_hash=h)
-            yield r if opts.cache is not None and fill_from_cache(opts.cache, r) else process(s, opts)
-        finally:
-            if paused:
-                gc.enable()
+            r = r if opts.cache is not None and fill_from_cache(opts.cache, r) else process(s, opts)
+        yield r
 
 
 def drop_copies(sources: list[Source], max_bytes: int,

@@ -14,13 +14,13 @@ and joined here in dictionaries; repeated strings (quotes, reasons) are shared.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
+from citykg.gcpause import no_cyclic_gc
 from citykg.graph.records import ENTITY_CLASSES
 from citykg.namespaces import CK_IRI, CKR_IRI, SPARQL_PREFIXES
 from citykg.viz.source import ViewSource
@@ -276,18 +276,13 @@ def load_model(source: ViewSource) -> Model:
     The cyclic garbage collector is paused meanwhile: the records are millions of
     long-lived objects (at 2,000 articles), and every collection would walk them again.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():
         model = _load(source)
         # records in IRI order (not the store's): a model patched by an incremental site step
         # (``viz.incsite``) is then equal to a fresh one, order included
         model.initiatives = dict(sorted(model.initiatives.items()))
         model.observations = dict(sorted(model.observations.items()))
         return model
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load(source: ViewSource) -> Model:

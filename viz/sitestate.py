@@ -11,13 +11,13 @@ is then a full one.
 
 from __future__ import annotations
 
-import gc
 import marshal
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from citykg.gcpause import no_cyclic_gc
 from citykg.viz.data import Analogy, Area, Concept, Doc, Evidence, Initiative, Model, Observation
 from citykg.viz.pagecache import code_digest
 
@@ -121,20 +121,17 @@ def save_state(views: Path, state: SiteState) -> None:
 
 def load_state(views: Path, params: tuple) -> SiteState | None:
     """The previous step's state when this code wrote it with these arguments, else None."""
-    was = gc.isenabled()
-    gc.disable()  # hundreds of thousands of records: the collector would walk them while they are made
     _LOADED.clear()
-    try:
-        data = marshal.loads((views / STATE).read_bytes())
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("code") != code_digest():
+    # hundreds of thousands of records: the collector would walk them while they are made
+    with no_cyclic_gc():
+        try:
+            data = marshal.loads((views / STATE).read_bytes())
+            if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("code") != code_digest():
+                return None
+            if data.get("params") != list(params):
+                return None
+            return SiteState(tuple(params), data["graphs"], model_from(data["model"]), data["quotes"], data["notes"],
+                             data["chars"], set(data["pages"]), data["asks"], data["layouts"], data["keys"],
+                             data["pinyin"])  # fmt: skip
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
             return None
-        if data.get("params") != list(params):
-            return None
-        return SiteState(tuple(params), data["graphs"], model_from(data["model"]), data["quotes"], data["notes"],
-                         data["chars"], set(data["pages"]), data["asks"], data["layouts"], data["keys"],
-                         data["pinyin"])  # fmt: skip
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        return None
-    finally:
-        if was:
-            gc.enable()

@@ -11,10 +11,8 @@ on a loaded citykg.trig alike.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -56,20 +54,6 @@ class Item:
     quotes: list[str] = field(default_factory=list)
     indicators: set[str] = field(default_factory=set)
     quote_files: dict[str, str] = field(default_factory=dict)  # quote -> file it was read from
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Run the block without the cyclic garbage collector (as it was before, after it). The finder
-    makes ~10^6 small containers (items, prepared records, pairs, analogies) that form no cycles;
-    the collections they trigger only walk them again and again (refcounting still frees them)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,10 @@ from pathlib import Path
 import numpy as np
 import pyoxigraph as ox
 
+from citykg.gcpause import no_cyclic_gc
 from citykg.graph.analogues.arrays import compete_arrays, pair_logits, ranking_logits
 from citykg.graph.analogues.blocking import CONTEXT_TERMS, BlockItem, candidate_arrays, candidate_pairs
-from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, load_input, no_cyclic_gc
+from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, load_input
 from citykg.graph.analogues.explain import Analogy, explain, quads_for
 from citykg.graph.analogues.prepare import Prepared, prepare
 from citykg.graph.analogues.rules import shared_document

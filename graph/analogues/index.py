@@ -28,12 +28,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from citykg.gcpause import no_cyclic_gc
 from citykg.graph.analogues.data import (
     ANALOGUE_CLASSES,
     AnalogueInput,
     DocInfo,
     Item,
-    no_cyclic_gc,
     with_knowledge,
 )
 from citykg.graph.records import ENTITY_CLASSES
