@@ -243,13 +243,17 @@ def docs_graph() -> Graph:
     return g
 
 
+#: where ``write_docs`` writes in OUT, and its files (the HTML first); the build's docs step keeps them
+DOCS_DIR, DOCS_FILES = "ontology", ("index.html", "citykg.owl")
+
+
 def write_docs(out_dir: Path) -> Path:
     """Write the ontology docs into ``OUT/ontology/`` and return the HTML path.
 
     Writes ``index.html`` (pyLODE, works offline) and ``citykg.owl`` (RDF/XML for Protégé).
     """
-    target = Path(out_dir) / "ontology"
-    html_path = target / "index.html"
+    target = Path(out_dir) / DOCS_DIR
+    html_path = target / DOCS_FILES[0]
     _replace_atomically(html_path, docs_html(docs_graph()).encode("utf-8"))
-    write_owl(target / "citykg.owl", ontology_graph())
+    write_owl(target / DOCS_FILES[1], ontology_graph())
     return html_path

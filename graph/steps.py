@@ -82,7 +82,7 @@ def _docs(out: Path) -> object:
     """The ontology docs of ``out``; in a staging folder, the published build's when what they are
     made from is the same (``_kept_docs``: pyLODE takes ~0.8 CPU s and is not byte-stable anyway)."""
     from citykg.graph.outdir import STAGE_PREFIX
-    from citykg.ontofiles import write_docs
+    from citykg.ontofiles import DOCS_DIR, DOCS_FILES, write_docs
 
     staged = out.name.startswith(STAGE_PREFIX)
     key = _docs_key()
@@ -94,8 +94,8 @@ def _docs(out: Path) -> object:
     return path
 
 
-#: the docs step's folder and files (``citykg.ontofiles.write_docs``), and its record in OUT/cache
-DOCS_DIR, DOCS_FILES, DOCS_RECORD = "ontology", ("index.html", "citykg.owl"), "docs.json"
+#: the docs step's record in OUT/cache (the digests of ``ontofiles.DOCS_FILES`` and what they were made from)
+DOCS_RECORD = "docs.json"
 
 
 def _docs_key() -> str:
@@ -122,6 +122,7 @@ def _kept_docs(published: Path, out: Path, key: str) -> bool:
     import json
 
     from citykg.graph.cache import CACHE_DIR
+    from citykg.ontofiles import DOCS_DIR, DOCS_FILES
 
     try:
         record = json.loads((published / CACHE_DIR / DOCS_RECORD).read_text(encoding="utf-8"))
@@ -144,6 +145,7 @@ def _keep_docs(published: Path, out: Path, key: str) -> None:
     import json
 
     from citykg.graph.cache import CACHE_DIR, atomic_write
+    from citykg.ontofiles import DOCS_DIR, DOCS_FILES
 
     record = {
         "key": key,
