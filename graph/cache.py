@@ -2,9 +2,10 @@
 
 ``OUT/cache/<content-hash>.trig`` holds one document's graph as the sorted TriG
 block the build writes (reused as bytes: no parsing, no re-serialising), and
-``<hash>.json`` the rest of what it contributed: the concepts it minted (N-Quads),
-the areas it used, its warnings, its analogue record (``analogues.index.DocRecord``),
-its quad count and the block's digest (a damaged block is a miss); and ``index.json`` maps each hash to the file name it was built from,
+``<hash>.meta`` the rest of what it contributed (``marshal``ed plain values: ``worker.cache_meta``):
+the concepts it minted (N-Quads), the areas it used, its warnings, its analogue record
+(``analogues.index.DocRecord``), its summary part, its quad count, the block's digest and the
+metadata's CRC (a damaged entry is a miss); and ``index.json`` maps each hash to the file name it was built from,
 under a fingerprint of everything extraction depends on (code and curated data):
 when either changes, nothing is reused.
 """
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import shutil
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,9 @@ from citykg.paths import ontology_dir
 
 CACHE_DIR = "cache"
 CACHE_INDEX = "index.json"
+#: suffix of an entry's metadata: ``marshal`` (reading 2,000 entries: 0.8 instead of 1.7 CPU s of JSON
+#: and IRI unpacking, issue 15); only plain values, written and read by this module
+META_SUFFIX = ".meta"
 #: hex digits of a fingerprint or key kept (64 bits: no collision among a folder's builds)
 KEY_CHARS = 16
 #: bytes read at a time when a big cached file is digested
@@ -41,7 +47,7 @@ def fingerprint() -> str:
     from citykg.graph.registry import selected_extractor
 
     backend = selected_extractor()
-    h = hashlib.sha256(f"{__version__}\0{backend.name}\0{backend.version}".encode())
+    h = hashlib.sha256(f"{__version__}\0{backend.name}\0{backend.version}\0{marshal.version}".encode())
     root = ontology_dir()
     data = [*sorted((root / "schemes").rglob("*.ttl")), *(root / n for n in _DATA_FILES)]
     graph = Path(__file__).parent
@@ -106,25 +112,27 @@ def _index_part(cache: Path, expected: str, part: str) -> dict[str, str]:
     )
 
 
-def load_entry(cache: Path, content_hash: str) -> tuple[bytes, dict[str, Any]] | None:
+def load_entry(cache: Path, content_hash: str) -> tuple[bytes, tuple[Any, ...]] | None:
     """The cached TriG block and metadata of one document, or None when missing, unreadable
-    or damaged (the block's digest differs from the one written with it)."""
+    or damaged (the block's digest differs from the one written with it, or the metadata's CRC)."""
     try:
         block = (cache / f"{content_hash}.trig").read_bytes()
-        meta = json.loads((cache / f"{content_hash}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        kept, crc, meta = marshal.loads((cache / f"{content_hash}{META_SUFFIX}").read_bytes())
+        if kept != digest(block) or crc != zlib.crc32(meta):
+            return None
+        data = marshal.loads(meta)
+    except (OSError, ValueError, TypeError, EOFError):
         return None
-    if not isinstance(meta, dict) or meta.get("digest") != digest(block):
-        return None
-    return block, meta
+    return (block, data) if isinstance(data, tuple) else None
 
 
-def write_entry(cache: Path, content_hash: str, block: bytes, meta: dict[str, Any]) -> None:
-    """Cache one document: its TriG ``block`` and ``meta`` (the block's digest is added)."""
+def write_entry(cache: Path, content_hash: str, block: bytes, meta: tuple[Any, ...]) -> None:
+    """Cache one document: its TriG ``block`` and ``meta`` (plain values: str, int, bytes, lists,
+    dicts, tuples), with the block's digest and the metadata's CRC (damage is a miss, not a crash)."""
     cache.mkdir(parents=True, exist_ok=True)
     atomic_write(cache / f"{content_hash}.trig", block)
-    data = {**meta, "digest": digest(block)}
-    atomic_write(cache / f"{content_hash}.json", json.dumps(data, ensure_ascii=False).encode())
+    data = marshal.dumps(meta)
+    atomic_write(cache / f"{content_hash}{META_SUFFIX}", marshal.dumps((digest(block), zlib.crc32(data), data)))
 
 
 def digest(data: bytes) -> str:

@@ -212,22 +212,24 @@ def _stages(source: Source, opts: WorkOptions, seen: set[str] | None, result: Do
 def fill_from_cache(cache: Path, result: DocResult) -> bool:
     """Fill ``result`` from the cache entry of its text; False (a miss) when absent or corrupt.
 
-    The entry is the document's TriG block as the build writes it and its record: nothing
-    is parsed or serialised again."""
+    The entry is the document's TriG block as the build writes it and its metadata
+    (``cache_meta``): nothing is parsed or serialised again."""
     assert result.content_hash is not None
     entry = cachemod.load_entry(cache, result.content_hash)
     if entry is None:
         return False
     trig, meta = entry
     try:
-        areas, warnings, city = list(meta["areas"]), list(meta["warnings"]), meta["city"]
-        record, quads, schemes = DocRecord.from_json(meta["record"]), int(meta["quads"]), str(meta["schemes"])
-        result.summary = SummaryPart.from_json(meta["summary"])
+        areas, warnings, city, quads, schemes, record, summary = meta
+        areas, warnings, quads, record = list(areas), list(warnings), int(quads), DocRecord.from_json(record)
+        result.summary = SummaryPart.from_tuple(summary)
+        if not isinstance(schemes, bytes) or not isinstance(city, str | None):
+            raise TypeError("not a cache entry")
     except (ValueError, TypeError, AttributeError, KeyError):
         return False  # a corrupt entry: extract again (and the build rewrites it)
     result.areas, result.warnings, result.city, result.cached = areas, warnings, city, True
     result.trig, result.quads, result.record = trig, quads, record
-    result.observations, result.schemes = record.observations, schemes.encode("utf-8")
+    result.observations, result.schemes = record.observations, schemes
     return True
 
 
@@ -240,12 +242,12 @@ def _split(result: DocResult, dq: DocQuads) -> None:
     result.schemes = nquads(dq.scheme_rows, SCHEMES_GRAPH)
 
 
-def cache_meta(result: DocResult) -> dict[str, object]:
-    """What the cache keeps of a freshly extracted document besides its TriG block (``fill_from_cache``)."""
+def cache_meta(result: DocResult) -> tuple[object, ...]:
+    """What the cache keeps of a freshly extracted document besides its TriG block (``fill_from_cache``;
+    plain values in a fixed order: ``cache.write_entry`` marshals them)."""
     assert result.record is not None
-    return {"areas": result.areas, "warnings": result.warnings, "city": result.city, "quads": result.quads,
-            "schemes": result.schemes.decode("utf-8"), "record": result.record.to_json(),
-            "summary": result.summary.to_json() if result.summary is not None else None}  # fmt: skip
+    summary = result.summary.to_tuple() if result.summary is not None else None
+    return (result.areas, result.warnings, result.city, result.quads, result.schemes, result.record.to_json(), summary)
 
 
 def run(sources: list[Source], jobs: int, opts: WorkOptions) -> Iterator[DocResult]:

@@ -14,13 +14,13 @@ regex, so one pass over the text finds every candidate. Then:
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
+from citykg.graph.extract import dictwords
 from citykg.graph.extract.entities.rules import _lcut
 from citykg.graph.ingest.text import WordScanner, trie_regex
 from citykg.graph.kb import KB_CACHE_SIZE, Area, KnowledgeBase
@@ -45,8 +45,6 @@ _SHORT_COUNTY_NAME = 3
 _ALIGN_MARGIN = 4
 #: sentences up to this index (title line and first paragraph) are the lead (LEAD_BONUS)
 LEAD_LAST = 3
-#: jieba dict.txt lines: word, frequency, tag; division short names are 2-4 characters
-_DICT_FIELDS, _DICT_WORD = 3, (2, 4)
 _SILENT = 60  # a log level above logging.CRITICAL (50): jieba prints nothing
 _UNSEEN = 10**9  # an offset after any text: a city voted for but never named comes last
 
@@ -86,6 +84,7 @@ class Gazetteer:
         for areas in self.short.values():
             areas.sort(key=lambda a: (-_RANK.get(a.level, 0), a.adcode))
         self.scanner = WordScanner(sorted({*self.full, *self.short}))
+        dictwords.keep({*self.full, *self.short})  # ``is_common_word`` reads their dictionary entries
 
     def hits(self, text: str) -> list[Hit]:
         """Name occurrences that do not cut through a word (其中卫生 is not 中卫, 黄河南路 not 河南)."""
@@ -115,24 +114,9 @@ def gazetteer(kb: KnowledgeBase) -> Gazetteer:
     return cached[1]
 
 
-@lru_cache(maxsize=1)
-def _jieba_words() -> dict[str, tuple[int, str]]:
-    import jieba
-
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    out: dict[str, tuple[int, str]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == _DICT_FIELDS and _DICT_WORD[0] <= len(parts[0]) <= _DICT_WORD[1]:
-                out[parts[0]] = (int(parts[1]), parts[2])
-    return out
-
-
 def warm_up(kb: KnowledgeBase) -> None:
-    """Build the gazetteer and load the word list now (before worker processes fork)."""
+    """Build the gazetteer (and read its names' dictionary entries) now, before worker processes fork."""
     gazetteer(kb)
-    _jieba_words()
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +153,7 @@ def is_common_word(name: str, level: str) -> bool:
     >>> is_common_word("和平", "County"), is_common_word("辉南", "County"), is_common_word("青岛", "City")
     (True, False, False)
     """
-    entry = _jieba_words().get(name)
+    entry = dictwords.lookup(name)
     if entry is None:
         return False
     freq, tag = entry

@@ -30,14 +30,14 @@ Terms are kept in N-Triples syntax, which TriG reads as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from citykg.iris import CK_IRI, CKR_IRI, GRAPH_SUMMARIES_IRI
+from citykg.iris import CK_IRI, GRAPH_SUMMARIES_IRI
 from citykg.store.summaries import VERSION
 
 #: the summaries graph the build writes beside its TriG (in the staging folder: never published)
@@ -66,47 +66,27 @@ class SummaryPart:
     exact: bool = True  # False: a blank node where a join could meet it
     version: int = VERSION
 
-    def to_json(self) -> dict[str, Any]:
-        """For the cache, with citykg's resource IRIs shortened (``_pack``: 40% of the bytes)."""
-        return {"maps": {m: _pack_map(d, _pack) for m, d in self.maps.items()}, "cities": _pack_list(self.cities, _pack),
-                "documents": _pack_list(self.documents, _pack), "nodes": _pack_map(self.nodes, _pack),
-                "namespaces": self.namespaces, "exact": self.exact, "version": self.version}  # fmt: skip
+    def to_tuple(self) -> tuple[Any, ...]:
+        """For the cache (``graph.cache``, marshal): the fields as they are, in order. Terms are kept
+        whole: reading 2,000 entries no longer unpacks 1.2M shortened IRIs (1.3 of 3 CPU s, issue 15)."""
+        return (self.maps, self.cities, self.documents, self.nodes, self.namespaces, self.exact, self.version)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SummaryPart:
-        """The part ``to_json`` wrote; ValueError when it is not one."""
-        if not isinstance(data, dict) or not isinstance(data.get("maps"), dict):
+    def from_tuple(cls, data: Any) -> SummaryPart:
+        """The part ``to_tuple`` wrote; ValueError (or TypeError) when it is not one.
+
+        >>> SummaryPart.from_tuple(SummaryPart(cities=["<urn:c>"]).to_tuple()).cities
+        ['<urn:c>']
+        >>> SummaryPart.from_tuple(None)
+        Traceback (most recent call last):
+        ValueError: not a summary part
+        """
+        if not isinstance(data, tuple) or len(data) != len(fields(cls)):
             raise ValueError("not a summary part")
-        maps = {m: _pack_map(d, _unpack) for m, d in data["maps"].items()}
-        return cls(maps, _pack_list(data["cities"], _unpack), _pack_list(data["documents"], _unpack),
-                   _pack_map(data["nodes"], _unpack), list(data["namespaces"]), bool(data["exact"]),
-                   int(data["version"]))  # fmt: skip
-
-
-#: a term ``<CKR_IRI...>`` is kept in the cache as ``~...>`` (no N-Triples term starts with ``~``)
-_LONG, _SHORT = "<" + CKR_IRI, "~"
-
-
-def _pack(term: str) -> str:
-    """>>> _pack("<https://w3id.org/citykg/resource/area/110000>"), _pack('"x"')
-    ('~area/110000>', '"x"')
-    """
-    return _SHORT + term[len(_LONG) :] if term.startswith(_LONG) else term
-
-
-def _unpack(term: str) -> str:
-    """>>> _unpack("~area/110000>"), _unpack("<urn:x>")
-    ('<https://w3id.org/citykg/resource/area/110000>', '<urn:x>')
-    """
-    return _LONG + term[len(_SHORT) :] if term.startswith(_SHORT) else term
-
-
-def _pack_list(terms: list[str], fn: Callable[[str], str]) -> list[str]:
-    return [fn(t) for t in terms]
-
-
-def _pack_map(pairs: dict[str, list[str]], fn: Callable[[str], str]) -> dict[str, list[str]]:
-    return {fn(s): [fn(o) for o in objects] for s, objects in pairs.items()}
+        maps, cities, documents, nodes, namespaces, exact, version = data
+        if not isinstance(maps, dict) or not isinstance(nodes, dict) or not all(isinstance(d, dict) for d in maps.values()):
+            raise ValueError("not a summary part")
+        return cls(maps, list(cities), list(documents), nodes, list(namespaces), bool(exact), int(version))
 
 
 def _namespace(iri: str) -> str:

@@ -115,12 +115,26 @@ def test_a_corrupt_cache_entry_is_a_miss(tmp_path):
     first = build([src], out, jobs=1, post_steps=False, analogues=False)
     entries = sorted((out / "cache").glob("*.trig"))
     entries[0].write_bytes(entries[0].read_bytes()[:-40] + b"<broken> not trig at all\n")  # digest differs
-    (out / "cache" / entries[1].with_suffix(".json").name).write_text("[1, 2", encoding="utf-8")
+    (out / "cache" / entries[1].with_suffix(".meta").name).write_text("[1, 2", encoding="utf-8")
     again = build([src], out, jobs=1, post_steps=False, analogues=False, incremental=True)
     assert again.problems == [] and again.reused == 1 and again.extracted == 2
     assert quads_of(first.trig) == quads_of(again.trig)
     third = build([src], out, jobs=1, post_steps=False, analogues=False, incremental=True)
     assert third.reused == 3  # the corrupt entries were rewritten
+
+
+def test_a_silently_damaged_cache_entry_is_a_miss(tmp_path):
+    """A changed byte inside an entry's metadata that still reads as valid data (here an IRI of its
+    summary part) is caught by the metadata's CRC: the file is extracted again, same graph."""
+    src, out = corpus(tmp_path / "src", 3), tmp_path / "out"
+    before = build([src], out, jobs=1, post_steps=False, analogues=False).trig.read_bytes()
+    meta = sorted((out / "cache").glob("*.meta"))[0]
+    data = meta.read_bytes()
+    assert b"/doc/" in data
+    meta.write_bytes(data.replace(b"/doc/", b"/dac/", 1))
+    again = build([src], out, jobs=1, post_steps=False, analogues=False, incremental=True)
+    assert again.problems == [] and again.reused == 2 and again.extracted == 1
+    assert again.trig.read_bytes() == before
 
 
 def _dead_pid() -> int:
