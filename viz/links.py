@@ -6,6 +6,14 @@ own page (a city's page, a concept's reform page, an indicator's comparison page
 an article's reader; an initiative or a metric opens its city's page with the
 node selected) and the related pages its details panel links. Hrefs are relative
 to the folder of the page being written, so the site opens from disk anywhere.
+
+Some kinds of page exist for some keys only (``CHECKED_KINDS``: a page per city and
+reform concept for the largest ones, per indicator for those reported by two
+cities). A site's graph pages link them whether the page exists or not (a linker
+with ``deferred`` kinds) and their script drops a link that is not in the site's
+list of such pages (``render.PAGES_JS``): so a graph page's bytes do not depend on
+which of those pages exist, and a city entering the largest renders no graph page
+again. Reader, comparison and map pages and single views link only existing pages.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ from citykg.namespaces import CKR_IRI
 from citykg.viz.data import Evidence, Model
 
 VIEWS_DIR = "views"
+#: the kinds of page that exist for some keys only (the site lists them in ``render.PAGES_JS``)
+CHECKED_KINDS = ("city", "compare", "reform")
 
 
 def safe_name(text: str) -> str:
@@ -86,6 +96,9 @@ class Linker:
     #: when a set: every page name asked about is added (found or not), so the site knows which
     #: pages a page links or would link, and which to render again when pages come or go
     asked: set[str] | None = field(default=None, repr=False, compare=False)
+    #: kinds of page (``CHECKED_KINDS``) linked whether the page exists or not, and never recorded in
+    #: ``asked``: the page's script drops a link to a missing one (a site's graph pages)
+    deferred: frozenset[str] = frozenset()
     _rel: dict[tuple[str, Path | None], str] = field(default_factory=dict, repr=False, compare=False)
     #: (question, IRI, folder) -> (answer, the page names asked meanwhile): a node is on several pages
     _memo: dict[tuple, tuple] = field(default_factory=dict, repr=False, compare=False)
@@ -96,11 +109,14 @@ class Linker:
         names = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
         return cls(model, out_dir, names)
 
-    def _href(self, name: str, anchor: str = "") -> str | None:
-        if self.asked is not None:
-            self.asked.add(name)
-        if name not in self.pages:
-            return None
+    def _href(self, name: str, anchor: str = "", kind: str = "") -> str | None:
+        """Href of the page ``name`` (of ``kind``) with ``anchor``; None when it does not exist
+        (a ``deferred`` kind: the href in any case, the page's script checks)."""
+        if kind not in self.deferred:
+            if self.asked is not None:
+                self.asked.add(name)
+            if name not in self.pages:
+                return None
         key = (name, self.here)
         rel = self._rel.get(key)
         if rel is None:  # a site asks for the same few hundred pages a million times
@@ -115,18 +131,14 @@ class Linker:
         return Path(os.path.relpath(path, base)).as_posix() + anchor
 
     def city(self, iri: str | None, anchor: str = "") -> str | None:
-        return (
-            self._href(page_name("city", city_key(self.model, iri)), anchor)
-            if iri
-            else None
-        )
+        return self._href(page_name("city", city_key(self.model, iri)), anchor, "city") if iri else None
 
     def concept(self, iri: str, anchor: str = "") -> str | None:
         c = self.model.concepts.get(iri)
         if c is None:
             return None
         kind = "compare" if c.scheme == "indicators" else "reform"
-        return self._href(page_name(kind, c.slug), anchor)
+        return self._href(page_name(kind, c.slug), anchor, kind)
 
     def article(self, doc: str, start: int | None = None) -> str | None:
         anchor = f"#m-{start}" if start is not None else ""

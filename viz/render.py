@@ -26,7 +26,7 @@ from citykg.errors import InputError
 from citykg.viz.doctext import TEXT_DIR, DocTexts
 from citykg.viz.graphview import GraphView
 from citykg.viz.layout import label_box, layout
-from citykg.viz.links import Linker
+from citykg.viz.links import CHECKED_KINDS, Linker
 from citykg.viz.packed import PACKED_JS, packed_element
 from citykg.viz.pagedata import compact
 from citykg.viz.search import zh_tables
@@ -143,6 +143,19 @@ def view_css() -> str:
 
 #: The graph pages' shared files under OUT/assets/ (the site writes them once, ``write_site_assets``)
 VIEW_JS, VIEW_CSS, ZH_JS = "view.js", "view.css", "zh.js"
+#: the site's pages of the kinds that exist for some keys only (``links.CHECKED_KINDS``): a graph
+#: page links them all and its script keeps the links to those listed here
+PAGES_JS = "pages.js"
+
+
+def pages_script(pages: set[str]) -> str:
+    """``PAGES_JS``: the file names (our own slugs) of the site's pages of the checked kinds, as data.
+
+    >>> pages_script({"city-1.html", "map.html", "reform-a.html"})
+    'window.CITYKG_PAGES={"kinds": ["city", "compare", "reform"], "pages": ["city-1.html", "reform-a.html"]};\\n'
+    """
+    names = sorted(p for p in pages if p.split("-", 1)[0] in CHECKED_KINDS)
+    return f"window.CITYKG_PAGES={script_json({'kinds': list(CHECKED_KINDS), 'pages': names})};\n"
 
 
 def render_html(
@@ -158,7 +171,7 @@ def render_html(
     when the caller has it already; ``xy``: the view's ``positions``, when known).
 
     ``vis_src`` (the site's shared ``assets/vis-network.min.js``, relative to the page)
-    loads vis-network, our script, styles and search tables from beside the pages, packs
+    loads vis-network, our script, styles, search tables and page list from beside the pages, packs
     the data (``viz.packed``) and has the page load the articles' text scripts it quotes
     (``texts``); without them the page inlines everything as plain JSON and is
     self-contained (``citykg viz ... -o FILE``).
@@ -170,7 +183,8 @@ def render_html(
         e, base = html.escape, vis_src.rsplit("/", 1)[0] + "/" if "/" in vis_src else ""
         style_html = f'<link rel="stylesheet" href="{e(base + VIEW_CSS)}">'
         data_html = packed_element("ck-data", data, f'data-text="{TEXT_DIR}/"')
-        scripts = "".join(f'<script src="{e(base + name)}"></script>' for name in (ZH_JS, PACKED_JS, VIEW_JS))
+        names = (ZH_JS, PACKED_JS, PAGES_JS, VIEW_JS)
+        scripts = "".join(f'<script src="{e(base + name)}"></script>' for name in names)
         scripts = f'<script src="{e(vis_src)}"></script>{scripts}'
     else:
         style_html = f"<style>{view_css()}</style>"
@@ -201,12 +215,14 @@ def write_if_changed(path: Path, text: str) -> Path:
     return path
 
 
-def write_site_assets(out_dir: Path, chars: set[str]) -> None:
-    """The graph pages' shared script, styles and search tables under OUT/assets/.
+def write_site_assets(out_dir: Path, chars: set[str], pages: set[str]) -> None:
+    """The graph pages' shared script, styles, search tables and page list under OUT/assets/.
 
-    ``chars``: the Han characters of the names on the site's pages (their pinyin goes to zh.js).
+    ``chars``: the Han characters of the names on the site's pages (their pinyin goes to zh.js);
+    ``pages``: the file names of the site's views (those of the checked kinds go to pages.js).
     """
     folder = out_dir / "assets"
+    write_if_changed(folder / PAGES_JS, pages_script(pages))
     write_if_changed(folder / VIEW_JS, asset("view.js"))
     write_if_changed(folder / VIEW_CSS, view_css())
     write_if_changed(folder / ZH_JS, f"window.citykgZh={script_json(zh_tables(chars))};\n")

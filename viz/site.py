@@ -5,8 +5,10 @@ few bulk SELECTs) and every page is a pure function of it, built from the
 model's indexes, so a page costs what it shows (docs/viz.md). The pages link
 each other (a ``Linker`` knows which exist): a node's details panel opens its
 city, concept and article pages, and every page has a breadcrumb to the index.
-The pages share what they have in common: OUT/assets/ (vis-network, the page
-scripts, styles and search tables) and OUT/views/text/<key>.js (each article's
+A graph page links every city, reform and comparison page and its script keeps
+the links to those the site has (OUT/assets/pages.js), so a page coming or going
+renders no graph page again. The pages share what they have in common: OUT/assets/
+(vis-network, the page scripts, styles, search tables and page list) and OUT/views/text/<key>.js (each article's
 text, which its reader draws and every tooltip quoting it refers to). A page whose
 inputs did not change since the previous build is reused (``viz.pagecache``).
 Pages of an earlier build that no longer exist are removed; each file is
@@ -37,7 +39,7 @@ from citykg.viz.incsite import (
     trig_graphs,
 )
 from citykg.viz.index import INDEX, Link, index_html
-from citykg.viz.links import VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
+from citykg.viz.links import CHECKED_KINDS, VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
 from citykg.viz.mapview import map_html
 from citykg.viz.pagecache import PageCache, previous_build
 from citykg.viz.pagedata import compact
@@ -166,7 +168,10 @@ class _Site:
         pages |= {view_path(out, "reform", self.concepts[k].slug).name for k in self.concept_keys}
         pages |= {view_path(out, "compare", i.slug).name for i in comparison_indicators(model)}  # the written ones
         pages |= {view_path(out, "article", doc_key(d)).name for d in model.docs}
-        self.linker = Linker(model, out, pages)
+        self.linker = Linker(model, out, pages)  # the readers', comparison pages' and map's links
+        # the graph pages link every city, reform and comparison page (their script keeps those
+        # that exist, assets/pages.js): their bytes do not depend on which of those pages exist
+        self.graph_linker = Linker(model, out, pages, deferred=frozenset(CHECKED_KINDS))
         self.vis_src = self.linker.to(write_vis_asset(out))
         self.assets = self.vis_src.rsplit("/", 1)[0] + "/"  # href of OUT/assets/ from a page
         self.links: list[Link] = []
@@ -176,7 +181,8 @@ class _Site:
         self.chars: dict[str, str] = {}  # graph page name -> Han characters of its names
         self.asks: dict[str, list[str]] = {}  # page name -> the page names it asked the linker about
         # pages that came or went (a city entering the largest, an article added...): a page that
-        # asked about one of them links it now, or no longer does; it is rendered again
+        # asked about one of them links it now, or no longer does; it is rendered again (a graph
+        # page asks about none of the checked kinds: a city entering the largest redoes none)
         moved = inc.state.pages ^ pages if inc is not None else set()
         self.redo = {p for p, names in inc.state.asks.items() if moved.intersection(names)} if moved else set()
         # graph page name -> [layout_key, positions]: a page rendered again for a link keeps its graph,
@@ -190,11 +196,11 @@ class _Site:
     @contextmanager
     def asking(self, name: str) -> Iterator[None]:
         """Record which pages the page ``name`` asks the linker about while it is built."""
-        self.linker.asked = asked = set()
+        self.linker.asked = self.graph_linker.asked = asked = set()
         try:
             yield
         finally:
-            self.linker.asked = None
+            self.linker.asked = self.graph_linker.asked = None
         self.asks[name] = sorted(asked)
 
     def clean(self, kind: str, key: str = "") -> bool:
@@ -232,7 +238,7 @@ class _Site:
         crumbs = section_crumbs(self.linker, kind, label)
         # what the page reads: its data without the layout (a function of it), crumbs and asset href
         site_chars, self.texts.chars = self.texts.chars, set()
-        data = compact(view, {}, self.linker, self.texts, self.pinyin)
+        data = compact(view, {}, self.graph_linker, self.texts, self.pinyin)
         page_chars, self.texts.chars = self.texts.chars, site_chars | self.texts.chars
         self.chars[path.name] = "".join(sorted(page_chars))
         inputs = script_json([data, crumbs, self.vis_src])
@@ -241,7 +247,8 @@ class _Site:
             key = layout_key(view)
             xy = self.old_xy.get(key)
             self.layouts[path.name] = [key, positions(view) if xy is None else xy]
-            return render_html(view, self.linker, self.vis_src, crumbs, self.texts, data, self.layouts[path.name][1])
+            return render_html(view, self.graph_linker, self.vis_src, crumbs, self.texts, data,
+                               self.layouts[path.name][1])  # fmt: skip
 
         self.cache.write(path, inputs, render)
         if path.name not in self.layouts and self.inc is not None and path.name in self.inc.state.layouts:
@@ -293,7 +300,7 @@ def _write_site(site: _Site, source: ViewSource, max_nodes: int | None) -> Path:
         site.links.append(Link("compare", ind.label, path, f"{n} 个数值 values", ind.iri))
         site.notes[path.name] = site.links[-1].note
     _readers(site)
-    write_site_assets(out, site.texts.chars)
+    write_site_assets(out, site.texts.chars, site.linker.pages)
     write_if_changed(out / "assets" / READER_JS, asset(READER_JS))
     write_if_changed(out / "assets" / READER_CSS, reader_css())
     write_if_changed(out / "assets" / COMPARE_JS, asset(COMPARE_JS))

@@ -20,8 +20,24 @@ function citykgView(raw, docs) {
       return id.charAt(0) === "~" ? d.base + id.slice(1) : id;
     }
     function shortId(id) { return id.indexOf(d.base) === 0 ? "~" + id.slice(d.base.length) : id; }
+    /* A site's graph page links every city, reform and comparison page; the site lists those it
+     * has in assets/pages.js (CITYKG_PAGES: their kinds and file names, data only). A link to a
+     * page of such a kind that is not listed is dropped (null), as if the page had no link; without
+     * the list (a single view) the links are the data's as they are. */
+    var PAGES = window.CITYKG_PAGES, kinds = null, known = null;
+    if (PAGES && Array.isArray(PAGES.kinds) && Array.isArray(PAGES.pages)) {
+      kinds = Object.create(null); known = Object.create(null);
+      PAGES.kinds.forEach(function (k) { kinds[k] = true; });
+      PAGES.pages.forEach(function (name) { known[name] = true; });
+    }
+    function exists(page) { /* page: an href without its anchor, relative to this page */
+      if (!kinds) { return true; }
+      var name = page.slice(page.lastIndexOf("/") + 1), dash = name.indexOf("-");
+      return dash < 0 || !kinds[name.slice(0, dash)] || known[name] === true;
+    }
     function href(p, anchor, id) {
       var h = P[p];
+      if (!exists(h)) { return null; }
       if (anchor === 1) {
         var sid = shortId(id);
         h += "#sel=" + (sid.charAt(0) === "~" ? encodeURIComponent(sid).replace(/%2F/g, "/") : encodeURIComponent(id));
@@ -38,7 +54,7 @@ function citykgView(raw, docs) {
     function rows(rs, own) { /* own: texts the node rebuilds (-2 class, -3 cities, -4 domains) */
       return (rs || []).map(function (i) {
         var r = d.R[i], out = [S[r[0]], Array.isArray(r[1]) ? quote(r[1]) : r[1] < 0 ? own[-r[1]] : S[r[1]]];
-        if (r.length > 2) { out.push(P[r[2]] + (r[3] >= 0 ? "#m-" + r[3] : "")); }
+        if (r.length > 2 && exists(P[r[2]])) { out.push(P[r[2]] + (r[3] >= 0 ? "#m-" + r[3] : "")); }
         return out;
       });
     }
@@ -51,8 +67,11 @@ function citykgView(raw, docs) {
         cities: (n[7] || []).map(function (i) { return d.facets.cities[i]; }),
         domains: (n[8] || []).map(function (i) { return d.facets.domains[i]; }) };
       out.tip = rows(n[6], [0, 0, st[1] + " " + st[0], out.cities.join("、"), out.domains.join("、")]);
-      if (n[11]) { out.page = href(n[11][0], n[11][1], id); }
-      if (n[12]) { out.links = n[12].map(function (i) { var l = d.L[i]; return [S[l[0]], href(l[1], l[2], id)]; }); }
+      var page = n[11] ? href(n[11][0], n[11][1], id) : null;
+      if (page) { out.page = page; }
+      var links = (n[12] || []).map(function (i) { var l = d.L[i]; return [S[l[0]], href(l[1], l[2], id)]; })
+        .filter(function (l) { return l[1]; }); /* a row whose page the site does not have is not shown */
+      if (links.length) { out.links = links; }
       return out;
     });
     /* e: [from, to, width (0: 1), label (-1: none), tip] */
