@@ -34,7 +34,8 @@ import pyoxigraph as ox
 
 from citykg.namespaces import CKR_IRI, SPARQL_PREFIXES
 from citykg.store.trigdiff import changed_statements, quads_of
-from citykg.store.trigparts import Block, digests, graph_blocks
+from citykg.store.trigindex import read_blocks
+from citykg.store.trigparts import Block, digests
 from citykg.viz.data import Initiative, Model, Observation
 from citykg.viz.doctext import DocText, DocTexts
 from citykg.viz.increcords import holders_of, read_analogies, read_records
@@ -54,8 +55,7 @@ MAX_CHANGED_FRACTION = 0.5
 
 def trig_graphs(trig: Path) -> tuple[bytes, list[Block], dict[str, str]] | None:
     """The TriG's bytes, graph blocks and per-graph digests (None: not laid out as the build writes it)."""
-    data = trig.read_bytes()
-    blocks = graph_blocks(data)
+    data, blocks = read_blocks(trig)  # the build's index of the file: no hashing to recognise it
     return None if blocks is None else (data, blocks, digests(data, blocks))
 
 
@@ -76,10 +76,9 @@ def find_change(state: SiteState, old_trig: Path, new: tuple[bytes, list[Block],
     if any(not g.startswith(DOC_GRAPHS) and g != ANALOGY_GRAPH for g in changed):
         return None  # the ontology, schemes or divisions: labels everywhere may change
     try:
-        old_data = old_trig.read_bytes()
+        old_data, old_blocks = read_blocks(old_trig)
     except OSError:
         return None
-    old_blocks = graph_blocks(old_data)
     if old_blocks is None:
         return None
     mine = [b for b in old_blocks if b.graph in changed]

@@ -30,7 +30,7 @@ Terms are kept in N-Triples syntax, which TriG reads as it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -166,10 +166,11 @@ class SummaryMerge:
     """The parts of every graph of a build, merged; ``write`` gives the summaries graph as TriG."""
 
     def __init__(self) -> None:
-        self.maps: dict[str, dict[str, set[str]]] = {m: {} for m in MAPS}
+        # subject -> objects: a part's own list (sorted, no repeats) until a second part adds to it
+        self.maps: dict[str, dict[str, Collection[str]]] = {m: {} for m in MAPS}
         self.cities: set[str] = set()
         self.documents: set[str] = set()
-        self.nodes: dict[str, set[str]] = {}
+        self.nodes: dict[str, Collection[str]] = {}
         self.namespaces: set[str] = set()
         self.exact = True
 
@@ -180,13 +181,10 @@ class SummaryMerge:
         if not self.exact:
             return
         for name, pairs in part.maps.items():
-            merged = self.maps[name]
-            for s, objects in pairs.items():
-                merged.setdefault(s, set()).update(objects)
+            _union_into(self.maps[name], pairs)
         self.cities.update(part.cities)
         self.documents.update(part.documents)
-        for doc, nodes in part.nodes.items():
-            self.nodes.setdefault(doc, set()).update(nodes)
+        _union_into(self.nodes, part.nodes)
         if not self.namespaces.isdisjoint(part.namespaces):  # an evidence node in two parts
             self.exact = False
         self.namespaces.update(part.namespaces)
@@ -231,6 +229,23 @@ class SummaryMerge:
         tmp.write_text(f"<{GRAPH_SUMMARIES_IRI}> {{\n" + "\n".join(lines) + "\n}\n", encoding="utf-8")
         tmp.replace(path)
         return len(lines)
+
+
+def _union_into(merged: dict[str, Collection[str]], pairs: dict[str, list[str]]) -> None:
+    """Add ``pairs`` (a part's subject -> objects, no repeats in a list) to ``merged``: a subject new
+    to ``merged`` takes the part's list as it is (dict.update, no set made: 2,000 documents' parts
+    are 460,000 subjects, nearly all in one part); one in both gets the union. Lists are never
+    changed afterwards, so sharing them with the parts is safe.
+
+    >>> m = {"a": ["x"]}
+    >>> _union_into(m, {"a": ["y"], "b": ["z"]})
+    >>> sorted(m["a"]), m["b"]
+    (['x', 'y'], ['z'])
+    """
+    common = pairs.keys() & merged.keys()
+    joined = {s: {*merged[s], *pairs[s]} for s in common}
+    merged.update(pairs)
+    merged.update(joined)
 
 
 def merge_file(path: Path) -> SummaryMerge:
