@@ -15,6 +15,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -48,19 +49,15 @@ def _candidate_codes(items: Sequence[BlockItem]) -> np.ndarray:
     if n < 2:
         return np.empty(0, np.int64)
     ids: dict[str, int] = {}
-    of_set: dict[tuple[str, int], list[int]] = {}
-    block, member = array("q"), array("q")
-    for i, it in enumerate(items):
-        for prefix, terms in (("c ", it.concepts), ("n ", it.name_terms), ("x ", it.context_terms)):
-            got = of_set.get((prefix, id(terms)))
-            if got is None:
-                got = of_set[(prefix, id(terms))] = [ids.setdefault(prefix + t, len(ids)) for t in terms]
-            block.extend(got)
-            member.extend([i] * len(got))
-    del of_set  # (ids of sets held by the items: none is freed meanwhile)
+    rows = [  # items share their term sets: each distinct one is looked up once
+        _memberships([it.concepts for it in items], "c ", ids),
+        _memberships([it.name_terms for it in items], "n ", ids),
+        _memberships([it.context_terms for it in items], "x ", ids),
+    ]
     if not ids:
         return np.empty(0, np.int64)
-    b, m = np.frombuffer(block, dtype=np.int64), np.frombuffer(member, dtype=np.int64)
+    b = np.concatenate([r[0] for r in rows])
+    m = np.concatenate([r[1] for r in rows])
     order = np.lexsort((m, b))
     b, m = b[order], m[order]
     nb = len(ids)
@@ -82,6 +79,28 @@ def _candidate_codes(items: Sequence[BlockItem]) -> np.ndarray:
     keep = (a != z) & (city[a] != city[z])
     lo, hi = np.minimum(a[keep], z[keep]), np.maximum(a[keep], z[keep])
     return sorted_unique(lo * n + hi)
+
+
+def _memberships(held: list[frozenset[str]], prefix: str, ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The (block, item) rows of one kind of block: item ``i`` is in the blocks of the terms
+    ``held[i]`` (``prefix`` + term, numbered by ``ids``; new terms are added). Items share their
+    term sets, so each distinct set is numbered once and the rows are gathered over arrays."""
+    of_set: dict[int, int] = {}  # id of a term set -> its number (the items hold the sets meanwhile)
+    distinct: list[list[int]] = []
+    which = []
+    for terms in held:
+        k = of_set.get(id(terms))
+        if k is None:
+            k = of_set[id(terms)] = len(distinct)
+            distinct.append([ids.setdefault(prefix + t, len(ids)) for t in terms])
+        which.append(k)
+    size = np.array([len(x) for x in distinct], dtype=np.int64)
+    flat = np.array(list(chain.from_iterable(distinct)), dtype=np.int64)
+    sid = np.array(which, dtype=np.int64)
+    lens = size[sid]
+    first = (np.cumsum(size) - size)[sid]  # where each item's set starts in ``flat``
+    at = np.repeat(first - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+    return flat[at], np.repeat(np.arange(len(held), dtype=np.int64), lens)
 
 
 def _codes(values: list[str]) -> np.ndarray:

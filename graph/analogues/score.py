@@ -11,13 +11,13 @@ marks only part of the right pairs).
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from citykg.graph import lang
+from citykg.graph.analogues.crcpairs import pair_crcs
 from citykg.graph.analogues.data import NAMED_ONLY
 
 #: materialisation threshold = default threshold of ``citykg analogues``
@@ -238,14 +238,22 @@ def cap_pairs(
     most = MAX_PER_ITEM if most is None else most
     key, i, j = _ranked(logits, names)
     chosen = _chosen(key >> _HASH_BITS, i, j, top, most)
+    ci, cj = i[chosen], j[chosen]
+    # an item chosen in at most ``most`` pairs never has ``most`` before one of them: only the pairs
+    # of the others are walked (best first), and their degrees counted; the rest are all kept
+    busy = np.bincount(np.concatenate([ci, cj]), minlength=len(names)) > most
+    walk = np.flatnonzero(busy[ci] | busy[cj])
+    keep = np.ones(len(ci), dtype=bool)
     degree: dict[int, int] = {}
-    kept = []
-    for a, b in zip(i[chosen].tolist(), j[chosen].tolist(), strict=True):  # best first
+    for n, a, b in zip(walk.tolist(), ci[walk].tolist(), cj[walk].tolist(), strict=True):
         da, db = degree.get(a, 0), degree.get(b, 0)
         if da < most and db < most:
             degree[a], degree[b] = da + 1, db + 1
-            kept.append((a, b))
-    return sorted(kept)
+        else:
+            keep[n] = False
+    ki, kj = ci[keep], cj[keep]
+    by = np.lexsort((kj, ki))
+    return list(zip(ki[by].tolist(), kj[by].tolist(), strict=True))
 
 
 def _chosen(rank: np.ndarray, i: np.ndarray, j: np.ndarray, top: int, most: int) -> np.ndarray:
@@ -300,13 +308,12 @@ def _ranked(logits: object, names: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     values, inverse = np.unique(z, return_inverse=True)  # logits repeat (pairs of one profile pair)
     ranks = [_SCALE - round(round(to_score(v), SCORE_DECIMALS) * _SCALE) for v in values.tolist()]
     rank = np.array(ranks, dtype=np.int64)[inverse.reshape(-1)]
-    code = {n: c for c, n in enumerate(sorted(set(names)))}
-    order = np.array([code[n] for n in names], dtype=np.int64)
-    swap = order[i] > order[j]  # a = the pair's item with the smaller name (i on a tie)
-    a, b = np.where(swap, j, i).tolist(), np.where(swap, i, j).tolist()
-    heads = {x: zlib.crc32(f"{names[x]} ".encode()) for x in set(a)}  # crc32(b, crc32(a + " ")) == crc32(f"{a} {b}")
-    tails = {x: names[x].encode() for x in set(b)}
-    crc = np.array([zlib.crc32(tails[y], heads[x]) for x, y in zip(a, b, strict=True)], dtype=np.int64)
-    key = rank << _HASH_BITS | crc
+    if all(map(str.__lt__, names, names[1:])):  # the finder's items are in IRI order: no ranking needed
+        swap = i > j
+    else:
+        code = {n: c for c, n in enumerate(sorted(set(names)))}
+        order = np.array([code[n] for n in names], dtype=np.int64)
+        swap = order[i] > order[j]  # a = the pair's item with the smaller name (i on a tie)
+    key = rank << _HASH_BITS | pair_crcs(names, np.where(swap, j, i), np.where(swap, i, j))
     by = np.lexsort((j, i, key))
     return key[by], i[by], j[by]

@@ -72,3 +72,30 @@ def test_cap_pairs_equals_the_pair_at_a_time_ranking(seed: int) -> None:
 
 def test_cap_pairs_of_nothing() -> None:
     assert cap_pairs({}, [], 6) == [] and cap_pairs(Scored(), ["a"], 6) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pair_crcs_equal_zlib_on_each_joined_pair(seed: int) -> None:
+    """The table-driven CRCs of ``a b`` (any lengths, non-ASCII, empty names) are zlib's, bit for bit."""
+    import numpy as np
+
+    from citykg.graph.analogues.crcpairs import pair_crcs
+
+    rng = random.Random(seed)
+    alphabet = "ab平台一网通办/:#0" + chr(0x20000)
+    names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(50)]
+    a = np.array([rng.randrange(50) for _ in range(500)], dtype=np.int64)
+    b = np.array([rng.randrange(50) for _ in range(500)], dtype=np.int64)
+    want = [zlib.crc32(f"{names[x]} {names[y]}".encode()) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+    assert pair_crcs(names, a, b).tolist() == want
+
+
+def test_cap_pairs_of_items_in_name_order_equals_the_reference() -> None:
+    """The finder's items come in IRI order (``cap_pairs`` then skips ranking the names): same pairs."""
+    rng = random.Random(7)
+    n = 40
+    names = sorted({f"https://x/{rng.randrange(10**6)}" for _ in range(n)})
+    pairs = {(a, b) for a, b in ((rng.randrange(len(names)), rng.randrange(len(names))) for _ in range(8 * n)) if a < b}
+    logits = {p: rng.choice([9.0, 9.0, 3.0, rng.uniform(-3, 12)]) for p in sorted(pairs)}
+    for top, most in ((1, 2), (2, 3), (6, MAX_PER_ITEM)):
+        assert cap_pairs(logits, names, top, most) == _reference(logits, names, top, most)
