@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TypeAlias
 
 import pyoxigraph as ox
 
@@ -71,12 +72,26 @@ def _evidence(store: ox.Store, props: dict[str, list[ox.Term]]) -> list[Evidence
     return sorted(found, key=lambda e: (e.doc, e.start or 0, e.quote))
 
 
-def read_records(store: ox.Store, iris: Iterable[str]) -> tuple[dict[str, Initiative], dict[str, Observation]]:
-    """The initiatives and observations among ``iris`` (others are ignored), as ``load_model`` reads them."""
+Props: TypeAlias = "dict[str, dict[str, list[ox.Term]]]"  # IRI -> its ``_props`` (shared by the readers of one step)
+
+
+def _cached(store: ox.Store, iri: str, cache: Props | None) -> dict[str, list[ox.Term]]:
+    if cache is None:
+        return _props(store, iri)
+    props = cache.get(iri)
+    if props is None:
+        props = cache[iri] = _props(store, iri)
+    return props
+
+
+def read_records(store: ox.Store, iris: Iterable[str], cache: Props | None = None,
+                 ) -> tuple[dict[str, Initiative], dict[str, Observation]]:  # fmt: skip
+    """The initiatives and observations among ``iris`` (others are ignored), as ``load_model`` reads them
+    (``cache``: the resources' statements read so far, shared with ``read_analogies``)."""
     inits: dict[str, Initiative] = {}
     obs: dict[str, Observation] = {}
     for iri in sorted(set(iris)):
-        props = _props(store, iri)
+        props = _cached(store, iri, cache)
         types = set(_values(props.get(RDF_TYPE, ())))
         cls = next((c for c in INITIATIVE_CLASSES if CK_IRI + c in types), None)
         if cls is not None:
@@ -123,11 +138,11 @@ def _observation(
     return o
 
 
-def read_analogies(store: ox.Store, iris: Iterable[str]) -> dict[str, Analogy]:
+def read_analogies(store: ox.Store, iris: Iterable[str], cache: Props | None = None) -> dict[str, Analogy]:
     """The analogies among ``iris``, as ``viz.data.Q_ANALOGIES`` and the basis query read them."""
     out: dict[str, Analogy] = {}
     for iri in sorted(set(iris)):
-        props = _props(store, iri)
+        props = _cached(store, iri, cache)
         sources, targets = _values(props.get(CK_IRI + "source", ())), _values(props.get(CK_IRI + "target", ()))
         if CK_IRI + "Analogy" not in _values(props.get(RDF_TYPE, ())) or not sources or not targets:
             continue

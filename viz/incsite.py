@@ -26,6 +26,7 @@ back to the full step, which is always correct.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -33,9 +34,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg.namespaces import CKR_IRI, SPARQL_PREFIXES
-from citykg.store.trigdiff import changed_statements, quads_of
-from citykg.store.trigindex import read_blocks
-from citykg.store.trigparts import Block, digests
+from citykg.store import trigindex
+from citykg.store.trigdiff import changed_statements, quads_of, unmatched
+from citykg.store.trigparts import Block, digests, graph_blocks
 from citykg.viz.data import Initiative, Model, Observation
 from citykg.viz.doctext import DocText, DocTexts
 from citykg.viz.increcords import holders_of, read_analogies, read_records
@@ -53,9 +54,17 @@ ANALOGY_GRAPH = CKR_IRI + "graph/analogies"
 MAX_CHANGED_FRACTION = 0.5
 
 
-def trig_graphs(trig: Path) -> tuple[bytes, list[Block], dict[str, str]] | None:
-    """The TriG's bytes, graph blocks and per-graph digests (None: not laid out as the build writes it)."""
-    data, blocks = read_blocks(trig)  # the build's index of the file: no hashing to recognise it
+def trig_graphs(trig: Path) -> tuple[bytes | None, list[Block], dict[str, str]] | None:
+    """The TriG's bytes, graph blocks and per-graph digests (None: not laid out as the build writes it).
+
+    When the build's block index of ``trig`` is valid (``citykg.store.trigindex``: its size and
+    mtime), the blocks and digests are the index's and the bytes are not read (None): only the
+    blocks of changed graphs are, by ``find_change``, each checked against its indexed digest."""
+    index = trigindex.load(trig)
+    if index is not None:
+        return None, index.blocks, digests(b"", index.blocks)
+    data = trig.read_bytes()
+    blocks = graph_blocks(data)
     return None if blocks is None else (data, blocks, digests(data, blocks))
 
 
@@ -67,26 +76,23 @@ class Change:
     iris: set[str]  # IRIs in a changed statement, plus holders of changed evidence nodes
 
 
-def find_change(state: SiteState, old_trig: Path, new: tuple[bytes, list[Block], dict[str, str]]) -> Change | None:
-    """What changed since the state (None: a full step is needed)."""
+def find_change(state: SiteState, old_trig: Path, new: tuple[bytes | None, list[Block], dict[str, str]],
+                new_trig: Path | None = None) -> Change | None:  # fmt: skip
+    """What changed since the state (None: a full step is needed). ``new`` is ``trig_graphs(new_trig)``."""
     new_data, new_blocks, new_digests = new
     changed = {g for g in state.graphs.keys() | new_digests.keys() if state.graphs.get(g) != new_digests.get(g)}
     if not changed:
         return Change(set(), set())
     if any(not g.startswith(DOC_GRAPHS) and g != ANALOGY_GRAPH for g in changed):
         return None  # the ontology, schemes or divisions: labels everywhere may change
-    try:
-        old_data, old_blocks = read_blocks(old_trig)
-    except OSError:
+    parts = _changed_parts(state, changed, old_trig, new, new_trig)
+    if parts is None:
         return None
-    if old_blocks is None:
-        return None
-    mine = [b for b in old_blocks if b.graph in changed]
-    if {g: d for g, d in digests(old_data, mine).items()} != {g: state.graphs[g] for g in changed if g in state.graphs}:
-        return None  # the previous TriG is not the one the state was read from
+    (old_data, mine), (data, theirs) = parts
     # blocks with the same bytes in both (most of the analogies graph's) hold the same statements
-    gone, came = changed_statements(old_data, mine, new_data, [b for b in new_blocks if b.graph in changed])
-    if sum(len(t) for _, t in gone | came) > MAX_CHANGED_FRACTION * max(len(new_data), 1):
+    gone, came = changed_statements(old_data, mine, data, theirs)
+    size = sum(b.end - b.start for b in new_blocks) if new_data is None else len(new_data)
+    if sum(len(t) for _, t in gone | came) > MAX_CHANGED_FRACTION * max(size, 1):
         return None
     removed, added = quads_of(gone), quads_of(came)
     if removed is None or added is None:
@@ -95,16 +101,75 @@ def find_change(state: SiteState, old_trig: Path, new: tuple[bytes, list[Block],
     return Change(changed, iris)
 
 
+def _changed_parts(state: SiteState, changed: set[str], old_trig: Path,
+                   new: tuple[bytes | None, list[Block], dict[str, str]],
+                   new_trig: Path | None) -> tuple[tuple[bytes, list[Block]], tuple[bytes, list[Block]]] | None:  # fmt: skip
+    """The bytes and blocks of the changed graphs in the old and the new TriG (None: a full step).
+
+    A file with a valid block index is not read whole: only its blocks that are not also in the
+    other file are (each checked against its digest); a file without one is read and scanned."""
+    new_data, new_blocks, _ = new
+    want = {g: state.graphs[g] for g in changed if g in state.graphs}
+    old_index = trigindex.load(old_trig)
+    if old_index is not None:
+        old_data, old_blocks = None, old_index.blocks
+    else:
+        try:
+            old_data = old_trig.read_bytes()
+        except OSError:
+            return None
+        old_blocks = graph_blocks(old_data)
+        if old_blocks is None:
+            return None
+    mine = [b for b in old_blocks if b.graph in changed]
+    if digests(old_data or b"", mine) != want:
+        return None  # the previous TriG is not the one the state was read from
+    theirs = [b for b in new_blocks if b.graph in changed]
+    if old_data is None and new_data is None:
+        mine, theirs = unmatched(mine, theirs)  # only the blocks in one file and not the other are read
+    old_part = (old_data, mine) if old_data is not None else _read_part(old_trig, mine)
+    if new_data is not None:
+        new_part: tuple[bytes, list[Block]] | None = (new_data, theirs)
+    else:
+        new_part = _read_part(new_trig, theirs) if new_trig is not None else None
+    return None if old_part is None or new_part is None else (old_part, new_part)
+
+
+def _read_part(path: Path, blocks: list[Block]) -> tuple[bytes, list[Block]] | None:
+    """The bytes of ``blocks`` (with digests) of ``path`` one after the other, and the blocks at
+    their offsets there; None when one read does not have its digest (the file changed since)."""
+    parts: list[bytes] = []
+    moved: list[Block] = []
+    at = 0
+    try:
+        with path.open("rb") as fh:
+            for b in blocks:
+                fh.seek(b.start)
+                data = fh.read(b.end - b.start)
+                if hashlib.sha256(data).hexdigest() != b.digest:
+                    return None
+                shift = at - b.start
+                moved.append(Block(b.graph, at, b.body + shift, b.close + shift, b.end + shift, b.digest))
+                parts.append(data)
+                at += len(data)
+    except OSError:
+        return None
+    return b"".join(parts), moved
+
+
 def patch_model(old: Model, source: ViewSource, iris: set[str]) -> tuple[Model, set[str]]:
     """The model of the new build: ``old`` with the records of ``iris`` (and of the holders of
-    evidence nodes among them) read again; returns it and the resources re-read."""
+    evidence nodes among them) read again; returns it and the resources re-read. A document
+    whose record is unchanged keeps the old record (the kept state writes only changed records)."""
     store = source.query_store.store
     touched = iris | holders_of(store, iris)
-    inits, obs = read_records(store, touched)
+    cache: dict = {}  # each resource's statements are read once for both readers
+    inits, obs = read_records(store, touched, cache)
     all_inits = {k: v for k, v in old.initiatives.items() if k not in touched} | inits
     all_obs = {k: v for k, v in old.observations.items() if k not in touched} | obs
-    analogies = {a.iri: a for a in old.analogies if a.iri not in touched} | read_analogies(store, touched)
+    analogies = {a.iri: a for a in old.analogies if a.iri not in touched} | read_analogies(store, touched, cache)
     docs = read_docs(lambda body: source.rows(SPARQL_PREFIXES + body))
+    docs = {k: d if (was := old.docs.get(k)) != d else was for k, d in docs.items()}
     model = Model(old.areas, old.concepts, dict(sorted(all_inits.items())), dict(sorted(all_obs.items())),
                   docs, sorted(analogies.values(), key=lambda a: a.iri))  # fmt: skip
     return model, touched

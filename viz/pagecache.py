@@ -73,7 +73,7 @@ class PageCache:
         before = self.previous / name
         if self.old.get(name, [None])[0] == digest and self.old[name][1:] == _stamp(before):
             if before != path:
-                _link(before, path)
+                link_file(before, path)
             self.reused += 1
         else:
             self.rendered += 1
@@ -91,7 +91,7 @@ class PageCache:
         if not entry or entry[1:] != _stamp(before):
             return False
         if before != path:
-            _link(before, path)
+            link_file(before, path)
         self.reused += 1
         self.new[name] = [entry[0], *_stamp(path)]
         return True
@@ -115,7 +115,7 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _link(source: Path, target: Path) -> None:
+def link_file(source: Path, target: Path) -> None:
     """``target`` becomes the same file as ``source`` (a hard link; a copy across file systems).
     Pages are only ever replaced by rename, never written in place, so sharing the inode is safe."""
     target.parent.mkdir(parents=True, exist_ok=True)

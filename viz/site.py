@@ -142,7 +142,7 @@ def _incremental(out: Path, source: ViewSource, params: tuple, trig) -> _Increme
     state = load_state(previous / VIEWS_DIR, params) if trig is not None else None
     if state is None:
         return None
-    change = find_change(state, previous / source.trig.name, trig)
+    change = find_change(state, previous / source.trig.name, trig, source.trig)
     if change is None:
         return None
     model, touched = patch_model(state.model, source, change.iris)

@@ -214,3 +214,41 @@ def _many(city: str) -> Callable[[Path], None]:
         (corpus / ADDED).write_text(text, encoding="utf-8")
 
     return edit
+
+
+def test_a_small_change_keeps_the_state_base_and_writes_only_its_delta(
+    seed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every change counted as small, an incremental step keeps the first step's base file
+    (the same inode: not written again) and writes the changed records into the head; the state it
+    leaves loads as a fresh read's model, in its order, and the site equals a full build's (a full
+    step, when an edit needs one, writes a new base)."""
+    from citykg.viz import sitestate
+
+    monkeypatch.setattr(sitestate, "DELTA_MAX_FRACTION", 1.0)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_dir, corpus)
+    out = tmp_path / "out"
+    build(corpus, out)
+    bases = [p for p in (out / "views").glob(STATE + ".*")]
+    assert len(bases) == 1
+    inode = bases[0].stat().st_ino
+    for n, (what, edit) in enumerate(EDITS[:4]):
+        edit(corpus)
+        build(corpus, out)
+        now = [p.name for p in (out / "views").glob(STATE + ".*")]
+        assert len(now) == 1, what  # the previous base is never left behind
+        if n < 2:  # a sentence appended: an incremental step
+            assert now == [bases[0].name] and (out / "views" / now[0]).stat().st_ino == inode, what
+        fresh = tmp_path / f"fresh{n}"
+        build(corpus, fresh)
+        assert site_files(out) == site_files(fresh), what
+        state = load_state(out / "views", (MAX_NODES, MAX_PAGES))
+        model = load_model(ViewSource(fresh))
+        assert isinstance(state, SiteState) and state.model == model, what
+        for table in ("initiatives", "observations", "docs", "areas", "concepts"):
+            assert list(getattr(state.model, table)) == list(getattr(model, table)), (what, table)
+        assert [a.iri for a in state.model.analogies] == [a.iri for a in model.analogies], what
+        shutil.rmtree(fresh)
+    (out / "views" / now[0]).unlink()  # a head without its base is no state: a full step
+    assert load_state(out / "views", (MAX_NODES, MAX_PAGES)) is None
