@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from citykg.graph.analogues.explain import Analogy, quads_for
+from citykg.graph.analogues.explain import Analogy, quads_for, reasons_text
 from citykg.graph.rdf.trig import BLOCK_QUADS, block
 
 #: a block is not cut before it holds this many quads (so a small graph is one block)
@@ -57,18 +57,24 @@ def cut(analogies: Iterable[Analogy]) -> Iterator[list[Analogy]]:
     >>> [len(b) for b in cut(an)]
     [3]
     """
+    for part, _ in _counted_cut(analogies):
+        yield part
+
+
+def _counted_cut(analogies: Iterable[Analogy]) -> Iterator[tuple[list[Analogy], int]]:
+    """``cut``, each block with its number of quads."""
     current: list[Analogy] = []
     quads = 0
     for an in analogies:
         if current and an.source.iri != current[-1].source.iri and (
             quads >= BLOCK_QUADS or (quads >= MIN_BLOCK_QUADS and _cuts_at(an.source.iri))
         ):
-            yield current
+            yield current, quads
             current, quads = [], 0
         current.append(an)
-        quads += analogy_quads(an)
+        quads += FIXED_QUADS + len(an.basis) + len(an.basis_zh) + len(an.kinds)  # ``analogy_quads``
     if current:
-        yield current
+        yield current, quads
 
 
 def _cuts_at(iri: str) -> bool:
@@ -80,9 +86,10 @@ def block_digest(analogies: list[Analogy], salt: str) -> str:
     """A digest of everything ``quads_for`` writes for ``analogies`` (and ``salt``: the code and
     library versions that shape the bytes). Equal digests, equal TriG blocks."""
     h = hashlib.sha256(salt.encode())
+    scores: dict[float, str] = {}  # shown scores repeat (3 decimals): each ``repr`` once
     text = "".join([  # one string, encoded and hashed once (the same bytes as analogy by analogy)
-        "\x1f".join([an.source.iri, an.target.iri, repr(an.score), *an.basis, "\0", *an.basis_zh, "\0", *an.kinds])
-        + "\x1e"
+        f"{an.source.iri}\x1f{an.target.iri}\x1f{scores.get(an.score) or scores.setdefault(an.score, repr(an.score))}"
+        f"\x1f{an.text or reasons_text(an.basis, an.basis_zh, an.kinds)}\x1e"
         for an in analogies
     ])
     h.update(text.encode())
@@ -101,8 +108,7 @@ def write(analogies: Iterable[Analogy], fh: BinaryIO, cache: Path | None, salt: 
     known = _manifest(folder) if folder is not None and reuse else {}
     kept: dict[str, list[object]] = {}
     quads = blocks = reused = 0
-    for part in cut(analogies):
-        n = sum(analogy_quads(an) for an in part)
+    for part, n in _counted_cut(analogies):
         key = block_digest(part, salt) if folder is not None else ""
         data = _kept(folder, key, known) if folder is not None else None
         if data is None:

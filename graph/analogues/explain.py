@@ -66,10 +66,27 @@ class Analogy:
     basis: list[str]  # English reasons, in the order of ``kinds``
     kinds: list[str]
     basis_zh: list[str] = field(default_factory=list)  # the same reasons in Chinese
+    #: ``reasons_text`` of the three lists, when the maker has it (``Finder`` makes it once per set of
+    #: reasons that many analogies share; ``analogues.blocks`` digests it); empty: computed when read
+    text: str = field(default="", compare=False, repr=False)
 
     @property
     def iri(self) -> str:
         return str(analogy_iri(self.source.iri, self.target.iri))  # type: ignore[arg-type]
+
+
+def reasons_text(basis: list[str], basis_zh: list[str], kinds: list[str]) -> str:
+    r"""The reasons of an analogy as one string, as ``analogues.blocks`` digests them.
+
+    >>> reasons_text(["a"], [], ["k"]).split("\x1f")
+    ['a', '\x00', '\x00', 'k']
+    """
+    return "\x1f".join([*basis, "\0", *basis_zh, "\0", *kinds])
+
+
+def with_text(reasons: tuple[list[str], list[str], list[str]]) -> tuple[list[str], list[str], list[str], str]:
+    """``explain``'s reasons and their ``reasons_text`` (made once per set of reasons analogies share)."""
+    return (*reasons, reasons_text(*reasons))
 
 
 def concept_label(concepts: dict[str, ConceptInfo], iri: str) -> str:

@@ -41,6 +41,7 @@ Details, the threshold table and the list of misses: docs/analogues.md.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Iterator
 from itertools import chain
 from pathlib import Path
@@ -52,7 +53,7 @@ from citykg.gcpause import no_cyclic_gc
 from citykg.graph.analogues.arrays import compete_arrays, pair_logits, ranking_logits
 from citykg.graph.analogues.blocking import CONTEXT_TERMS, BlockItem, candidate_arrays, candidate_pairs
 from citykg.graph.analogues.data import AnalogueInput, ConceptInfo, load_input
-from citykg.graph.analogues.explain import Analogy, explain, quads_for
+from citykg.graph.analogues.explain import Analogy, explain, quads_for, with_text
 from citykg.graph.analogues.prepare import Prepared, prepare
 from citykg.graph.analogues.rules import shared_document
 from citykg.graph.analogues.score import (
@@ -119,7 +120,7 @@ class Finder:
         self._excess: dict[tuple[int, int], float] = {}
         # ``explain`` reads the features and the two labels only: analogies of one pair of profiles
         # and labels (一网通办 ~ 一网通办 in many pairs of cities) share their reasons
-        self._reasons: dict[tuple[int, int, str, str], tuple[list[str], list[str], list[str]]] = {}
+        self._reasons: dict[tuple[int, int, str, str], tuple[list[str], list[str], list[str], str]] = {}
 
     # ------------------------------------------------------------ features
 
@@ -284,15 +285,15 @@ class Finder:
             key = (self.profile[i], self.profile[j], a.label, b.label)
             reasons = self._reasons.get(key)
             if reasons is None:
-                reasons = self._reasons[key] = explain(self._features(i, j), a, b, self.data)
+                reasons = self._reasons[key] = with_text(explain(self._features(i, j), a, b, self.data))
         else:
-            reasons = explain(self._features(i, j), a, b, self.data)
-        basis, basis_zh, kinds = reasons
+            reasons = with_text(explain(self._features(i, j), a, b, self.data))
+        basis, basis_zh, kinds, text = reasons
         if score is None:
             z = self.quick_logit(i, j) - self.excess(i, j) + self.prep[i].strength + self.prep[j].strength
             score = to_score(z)
         value = score
-        return Analogy(self.items[i], self.items[j], round(value, SCORE_DECIMALS), basis, kinds, basis_zh)
+        return Analogy(self.items[i], self.items[j], round(value, SCORE_DECIMALS), basis, kinds, basis_zh, text)
 
     def scored(self, floor: float) -> Scored:
         """The candidate pairs whose final logit reaches ``floor`` (``analogue_select.compete``,
@@ -390,5 +391,6 @@ def input_analogies(
     with no_cyclic_gc():  # ~10^6 new containers, no cycles among them: collections only walk them again
         pairs = Finder(data, cache, reuse).iter_analogies(min_score, top, most)
         first = next(pairs, None)  # runs the whole computation: the store is read by now
+        gc.freeze()  # what the finder made lives until the last analogy: no collection need walk it
         if first is not None:
             yield from chain([first], pairs)

@@ -19,6 +19,7 @@ SPARQL queries; ``data.load_input`` (SPARQL over a finished build) stays for
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import defaultdict
@@ -253,7 +254,9 @@ def analogue_input(index: AnalogueIndex, knowledge: ox.Store) -> AnalogueInput:
     """The finder's input: items and documents from ``index``; concepts, facets and places from
     ``knowledge`` (the build's schemes and divisions graphs, a few thousand quads, no document)."""
     with no_cyclic_gc():  # 80,000 items of new sets and lists at 2,000 articles, no cycles
-        return with_knowledge(knowledge, index.items, index.doc_infos())
+        data = with_knowledge(knowledge, index.items, index.doc_infos())
+        gc.freeze()  # else the first collection after the pause walks all of them once (~0.2 s)
+        return data
 
 
 def input_digest(data: AnalogueInput) -> str:
