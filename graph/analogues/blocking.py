@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,8 +25,7 @@ CONTEXT_TERMS = 12  # highest-weighted context n-grams of an item used for block
 PAIR_CHUNK = 1 << 16  # pairs turned into Python ints at a time (a million at once cost ~100 MB)
 
 
-@dataclass(frozen=True)
-class BlockItem:
+class BlockItem(NamedTuple):  # 80,000 at 2,000 articles: a tuple is made ~5x faster than a frozen dataclass
     """What blocking needs to know about one item."""
 
     city: str

@@ -120,11 +120,11 @@ def load(folder: Path, want_salt: str) -> dict[bytes, tuple[object, ...]]:
         raw = (folder / CACHE_NAME).read_bytes()
     except OSError:
         return {}
-    head, _, rest = raw.partition(b"\n")
-    kept_salt, _, rest = rest.partition(b"\n")
-    check, _, payload = rest.partition(b"\n")
-    if head + b"\n" != MAGIC or kept_salt.decode("ascii", "replace") != want_salt:
+    at = raw.find(b"\n", len(MAGIC))  # the salt's line; then the checksum's (no copy of the payload)
+    end = raw.find(b"\n", at + 1)
+    if not raw.startswith(MAGIC) or at < 0 or end < 0 or raw[len(MAGIC) : at].decode("ascii", "replace") != want_salt:
         return {}
+    check, payload = raw[at + 1 : end], memoryview(raw)[end + 1 :]
     if hashlib.sha256(payload).hexdigest().encode() != check:
         return {}
     try:

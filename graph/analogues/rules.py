@@ -78,6 +78,8 @@ def fragments(items: Sequence[Item], keys: Sequence[str]) -> set[int]:
             groups.setdefault((it.city, it.cls, c), []).append(n)
     out: set[int] = set()
     for members in groups.values():
+        if len(members) < 2:  # most: nothing to be a fragment of
+            continue
         for x in members:
             kx, rank_x = keys[x], (-len(items[x].label), items[x].iri)
             for y in members:
