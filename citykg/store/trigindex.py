@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from citykg.store.trigparts import Block, graph_blocks, remember, scan_blocks
+from citykg.store.trigparts import Block, remember, scan_blocks
 
 #: format of the sidecar (another value: ignored, the file is scanned)
 VERSION = 1
@@ -69,19 +69,6 @@ def load(trig: Path) -> TrigIndex | None:
         return None
     remember(index.size, index.sha256, index.blocks)
     return index
-
-
-def read_blocks(trig: Path) -> tuple[bytes, list[Block] | None]:
-    """The bytes of ``trig`` and its graph blocks (digests included when indexed): the sidecar's
-    when it was written for this very file (size, mtime, as ``load``), else ``graph_blocks``'.
-
-    The site step reads the new and the previous TriG; ``graph_blocks`` would hash each whole
-    file to recognise it (0.2 CPU s for 375 MB at 2,000 articles, issue 15)."""
-    index = load(trig)
-    data = trig.read_bytes()
-    if index is not None and len(data) == index.size:
-        return data, list(index.blocks)
-    return data, graph_blocks(data)
 
 
 def piece_end(data: bytes, pos: int) -> int:
@@ -184,4 +171,4 @@ def write(trig: Path, previous: Path | None = None) -> TrigIndex | None:
     return index
 
 
-__all__ = ["TrigIndex", "build_index", "index_path", "load", "piece_end", "read_blocks", "write"]
+__all__ = ["TrigIndex", "build_index", "index_path", "load", "piece_end", "write"]

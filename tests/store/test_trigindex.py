@@ -104,28 +104,6 @@ def test_graph_blocks_of_indexed_bytes_do_not_scan(built: Path, monkeypatch: pyt
     assert blocks == index.blocks and all(b.digest for b in blocks)
 
 
-def test_read_blocks_takes_the_sidecar_of_the_very_file_without_hashing(
-    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The site step's read of the new and previous TriG: the index's blocks and digests, nothing
-    hashed or scanned; an edited file (other size or mtime) is scanned as before."""
-    trig = built / "citykg.trig"
-    expected = scanned(trig)
-    with monkeypatch.context() as m:
-        m.setattr(trigparts, "scan_blocks", lambda data: pytest.fail("scanned"))
-        m.setattr(trigparts.hashlib, "sha256", lambda *a: pytest.fail("hashed"))
-        data, blocks = trigindex.read_blocks(trig)
-    assert data == trig.read_bytes() and blocks == expected
-    assert [b.digest for b in blocks] == [b.digest for b in expected]
-    copy = tmp_path / "citykg.trig"
-    shutil.copy2(trig, copy)
-    shutil.copy2(trigindex.index_path(trig), trigindex.index_path(copy))
-    label = a_label(copy)
-    edited(copy, copy, label, label[:-1] + "x" + '"')
-    data, blocks = trigindex.read_blocks(copy)
-    assert blocks == trigparts.scan_blocks(data) and blocks != expected
-
-
 def test_an_edit_scans_only_the_pieces_the_previous_index_does_not_know(built: Path, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     old = built / "citykg.trig"
