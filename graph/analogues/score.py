@@ -251,9 +251,8 @@ def cap_pairs(
             degree[a], degree[b] = da + 1, db + 1
         else:
             keep[n] = False
-    ki, kj = ci[keep], cj[keep]
-    by = np.lexsort((kj, ki))
-    return list(zip(ki[by].tolist(), kj[by].tolist(), strict=True))
+    code = np.sort(ci[keep] * len(names) + cj[keep])  # in (i, j) order
+    return list(zip((code // len(names)).tolist(), (code % len(names)).tolist(), strict=True))
 
 
 def _chosen(rank: np.ndarray, i: np.ndarray, j: np.ndarray, top: int, most: int) -> np.ndarray:
