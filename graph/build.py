@@ -339,8 +339,8 @@ def _analogues(store: ox.Store, index: AnalogueIndex, out: Path, report: BuildRe
         if kept is not None:
             spool.adopt(*kept)
             return spool
-        data = analogue_input(index, store)
-        index.clear()  # the finder's items are copies: the merged records are not needed any more
+        data = analogue_input(index, store, take=True)
+        index.clear()  # the finder's items took the merged records' sets: the index is done
         salt = cachemod.analogies_key(fingerprint, blocks.BLOCKS_DIR)  # code and versions shaping the bytes
         found = input_analogies(data, cache=cache, reuse=reuse)  # items' kept preparation: analogues.prepstore
         spool.quads, n, kept = blocks.write(found, spool.fh, cache, salt, reuse)

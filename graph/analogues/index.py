@@ -230,8 +230,11 @@ class AnalogueIndex:
                         out[f] = doc if old is None else min(old, doc, key=lambda x: (x.title == "", x.title, x.date))
         return out
 
-    def items(self, city_labels: dict[str, str]) -> list[Item]:
-        """The finder's items (``data._load_items``): most specific class, first label, a city."""
+    def items(self, city_labels: dict[str, str], take: bool = False) -> list[Item]:
+        """The finder's items (``data._load_items``): most specific class, first label, a city.
+
+        ``take``: the items take the merged sets instead of copies of them (the finder changes its
+        items' sets): the index is not to be read again, only cleared."""
         rank = {c: i for i, c in enumerate(ANALOGUE_CLASSES)}
         items = []
         for x in sorted(self.entities):
@@ -244,17 +247,23 @@ class AnalogueIndex:
                 continue  # no city, no comparison
             cls = min(classes, key=rank.__getitem__)
             it = Item(x, min(m.labels), cls, city, city_labels.get(city, ""))
-            it.files, it.concepts, it.domains = set(m.files), set(m.concepts), set(m.domains)
-            it.quotes, it.quote_files, it.indicators = sorted(m.quotes), dict(m.quote_files), set(m.indicators)
+            if take:
+                it.files, it.concepts, it.domains, it.quote_files = m.files, m.concepts, m.domains, m.quote_files
+                it.indicators = m.indicators
+            else:
+                it.files, it.concepts, it.domains = set(m.files), set(m.concepts), set(m.domains)
+                it.quote_files, it.indicators = dict(m.quote_files), set(m.indicators)
+            it.quotes = sorted(m.quotes)
             items.append(it)
         return items
 
 
-def analogue_input(index: AnalogueIndex, knowledge: ox.Store) -> AnalogueInput:
+def analogue_input(index: AnalogueIndex, knowledge: ox.Store, *, take: bool = False) -> AnalogueInput:
     """The finder's input: items and documents from ``index``; concepts, facets and places from
-    ``knowledge`` (the build's schemes and divisions graphs, a few thousand quads, no document)."""
+    ``knowledge`` (the build's schemes and divisions graphs, a few thousand quads, no document).
+    ``take``: the items take the index's sets (``AnalogueIndex.items``); clear it afterwards."""
     with no_cyclic_gc():  # 80,000 items of new sets and lists at 2,000 articles, no cycles
-        data = with_knowledge(knowledge, index.items, index.doc_infos())
+        data = with_knowledge(knowledge, lambda labels: index.items(labels, take), index.doc_infos())
         gc.freeze()  # else the first collection after the pause walks all of them once (~0.2 s)
         return data
 
