@@ -233,9 +233,8 @@ def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str], max
     dirty = Dirty(docs=docs | {g for g in graphs if g.startswith(DOC_GRAPHS)})
     # a reader shows what its mentions are (class, name, city, value...), not their other evidence
     reshaped = {x for x in changed if _shape(old, x) != _shape(new, x)}
-    for m in (old, new):
-        for d in docs:  # a document's title or date is in every tooltip quoting it
-            changed |= {x for x in _holders(m, d)}
+    for m in (old, new):  # a document's title or date is in every tooltip quoting it
+        changed |= _holders(m, docs)
         for x in list(changed):  # a metric shows its subject's label, and links its subject's city
             metrics = {o.iri for o in m.observations_by_subject.get(x, ())}
             changed |= metrics
@@ -286,16 +285,19 @@ def _on_analogues(model: Model, iri: str) -> object:
     return (i.cls, i.label, i.city, tuple(i.concepts), tuple(i.domains))
 
 
-def _holders(model: Model, doc: str) -> set[str]:
-    """The initiatives and observations with evidence in ``doc``."""
-    by_doc = model.__dict__.get("_by_doc")
-    if by_doc is None:
-        by_doc = {}
-        for item in (*model.initiatives.values(), *model.observations.values()):
+def _holders(model: Model, docs: set[str]) -> set[str]:
+    """The initiatives and observations with evidence in one of ``docs`` (one pass, no index kept:
+    a step asks once per model, for the few documents whose records changed)."""
+    out: set[str] = set()
+    if not docs:
+        return out
+    for table in (model.initiatives, model.observations):
+        for iri, item in table.items():
             for ev in item.evidence:
-                by_doc.setdefault(ev.doc, set()).add(item.iri)
-        model.__dict__["_by_doc"] = by_doc
-    return by_doc.get(doc, set())
+                if ev.doc in docs:
+                    out.add(iri)
+                    break
+    return out
 
 
 def _reach(model: Model, item: Initiative | Observation | None, dirty: Dirty, readers: bool) -> None:

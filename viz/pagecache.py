@@ -90,10 +90,9 @@ class PageCache:
         before = self.previous / name
         if not entry or entry[1:] != _stamp(before):
             return False
-        if before != path:
-            link_file(before, path)
+        linked = before != path and link_file(before, path)
         self.reused += 1
-        self.new[name] = [entry[0], *_stamp(path)]
+        self.new[name] = [entry[0], *(entry[1:] if linked else _stamp(path))]
         return True
 
     def text(self, path: Path, text: str) -> Path:
@@ -115,17 +114,27 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def link_file(source: Path, target: Path) -> None:
-    """``target`` becomes the same file as ``source`` (a hard link; a copy across file systems).
-    Pages are only ever replaced by rename, never written in place, so sharing the inode is safe."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def link_file(source: Path, target: Path) -> bool:
+    """``target`` becomes the same file as ``source`` (a hard link; a copy across file systems);
+    returns True for a link (then ``target`` has ``source``'s size and mtime). Pages are only ever
+    replaced by rename, never written in place, so sharing the inode is safe."""
+    try:
+        os.link(source, target)  # the usual case: a new staging folder, where no page exists yet
+        return True
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
         os.link(source, tmp)
+        linked = True
     except OSError:
+        linked = False
         try:
             shutil.copyfile(source, tmp)
         except OSError as exc:
             raise CitykgError(f"{source}: cannot reuse this page of the previous build ({exc})") from exc
     os.replace(tmp, target)
+    return linked

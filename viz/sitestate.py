@@ -52,12 +52,10 @@ DIGEST_CHARS = 16  # hex digits of the base's digest in its file name
 _BASE_NAME = re.compile(re.escape(STATE) + r"\.[0-9a-f]+")
 _RECORDS = {"areas": Area, "concepts": Concept, "initiatives": Initiative, "observations": Observation,
             "docs": Doc, "analogies": Analogy}  # fmt: skip
-#: id(record) -> (the record, its row, whether it came from the base) of the records the last
-#: ``load_state`` made: an incremental step keeps almost all of them, and ``save_state`` tells the
-#: delta from them and writes their rows as read instead of converting 180,000 records again (the
-#: record itself is kept to check identity: ids are reused)
-_LOADED: dict[int, tuple[object, list, bool]] = {}
-#: the base the last ``load_state`` read: its path and, per table, its records' IRIs
+#: the base the last ``load_state`` read: "path"; per table, "keys" (its IRIs in order) and
+#: "loaded" (its records and their rows, as read); "ids": the ids of those records. An incremental
+#: step keeps almost all of them: a record of the saved model that is one of them (kept alive here,
+#: so an id is not reused) is unchanged, and its row is written as read instead of converted again
 _BASE: dict[str, Any] = {}
 
 
@@ -92,39 +90,32 @@ def _tables(model: Model) -> dict[str, list]:
             for name in _RECORDS}  # fmt: skip
 
 
-def _row(r: Any, names: list[str], ev: int) -> list:
-    kept = _LOADED.get(id(r))
-    if kept is not None and kept[0] is r:
-        return kept[1]
+def _row(r: Any, names: list[str], evidence: bool) -> list:
     row = [getattr(r, n) for n in names]
-    if ev >= 0:
-        row[ev] = [(e.quote, e.doc, e.start) for e in row[ev]]
+    if evidence:  # the last field
+        row[-1] = [(e.quote, e.doc, e.start) for e in row[-1]]
     return row
 
 
 def _dump(records: list, cls: type, only_new: bool = False) -> list:
     """The rows of ``records`` (``only_new``: of those not read from the base)."""
     names = _names(cls)
-    ev = names.index("evidence") if "evidence" in names else -1
-    if not only_new:
-        return [_row(r, names, ev) for r in records]
-    loaded = _LOADED.get
-    return [_row(r, names, ev) for r in records if (k := loaded(id(r))) is None or k[0] is not r or not k[2]]
+    evidence = names[-1] == "evidence"
+    if only_new:
+        ids = _BASE["ids"]
+        return [_row(r, names, evidence) for r in records if id(r) not in ids]
+    rows = _BASE.get("rows")
+    if rows is None and _BASE:
+        pairs = (zip(recs, rws, strict=True) for recs, rws in _BASE["loaded"].values())
+        rows = _BASE["rows"] = {id(r): row for pair in pairs for r, row in pair}
+    return [got if rows and (got := rows.get(id(r))) is not None else _row(r, names, evidence) for r in records]
 
 
-def _load(rows: list, cls: type, in_base: bool) -> list:
-    names = _names(cls)
-    ev = names.index("evidence") if "evidence" in names else -1
-    out = []
-    for row in rows:
-        values = row
-        if ev >= 0:
-            values = list(row)
-            values[ev] = [Evidence(*e) for e in row[ev]]
-        r = cls(*values)
-        out.append(r)
-        _LOADED[id(r)] = (r, row, in_base)
-    return out
+def _load(rows: list, cls: type) -> list:
+    if _names(cls)[-1] != "evidence":
+        return [cls(*row) for row in rows]
+    ev = Evidence
+    return [cls(*row[:-1], [ev(*e) for e in row[-1]]) for row in rows]
 
 
 def model_data(model: Model) -> dict:
@@ -168,8 +159,7 @@ def save_state(views: Path, state: SiteState) -> None:
             "base": base, "changed": changed, "gone": gone, "order": order, "quotes": state.quotes, "notes": state.notes,
             "chars": state.chars, "pages": sorted(state.pages), "asks": state.asks, "layouts": state.layouts,
             "keys": state.keys, "pinyin": state.pinyin}  # fmt: skip
-    _LOADED.clear()  # written: the rows of the loaded records are not needed any more
-    _BASE.clear()
+    _BASE.clear()  # written: the rows of the loaded records are not needed any more
     _write(views / STATE, marshal.dumps(head))
     for old in views.glob(STATE + ".*"):  # earlier bases (a step run on OUT itself)
         if old.name != base and _BASE_NAME.fullmatch(old.name):
@@ -184,7 +174,6 @@ def _write(path: Path, data: bytes) -> None:
 
 def load_state(views: Path, params: tuple) -> SiteState | None:
     """The previous step's state when this code wrote it with these arguments, else None."""
-    _LOADED.clear()
     _BASE.clear()
     # hundreds of thousands of records: the collector would walk them while they are made
     with no_cyclic_gc():
@@ -201,7 +190,6 @@ def load_state(views: Path, params: tuple) -> SiteState | None:
                              set(head["pages"]), head["asks"], head["layouts"], head["keys"],
                              head["pinyin"])  # fmt: skip
         except (OSError, EOFError, ValueError, TypeError, KeyError):
-            _LOADED.clear()
             _BASE.clear()
             return None
 
@@ -213,16 +201,20 @@ def _model(path: Path, changed: dict, gone: dict, order: dict) -> Model | None:
         return None
     tables: dict[str, Any] = {}
     keys: dict[str, dict[str, None]] = {}
+    loaded: dict[str, tuple[list, list]] = {}
     for name, cls in _RECORDS.items():
-        records = _load(data["model"][name], cls, True)
+        rows = data["model"][name]
+        records = _load(rows, cls)
+        loaded[name] = (records, rows)
         keys[name] = dict.fromkeys(r.iri for r in records)  # the base's IRIs, in its order
         if name in order:
             by_iri = {r.iri: r for r in records}
             for iri in gone.get(name, ()):
                 del by_iri[iri]
-            by_iri.update((r.iri, r) for r in _load(changed.get(name, []), cls, False))
+            by_iri.update((r.iri, r) for r in _load(changed.get(name, []), cls))
             kept = order[name]
             records = [by_iri[k] for k in (sorted(by_iri) if kept == "sort" else kept)]
         tables[name] = records if name == "analogies" else {r.iri: r for r in records}
-    _BASE.update(path=path, keys=keys, size=sum(map(len, keys.values())))
+    ids = {id(r) for recs, _ in loaded.values() for r in recs}
+    _BASE.update(path=path, keys=keys, size=sum(map(len, keys.values())), loaded=loaded, ids=ids)
     return Model(**tables)
