@@ -112,9 +112,10 @@ def prepare(data: AnalogueInput, cache: Path | None = None, reuse: bool = False)
     name_vecs: dict[str, Vector] = {}
     ctx_vecs: dict[str, Vector] = {}
     facet_vecs: dict[int, Vector] = {}
-    expanded: dict[tuple[str, ...], dict[str, tuple[str, str]]] = {}
+    expanded: dict[frozenset[str], dict[str, tuple[str, str]]] = {}
+    owns = [frozenset(it.concepts) for it in items]  # the items' concepts are final now
     prep: list[Prepared] = []
-    for it, r, facets in zip(items, records, found, strict=True):
+    for it, r, facets, own in zip(items, records, found, owns, strict=True):
         key, _, text, _, component, provincial, folded, specifics, exact, does, _, strength = r
         if key not in name_vecs:
             name_vecs[key] = name_model.vector(char_ngrams(key))
@@ -122,21 +123,16 @@ def prepare(data: AnalogueInput, cache: Path | None = None, reuse: bool = False)
             ctx_vecs[text] = ctx_model.vector(char_ngrams(text, (2,)), keep=CONTEXT_KEEP)
         if id(facets) not in facet_vecs:
             facet_vecs[id(facets)] = facet_model.vector(Counter(list(facets)))
-        own = tuple(sorted(it.concepts))
         if own not in expanded:  # a function of the concepts (items share the dict; nobody writes it)
             expanded[own] = _expand(it.concepts, concepts)
-        prep.append(Prepared(key=key, name_vec=name_vecs[key], ctx_vec=ctx_vecs[text], facets=facets,
-                             facet_vec=facet_vecs[id(facets)], expanded=expanded[own], component=component,
-                             provincial=provincial, names=frozenset({folded, key}), specifics=specifics,
-                             exact=frozenset(exact), does=dict(does), strength=strength))  # fmt: skip
+        prep.append(Prepared(key, name_vecs[key], ctx_vecs[text], facets, facet_vecs[id(facets)], expanded[own],
+                             component, provincial, frozenset({folded, key}), specifics, False, frozenset(exact),
+                             dict(does), strength))  # fmt: skip  (positional: 80,000 of them; field order)
     for n in fragments(items, keys):
         prep[n].fragment = True
-    profile, shared = _profiles(items, prep, ctx_texts, [r[_FOLDED] for r in records])
+    profile, shared = _profiles(items, prep, ctx_texts, [r[_FOLDED] for r in records], owns)
     kinds: dict[object, int] = {}
-    kind = [
-        kinds.setdefault(frozenset(it.concepts) or p.key, len(kinds))
-        for it, p in zip(items, prep, strict=True)
-    ]
+    kind = [kinds.setdefault(own or p.key, len(kinds)) for own, p in zip(owns, prep, strict=True)]
     return Preparation(prep, profile, shared, kind, name_model, ctx_model, facet_model, matcher)
 
 
@@ -208,8 +204,8 @@ def _fresh(data: AnalogueInput, items: list[Item], matcher: FacetMatcher) -> lis
     return out
 
 
-def _profiles(items: list[Item], prep: list[Prepared], texts: list[str],
-              folded: list[str]) -> tuple[list[int], list[bool]]:  # fmt: skip
+def _profiles(items: list[Item], prep: list[Prepared], texts: list[str], folded: list[str],
+              owns: list[frozenset[str]]) -> tuple[list[int], list[bool]]:  # fmt: skip
     """Number the items by everything ``Finder.quick_logit`` reads except their city and province.
 
     Initiatives repeat from city to city (一网通办 in hundreds of articles, often in
@@ -218,16 +214,17 @@ def _profiles(items: list[Item], prep: list[Prepared], texts: list[str],
     """
     ids: dict[tuple[object, ...], int] = {}
     profile: list[int] = []
-    for it, p, text, label in zip(items, prep, texts, folded, strict=True):
+    facets: dict[int, tuple[str, ...]] = {}  # items share their facet dicts: each sorted once
+    for it, p, text, label, own in zip(items, prep, texts, folded, owns, strict=True):
         sig = (
             it.cls,
-            frozenset(it.concepts),
+            own,  # frozenset(it.concepts)
             p.exact,
             frozenset(it.domains),
             frozenset(it.indicators),
             p.key,
             text,  # the context vector is a function of it
-            tuple(sorted(p.facets)),  # the facet vector too
+            facets.get(id(p.facets)) or facets.setdefault(id(p.facets), tuple(sorted(p.facets))),  # the facet vector too
             p.component,
             p.provincial,
             p.specifics,
