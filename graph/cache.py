@@ -131,8 +131,29 @@ def write_entry(cache: Path, content_hash: str, block: bytes, meta: tuple[Any, .
     dicts, tuples), with the block's digest and the metadata's CRC (damage is a miss, not a crash)."""
     cache.mkdir(parents=True, exist_ok=True)
     atomic_write(cache / f"{content_hash}.trig", block)
-    data = marshal.dumps(meta)
+    data = marshal.dumps(shared(meta, {}))
     atomic_write(cache / f"{content_hash}{META_SUFFIX}", marshal.dumps((digest(block), zlib.crc32(data), data)))
+
+
+def shared(value: Any, seen: dict[str, str]) -> Any:
+    """``value`` (plain values) with equal strings made one object, so ``marshal`` writes each once
+    and a reader makes it once: a document's IRIs, file name and city repeat throughout its record
+    and summary part (2,000 entries: 197 -> 126 MB, read in 0.41 instead of 0.65 CPU s).
+
+    >>> a, b = shared(["x" * 3, "".join(["x"] * 3)], {})
+    >>> a is b
+    True
+    """
+    kind = type(value)
+    if kind is str:
+        return seen.setdefault(value, value)
+    if kind is list:
+        return [shared(v, seen) for v in value]
+    if kind is dict:
+        return {shared(k, seen): shared(v, seen) for k, v in value.items()}
+    if kind is tuple:
+        return tuple(shared(v, seen) for v in value)
+    return value
 
 
 def digest(data: bytes) -> str:
