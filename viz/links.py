@@ -9,8 +9,8 @@ to the folder of the page being written, so the site opens from disk anywhere.
 
 Some kinds of page exist for some keys only (``CHECKED_KINDS``: a page per city and
 reform concept for the largest ones, per indicator for those reported by two
-cities). A site's graph pages link them whether the page exists or not (a linker
-with ``deferred`` kinds) and their script drops a link that is not in the site's
+cities). A site's graph pages link them whether the page exists or not (a ``deferring``
+linker) and their script drops a link that is not in the site's
 list of such pages (``render.PAGES_JS``): so a graph page's bytes do not depend on
 which of those pages exist, and a city entering the largest renders no graph page
 again. Reader, comparison and map pages and single views link only existing pages.
@@ -85,6 +85,32 @@ def sel_anchor(iri: str) -> str:
     return "#sel=" + quote(iri, safe="")
 
 
+def page_kind(name: str) -> str:
+    """The kind of a page from its file name (``page_name``).
+
+    >>> page_kind("city-370200.html"), page_kind("reform-one-thing.html"), page_kind("map.html")
+    ('city', 'reform', 'map.html')
+    """
+    return name.split("-", 1)[0]
+
+
+class _Answer:
+    """A remembered answer as a deferring linker gives it (every checked kind linked), the page names
+    looked up meanwhile, those of them of no checked kind (what a deferring linker records), and the
+    answer of a linker that links only existing pages (made when one asks: ``_MISSING`` until then)."""
+
+    __slots__ = ("exact", "names", "unchecked", "value")
+
+    def __init__(self, value: object, names: tuple[str, ...]) -> None:
+        self.value, self.names = value, names
+        self.unchecked = tuple(n for n in names if page_kind(n) not in CHECKED_KINDS)
+        # no checked page looked up: the answer is the same for every linker
+        self.exact = value if len(self.unchecked) == len(names) else _MISSING
+
+
+_MISSING = object()  # an answer not made yet
+
+
 @dataclass
 class Linker:
     """The pages of one site: ``pages`` holds the file names that exist under OUT/views."""
@@ -96,12 +122,15 @@ class Linker:
     #: when a set: every page name asked about is added (found or not), so the site knows which
     #: pages a page links or would link, and which to render again when pages come or go
     asked: set[str] | None = field(default=None, repr=False, compare=False)
-    #: kinds of page (``CHECKED_KINDS``) linked whether the page exists or not, and never recorded in
-    #: ``asked``: the page's script drops a link to a missing one (a site's graph pages)
-    deferred: frozenset[str] = frozenset()
+    #: True: every page of the ``CHECKED_KINDS`` is linked whether it exists or not, and never recorded
+    #: in ``asked``: the page's script drops a link to a missing one (a site's graph pages)
+    deferring: bool = False
     _rel: dict[tuple[str, Path | None], str] = field(default_factory=dict, repr=False, compare=False)
-    #: (question, IRI, folder) -> (answer, the page names asked meanwhile): a node is on several pages
-    _memo: dict[tuple, tuple] = field(default_factory=dict, repr=False, compare=False)
+    #: (question, IRI, folder) -> its ``_Answer``: a node is on several pages (and on readers)
+    _memo: dict[tuple, _Answer] = field(default_factory=dict, repr=False, compare=False)
+    #: True while a remembered answer is computed: every checked kind is linked (the answer is
+    #: then filtered for a linker that defers fewer kinds)
+    _open: bool = field(default=False, init=False, repr=False, compare=False)
 
     @classmethod
     def from_disk(cls, model: Model, out_dir: Path) -> Linker:
@@ -109,13 +138,19 @@ class Linker:
         names = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
         return cls(model, out_dir, names)
 
+    def deferring_twin(self) -> Linker:
+        """A linker of the same pages that links every page of the checked kinds, found or not
+        (a site's graph pages), sharing this one's remembered answers."""
+        return Linker(self.model, self.out_dir, self.pages, self.here, deferring=True, _rel=self._rel,
+                      _memo=self._memo)  # fmt: skip
+
     def _href(self, name: str, anchor: str = "", kind: str = "") -> str | None:
-        """Href of the page ``name`` (of ``kind``) with ``anchor``; None when it does not exist
-        (a ``deferred`` kind: the href in any case, the page's script checks)."""
-        if kind not in self.deferred:
+        """Href of the page ``name`` (of ``kind``) with ``anchor``; None when it does not exist (a
+        checked kind while ``deferring`` or while a remembered answer is made: the href in any case)."""
+        if self._open or not self.deferring or kind not in CHECKED_KINDS:
             if self.asked is not None:
                 self.asked.add(name)
-            if name not in self.pages:
+            if name not in self.pages and not ((self._open or self.deferring) and kind in CHECKED_KINDS):
                 return None
         key = (name, self.here)
         rel = self._rel.get(key)
@@ -147,21 +182,45 @@ class Linker:
     def evidence(self, ev: Evidence) -> str | None:
         return self.article(ev.doc, ev.start)
 
+    def _linked(self, href: str) -> bool:
+        """Whether a linker of existing pages only gives ``href`` (an answer's link to a view)."""
+        name = href.partition("#")[0].rpartition("/")[2]
+        return page_kind(name) not in CHECKED_KINDS or name in self.pages
+
+    def _existing(self, value: object) -> object:
+        """An answer (a href, or (text, href) rows) without the links to missing pages."""
+        if isinstance(value, str):
+            return value if self._linked(value) else None
+        if isinstance(value, tuple):
+            return tuple(row for row in value if self._linked(row[1]))
+        return value
+
     def _remembered(self, question: str, iri: str, answer: Callable[[str], object]) -> object:
-        """``answer(iri)``, computed once per IRI (and folder); the page names it asked about are
-        recorded again on every call, as if it were computed (``asked``)."""
+        """``answer(iri)``, computed once per IRI (and folder) for both linkers sharing the memo; the
+        page names it asked about are recorded again on every call, as if it were computed (``asked``:
+        a deferring linker records none of the checked kinds)."""
         key = (question, iri, self.here)
         hit = self._memo.get(key)
         if hit is None:
-            outer, self.asked = self.asked, set()
+            outer = self.asked, self._open
+            self.asked, self._open = set(), True
             try:
                 value = answer(iri)
-                hit = self._memo[key] = (value, tuple(self.asked))
+                hit = self._memo[key] = _Answer(value, tuple(self.asked))
             finally:
-                self.asked = outer
+                self.asked, self._open = outer
+        if self._open:  # inside another answer: it takes this one as it is, and its names
+            self.asked.update(hit.names)  # type: ignore[union-attr]
+            return hit.value
+        if self.deferring:
+            if self.asked is not None:
+                self.asked.update(hit.unchecked)
+            return hit.value
         if self.asked is not None:
-            self.asked.update(hit[1])
-        return hit[0]
+            self.asked.update(hit.names)
+        if hit.exact is _MISSING:
+            hit.exact = self._existing(hit.value)
+        return hit.exact
 
     def page_of(self, iri: str) -> str | None:
         """The node's own page (double-click): its city, concept or article page."""

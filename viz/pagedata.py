@@ -7,7 +7,7 @@ string is written once in a table ``S`` and rows refer to it by index, page href
 once in ``P``, node ids without the common resource prefix ``base``, edges by node
 index, cities and domains by index into the page's facets, and class styles once
 per class; tooltip rows (``R``) and detail links (``L``) once each, nodes refer to
-them by index. Nodes and edges are arrays (``NODE_FIELDS``), not objects with named
+them by index (a node's own page, most often its first detail link's, as 1). Nodes and edges are arrays (``NODE_FIELDS``), not objects with named
 fields. Search keys are not shipped: the page computes them from the names with
 two tables (pinyin of the characters used, Traditional -> Simplified) that a
 site shares in OUT/assets/zh.js; only a name whose pinyin is read by phrase
@@ -187,9 +187,9 @@ def _node(n: VNode, x: float, y: float, linker: Linker | None, t: dict, ctx: dic
                   [ctx["domains"][d] for d in n.domains], [t["S"].add(m) for m in names], overrides, 0, 0]  # fmt: skip
     if linker is not None and not n.id.startswith("agg:"):
         page = linker.page_of(n.id)
-        if page:
-            item[11] = _href(page, n.id, t["P"])
         related = linker.related(n.id)
+        if page:  # 1: the first related link's page (its city, concept or article page: most nodes)
+            item[11] = 1 if related and related[0][1] == page else _href(page, n.id, t["P"])
         if related:
             item[12] = [t["L"].add((t["S"].add(text), *_href(href, n.id, t["P"]))) for text, href in related]
     while len(item) > 6 and not item[-1]:

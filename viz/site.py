@@ -39,7 +39,7 @@ from citykg.viz.incsite import (
     trig_graphs,
 )
 from citykg.viz.index import INDEX, Link, index_html
-from citykg.viz.links import CHECKED_KINDS, VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
+from citykg.viz.links import VIEWS_DIR, Linker, city_key, doc_key, safe_name, view_path
 from citykg.viz.mapview import map_html
 from citykg.viz.pagecache import PageCache, previous_build
 from citykg.viz.pagedata import compact
@@ -171,7 +171,7 @@ class _Site:
         self.linker = Linker(model, out, pages)  # the readers', comparison pages' and map's links
         # the graph pages link every city, reform and comparison page (their script keeps those
         # that exist, assets/pages.js): their bytes do not depend on which of those pages exist
-        self.graph_linker = Linker(model, out, pages, deferred=frozenset(CHECKED_KINDS))
+        self.graph_linker = self.linker.deferring_twin()  # the two share answers: readers ask the same
         self.vis_src = self.linker.to(write_vis_asset(out))
         self.assets = self.vis_src.rsplit("/", 1)[0] + "/"  # href of OUT/assets/ from a page
         self.links: list[Link] = []

@@ -124,11 +124,11 @@ def test_a_link_to_a_missing_city_page_is_not_shown_and_works_once_the_page_exis
 def test_graph_pages_ask_about_no_checked_kind_and_single_views_link_only_what_exists(
     built: Path, tmp_path: Path
 ) -> None:
-    """A deferred linker (the site's graph pages) answers every city, reform and comparison link
+    """A deferring linker (the site's graph pages) answers every city, reform and comparison link
     and records none of them as asked (a page coming or going redoes no graph page); a linker
     of the pages on disk (a single ``citykg viz`` view) links only the pages found."""
     model = load_model(ViewSource(built))
-    deferred = Linker(model, tmp_path, set(), deferred=frozenset(CHECKED_KINDS))
+    deferred = Linker(model, tmp_path, set(), deferring=True)
     on_disk = Linker.from_disk(model, tmp_path)  # no views folder: no pages
     deferred.asked, on_disk.asked = set(), set()
     for iri in [*model.initiatives, *model.areas, *model.concepts]:
@@ -140,3 +140,35 @@ def test_graph_pages_ask_about_no_checked_kind_and_single_views_link_only_what_e
             assert own == page_name("city", city_key(model, model.initiatives[iri].city)) + sel_anchor(iri)
     assert deferred.asked and not {n for n in deferred.asked if n.split("-", 1)[0] in CHECKED_KINDS}
     assert {n.split("-", 1)[0] for n in on_disk.asked} >= {"city", "reform"}
+
+
+def test_a_linker_and_its_deferring_sibling_share_answers_and_give_each_its_own(built: Path) -> None:
+    """The site's graph pages (deferring) and readers (not) share the answers; whichever asks first,
+    each gets what a linker of its own would give, and records the names it would record."""
+    model = load_model(ViewSource(built))
+    pages = {p.name for p in (built / "views").glob("*.html")}
+    pages -= set(sorted(n for n in pages if n.startswith("city-"))[:2])  # two cities without a page
+    iris = [*model.initiatives, *model.observations, *model.areas, *model.concepts, *model.docs]
+
+    def answers(linker: Linker) -> list:
+        out = []
+        for iri in iris:
+            linker.asked = set()
+            out.append((linker.page_of(iri), linker.related(iri), sorted(linker.asked)))
+        linker.asked = None
+        return out
+
+    for first_deferring in (True, False):
+        exact = Linker(model, built, set(pages))
+        sibling = exact.deferring_twin()
+        if first_deferring:
+            got_deferring, got_exact = answers(sibling), answers(exact)
+        else:
+            got_exact, got_deferring = answers(exact), answers(sibling)
+        alone = Linker(model, built, set(pages), deferring=True)
+        assert got_exact == answers(Linker(model, built, set(pages)))
+        assert got_deferring == answers(alone)
+    # the sibling links the missing city pages, records no city page, and the other asks the same
+    assert sum(a[0] is None for a in got_deferring) < sum(a[0] is None for a in got_exact)
+    assert not [n for a in got_deferring for n in a[2] if n.startswith("city-")]
+    assert [n for a in got_exact for n in a[2] if n.startswith("city-")]

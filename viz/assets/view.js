@@ -58,7 +58,7 @@ function citykgView(raw, docs) {
         return out;
       });
     }
-    /* n: [id, label, cls, size, x, y, tip, ci, di, nm, py, pg, ln] (pagedata.NODE_FIELDS) */
+    /* n: [id, label, cls, size, x, y, tip, ci, di, nm, py, pg (1: its first link's page), ln] (pagedata.NODE_FIELDS) */
     d.nodes = d.nodes.map(function (n) {
       var id = full(n[0]), st = d.styles[n[2]] || ["Resource", "", "#969696", "dot"];
       var out = { id: id, label: n[1], cls: st[0], clsName: st[1], color: st[2], shape: st[3], size: n[3],
@@ -67,10 +67,10 @@ function citykgView(raw, docs) {
         cities: (n[7] || []).map(function (i) { return d.facets.cities[i]; }),
         domains: (n[8] || []).map(function (i) { return d.facets.domains[i]; }) };
       out.tip = rows(n[6], [0, 0, st[1] + " " + st[0], out.cities.join("、"), out.domains.join("、")]);
-      var page = n[11] ? href(n[11][0], n[11][1], id) : null;
+      var links = (n[12] || []).map(function (i) { var l = d.L[i]; return [S[l[0]], href(l[1], l[2], id)]; });
+      var page = n[11] === 1 ? links[0][1] : n[11] ? href(n[11][0], n[11][1], id) : null; /* 1: the first link's */
       if (page) { out.page = page; }
-      var links = (n[12] || []).map(function (i) { var l = d.L[i]; return [S[l[0]], href(l[1], l[2], id)]; })
-        .filter(function (l) { return l[1]; }); /* a row whose page the site does not have is not shown */
+      links = links.filter(function (l) { return l[1]; }); /* a row whose page the site does not have is not shown */
       if (links.length) { out.links = links; }
       return out;
     });
