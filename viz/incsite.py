@@ -44,11 +44,15 @@ from citykg.viz.links import doc_key
 from citykg.viz.reader import mentions_of
 from citykg.viz.sitestate import SiteState
 from citykg.viz.source import ViewSource
-from citykg.viz.tables import read_docs
+from citykg.viz.tables import read_concepts, read_docs
 from citykg.viz.views import AGG_TIP_ROWS
 
 DOC_GRAPHS = CKR_IRI + "doc/"  # document graphs: ckr:doc/<hash>
 ANALOGY_GRAPH = CKR_IRI + "graph/analogies"
+#: the concept schemes: the curated concepts (ontology files: a change there is a new code digest,
+#: a full step) and those the build mints from article text, which one edited article can add,
+#: drop or change (a minted indicator's expected unit): its concepts are then read again
+SCHEMES_GRAPH = CKR_IRI + "graph/schemes"
 #: changed statement bytes per byte of the TriG above which the full step is taken (then most
 #: pages change anyway; an edited article is two whole graphs, its IRI being its content hash)
 MAX_CHANGED_FRACTION = 0.5
@@ -83,8 +87,8 @@ def find_change(state: SiteState, old_trig: Path, new: tuple[bytes | None, list[
     changed = {g for g in state.graphs.keys() | new_digests.keys() if state.graphs.get(g) != new_digests.get(g)}
     if not changed:
         return Change(set(), set())
-    if any(not g.startswith(DOC_GRAPHS) and g != ANALOGY_GRAPH for g in changed):
-        return None  # the ontology, schemes or divisions: labels everywhere may change
+    if any(not g.startswith(DOC_GRAPHS) and g not in (ANALOGY_GRAPH, SCHEMES_GRAPH) for g in changed):
+        return None  # the ontology or the divisions: labels everywhere may change
     parts = _changed_parts(state, changed, old_trig, new, new_trig)
     if parts is None:
         return None
@@ -157,10 +161,11 @@ def _read_part(path: Path, blocks: list[Block]) -> tuple[bytes, list[Block]] | N
     return b"".join(parts), moved
 
 
-def patch_model(old: Model, source: ViewSource, iris: set[str]) -> tuple[Model, set[str]]:
+def patch_model(old: Model, source: ViewSource, iris: set[str], schemes: bool = False) -> tuple[Model, set[str]]:
     """The model of the new build: ``old`` with the records of ``iris`` (and of the holders of
-    evidence nodes among them) read again; returns it and the resources re-read. A document
-    whose record is unchanged keeps the old record (the kept state writes only changed records)."""
+    evidence nodes among them) read again, and its concepts when ``schemes`` changed (a small
+    table, read whole); returns it and the resources re-read. A document or concept whose record
+    is unchanged keeps the old record (the kept state writes only changed records)."""
     store = source.query_store.store
     touched = iris | holders_of(store, iris)
     cache: dict = {}  # each resource's statements are read once for both readers
@@ -170,7 +175,11 @@ def patch_model(old: Model, source: ViewSource, iris: set[str]) -> tuple[Model, 
     analogies = {a.iri: a for a in old.analogies if a.iri not in touched} | read_analogies(store, touched, cache)
     docs = read_docs(lambda body: source.rows(SPARQL_PREFIXES + body))
     docs = {k: d if (was := old.docs.get(k)) != d else was for k, d in docs.items()}
-    model = Model(old.areas, old.concepts, dict(sorted(all_inits.items())), dict(sorted(all_obs.items())),
+    concepts = old.concepts
+    if schemes:
+        fresh = read_concepts(lambda body: source.rows(SPARQL_PREFIXES + body))
+        concepts = {k: c if (was := old.concepts.get(k)) != c else was for k, c in fresh.items()}
+    model = Model(old.areas, concepts, dict(sorted(all_inits.items())), dict(sorted(all_obs.items())),
                   docs, sorted(analogies.values(), key=lambda a: a.iri))  # fmt: skip
     return model, touched
 
@@ -231,6 +240,12 @@ def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str], max
     changed |= {x for x in touched if old.observations.get(x) != new.observations.get(x)}
     docs = {d for d in old.docs.keys() | new.docs.keys() if old.docs.get(d) != new.docs.get(d)}
     dirty = Dirty(docs=docs | {g for g in graphs if g.startswith(DOC_GRAPHS)})
+    concepts = {c for c in old.concepts.keys() | new.concepts.keys() if old.concepts.get(c) != new.concepts.get(c)}
+    for m in (old, new):  # a concept's name, unit and page are on the pages of what realizes or measures it
+        for c in concepts:
+            changed.update(i.iri for i in m.initiatives_by_concept.get(c, ()))
+            changed.update(o.iri for o in m.observations_by_indicator.get(c, ()))
+    dirty.concepts |= concepts
     # a reader shows what its mentions are (class, name, city, value...), not their other evidence
     reshaped = {x for x in changed if _shape(old, x) != _shape(new, x)}
     for m in (old, new):  # a document's title or date is in every tooltip quoting it
@@ -245,12 +260,12 @@ def dirty_pages(old: Model, new: Model, touched: set[str], graphs: set[str], max
                 dirty.cities.update(m.docs[d].about)
         for x in changed:
             _reach(m, m.initiatives.get(x) or m.observations.get(x), dirty, x in reshaped)
-    dirty.overview = any(_on_overview(old, x) != _on_overview(new, x) for x in changed)
+    dirty.overview = bool(concepts) or any(_on_overview(old, x) != _on_overview(new, x) for x in changed)
     ends = {e for a in new.analogies for e in (a.source, a.target)}
     grouped = bool(max_nodes) and len(ends) > max_nodes  # type: ignore[operator]
     # ends of an analogy whose aggregated edge still shows the evidence sentences (few basis rows)
     quoted = {e for a in new.analogies if 1 + len(a.basis) < AGG_TIP_ROWS for e in (a.source, a.target)}
-    dirty.analogues = old.analogies != new.analogies or any(
+    dirty.analogues = bool(concepts) or old.analogies != new.analogies or any(
         x in ends and (not grouped or x in quoted or _on_analogues(old, x) != _on_analogues(new, x))
         for x in changed
     )

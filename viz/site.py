@@ -31,6 +31,7 @@ from citykg.viz.data import Model, load_model
 from citykg.viz.doctext import TEXT_DIR, DocTexts, text_path, text_script
 from citykg.viz.graphview import GraphView, aggregate
 from citykg.viz.incsite import (
+    SCHEMES_GRAPH,
     Dirty,
     KeptTexts,
     dirty_pages,
@@ -145,7 +146,7 @@ def _incremental(out: Path, source: ViewSource, params: tuple, trig) -> _Increme
     change = find_change(state, previous / source.trig.name, trig, source.trig)
     if change is None:
         return None
-    model, touched = patch_model(state.model, source, change.iris)
+    model, touched = patch_model(state.model, source, change.iris, SCHEMES_GRAPH in change.graphs)
     return _Incremental(state, model, dirty_pages(state.model, model, touched, change.graphs, params[0]))
 
 

@@ -22,6 +22,8 @@ from citykg.viz.source import ViewSource
 
 NO_INITIATIVE = "\n会议强调，要进一步统一思想、提高认识、压实责任。\n"
 NEW_INITIATIVE = "\n本市启动“城市大脑”项目建设，推行“一件事一次办”改革。\n"
+#: a practice and an indicator no scheme knows: the build mints both (the schemes graph changes)
+MINTING = "\n本市推行“扫码即办”改革，全市智慧停车泊位周转率达到87%。\n"
 ADDED = "zz_incremental_test.txt"  # the article the test adds (the seeds' manifest does not list it)
 NEW_ARTICLE = (
     "{city}推进数字政府建设\n2024-05-10来源：本测试\n"
@@ -66,6 +68,7 @@ def _remove(name: str) -> Callable[[Path], None]:
 EDITS = [
     ("a sentence without an initiative", _append(NO_INITIATIVE, 0)),
     ("a sentence adding an initiative", _append(NEW_INITIATIVE, 1)),
+    ("a sentence minting concepts", _append(MINTING, 2)),
     ("an article added", _article("青岛市", "青")),
     ("the article's city changes", _article("烟台市", "烟")),
     ("an article removed", _remove(ADDED)),
@@ -108,8 +111,11 @@ def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(
         model = load_model(ViewSource(fresh))
         assert state.model == model, what  # the patched records are what a fresh read gives
         assert list(state.model.initiatives) == list(model.initiatives), what  # in the same order
-        if what == "a sentence without an initiative":
+        if what in ("a sentence without an initiative", "a sentence minting concepts"):
             assert built_cities < cities, what  # the other cities' pages were not even built
+        if what == "a sentence minting concepts":  # the minted concepts' pages and labels are there
+            minted = {c.label for c in model.concepts.values() if not c.curated}
+            assert {"扫码即办", "智慧停车泊位周转率"} <= minted, what
         shutil.rmtree(fresh)
 
 
