@@ -26,7 +26,6 @@ back to the full step, which is always correct.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -35,7 +34,7 @@ import pyoxigraph as ox
 
 from citykg.namespaces import CKR_IRI, SPARQL_PREFIXES
 from citykg.store import trigindex
-from citykg.store.trigdiff import changed_statements, quads_of, unmatched
+from citykg.store.trigdiff import changed_statements, quads_of, read_blocks, unmatched
 from citykg.store.trigparts import Block, digests, graph_blocks
 from citykg.viz.data import Initiative, Model, Observation
 from citykg.viz.doctext import DocText, DocTexts
@@ -131,34 +130,12 @@ def _changed_parts(state: SiteState, changed: set[str], old_trig: Path,
     theirs = [b for b in new_blocks if b.graph in changed]
     if old_data is None and new_data is None:
         mine, theirs = unmatched(mine, theirs)  # only the blocks in one file and not the other are read
-    old_part = (old_data, mine) if old_data is not None else _read_part(old_trig, mine)
+    old_part = (old_data, mine) if old_data is not None else read_blocks(old_trig, mine)
     if new_data is not None:
         new_part: tuple[bytes, list[Block]] | None = (new_data, theirs)
     else:
-        new_part = _read_part(new_trig, theirs) if new_trig is not None else None
+        new_part = read_blocks(new_trig, theirs) if new_trig is not None else None
     return None if old_part is None or new_part is None else (old_part, new_part)
-
-
-def _read_part(path: Path, blocks: list[Block]) -> tuple[bytes, list[Block]] | None:
-    """The bytes of ``blocks`` (with digests) of ``path`` one after the other, and the blocks at
-    their offsets there; None when one read does not have its digest (the file changed since)."""
-    parts: list[bytes] = []
-    moved: list[Block] = []
-    at = 0
-    try:
-        with path.open("rb") as fh:
-            for b in blocks:
-                fh.seek(b.start)
-                data = fh.read(b.end - b.start)
-                if hashlib.sha256(data).hexdigest() != b.digest:
-                    return None
-                shift = at - b.start
-                moved.append(Block(b.graph, at, b.body + shift, b.close + shift, b.end + shift, b.digest))
-                parts.append(data)
-                at += len(data)
-    except OSError:
-        return None
-    return b"".join(parts), moved
 
 
 def patch_model(old: Model, source: ViewSource, iris: set[str], schemes: bool = False) -> tuple[Model, set[str]]:

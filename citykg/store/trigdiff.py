@@ -160,28 +160,32 @@ def _indexed(
     diff = _graphs(old_blocks, new_blocks)
     mine = [b for b in old_blocks if b.graph in diff.graphs and b.graph not in diff.dropped]
     old_only, new_only = unmatched(mine, [b for b in new_blocks if b.graph in diff.graphs])
-    old_part, new_part = _read(old, old_only), _read(new, new_only)
+    old_part, new_part = read_blocks(old, old_only), read_blocks(new, new_only)
     if old_part is None or new_part is None:
         return None
     gone, came = statements(*old_part), statements(*new_part)
     return diff, gone - came, came - gone
 
 
-def _read(path: Path, blocks: list[Block]) -> tuple[bytes, list[Block]] | None:
-    """The bytes of ``blocks`` of ``path`` one after the other, and the blocks at their offsets there."""
+def read_blocks(path: Path, blocks: list[Block]) -> tuple[bytes, list[Block]] | None:
+    """The bytes of ``blocks`` (with digests) of ``path`` one after the other, and the blocks at
+    their offsets there; None when a read does not have its digest or fails (the file changed since)."""
     parts: list[bytes] = []
     moved: list[Block] = []
     at = 0
-    with path.open("rb") as fh:
-        for b in blocks:
-            fh.seek(b.start)
-            data = fh.read(b.end - b.start)
-            if hashlib.sha256(data).hexdigest() != b.digest:
-                return None
-            shift = at - b.start
-            moved.append(Block(b.graph, at, b.body + shift, b.close + shift, b.end + shift, b.digest))
-            parts.append(data)
-            at += len(data)
+    try:
+        with path.open("rb") as fh:
+            for b in blocks:
+                fh.seek(b.start)
+                data = fh.read(b.end - b.start)
+                if hashlib.sha256(data).hexdigest() != b.digest:
+                    return None
+                shift = at - b.start
+                moved.append(Block(b.graph, at, b.body + shift, b.close + shift, b.end + shift, b.digest))
+                parts.append(data)
+                at += len(data)
+    except OSError:
+        return None
     return b"".join(parts), moved
 
 

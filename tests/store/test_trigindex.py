@@ -133,9 +133,9 @@ def test_the_store_patch_from_indexes_reads_only_changed_blocks_and_equals_the_s
     new = edited(old, tmp_path / "citykg.trig", label, label[:-1] + "（改）" + '"')
     assert trigindex.write(new, previous=old) is not None
     read: list[int] = []
-    real = trigdiff._read
+    real = trigdiff.read_blocks
     monkeypatch.setattr(
-        trigdiff, "_read", lambda path, blocks: read.append(len(blocks)) or real(path, blocks)
+        trigdiff, "read_blocks", lambda path, blocks: read.append(len(blocks)) or real(path, blocks)
     )
     fast = trigdiff.trig_diff(old, new)
     assert read == [1, 1]  # one block of each file
