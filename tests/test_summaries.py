@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import marshal
 import shutil
@@ -284,7 +285,8 @@ def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
     assert edited == want and edited != have
     assert len(scratch) == 1  # the edit was patched into a copy of the previous store
     assert len(changed) == 1 and changed[0] > 0  # only the summary lines that differ were parsed
-    kept = ox.parse(path=str(out / "store" / loading.KEPT_SUMMARIES), format=ox.RdfFormat.TRIG)
+    kept_bytes = gzip.decompress((out / "store" / loading.KEPT_SUMMARIES).read_bytes())  # kept gzipped
+    kept = ox.parse(input=kept_bytes, format=ox.RdfFormat.TRIG)
     assert set(kept) == edited  # what the next patch starts from
     with article.open("a", encoding="utf-8") as fh:  # a second patch starts from a copy of the first one's store
         fh.write("\n本市推出“秒批通”审批服务平台，企业注册实现即时办结。\n")

@@ -3,6 +3,7 @@ changes only the lines that differ, and a kept file that is not one is compared 
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,7 +27,7 @@ def held(folder: Path) -> set[ox.Quad]:
     return set(store.quads_for_pattern(None, None, None, summaries.GRAPH_SUMMARIES))
 
 
-@pytest.mark.parametrize("kept_text", [None, "not a summaries graph\n"])
+@pytest.mark.parametrize("kept_text", [None, "not a summaries graph\n", "plain: not gzipped\n"])
 def test_summarise_from_kept_lines_or_quad_by_quad(tmp_path: Path, kept_text: str | None,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     folder = tmp_path / "store"
@@ -42,9 +43,9 @@ def test_summarise_from_kept_lines_or_quad_by_quad(tmp_path: Path, kept_text: st
         )
     )
     del store
-    (folder / loading.KEPT_SUMMARIES).write_bytes(
-        old.read_bytes() if kept_text is None else kept_text.encode()
-    )
+    kept = old.read_bytes() if kept_text is None else kept_text.encode()
+    # the store keeps it gzipped; a file that is not gzip data is not one either
+    (folder / loading.KEPT_SUMMARIES).write_bytes(kept if kept_text and "plain" in kept_text else gzip.compress(kept))
     new = graph_file(tmp_path / "new.trig", 2, 3, 4)
     parsed: list[str] = []
     real_parse = ox.parse
