@@ -9,24 +9,22 @@ Each variant runs in its own process (CPU seconds and peak RSS from ``wait4``), 
 same run, on a scratch folder holding a symlink to the TriG; a table row is printed after
 each (the ratio column is CPU against the first row):
 
-- ours: ``refresh_store(..., force=True, lenient=True, summaries_trig=S)``, the build's
-  store step from scratch: one lenient bulk load of the TriG followed, in the same call, by
-  the summaries graph S the build merged from its documents' parts
-  (``citykg.graph.rdf.summaryparts``; here merged from the TriG's graphs beforehand, which
-  gives the same triples, and the CPU of the parts and the merge alone is printed as the
-  "build side" row: in a build it is spent by the workers and the main process);
-- ours, summaries queried: the same without S (what the step does for a TriG without
-  computed summaries: SPARQL on a read-only open, then a short write); with ``--strict``
-  also ours without ``lenient``;
+- ours: ``refresh_store(..., force=True, lenient=True)``, the build's store step from
+  scratch: one lenient bulk load of the TriG, which holds the summaries graph the build
+  merged from its documents' parts (``citykg.graph.rdf.summaryparts``); TRIG must be a
+  build's, its block index beside it (that is how the step knows the graph is exact);
+- ours, summaries queried: the same TriG without its block index (what the step does for a
+  file that is not the build's: SPARQL on a read-only open, then a write of what differs,
+  here nothing); with ``--strict`` also ours without ``lenient``;
 - incremental: the step in a staging folder whose TriG differs from the loaded one,
   ``refresh_store(stage, base=...)``, which patches a checkpoint of that store. Without
   ``--new`` the new TriG is the old one with one document graph's literals edited and
-  ``--analogies`` analogy scores changed: what one changed article of 2,000 does;
+  ``--analogies`` analogy scores changed: what one changed article of 2,000 does (its block
+  index written here, as the build writes one);
 - ``oxigraph load`` (the CLI of the ``oxigraph`` package; pyoxigraph's one-call
-  ``bulk_load`` when the CLI is missing) - the anchor of the issue - and
-  ``oxigraph load --lenient``, the same skipping of IRI checks that ours does; then
-  ``oxigraph load --lenient`` of the TriG followed by the summaries graph: the quads ours holds;
-- with ``--parts``: the loader before this change (the TriG in 16 MB parts, summaries
+  ``bulk_load`` when the CLI is missing) of the same TriG - the anchor of the issue - and
+  ``oxigraph load --lenient``, the same skipping of IRI checks that ours does;
+- with ``--parts``: the loader before issue 15 (the TriG in 16 MB parts, summaries
   added in the writable store, ``optimize``), for the record.
 
 Disk is ``du`` of the store folder (a patched store shares files with its base, so its
@@ -50,31 +48,20 @@ CHILD = r"""
 import sys, json
 from pathlib import Path
 kind, trig, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-computed = Path(sys.argv[4]) if kind == "ours" else None
 if kind in ("ours", "queried", "strict"):
-    from citykg.store.core import refresh_store
-    refresh_store(folder, trig, force=True, lenient=kind != "strict", summaries_trig=computed)
-elif kind == "merge":
-    import time
-    from citykg.graph.rdf import summaryparts
-    clock = {"parts": 0.0, "merge": 0.0}
-    def timed(fn, key):
-        def run(*a):
-            t = time.process_time(); out = fn(*a); clock[key] += time.process_time() - t
-            return out
-        return run
-    summaryparts.part_of = timed(summaryparts.part_of, "parts")
-    summaryparts.SummaryMerge.add = timed(summaryparts.SummaryMerge.add, "merge")
-    merged = summaryparts.merge_file(trig)
-    t = time.process_time(); n = merged.write(folder); clock["write"] = time.process_time() - t
-    print(json.dumps({**clock, "triples": n}))
+    from citykg.store.core import MARKER, SUMMARIES_FROM_TRIG, refresh_store
+    done = refresh_store(folder, trig, force=True, lenient=kind != "strict")
+    print(json.dumps({"from_trig": json.loads((done / MARKER).read_text())[SUMMARIES_FROM_TRIG]}))
+elif kind == "index":
+    from citykg.store import trigindex
+    print(json.dumps({"indexed": trigindex.write(trig, previous=folder) is not None}))
 elif kind == "incremental":
     from citykg.store import loading
     from citykg.store.core import refresh_store
     used = []
     real_load = loading.load
     loading.load = lambda *a: (used.append("scratch"), real_load(*a))[1]
-    refresh_store(folder, trig, base=Path(sys.argv[4]), lenient=True, summaries_trig=Path(sys.argv[5]))
+    refresh_store(folder, trig, base=Path(sys.argv[4]), lenient=True)
     print(json.dumps({"path": used[0] if used else "patched"}))
 elif kind.startswith("pyoxigraph"):
     import pyoxigraph as ox
@@ -93,8 +80,6 @@ elif kind == "parts":
 #: Edits of the synthetic incremental change: analogy scores rewritten (the analogies of one
 #: article's initiatives are a few dozen of ~250k at 2,000 articles)
 DEFAULT_ANALOGIES = 50
-#: bytes per read when files are concatenated
-COPY_BUFFER = 1 << 20
 
 
 def run(argv: list[str]) -> tuple[float, float, float, str]:
@@ -164,74 +149,50 @@ def main() -> None:
     print(f"load at end: {os.getloadavg()[0]:.1f}")
 
 
+def linked(trig: Path, folder: Path, with_index: bool = True) -> Path:
+    """``folder/citykg.trig``, a symlink to ``trig`` (and to its block index, ``with_index``)."""
+    from citykg.store.trigindex import index_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "citykg.trig").symlink_to(trig)
+    if with_index and index_path(trig).is_file():
+        index_path(folder / "citykg.trig").symlink_to(index_path(trig).resolve())
+    return folder / "citykg.trig"
+
+
 def measure(args: argparse.Namespace, trig: Path, work: Path) -> None:
     """Run the variants, printing a table row after each: ours from scratch first (the anchor of
     the ratio column), the incremental patch on it, then ``oxigraph load``, then the old loader."""
     py = [sys.executable, "-c", CHILD]
     base = work / "ours"
-    base.mkdir(parents=True)
-    (base / "citykg.trig").symlink_to(trig)
-    computed = work / "summaries.trig"
-    _, _, _, out = run([*py, "merge", str(trig), str(computed)])
-    side = json.loads(out)
-    if side["triples"] is None:
-        raise SystemExit(f"{trig}: the parts of its graphs do not merge exactly")
-    cpu, rss, wall, _ = run([*py, "ours", str(base / "citykg.trig"), str(base), str(computed)])
+    cpu, rss, wall, out = run([*py, "ours", str(linked(trig, base)), str(base)])
+    if not json.loads(out)["from_trig"]:
+        raise SystemExit(f"{trig}: not a build's TriG with its summaries graph and block index - build it again")
     anchor, base_disk = cpu, du_mib(base / "store")
     print(row("ours: refresh_store from scratch", cpu, rss, wall, base_disk, anchor), flush=True)
-    spent = side["parts"] + side["merge"] + side["write"]
-    print(
-        f"| build side, not in the step: {side['triples']:,} summaries from the parts (parts {side['parts']:.1f}"
-        f" + merge {side['merge']:.1f} + write {side['write']:.1f}) | {spent:.1f} | | | | {spent / anchor:.2f} |"
-    )
     stage = base / ".citykg-build.bench"
-    stage.mkdir()
-    new = stage / "citykg.trig"
     if args.new:
-        new.symlink_to(args.new.resolve())
+        new = linked(args.new.resolve(), stage)
     else:
+        stage.mkdir()
+        new = stage / "citykg.trig"
         edited(trig, new, args.analogies)
-    # without --new only literals and scores change: no summary input, so the summaries stay the same
-    if args.new:
-        computed = work / "summaries-new.trig"
-        run([*py, "merge", str(new), str(computed)])
-    cpu, rss, wall, out = run([*py, "incremental", str(new), str(stage), str(base), str(computed)])
+        run([*py, "index", str(new), str(trig)])  # as the build writes one (not timed)
+    cpu, rss, wall, out = run([*py, "incremental", str(new), str(stage), str(base)])
     added = du_mib(base) - base_disk - du_mib(new)
     how = "patched" if '"patched"' in out else "from scratch (difference too large)"
     print(row(f"ours: incremental, {how} (disk: what it adds)", cpu, rss, wall, added, anchor), flush=True)
     for lenient in (False, True):
         oxigraph_load(py, trig, work / "oxigraph", lenient, anchor)
-    both = work / "with-summaries.trig"  # the quads ours holds, as one file
-    with both.open("wb") as fh:
-        for part in (trig, work / "summaries.trig"):
-            with part.open("rb") as src:
-                shutil.copyfileobj(src, fh, COPY_BUFFER)
-    oxigraph_load(py, both, work / "oxigraph", True, anchor, " of the TriG + the summaries (ours' quads)")
-    both.unlink()
     queried = work / "queried"
-    queried.mkdir()
-    (queried / "citykg.trig").symlink_to(trig)
-    cpu, rss, wall, _ = run([*py, "queried", str(queried / "citykg.trig"), str(queried)])
-    print(
-        row(
-            "ours, summaries queried after the load (before)",
-            cpu,
-            rss,
-            wall,
-            du_mib(queried / "store"),
-            anchor,
-        )
-    )
+    cpu, rss, wall, _ = run([*py, "queried", str(linked(trig, queried, with_index=False)), str(queried)])
+    name = "ours, the TriG without its block index (summaries queried, nothing to change)"
+    print(row(name, cpu, rss, wall, du_mib(queried / "store"), anchor), flush=True)
     shutil.rmtree(queried)
     if args.strict:
         strict = work / "strict"
-        strict.mkdir()
-        (strict / "citykg.trig").symlink_to(trig)
-        cpu, rss, wall, _ = run([*py, "strict", str(strict / "citykg.trig"), str(strict)])
-        print(
-            row("ours, strict load (no lenient)", cpu, rss, wall, du_mib(strict / "store"), anchor),
-            flush=True,
-        )
+        cpu, rss, wall, _ = run([*py, "strict", str(linked(trig, strict)), str(strict)])
+        print(row("ours, strict load (no lenient)", cpu, rss, wall, du_mib(strict / "store"), anchor), flush=True)
         shutil.rmtree(strict)
     if args.parts:
         parts_dir = work / "parts"

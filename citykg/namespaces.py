@@ -136,7 +136,7 @@ GRAPH_ONTOLOGY = CKR["graph/ontology"]
 GRAPH_SCHEMES = CKR["graph/schemes"]
 GRAPH_DIVISIONS = CKR["graph/divisions"]
 GRAPH_ANALOGIES = CKR["graph/analogies"]
-GRAPH_SUMMARIES = CKR["graph/summaries"]  # derived, never in the TriG (citykg.store.summaries)
+GRAPH_SUMMARIES = CKR["graph/summaries"]  # derived, written into the TriG by the build (citykg.store.summaries)
 
 SCHEME_REFORMS = CKR["scheme/reforms"]
 SCHEME_DOMAINS = CKR["scheme/domains"]

@@ -38,7 +38,7 @@ from citykg.graph.ingest.documents import DEFAULT_MAX_BYTES, SUFFIXES, IngestErr
 from citykg.graph.kb import KnowledgeBase, load_kb
 from citykg.graph.rdf.divisions import division_quads
 from citykg.graph.rdf.emit import N
-from citykg.graph.rdf.summaryparts import SUMMARIES_NAME, SummaryMerge, store_part
+from citykg.graph.rdf.summaryparts import SummaryMerge, store_part
 from citykg.graph.rdf.trig import Spool, write_trig
 from citykg.graph.records import ENTITY_CLASSES
 from citykg.graph.reuse import drop_copies, results
@@ -233,7 +233,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     content hash (an incremental build reads an unchanged file's entry without a worker)."""
     store = ox.Store()
     index = AnalogueIndex()
-    merged = SummaryMerge()  # the store's summaries graph, known before the store step loads the TriG
+    merged = SummaryMerge()  # the summaries graph, written into the TriG (rdf.summaryparts)
     docs = Spool(out / TRIG_NAME, "documents")
     spools.append(docs)
     seen: dict[str, str] = {}
@@ -279,15 +279,10 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
         return t
     if cache is not None:
         cachemod.write_index(cache, fingerprint, seen, by_source)
-    store.load(input=b"\n".join(sorted(minted)) + b"\n", format=ox.RdfFormat.N_QUADS)  # once, each line once
-    for f in ontology_files():
-        store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_ONTOLOGY))
-    for f in sorted((ontology_dir() / "schemes").glob("*.ttl")):
-        store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_SCHEMES))
-    store.bulk_extend(division_quads(load_kb(), areas))
-    store.bulk_extend(county_city_quads(load_kb(), cities))
+    _knowledge_graphs(store, minted, areas, cities)
     merged.add(store_part(store))
-    merged.write(out / SUMMARIES_NAME)
+    summary = merged.quads()  # None: inexact, the store step queries them (rdf.summaryparts)
+    merged = SummaryMerge()
     counts, observations = index.stats(), index.observations
     t = report.step("store", t)
     if analogues:
@@ -295,12 +290,26 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
         spools.append(_analogues(store, index, out, report, cache, fingerprint, reuse=incremental, documents=seen))
         t = report.step("analogues", t)
     index.clear()
+    if summary:  # after the analogue step, which reads ``store``: written with the knowledge graphs
+        store.bulk_extend(summary)
     report.trig = write_trig(store, out / TRIG_NAME, spools)
     t = report.step("write", t)
     report.stats = counts
     report.stats["observations"] = observations
     report.stats["triples"] = len(store) + sum(s.quads for s in spools)
     return report.step("stats", t)
+
+
+def _knowledge_graphs(store: ox.Store, minted: set[bytes], areas: set[str], cities: set[str]) -> None:
+    """Load the knowledge graphs into ``store``: the minted concepts (N-Quads lines), the ontology,
+    the concept schemes, and the divisions of ``areas`` and county-level ``cities``."""
+    store.load(input=b"\n".join(sorted(minted)) + b"\n", format=ox.RdfFormat.N_QUADS)  # once, each line once
+    for f in ontology_files():
+        store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_ONTOLOGY))
+    for f in sorted((ontology_dir() / "schemes").glob("*.ttl")):
+        store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=N(GRAPH_SCHEMES))
+    store.bulk_extend(division_quads(load_kb(), areas))
+    store.bulk_extend(county_city_quads(load_kb(), cities))
 
 
 def county_city_quads(kb: KnowledgeBase, cities: set[str]) -> list[ox.Quad]:

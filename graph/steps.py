@@ -63,18 +63,10 @@ STORE_ORDER, DOCS_ORDER, SITE_ORDER = 10, 20, 30
 def _store(out: Path) -> object:
     """The store of ``out``; in a staging folder, patched from the published build's store when cheaper."""
     from citykg.graph.outdir import STAGE_PREFIX
-    from citykg.graph.rdf.summaryparts import SUMMARIES_NAME
     from citykg.store.core import refresh_store
 
-    # lenient: the TriG is the one the build has just written (its IRIs are valid by construction);
-    # the summaries graph, when the build could merge it from its documents' parts, is loaded with it
-    computed = out / SUMMARIES_NAME
-    return refresh_store(
-        out,
-        base=out.parent if out.name.startswith(STAGE_PREFIX) else None,
-        lenient=True,
-        summaries_trig=computed if computed.is_file() else None,
-    )
+    # lenient: the TriG is the one the build has just written (its IRIs are valid by construction)
+    return refresh_store(out, base=out.parent if out.name.startswith(STAGE_PREFIX) else None, lenient=True)
 
 
 @register("docs", "ontology docs", DOCS_ORDER)

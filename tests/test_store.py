@@ -197,25 +197,3 @@ def test_the_lenient_load_still_refuses_a_broken_file(out: Path) -> None:
         refresh_store(out, lenient=True)
     assert "citykg.trig: not valid RDF" in err.value.message and "\n" not in err.value.message
     assert not (out / "store").exists()
-
-
-def test_computed_summaries_ride_in_the_same_bulk_load(
-    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The build's summaries graph, streamed after the TriG in one bulk load, gives the store the
-    queried path gives (and the summaries are not queried)."""
-    from citykg.graph.rdf.summaryparts import merge_file
-    from citykg.store import loading, summaries
-
-    queried = set(ox.Store.read_only(str(refresh_store(out))))
-    computed = tmp_path / "summaries.trig"
-    assert merge_file(out / "citykg.trig").write(computed)
-    other = tmp_path / "other"
-    other.mkdir()
-    shutil.copy(FIXTURE, other / "citykg.trig")
-    real, loads = loading.load, []
-    monkeypatch.setattr(loading, "load", lambda *a: loads.append(a) or real(*a))
-    monkeypatch.setattr(summaries, "summary_quads", None)
-    folder = refresh_store(other, lenient=True, summaries_trig=computed)
-    assert set(ox.Store.read_only(str(folder))) == queried and len(loads) == 1
-    assert any(q.graph_name == summaries.GRAPH_SUMMARIES for q in queried)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import marshal
 import shutil
@@ -56,14 +55,23 @@ def test_each_summary_equals_the_join_it_stands_for(built: Path, name: str) -> N
     assert len(got) >= 5
 
 
-def test_the_trig_stays_plain_data_and_every_store_adds_the_summaries(built: Path) -> None:
-    graphs = {q.graph_name for q in ox.parse(path=str(built / "citykg.trig"), format=ox.RdfFormat.TRIG)}
-    assert summaries.GRAPH_SUMMARIES not in graphs
+def test_the_builds_trig_holds_the_summaries_and_every_store_the_same(built: Path) -> None:
+    """The build writes the summaries graph into its TriG; the persistent store is exactly the
+    file's quads (what ``oxigraph load`` makes of it), and the in-memory loads agree."""
+    trig = built / "citykg.trig"
+    in_file = set(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+    written = {q for q in in_file if q.graph_name == summaries.GRAPH_SUMMARIES}
+    assert len(written) > 50
+    rest = ox.Store()
+    rest.bulk_extend(q for q in in_file if q.graph_name != summaries.GRAPH_SUMMARIES)
+    assert written == reference_quads(rest)  # what the CONSTRUCTs give on the extracted data
+    open_store(built)
+    assert set(ox.Store.read_only(str(built / "store"))) == in_file
     q = f"SELECT ?s ?p ?o WHERE {{ {IN_SUMMARIES} {{ ?s ?p ?o }} }}"
     on_disk = {tuple(r.values()) for r in open_store(built).select(q)}
-    assert len(on_disk) > 50
+    assert len(on_disk) == len(written)
     assert {tuple(r.values()) for r in open_store(built, memory=True).select(q)} == on_disk
-    assert {tuple(r.values()) for r in memory_store(built / "citykg.trig").select(q)} == on_disk
+    assert {tuple(r.values()) for r in memory_store(trig).select(q)} == on_disk
 
 
 def test_recomputing_replaces_the_graph() -> None:
@@ -173,11 +181,8 @@ HAND_MADE = """
 
 def merged_quads(path: Path) -> set[ox.Quad] | None:
     """The summaries graph the parts of ``path``'s graphs merge into (None: not exactly)."""
-    out = path.with_name("merged.trig")
-    if summaryparts.merge_file(path).write(out) is None:
-        assert not out.exists()
-        return None
-    return set(ox.parse(path=str(out), format=ox.RdfFormat.TRIG))
+    quads = summaryparts.merge_file(path).quads()
+    return None if quads is None else set(quads)
 
 
 def loaded(path: Path) -> ox.Store:
@@ -247,13 +252,18 @@ def store_summaries(out: Path) -> tuple[set[ox.Quad], set[ox.Quad]]:
     return set(store.quads_for_pattern(None, None, None, summaries.GRAPH_SUMMARIES)), reference_quads(store)
 
 
+def trig_quads(out: Path) -> set[ox.Quad]:
+    return set(ox.parse(path=str(out / "citykg.trig"), format=ox.RdfFormat.TRIG))
+
+
 def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
     tmp_path: Path, seed_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The store step of a build, from scratch and patched after an edit, queries no summary:
-    it loads the merged ones, and they are the CONSTRUCTs' triples."""
+    they are in the TriG (the merged ones, the CONSTRUCTs' triples), and the store holds
+    exactly the TriG's quads; the patch's TriG difference changes only the summaries that differ."""
     from citykg.graph.build import build
-    from citykg.store import loading
+    from citykg.store import loading, trigdiff
 
     def no_query(store: ox.Store) -> list[ox.Quad]:
         raise AssertionError("the build's store step queried the summaries")
@@ -262,21 +272,16 @@ def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
     real_load = loading.load
     monkeypatch.setattr(loading, "load", lambda trig, *a: scratch.append(trig) or real_load(trig, *a))
     monkeypatch.setattr(summaries, "summary_quads", no_query)
-    changed: list[int] = []
-    real_lines = loading.changed_lines
-
-    def lines(kept: Path, computed: Path) -> tuple[set[ox.Quad], set[ox.Quad]]:
-        gone, came = real_lines(kept, computed)
-        changed.append(len(gone) + len(came))
-        return gone, came
-
-    monkeypatch.setattr(loading, "changed_lines", lines)
+    diffs: list[trigdiff.TrigDiff] = []
+    real_diff = trigdiff.trig_diff
+    monkeypatch.setattr(trigdiff, "trig_diff", lambda *a: diffs.append(real_diff(*a)) or diffs[-1])
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     shutil.copytree(seed_dir, corpus)
     build([corpus], out, jobs=1)
     have, want = store_summaries(out)
     assert have == want and len(have) > 50 and len(scratch) == 1
-    assert not (out / summaryparts.SUMMARIES_NAME).exists()  # a staging file, never published
+    assert set(ox.Store.read_only(str(out / "store"))) == trig_quads(out)
+    assert not list(out.glob("*summaries*")) and not list((out / "store").glob("*summaries*"))
     article = sorted(corpus.glob("*.txt"))[0]
     with article.open("a", encoding="utf-8") as fh:  # our own sentence: a new initiative and a figure
         fh.write("\n青岛市上线“智慧停车”平台，全市新增智能泊位1200个。\n")
@@ -284,16 +289,16 @@ def test_the_build_loads_the_summaries_it_merged_and_an_edit_patches_them(
     edited, want = store_summaries(out)
     assert edited == want and edited != have
     assert len(scratch) == 1  # the edit was patched into a copy of the previous store
-    assert len(changed) == 1 and changed[0] > 0  # only the summary lines that differ were parsed
-    kept_bytes = gzip.decompress((out / "store" / loading.KEPT_SUMMARIES).read_bytes())  # kept gzipped
-    kept = ox.parse(input=kept_bytes, format=ox.RdfFormat.TRIG)
-    assert set(kept) == edited  # what the next patch starts from
+    assert set(ox.Store.read_only(str(out / "store"))) == trig_quads(out)
+    summary_changes = [q for q in diffs[-1].removed | diffs[-1].added if q.graph_name == summaries.GRAPH_SUMMARIES]
+    assert 0 < len(summary_changes) < len(edited) // 2  # the summaries that differ, not the whole graph
     with article.open("a", encoding="utf-8") as fh:  # a second patch starts from a copy of the first one's store
         fh.write("\n本市推出“秒批通”审批服务平台，企业注册实现即时办结。\n")
     build([corpus], out, jobs=1, incremental=True)
     again, want = store_summaries(out)
-    assert again == want and again != edited and len(scratch) == 1 and len(changed) == 2
+    assert again == want and again != edited and len(scratch) == 1
     full = tmp_path / "full"
     build([corpus], full, jobs=1)
     assert store_summaries(full)[0] == again
     assert set(ox.Store.read_only(str(out / "store"))) == set(ox.Store.read_only(str(full / "store")))
+    assert (out / "citykg.trig").read_bytes() == (full / "citykg.trig").read_bytes()

@@ -1,9 +1,10 @@
 """``citykg export``: the build for other tools (Gephi, Cytoscape, spreadsheets, RDF tools).
 
 RDF formats come straight from pyoxigraph (``nq``, ``trig`` and ``jsonld`` keep every
-named graph, the ontology's included, so a store loaded from them by its own loader
-has the schema; ``--with-summaries`` adds the derived ``ckr:graph/summaries`` that
-some saved queries read; ``ttl`` is the union of the data graphs). ``graphml``/``gexf`` (networkx)
+named graph of the build's TriG, the ontology's and the derived ``ckr:graph/summaries``
+that some saved queries read included, so a store loaded from them by its own loader
+has the schema and answers those queries; ``--with-summaries`` computes the summaries
+again, for a TriG without them, and adds them to ``ttl``, the union of the data graphs). ``graphml``/``gexf`` (networkx)
 and ``csv`` (a nodes table and an edges table) hold the resource graph: every
 IRI-to-IRI triple outside the ontology graph is an edge named by its predicate,
 nodes carry their label and class. Files are written to a temp path, then renamed.
@@ -266,16 +267,18 @@ def export(
 ) -> dict[str, int]:
     """Write the build in ``fmt`` to ``path``; returns counts for the summary line.
 
-    ``with_summaries`` adds ``ckr:graph/summaries`` (as every citykg store computes it)
-    to the RDF formats, for stores loaded from the file by their own loader;
+    ``with_summaries`` makes ``ckr:graph/summaries`` what every citykg store computes, in the RDF
+    formats (nq/trig/jsonld keep the TriG's otherwise; ttl and the projections leave it out);
     ``projection_kind`` picks the graph for graphml/gexf/csv; ``bom`` starts CSV files
     with a UTF-8 byte-order mark (Excel then reads the Chinese text right).
     """
+    from citykg.store.summaries import GRAPH_SUMMARIES, add_summaries
+
     store = source.dataset
     if with_summaries and fmt in (*RDF_DATASETS, "ttl"):
-        from citykg.store.summaries import add_summaries
-
-        add_summaries(store)
+        add_summaries(store)  # as the queries give them, whatever the file held
+    elif fmt not in RDF_DATASETS and store.contains_named_graph(GRAPH_SUMMARIES):
+        store.remove_graph(GRAPH_SUMMARIES)  # derived: not data of the union or the resource graph
     if fmt in (*RDF_DATASETS, "ttl"):
         if fmt == "ttl":
             triples = list(dict.fromkeys(q.triple for q in data_quads(store)))

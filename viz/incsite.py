@@ -52,6 +52,9 @@ ANALOGY_GRAPH = CKR_IRI + "graph/analogies"
 #: a full step) and those the build mints from article text, which one edited article can add,
 #: drop or change (a minted indicator's expected unit): its concepts are then read again
 SCHEMES_GRAPH = CKR_IRI + "graph/schemes"
+#: the derived summaries (citykg.store.summaries): no page reads them, and they change only
+#: with the documents (whose change the step follows)
+SUMMARIES_GRAPH = CKR_IRI + "graph/summaries"
 #: changed statement bytes per byte of the TriG above which the full step is taken (then most
 #: pages change anyway; an edited article is two whole graphs, its IRI being its content hash)
 MAX_CHANGED_FRACTION = 0.5
@@ -84,6 +87,7 @@ def find_change(state: SiteState, old_trig: Path, new: tuple[bytes | None, list[
     """What changed since the state (None: a full step is needed). ``new`` is ``trig_graphs(new_trig)``."""
     new_data, new_blocks, new_digests = new
     changed = {g for g in state.graphs.keys() | new_digests.keys() if state.graphs.get(g) != new_digests.get(g)}
+    changed.discard(SUMMARIES_GRAPH)
     if not changed:
         return Change(set(), set())
     if any(not g.startswith(DOC_GRAPHS) and g not in (ANALOGY_GRAPH, SCHEMES_GRAPH) for g in changed):

@@ -134,7 +134,8 @@ def _done(quiet: bool, path: Path, what: str) -> None:
 @click.option(
     "--with-summaries",
     is_flag=True,
-    help="nq/trig/jsonld/ttl: add the derived ckr:graph/summaries some saved queries read.",
+    help="nq/trig/jsonld/ttl: the derived ckr:graph/summaries some saved queries read, computed again "
+    "(nq/trig/jsonld keep the build TriG's otherwise; ttl has none without it).",
 )
 @quiet_option
 def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool, concept: str | None = None,
@@ -147,7 +148,8 @@ def export_cmd(fmt: str, data: str | None, output: Path | None, quiet: bool, con
 
     graphml/gexf/csv hold the resource graph (IRIs with label and class; edges
     named by predicate); nq, trig and jsonld keep every named graph (the ontology
-    too), --with-summaries adds ckr:graph/summaries; ttl is the union of the data.
+    too), with the build's ckr:graph/summaries (--with-summaries computes it again, and adds it
+    to ttl); ttl is the union of the data.
 
     Example: citykg export --format graphml --data out -o /tmp/citykg.graphml
     """

@@ -32,12 +32,15 @@ from citykg.iris import PREFIXES
 from citykg.paths import Build, locate_build
 from citykg.store import federation, loading, sparqlsyntax, sparqlterms, summaries, trigdiff, trigparts
 from citykg.store.sparqlterms import QueryResult, Term, collect, lexical, serialize_triples, to_term
+from citykg.store.trigindex import holds_graph
 from citykg.store.trigindex import load as load_index
 
 STORE_DIR = "store"
 #: Query texts whose check (form, syntax, no SERVICE) is remembered: a server sees the same ones again.
 CHECK_CACHE = 1024
 MARKER = "citykg-store.json"
+#: the marker's key saying whether the store's summaries graph is its TriG's (else it was queried)
+SUMMARIES_FROM_TRIG = "summaries_from_trig"
 FORMATS = {
     ".trig": ox.RdfFormat.TRIG,
     ".nq": ox.RdfFormat.N_QUADS,
@@ -245,7 +248,7 @@ def is_fresh(trig: Path, store_dir: Path) -> bool:
 
 def refresh_store(
     out_dir: Path | str, trig: Path | None = None, force: bool = False, base: Path | None = None,
-    lenient: bool = False, summaries_trig: Path | None = None,
+    lenient: bool = False,
 ) -> Path:
     """(Re)build ``OUT/store`` from ``OUT/citykg.trig`` unless it is fresh; returns its folder.
 
@@ -254,11 +257,13 @@ def refresh_store(
     build's folder (the build passes ``OUT`` while it writes into ``OUT/.citykg-build.*``),
     lets the new store be a copy of ``base``'s fresh store patched with the difference of
     the two TriG files (``citykg.store.trigdiff``) when that is small; otherwise the TriG
-    is bulk-loaded. Either way the derived graph ``ckr:graph/summaries``
-    (``citykg.store.summaries``) is (re)computed, and the stores hold the same quads.
+    is bulk-loaded. Either way the store holds the derived graph ``ckr:graph/summaries``
+    (``citykg.store.summaries``) as its queries give it, and the stores hold the same quads:
+    a TriG the build wrote (its block index, ``citykg.store.trigindex``, is valid) holds the
+    graph already, exact (``graph.rdf.summaryparts``), and then the store is exactly the file's
+    quads, what ``oxigraph load`` makes of it; for any other file the graph is queried.
     ``lenient``: the caller vouches for the file (the build, for the TriG it has just written),
-    so the bulk load skips the IRI checks; ``summaries_trig``: the summaries graph the build
-    computed, used instead of the queries (``loading.fill``).
+    so the bulk load skips the IRI checks.
     """
     trig = trig or _locate(out_dir)
     store_dir = store_dir_for(trig)
@@ -270,15 +275,17 @@ def refresh_store(
         tmp = trig.parent / f".{store_dir.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            patched = not force and base is not None and _patch(Path(base) / trig.name, trig, tmp)
-            loading.fill(tmp, trig, FORMATS[trig.suffix], patched, lenient, summaries_trig)
+            from_trig = trig.suffix == ".trig" and holds_graph(trig, summaries.GRAPH_SUMMARIES.value)
+            patched = not force and base is not None and _patch(Path(base) / trig.name, trig, tmp, from_trig)
+            loading.fill(tmp, trig, FORMATS[trig.suffix], patched, lenient, from_trig)
         except SyntaxError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(f'{trig}: not valid RDF ({exc}) - rebuild it with "citykg build".') from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        (tmp / MARKER).write_text(json.dumps(_stamp(trig, with_hash=True), indent=1))
+        marker = {**_stamp(trig, with_hash=True), SUMMARIES_FROM_TRIG: from_trig}
+        (tmp / MARKER).write_text(json.dumps(marker, indent=1))
         old = trig.parent / f".{store_dir.name}.old-{os.getpid()}"
         if store_dir.exists():
             store_dir.rename(old)
@@ -289,14 +296,18 @@ def refresh_store(
     return store_dir
 
 
-def _patch(base_trig: Path, trig: Path, folder: Path) -> bool:
+def _patch(base_trig: Path, trig: Path, folder: Path, from_trig: bool) -> bool:
     """Make ``folder`` the store of ``base_trig`` patched to ``trig``; False when not worth it.
 
     Needs the previous store fresh for ``base_trig`` and a small difference
     (``trigdiff.trig_diff``); the previous store is only read (``loading.patch``).
+    ``from_trig``: ``trig`` holds the summaries graph; the previous store's must have come
+    from its TriG too (or from the queries both times), so that the patch makes them exact.
     """
     base_store = store_dir_for(base_trig)
     if trig.suffix != ".trig" or not base_trig.is_file() or not is_fresh(base_trig, base_store):
+        return False
+    if (_marker(base_store) or {}).get(SUMMARIES_FROM_TRIG, False) != from_trig:
         return False
     diff = trigdiff.trig_diff(base_trig, trig)
     if diff is None:
@@ -305,26 +316,6 @@ def _patch(base_trig: Path, trig: Path, folder: Path) -> bool:
         fcntl.flock(lock, fcntl.LOCK_SH)  # no reader rebuilds the previous store meanwhile
         loading.patch(base_store, diff, folder)
     return True
-
-
-def _load_parts(trig: Path) -> ox.Store:
-    """A new in-memory store loaded with ``trig`` part by part.
-
-    Parts keep the bulk loader's memory bounded (``citykg.store.trigparts``). If a part does
-    not parse (a split inside a multi-line literal of a foreign file), the file is
-    loaded again in one call, which either works or gives the real error.
-    """
-    fmt = FORMATS[trig.suffix]
-    store = ox.Store()
-    try:
-        trigparts.bulk_load_parts(store, trig, fmt)
-        return store
-    except SyntaxError:
-        pass  # retried below, once the traceback (which holds the store) is gone
-    del store
-    store = ox.Store()
-    store.bulk_load(path=str(trig), format=fmt)
-    return store
 
 
 _OPEN: dict[tuple[str, bool], tuple[str, ox.Store]] = {}
@@ -366,9 +357,11 @@ def open_store(
 
 
 def _load_in_memory(trig: Path) -> ox.Store:
-    """An in-memory store of ``trig`` with its derived summaries, like the persistent store."""
-    mem = _load_parts(trig)
-    summaries.add_summaries(mem)
+    """An in-memory store of ``trig`` with its derived summaries, like the persistent store (the
+    build's TriG holds them: ``refresh_store``)."""
+    mem = trigparts.load_in_memory(trig, FORMATS[trig.suffix])
+    if trig.suffix != ".trig" or not holds_graph(trig, summaries.GRAPH_SUMMARIES.value):
+        summaries.add_summaries(mem)
     return mem
 
 

@@ -1,14 +1,12 @@
-"""The derived summaries graph: small whole-graph aggregates, computed when a store is loaded.
+"""The derived summaries graph: small whole-graph aggregates, written into the TriG by the build.
 
 Some saved questions compare every city with every other (similar-cities,
 reform-gaps, shared-reforms), count over every observation or piece of evidence
 (list-indicators, list-articles), or page through the cities active in a domain
 (initiatives-by-domain). Joined from the extracted triples at
 query time they cost 100-300 ms at a million triples on the on-disk store; read
-from a summary they cost a few milliseconds. So whenever a store is (re)built
-from the TriG - ``refresh_store`` for the persistent ``OUT/store``, the
-in-memory loads of ``open_store(memory=True)`` and ``memory_store`` - this
-module adds one named graph, ``ckr:graph/summaries``, derived from the rest
+from a summary they cost a few milliseconds. So every citykg store holds one
+named graph, ``ckr:graph/summaries``, derived from the rest and defined here
 with SPARQL:
 
 - ``?concept ck:realizedIn ?city``: some initiative of the city realizes the concept;
@@ -17,17 +15,20 @@ with SPARQL:
   city or one of its initiatives;
 - ``?document ck:nodeCount ?n``: how many extracted nodes have evidence in the article.
 
-The build's own store step does not query: its workers keep what the summaries read
-from each document (``citykg.graph.rdf.summaryparts``), the build merges those parts
-into this graph before the store step, which bulk-loads it in the same call as the
-TriG (a graph written into a bulk-loaded store afterwards makes RocksDB compact it
-with the big files: +3% disk at 2,000 articles). The merge gives exactly the
-CONSTRUCTs' triples (tests/test_summaries.py); when it cannot be sure, the queries run.
-
-The TriG stays the plain extracted data: the summaries are never written to it,
-and are recomputed from it on every load, so they cannot go stale. ``citykg push``
-uploads the store's graphs, so a server gets the summaries too. Nothing here
-depends on how the build makes the data, only on the ontology terms it uses.
+The build does not query: its workers keep what the summaries read from each
+document (``citykg.graph.rdf.summaryparts``), and the build merges those parts into
+this graph and writes it into the TriG with the knowledge graphs. The merge gives
+exactly the CONSTRUCTs' triples (tests/test_summaries.py); when it cannot be sure, the
+TriG has no summaries graph and the store step runs the queries. So the build's store
+is exactly ``oxigraph load citykg.trig`` (one bulk load, no graph written afterwards,
+which would make RocksDB compact the big files: +3% disk at 2,000 articles), and any
+store loaded from the file (``oxigraph load``, Fuseki, GraphDB) runs the saved queries
+that read the summaries. A TriG that is not the build's (no valid block index, e.g. an
+edited one) gets the graph queried on load, so a stale copy is replaced, never trusted;
+the in-memory loads always recompute it. ``citykg validate`` and ``citykg export``
+(unless ``--with-summaries``) leave it out: it is derived. ``citykg push`` uploads the
+store's graphs, so a server gets the summaries too. Nothing here depends on how the
+build makes the data, only on the ontology terms it uses.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def needs_summaries(query: str) -> bool:
 
 HAS_SUMMARIES = f"ASK {{ GRAPH <{GRAPH_SUMMARIES.value}> {{ ?s ?p ?o }} }}"
 #: What to tell someone whose store lacks the derived graph.
-LOAD_HINT = "load the build with citykg push, or citykg export --format trig --with-summaries"
+LOAD_HINT = "load the build's citykg.trig (it holds the graph), citykg export --format trig --with-summaries, or use citykg push"
 
 
 def summary_quads(store: ox.Store) -> list[ox.Quad]:

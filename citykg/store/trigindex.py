@@ -71,6 +71,12 @@ def load(trig: Path) -> TrigIndex | None:
     return index
 
 
+def holds_graph(trig: Path, graph: str) -> bool:
+    """True when ``trig`` has a valid index (``load``) listing a block of the named graph ``graph``."""
+    index = load(trig)
+    return index is not None and any(b.graph == graph for b in index.blocks)
+
+
 def piece_end(data: bytes, pos: int) -> int:
     """Where the piece of ``data`` starting at ``pos`` ends: after its next ``}`` line and the blank
     lines after it (the end of ``data`` when there is none).
@@ -171,4 +177,4 @@ def write(trig: Path, previous: Path | None = None) -> TrigIndex | None:
     return index
 
 
-__all__ = ["TrigIndex", "build_index", "index_path", "load", "piece_end", "write"]
+__all__ = ["TrigIndex", "build_index", "holds_graph", "index_path", "load", "piece_end", "write"]

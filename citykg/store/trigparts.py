@@ -18,7 +18,7 @@ part makes RocksDB compact and rewrite the earlier ones uncompressed
 A file where no boundary is found is loaded in one call, as before. A line
 starting with ``@prefix`` inside a triple-quoted literal would be taken for a
 boundary and make a part fail to parse: callers retry with one call on
-``SyntaxError`` (``citykg.store.core._load_parts``), so the worst case is the old
+``SyntaxError`` (``load_in_memory``), so the worst case is the old
 memory, never wrong data.
 
 ``graph_digests`` hashes each named graph's blocks, so two builds can be compared graph
@@ -107,6 +107,23 @@ class Block:
     close: int  # the newline before the closing ``}``
     end: int  # after the block's ``}`` line and the blank lines after it (where the next block starts)
     digest: str = field(default="", compare=False)  # SHA-256 of data[start:end] when an index knows it
+
+
+def load_in_memory(path: Path, fmt: ox.RdfFormat) -> ox.Store:
+    """A new in-memory store loaded with ``path`` part by part (``bulk_load_parts``: the bulk
+    loader's memory bounded). If a part does not parse (a split inside a multi-line literal of a
+    foreign file), the file is loaded again in one call, which either works or gives the real error.
+    """
+    store = ox.Store()
+    try:
+        bulk_load_parts(store, path, fmt)
+        return store
+    except SyntaxError:
+        pass  # retried below, once the traceback (which holds the store) is gone
+    del store
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=fmt)
+    return store
 
 
 def graph_name(token: bytes, directives: bytes) -> str | None:

@@ -1,10 +1,12 @@
-"""Per-document parts of the store's summaries graph, merged into it before the store is loaded.
+"""Per-document parts of the summaries graph, merged into it before the TriG is written.
 
-The store's derived graph ``ckr:graph/summaries`` (``citykg.store.summaries``) is defined
+The derived graph ``ckr:graph/summaries`` (``citykg.store.summaries``) is defined
 by SPARQL over the union of all graphs. Computed on the loaded store, it has to be
 written into it afterwards, and RocksDB then compacts the level it lands in with the
-big bulk-loaded files (+3% disk at 2,000 articles, issue 15). Known *before* the load,
-it rides in the same ``bulk_load`` call as the TriG and costs nothing of the kind.
+big bulk-loaded files (+3% disk at 2,000 articles, issue 15). Known *before* the TriG
+is written, it is one more graph of the TriG: the store step's one bulk load holds it
+(the store is then exactly what ``oxigraph load citykg.trig`` makes), and any store
+loaded from the file can run the saved queries that read it.
 
 So each worker keeps, with its document's record, what the summaries read from its
 graph (``part_of``), and the build merges the parts (``SummaryMerge``) with the part of
@@ -19,8 +21,8 @@ triples of the CONSTRUCT definitions over the union of all graphs, because:
   namespaces (the IRI up to its last ``/``; the build mints them per document) and
   the merge checks that no namespace occurs in two parts;
 - a blank node where a join could use it, or a part of another ``VERSION``, makes
-  the merge inexact: then no summaries are written here and the store step computes
-  them with SPARQL on the loaded store, as before;
+  the merge inexact: then the TriG has no summaries graph and the store step computes
+  it with SPARQL on the loaded store;
 - the analogies graph (``graph.analogues.explain.quads_for``) uses none of the
   predicates read (tests/test_summaries.py checks the whole result against the
   CONSTRUCTs on the seed build and on an edited one).
@@ -40,8 +42,6 @@ import pyoxigraph as ox
 from citykg.iris import CK_IRI, GRAPH_SUMMARIES_IRI
 from citykg.store.summaries import VERSION
 
-#: the summaries graph the build writes beside its TriG (in the staging folder: never published)
-SUMMARIES_NAME = "summaries.trig"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 #: the maps kept raw (subject -> objects), by the predicate they come from
@@ -218,17 +218,12 @@ class SummaryMerge:
             out.append(f'{doc} <{CK_IRI}nodeCount> "{len(self.nodes.get(doc, ()))}"^^<{XSD_INTEGER}> .')
         return sorted(out)
 
-    def write(self, path: Path) -> int | None:
-        """Write the summaries graph to ``path`` as TriG; its triples, or None (and no file) when
-        the merge is inexact."""
-        path.unlink(missing_ok=True)
+    def quads(self) -> list[ox.Quad] | None:
+        """The summaries graph's quads (in ``ckr:graph/summaries``), or None when the merge is inexact."""
         if not self.exact:
             return None
-        lines = self.lines()
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(f"<{GRAPH_SUMMARIES_IRI}> {{\n" + "\n".join(lines) + "\n}\n", encoding="utf-8")
-        tmp.replace(path)
-        return len(lines)
+        text = f"<{GRAPH_SUMMARIES_IRI}> {{\n" + "\n".join(self.lines()) + "\n}\n"
+        return list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TRIG))
 
 
 def _union_into(merged: dict[str, Collection[str]], pairs: dict[str, list[str]]) -> None:
@@ -253,9 +248,13 @@ def merge_file(path: Path) -> SummaryMerge:
     blocks counts as several parts, which at worst makes the merge inexact, never wrong).
 
     The build merges the parts its workers computed instead; this serves benchmarks and checks.
+    A summaries graph in the file is not read (it is what the merge gives).
     """
     merged, name, quads = SummaryMerge(), None, []
+    summaries = ox.NamedNode(GRAPH_SUMMARIES_IRI)
     for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+        if q.graph_name == summaries:
+            continue
         if q.graph_name != name:
             merged.add(part_of(quads))
             name, quads = q.graph_name, []
