@@ -258,3 +258,12 @@ def test_qc_queries_do_not_read_the_derived_summaries() -> None:
     assert Counter(p.line() for p in bare.problems) == Counter(
         p.line() for p in run.qc_problems(with_summaries)[0]
     )
+
+
+def test_validate_leaves_out_the_summaries_the_builds_trig_holds(built_trig: Path) -> None:
+    """The build writes ckr:graph/summaries into its TriG; validate checks the data, not the derived graph."""
+    from citykg.store.summaries import GRAPH_SUMMARIES
+
+    assert any(q.graph_name == GRAPH_SUMMARIES for q in ox.parse(path=str(built_trig), format=ox.RdfFormat.TRIG))
+    loaded = load_store(built_trig)
+    assert not loaded.contains_named_graph(GRAPH_SUMMARIES) and len(loaded) > 1000

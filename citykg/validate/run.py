@@ -138,7 +138,8 @@ def run_qc(trig: Path, report: Report, loaded: ox.Store | None = None) -> None:
 
     Not over OUT/store: at 2,000 articles the queries cost twice the CPU there (RocksDB reads), and
     the dataset is in memory anyway for SHACL. The derived summaries (citykg.store.summaries) are
-    not added: no QC query reads them (tested), and they cost 4 CPU-s at 2,000 articles."""
+    left out (``checks.load_store`` drops the build TriG's copy): no QC query reads them (tested),
+    and computing them costs 4 CPU-s at 2,000 articles."""
     from citykg.store.core import EmbeddedStore, memory_store
 
     store = memory_store(trig) if loaded is None else EmbeddedStore(loaded, str(trig))
