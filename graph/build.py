@@ -282,7 +282,7 @@ def _build_graph(sources: list[Source], out: Path, report: BuildReport, spools: 
     _knowledge_graphs(store, minted, areas, cities)
     merged.add(store_part(store))
     summary = merged.quads()  # None: inexact, the store step queries them (rdf.summaryparts)
-    merged = SummaryMerge()
+    del merged  # its maps (460,000 subjects at 2,000 articles) are done with
     counts, observations = index.stats(), index.observations
     t = report.step("store", t)
     if analogues:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from citykg.iris import GRAPH_SUMMARIES_IRI
 from citykg.namespaces import CKR_IRI, SPARQL_PREFIXES
 from citykg.store import trigindex
 from citykg.store.trigdiff import changed_statements, quads_of, read_blocks, unmatched
@@ -54,7 +55,7 @@ ANALOGY_GRAPH = CKR_IRI + "graph/analogies"
 SCHEMES_GRAPH = CKR_IRI + "graph/schemes"
 #: the derived summaries (citykg.store.summaries): no page reads them, and they change only
 #: with the documents (whose change the step follows)
-SUMMARIES_GRAPH = CKR_IRI + "graph/summaries"
+SUMMARIES_GRAPH = GRAPH_SUMMARIES_IRI
 #: changed statement bytes per byte of the TriG above which the full step is taken (then most
 #: pages change anyway; an edited article is two whole graphs, its IRI being its content hash)
 MAX_CHANGED_FRACTION = 0.5

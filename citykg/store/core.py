@@ -275,7 +275,7 @@ def refresh_store(
         tmp = trig.parent / f".{store_dir.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            from_trig = trig.suffix == ".trig" and holds_graph(trig, summaries.GRAPH_SUMMARIES.value)
+            from_trig = _summarised(trig)
             patched = not force and base is not None and _patch(Path(base) / trig.name, trig, tmp, from_trig)
             loading.fill(tmp, trig, FORMATS[trig.suffix], patched, lenient, from_trig)
         except SyntaxError as exc:
@@ -294,6 +294,11 @@ def refresh_store(
     _OPEN.pop((str(store_dir), False), None)
     _OPEN.pop((str(store_dir), True), None)
     return store_dir
+
+
+def _summarised(trig: Path) -> bool:
+    """Does ``trig`` hold its exact summaries graph: a TriG the build wrote (a valid block index) with one?"""
+    return trig.suffix == ".trig" and holds_graph(trig, summaries.GRAPH_SUMMARIES.value)
 
 
 def _patch(base_trig: Path, trig: Path, folder: Path, from_trig: bool) -> bool:
@@ -360,7 +365,7 @@ def _load_in_memory(trig: Path) -> ox.Store:
     """An in-memory store of ``trig`` with its derived summaries, like the persistent store (the
     build's TriG holds them: ``refresh_store``)."""
     mem = trigparts.load_in_memory(trig, FORMATS[trig.suffix])
-    if trig.suffix != ".trig" or not holds_graph(trig, summaries.GRAPH_SUMMARIES.value):
+    if not _summarised(trig):
         summaries.add_summaries(mem)
     return mem
 

@@ -21,9 +21,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from citykg.errors import InputError
-from citykg.iris import GRAPH_SUMMARIES_IRI
 from citykg.namespaces import CK_IRI, GRAPH_ONTOLOGY
 from citykg.ontofiles import ONTOLOGY_IRI, is_known_unit, known_units, ontology_graph_files, shapes_file
+from citykg.store.summaries import GRAPH_SUMMARIES
 from citykg.validate.reasoning import ReasonerResult, short
 
 _XSD_STRING = str(XSD.string)
@@ -94,9 +94,8 @@ def load_store(trig: Path) -> ox.Store:
         raise InputError(
             f"{trig}: not valid RDF ({first[0] if first else type(exc).__name__}) - rebuild it with `citykg build`."
         ) from None
-    summaries = ox.NamedNode(GRAPH_SUMMARIES_IRI)  # derived from the rest (citykg.store.summaries): not checked
-    if store.contains_named_graph(summaries):
-        store.remove_graph(summaries)
+    if store.contains_named_graph(GRAPH_SUMMARIES):  # derived from the rest (citykg.store.summaries): not checked
+        store.remove_graph(GRAPH_SUMMARIES)
     return store
 
 

@@ -163,7 +163,7 @@ def store_part(store: ox.Store) -> SummaryPart:
 
 
 class SummaryMerge:
-    """The parts of every graph of a build, merged; ``write`` gives the summaries graph as TriG."""
+    """The parts of every graph of a build, merged; ``quads`` gives the summaries graph."""
 
     def __init__(self) -> None:
         # subject -> objects: a part's own list (sorted, no repeats) until a second part adds to it
